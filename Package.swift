@@ -1,0 +1,66 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// extriage: a forensic artifact collector and offline analyzer for Microsoft Exchange servers.
+///
+/// Modules depend one way (see DESIGN.md): ExTriageCore ← EvidenceSource ← ArtifactCollection,
+/// ExTriageCore ← EvidenceBundle ← ArtifactCollection. The executable stays thin.
+let package = Package(
+    name: "extriage",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "extriage", targets: ["extriage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
+        .target(name: "CPosix"),
+        .target(name: "ExTriageCore"),
+        .target(name: "EvidenceSource", dependencies: ["ExTriageCore", "CPosix"]),
+        .target(
+            name: "EvidenceBundle",
+            dependencies: [
+                "ExTriageCore", "CArchive",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "ArtifactCollection",
+            dependencies: [
+                "ExTriageCore", "EvidenceSource", "EvidenceBundle",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "extriage",
+            dependencies: [
+                "ExTriageCore", "EvidenceSource", "EvidenceBundle", "ArtifactCollection",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ExTriageCoreTests", dependencies: ["ExTriageCore"]),
+        .testTarget(name: "EvidenceSourceTests", dependencies: ["EvidenceSource"]),
+        .testTarget(
+            name: "EvidenceBundleTests",
+            dependencies: ["EvidenceBundle", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "ArtifactCollectionTests",
+            dependencies: ["ArtifactCollection", "EvidenceBundle", "EvidenceSource"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["extriage", "EvidenceBundle", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,154 @@
+import EvidenceSource
+import ExTriageCore
+
+/// One profile pattern, resolved against the evidence (placeholders substituted).
+struct ResolvedPattern {
+    var artifactIndex: Int
+    /// The pattern as written in the definition.
+    var written: String
+    var volumes: [String]
+    var glob: GlobPattern?
+    /// Why the pattern could not be applied (e.g. no Exchange install path), when `glob` is nil.
+    var unresolvedReason: String?
+}
+
+/// A file chosen for collection: where it is, what the listing said, and which patterns chose it.
+struct SelectedFile {
+    var volume: String
+    var path: EvidencePath
+    var entry: SourceEntry
+    /// The first artifact (in profile order) whose pattern matched.
+    var artifactIndex: Int
+    var patternIndexes: [Int]
+
+    var memberPath: String { "evidence/\(volume)/\(path.escaped)" }
+}
+
+/// Something matched that is recorded but not collected (a link, a device), or a listing failure.
+struct SelectionNote {
+    var patternIndex: Int
+    var volume: String
+    var path: EvidencePath
+    var status: OutcomeStatusText
+    var reason: String
+}
+
+enum OutcomeStatusText: String { case skipped, failed }
+
+/// Walks the evidence guided by the patterns: only directories that some pattern can still
+/// match are listed, so a whole volume is not enumerated to find a few folders.
+final class ArtifactSelector {
+    private struct State: Hashable {
+        var pattern: Int
+        var segment: Int
+    }
+
+    /// Deeper trees are not descended (and the cut is recorded): no legitimate Windows path is this deep.
+    static let maximumDepth = 128
+
+    let source: any EvidenceSource
+    let patterns: [ResolvedPattern]
+    private(set) var files: [String: SelectedFile] = [:]
+    private(set) var notes: [SelectionNote] = []
+    private(set) var matchCounts: [Int]
+    private(set) var directoriesListed = 0
+
+    init(source: any EvidenceSource, patterns: [ResolvedPattern]) {
+        self.source = source
+        self.patterns = patterns
+        self.matchCounts = Array(repeating: 0, count: patterns.count)
+    }
+
+    func run() {
+        for volume in source.volumes.map(\.name) {
+            let start = patterns.indices.filter { patterns[$0].glob != nil && patterns[$0].volumes.contains(volume) }
+                .map { State(pattern: $0, segment: 0) }
+            if !start.isEmpty { walk(volume: volume, directory: .root, states: Set(start), depth: 0) }
+        }
+    }
+
+    /// Files in member-path byte order.
+    var orderedFiles: [SelectedFile] {
+        files.values.sorted { Array($0.memberPath.utf8).lexicographicallyPrecedes(Array($1.memberPath.utf8)) }
+    }
+
+    private func walk(volume: String, directory: EvidencePath, states: Set<State>, depth: Int) {
+        guard depth < ArtifactSelector.maximumDepth else {
+            for state in states {
+                notes.append(SelectionNote(patternIndex: state.pattern, volume: volume, path: directory, status: .failed,
+                                           reason: "directory nesting deeper than \(ArtifactSelector.maximumDepth) levels; not descended"))
+            }
+            return
+        }
+        let entries: [SourceEntry]
+        do {
+            entries = try source.list(volume: volume, directory: directory)
+            directoriesListed += 1
+        } catch {
+            for pattern in Set(states.map(\.pattern)) {
+                notes.append(SelectionNote(patternIndex: pattern, volume: volume, path: directory, status: .failed,
+                                           reason: "directory could not be listed: \(error)"))
+            }
+            return
+        }
+        for entry in entries {
+            var next = Set<State>()
+            var matched: [Int] = []
+            for state in states { advance(state, entry, &next, &matched) }
+            if !matched.isEmpty { record(volume: volume, path: directory.appending(entry.name), entry: entry, patterns: matched) }
+            if entry.kind == .directory, !next.isEmpty {
+                walk(volume: volume, directory: directory.appending(entry.name), states: next, depth: depth + 1)
+            }
+        }
+    }
+
+    private func advance(_ state: State, _ entry: SourceEntry, _ next: inout Set<State>, _ matched: inout [Int]) {
+        guard let glob = patterns[state.pattern].glob, state.segment < glob.segmentCount else { return }
+        if glob.isAnyDepth(state.segment) {
+            advance(State(pattern: state.pattern, segment: state.segment + 1), entry, &next, &matched)
+            if entry.kind == .directory { next.insert(state) }
+            return
+        }
+        guard glob.segment(state.segment, matches: entry.name.folded) else { return }
+        if state.segment == glob.segmentCount - 1 {
+            if !matched.contains(state.pattern) { matched.append(state.pattern) }
+        } else if entry.kind == .directory {
+            next.insert(State(pattern: state.pattern, segment: state.segment + 1))
+        }
+    }
+
+    private func record(volume: String, path: EvidencePath, entry: SourceEntry, patterns matched: [Int]) {
+        switch entry.kind {
+        case .directory:
+            return
+        case .symlink:
+            for pattern in matched {
+                notes.append(SelectionNote(patternIndex: pattern, volume: volume, path: path, status: .skipped,
+                                           reason: "symbolic link to '\(entry.linkTarget ?? "?")'; links are recorded, never followed"))
+            }
+        case .other:
+            for pattern in matched {
+                notes.append(SelectionNote(patternIndex: pattern, volume: volume, path: path, status: .skipped,
+                                           reason: "not a regular file (device, pipe, socket or unreadable entry)"))
+            }
+        case .file:
+            for pattern in matched { matchCounts[pattern] += 1 }
+            let key = "evidence/\(volume)/\(path.escaped)"
+            if var existing = files[key] {
+                guard existing.path == path else {
+                    for pattern in matched {
+                        notes.append(SelectionNote(patternIndex: pattern, volume: volume, path: path, status: .failed,
+                                                   reason: "escaped name collides with another file's name"))
+                    }
+                    return
+                }
+                existing.patternIndexes += matched
+                existing.artifactIndex = min(existing.artifactIndex, matched.map { patterns[$0].artifactIndex }.min() ?? existing.artifactIndex)
+                files[key] = existing
+            } else {
+                let artifact = matched.map { patterns[$0].artifactIndex }.min() ?? 0
+                files[key] = SelectedFile(volume: volume, path: path, entry: entry, artifactIndex: artifact, patternIndexes: matched)
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import EvidenceBundle
+import EvidenceSource
+import ExTriageCore
+
+/// Everything one `collect` run needs: the evidence, the output, the case, the profile.
+public struct CollectionRequest: Sendable {
+    public var source: any EvidenceSource
+    /// The final bundle path (`.tar`); written as `<output>.partial` first.
+    public var output: String
+    public var caseRecord: Manifest.CaseRecord
+    public var profile: ResolvedProfile
+    /// Store memory dumps whole instead of head-only.
+    public var collectDumps: Bool
+    /// Replace an existing bundle at `output`.
+    public var force: Bool
+    /// Bytes kept of a file in trace mode.
+    public var traceHeadBytes: UInt64 = 1 << 20
+    /// Read size per chunk.
+    public var chunkSize: Int = 1 << 20
+
+    public init(source: any EvidenceSource, output: String, caseRecord: Manifest.CaseRecord, profile: ResolvedProfile,
+                collectDumps: Bool = false, force: Bool = false) {
+        self.source = source
+        self.output = output
+        self.caseRecord = caseRecord
+        self.profile = profile
+        self.collectDumps = collectDumps
+        self.force = force
+    }
+}
+
+/// Receives progress while a collection runs (the CLI draws it on a terminal).
+public protocol CollectionObserver: AnyObject {
+    /// Selection is done: this many files and bytes will be read.
+    func planned(files: Int, bytes: UInt64)
+    /// A file is about to be read.
+    func started(file: String, artifact: String)
+    /// More bytes of the current file were read.
+    func advanced(bytes: UInt64)
+    /// Something the responder should know at once (a leftover partial bundle, ...).
+    func warning(_ message: String)
+}
+
+/// What a finished collection did, for the end-of-run summary and the exit code.
+public struct CollectionSummary: Sendable {
+    public var bundlePath: String
+    public var bundleSHA256: String
+    public var bundleBytes: UInt64
+    public var filesCollected: Int
+    public var filesPartial: Int
+    public var filesFailed: Int
+    public var linksSkipped: Int
+    public var patternsMissing: Int
+    public var patternsEmpty: Int
+    public var bytesRead: UInt64
+    public var seconds: Double
+    public var manifest: Manifest
+
+    /// `.incomplete` when any outcome is `failed`.
+    public var exitStatus: ExitStatus { manifest.outcomes.contains { $0.status == .failed } ? .incomplete : .success }
+}

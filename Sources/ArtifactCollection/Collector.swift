@@ -1,0 +1,228 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CArchive
+import EvidenceBundle
+import EvidenceSource
+import ExTriageCore
+
+/// Runs one collection: select files by profile, capture each once into a pax tar, then write
+/// the manifest last, rename the `.partial` file and write the `.sha256` sidecar.
+public final class Collector {
+    let request: CollectionRequest
+    weak var observer: (any CollectionObserver)?
+
+    public init(request: CollectionRequest, observer: (any CollectionObserver)? = nil) {
+        self.request = request
+        self.observer = observer
+    }
+
+    public func run() throws -> CollectionSummary {
+        let startedAt = Timestamp.now()
+        let output = try OutputFile(path: request.output, force: request.force)
+        if request.source.contains(hostPath: output.directory) {
+            throw ExTriageError(.invalidArgument, "the output must not be inside the evidence source", path: request.output)
+        }
+        if output.leftoverPartial { observer?.warning("replacing \(output.partialPath) left by an interrupted collection") }
+
+        let installPath = InstallPathDiscovery(source: request.source).discover()
+        let patterns = resolvePatterns(installPath: installPath)
+        let selector = ArtifactSelector(source: request.source, patterns: patterns)
+        selector.run()
+        let files = selector.orderedFiles
+        observer?.planned(files: files.count, bytes: files.reduce(0) { $0 + $1.entry.size })
+
+        let descriptor = try output.openPartial()
+        var entries: [Manifest.Entry] = []
+        var fileFailures: [Int: (SelectedFile, String)] = [:]
+        var bytesRead: UInt64 = 0
+        let summary: (bytes: UInt64, sha256: String)
+        do {
+            let writer = try TarWriter(descriptor: descriptor, displayPath: output.partialPath)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: request.chunkSize, alignment: 64)
+            defer { buffer.deallocate() }
+            let capture = FileCapture(writer: writer, buffer: buffer, traceHeadBytes: request.traceHeadBytes,
+                                      collectDumps: request.collectDumps, observer: observer)
+            for (index, file) in files.enumerated() {
+                let definition = request.profile.definitions[file.artifactIndex].value
+                observer?.started(file: file.memberPath, artifact: definition.name)
+                switch try capture.capture(file, from: request.source, definition: definition) {
+                case .member(let entry, let count):
+                    entries.append(entry)
+                    bytesRead += count
+                case .failed(let reason):
+                    fileFailures[index] = (file, reason)
+                }
+            }
+            let finishedAt = Timestamp.now()
+            let manifest = makeManifest(startedAt: startedAt, finishedAt: finishedAt, installPath: installPath,
+                                        entries: entries, outcomes: outcomes(patterns, selector, files, entries, fileFailures))
+            try writer.addMember(path: Manifest.memberName, bytes: try ManifestCodec.encode(manifest), modified: finishedAt)
+            summary = try writer.close()
+            try output.commit(descriptor: descriptor, sha256: summary.sha256)
+            return CollectionSummary(
+                bundlePath: output.path, bundleSHA256: summary.sha256, bundleBytes: summary.bytes,
+                filesCollected: entries.filter { $0.status == .collected }.count,
+                filesPartial: entries.filter { $0.status == .partial }.count,
+                filesFailed: fileFailures.count + selector.notes.filter { $0.status == .failed }.count,
+                linksSkipped: selector.notes.filter { $0.status == .skipped }.count,
+                patternsMissing: manifest.outcomes.filter { $0.path == nil && $0.status == .missing }.count,
+                patternsEmpty: manifest.outcomes.filter { $0.path == nil && $0.status == .empty }.count,
+                bytesRead: bytesRead, seconds: finishedAt.secondsSince(startedAt), manifest: manifest)
+        } catch {
+            output.abandon(descriptor: descriptor)
+            throw error
+        }
+    }
+
+    /// Substitutes placeholders: `%ExchangeInstallPath%` on the volume it was found on, the
+    /// Windows folders on every volume.
+    func resolvePatterns(installPath: InstallPathDiscovery.Found?) -> [ResolvedPattern] {
+        let allVolumes = request.source.volumes.map(\.name)
+        var out: [ResolvedPattern] = []
+        for (artifactIndex, loaded) in request.profile.definitions.enumerated() {
+            for written in loaded.value.paths {
+                var pattern = ResolvedPattern(artifactIndex: artifactIndex, written: written, volumes: allVolumes)
+                var parts = written.split(separator: "/").map(String.init)
+                var prefix: [PathComponent] = []
+                switch parts.first {
+                case "%ExchangeInstallPath%":
+                    guard let installPath else {
+                        pattern.unresolvedReason = "no Exchange install path was found on the evidence"
+                        out.append(pattern)
+                        continue
+                    }
+                    prefix = installPath.path.components
+                    pattern.volumes = [installPath.volume]
+                    parts.removeFirst()
+                case "%SystemRoot%":
+                    prefix = [PathComponent("Windows")]
+                    parts.removeFirst()
+                case "%ProgramData%":
+                    prefix = [PathComponent("ProgramData")]
+                    parts.removeFirst()
+                default:
+                    break
+                }
+                do {
+                    pattern.glob = try GlobPattern(literalPrefix: prefix, glob: parts.joined(separator: "/"))
+                } catch {
+                    pattern.unresolvedReason = "pattern could not be compiled: \(error)"
+                }
+                out.append(pattern)
+            }
+        }
+        return out
+    }
+
+    /// One summary row per pattern, then one row per file that failed or was skipped.
+    func outcomes(_ patterns: [ResolvedPattern], _ selector: ArtifactSelector, _ files: [SelectedFile],
+                  _ entries: [Manifest.Entry], _ failures: [Int: (SelectedFile, String)]) -> [Manifest.Outcome] {
+        let entryByPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        var statuses = Array(repeating: [OutcomeStatus](), count: patterns.count)
+        for (index, file) in files.enumerated() {
+            let status: OutcomeStatus = failures[index] != nil ? .failed : (entryByPath[file.memberPath]?.status ?? .failed)
+            for pattern in file.patternIndexes { statuses[pattern].append(status) }
+        }
+        for note in selector.notes where note.status == .failed { statuses[note.patternIndex].append(.failed) }
+
+        var rows: [Manifest.Outcome] = []
+        for (index, pattern) in patterns.enumerated() {
+            let artifact = request.profile.definitions[pattern.artifactIndex].value.name
+            let seen = statuses[index]
+            var row = Manifest.Outcome(artifact: artifact, pattern: pattern.written, status: .collected, count: selector.matchCounts[index], reason: nil)
+            if let reason = pattern.unresolvedReason {
+                row.status = .missing
+                row.reason = reason
+            } else if seen.isEmpty {
+                let base = pattern.glob.map { SourceNavigator(source: request.source, volume: pattern.volumes.first ?? "C").directory($0.literalPrefix.dropLastIfFile(pattern.glob!)) } ?? nil
+                row.status = base == nil ? .missing : .empty
+                row.reason = base == nil ? "no such folder on the evidence" : "the folder exists but no file matched"
+            } else {
+                let failed = seen.filter { $0 == .failed }.count
+                let partial = seen.filter { $0 == .partial }.count
+                if failed == seen.count {
+                    row.status = .failed
+                    row.reason = "every matched file failed"
+                } else if failed > 0 || partial > 0 {
+                    row.status = .partial
+                    row.reason = [failed > 0 ? "\(failed) of \(seen.count) failed" : nil,
+                                  partial > 0 ? "\(partial) of \(seen.count) stored partially" : nil]
+                        .compactMap { $0 }.joined(separator: ", ")
+                } else {
+                    row.status = .collected
+                }
+            }
+            rows.append(row)
+        }
+        for (index, (file, reason)) in failures.sorted(by: { $0.key < $1.key }) {
+            _ = index
+            let pattern = file.patternIndexes.first ?? 0
+            rows.append(Manifest.Outcome(artifact: request.profile.definitions[file.artifactIndex].value.name,
+                                         pattern: patterns[pattern].written, status: .failed, count: 1, reason: reason,
+                                         path: "\(file.volume):/\(file.path.escaped)"))
+        }
+        for note in selector.notes {
+            let pattern = patterns[note.patternIndex]
+            rows.append(Manifest.Outcome(artifact: request.profile.definitions[pattern.artifactIndex].value.name,
+                                         pattern: pattern.written, status: note.status == .failed ? .failed : .skipped,
+                                         count: 1, reason: note.reason, path: "\(note.volume):/\(note.path.escaped)"))
+        }
+        return rows
+    }
+
+    func makeManifest(startedAt: Timestamp, finishedAt: Timestamp, installPath: InstallPathDiscovery.Found?,
+                      entries: [Manifest.Entry], outcomes: [Manifest.Outcome]) -> Manifest {
+        let libarchive = archive_version_details().map { String(cString: $0) } ?? "libarchive"
+        return Manifest(
+            tool: .init(name: ToolInfo.name, version: ToolInfo.version, libraries: ["libarchive": libarchive]),
+            case: request.caseRecord,
+            collector: .init(host: Environment.hostName, user: Environment.userName, platform: Environment.platform),
+            source: .init(kind: request.source.kind, path: request.source.location,
+                          volumes: request.source.volumes.map { .init(name: $0.name, fileSystem: $0.fileSystem, label: $0.label) }),
+            exchangeInstallPath: installPath.map { .init(volume: $0.volume, path: $0.path.escaped, discoveredBy: $0.method) },
+            profile: .init(name: request.profile.profile.value.name, sha256: request.profile.sha256,
+                           artifacts: request.profile.definitions.map { .init(name: $0.value.name, sha256: $0.sha256, origin: $0.origin == "built-in" ? "built-in" : $0.file) }),
+            options: .init(collectDumps: request.collectDumps, traceHeadBytes: request.traceHeadBytes),
+            startedAt: startedAt, finishedAt: finishedAt, entries: entries, outcomes: outcomes)
+    }
+}
+
+extension Array where Element == String {
+    /// The literal prefix minus a final name that is the pattern's file segment, so only folders are looked up.
+    func dropLastIfFile(_ glob: GlobPattern) -> [String] {
+        count == glob.segmentCount ? Array(dropLast()) : self
+    }
+}
+
+extension Timestamp {
+    func secondsSince(_ other: Timestamp) -> Double {
+        Double(seconds - other.seconds) + Double(nanoseconds - other.nanoseconds) / 1e9
+    }
+}
+
+/// Facts about the collecting machine, recorded as "who collected it".
+enum Environment {
+    static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "unknown" }
+        return String(cString: buffer)
+    }
+
+    static var userName: String {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return "uid \(geteuid())" }
+        return String(cString: name) + " (uid \(geteuid()))"
+    }
+
+    static var platform: String {
+        var info = utsname()
+        guard uname(&info) == 0 else { return "unknown" }
+        let field: (UnsafeRawBufferPointer) -> String = { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let system = withUnsafeBytes(of: info.sysname, field)
+        let release = withUnsafeBytes(of: info.release, field)
+        let machine = withUnsafeBytes(of: info.machine, field)
+        return "\(system) \(release) \(machine)"
+    }
+}

@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Crypto
+import EvidenceBundle
+import ExTriageCore
+import Foundation
+
+/// All artifact definitions and profiles available to a run: the built-in ones, then any
+/// `--profiles DIR` overrides (a definition or profile with the same name replaces the built-in).
+public struct ProfileLibrary: Sendable {
+    public private(set) var definitions: [String: Loaded<ArtifactDefinition>] = [:]
+    public private(set) var profiles: [String: Loaded<Profile>] = [:]
+    /// Directories read, in order.
+    public private(set) var directories: [String] = []
+
+    public init() {}
+
+    /// Loads the built-in profiles and then each override directory. Throws one error listing
+    /// every problem found.
+    public static func load(builtIn: String?, overrides: [String]) throws -> ProfileLibrary {
+        var library = ProfileLibrary()
+        var problems: [ProfileProblem] = []
+        guard let builtIn = builtIn ?? BuiltInProfiles.locate() else {
+            throw ExTriageError(.invalidProfile, "cannot find the built-in Profiles directory; set EXTRIAGE_PROFILES or reinstall")
+        }
+        problems += library.add(directory: builtIn, origin: "built-in")
+        for directory in overrides {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ExTriageError(.invalidProfile, "the profiles directory does not exist", path: directory)
+            }
+            problems += library.add(directory: directory, origin: "override")
+        }
+        problems += library.crossCheck()
+        guard problems.isEmpty else {
+            throw ExTriageError(.invalidProfile, "invalid profile data:\n  " + problems.map(\.description).joined(separator: "\n  "))
+        }
+        return library
+    }
+
+    /// Reads `artifacts/**/*.yaml` and `profiles/*.yaml` under a directory.
+    mutating func add(directory: String, origin: String) -> [ProfileProblem] {
+        directories.append(directory)
+        var problems: [ProfileProblem] = []
+        let artifactRoot = directory + "/artifacts"
+        for relative in ProfileLibrary.yamlFiles(under: artifactRoot) {
+            let file = artifactRoot + "/" + relative
+            let name = String(relative.dropLast(5)).replacingOccurrences(of: "/", with: ".")
+            guard let text = ProfileLibrary.read(file, &problems) else { continue }
+            switch ProfileParser.definition(text: String(decoding: text, as: UTF8.self), file: file, expectedName: name) {
+            case .success(let definition):
+                definitions[name] = Loaded(value: definition, file: file, origin: origin, text: text, sha256: sha256Hex(text))
+            case .failure(let list):
+                problems += list.problems
+            }
+        }
+        let profileRoot = directory + "/profiles"
+        for relative in ProfileLibrary.yamlFiles(under: profileRoot) {
+            let file = profileRoot + "/" + relative
+            guard !relative.contains("/") else {
+                problems.append(ProfileProblem(file: file, message: "profiles must sit directly in profiles/"))
+                continue
+            }
+            guard let text = ProfileLibrary.read(file, &problems) else { continue }
+            let name = String(relative.dropLast(5))
+            switch ProfileParser.profile(text: String(decoding: text, as: UTF8.self), file: file, expectedName: name) {
+            case .success(let profile):
+                profiles[name] = Loaded(value: profile, file: file, origin: origin, text: text, sha256: sha256Hex(text))
+            case .failure(let list):
+                problems += list.problems
+            }
+        }
+        return problems
+    }
+
+    /// Every profile must name existing definitions.
+    func crossCheck() -> [ProfileProblem] {
+        var problems: [ProfileProblem] = []
+        for loaded in profiles.values.sorted(by: { $0.value.name < $1.value.name }) {
+            for artifact in loaded.value.artifacts where definitions[artifact] == nil {
+                problems.append(ProfileProblem(file: loaded.file, key: "artifacts", message: "names '\(artifact)', which no definition provides"))
+            }
+        }
+        return problems
+    }
+
+    /// The profile with its definitions in order, ready to collect.
+    public func resolve(profile name: String) throws -> ResolvedProfile {
+        guard let profile = profiles[name] else {
+            let known = profiles.keys.sorted().joined(separator: ", ")
+            throw ExTriageError(.invalidArgument, "no profile named '\(name)' (available: \(known))")
+        }
+        let definitions = profile.value.artifacts.compactMap { self.definitions[$0] }
+        var digestInput: [UInt8] = Array("profile \(name)\n".utf8) + profile.text
+        for definition in definitions {
+            digestInput += Array("\n--- \(definition.value.name)\n".utf8) + definition.text
+        }
+        return ResolvedProfile(profile: profile, definitions: definitions, sha256: sha256Hex(digestInput))
+    }
+
+    static func read(_ file: String, _ problems: inout [ProfileProblem]) -> [UInt8]? {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            problems.append(ProfileProblem(file: file, message: "cannot be read"))
+            return nil
+        }
+        return Array(data)
+    }
+
+    /// `.yaml` files below a directory, relative and sorted; none when it does not exist.
+    static func yamlFiles(under root: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
+        var files: [String] = []
+        while let item = enumerator.nextObject() as? String {
+            if item.hasSuffix(".yaml") { files.append(item) }
+        }
+        return files.sorted()
+    }
+}
+
+/// A profile with its definitions, in profile order, and the digest of all their texts.
+public struct ResolvedProfile: Sendable {
+    public var profile: Loaded<Profile>
+    public var definitions: [Loaded<ArtifactDefinition>]
+    /// SHA-256 over `profile <name>\n<profile text>` then `\n--- <artifact>\n<definition text>` for each.
+    public var sha256: String
+}
+
+/// Finds the built-in `Profiles` directory wherever the tool runs from.
+public enum BuiltInProfiles {
+    /// In order: `$EXTRIAGE_PROFILES`; `<prefix>/share/extriage/Profiles` beside an installed
+    /// binary; a `Profiles` folder next to a `Package.swift` above the executable (`swift run`,
+    /// `.build`); the source checkout this binary was compiled from.
+    public static func locate(executable: String? = nil) -> String? {
+        var candidates: [String] = []
+        if let fromEnvironment = ProcessInfo.processInfo.environment["EXTRIAGE_PROFILES"], !fromEnvironment.isEmpty {
+            candidates.append(fromEnvironment)
+        }
+        if let binary = executable ?? executablePath() {
+            var directory = (binary as NSString).deletingLastPathComponent
+            candidates.append(directory + "/../share/extriage/Profiles")
+            for _ in 0..<6 {
+                if FileManager.default.fileExists(atPath: directory + "/Package.swift") {
+                    candidates.append(directory + "/Profiles")
+                }
+                directory = (directory as NSString).deletingLastPathComponent
+            }
+        }
+        let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        candidates.append(sourceRoot + "/Profiles")
+        for candidate in candidates {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate + "/profiles", isDirectory: &isDirectory), isDirectory.boolValue {
+                return (candidate as NSString).standardizingPath
+            }
+        }
+        return nil
+    }
+
+    static func executablePath() -> String? {
+        if let resolved = realpath("/proc/self/exe", nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        return CommandLine.arguments.first.flatMap { argument in
+            realpath(argument, nil).map { pointer in
+                defer { free(pointer) }
+                return String(cString: pointer)
+            }
+        }
+    }
+}

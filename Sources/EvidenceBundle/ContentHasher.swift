@@ -1,0 +1,95 @@
+import Crypto
+import Dispatch
+import ExTriageCore
+
+/// SHA-256, SHA-1 and MD5 of one byte stream, as lower-case hex.
+public struct Digests: Hashable, Sendable, Codable {
+    public var sha256: String
+    public var sha1: String
+    public var md5: String
+
+    public init(sha256: String, sha1: String, md5: String) {
+        self.sha256 = sha256
+        self.sha1 = sha1
+        self.md5 = md5
+    }
+}
+
+/// Feeds every chunk of a file to SHA-256, SHA-1 and MD5 at once.
+///
+/// MD5 runs on a second core while SHA-256 and SHA-1 run on the caller's, because MD5 alone is
+/// about as slow as the other two together; the caller's buffer must stay untouched until
+/// `update` returns (it waits for both halves).
+public final class ContentHasher: @unchecked Sendable {
+    private var sha256 = SHA256()
+    private var sha1 = Insecure.SHA1()
+    private var md5 = Insecure.MD5()
+    /// Bytes hashed so far.
+    public private(set) var count: UInt64 = 0
+
+    /// Below this chunk size the hand-off to another thread costs more than it saves.
+    private static let parallelThreshold = 256 * 1024
+
+    public init() {}
+
+    public func update(_ buffer: UnsafeRawBufferPointer) {
+        guard buffer.count > 0 else { return }
+        count += UInt64(buffer.count)
+        if buffer.count < ContentHasher.parallelThreshold {
+            sha256.update(bufferPointer: buffer)
+            sha1.update(bufferPointer: buffer)
+            md5.update(bufferPointer: buffer)
+            return
+        }
+        let group = DispatchGroup()
+        let chunk = SendableBuffer(buffer)
+        DispatchQueue.global(qos: .userInitiated).async(group: group) { [self] in
+            md5.update(bufferPointer: chunk.buffer)
+        }
+        sha256.update(bufferPointer: buffer)
+        sha1.update(bufferPointer: buffer)
+        group.wait()
+    }
+
+    /// An independent hasher with the same state: its digests cover the bytes so far.
+    public func copy() -> ContentHasher {
+        let other = ContentHasher()
+        other.sha256 = sha256
+        other.sha1 = sha1
+        other.md5 = md5
+        other.count = count
+        return other
+    }
+
+    /// Feeds `count` zero bytes (the padding of a member whose file came up short).
+    public func updateZeros(count: UInt64) {
+        let zeros = [UInt8](repeating: 0, count: 64 * 1024)
+        var left = count
+        while left > 0 {
+            let step = Int(min(left, UInt64(zeros.count)))
+            zeros.withUnsafeBytes { update(UnsafeRawBufferPointer(rebasing: $0[0..<step])) }
+            left -= UInt64(step)
+        }
+    }
+
+    public func finalize() -> Digests {
+        Digests(
+            sha256: Hex.encode(sha256.finalize()),
+            sha1: Hex.encode(sha1.finalize()),
+            md5: Hex.encode(md5.finalize())
+        )
+    }
+
+    /// The three digests of a byte array, for small in-memory content and tests.
+    public static func digests(of bytes: [UInt8]) -> Digests {
+        let hasher = ContentHasher()
+        bytes.withUnsafeBytes { hasher.update($0) }
+        return hasher.finalize()
+    }
+}
+
+/// A buffer handed to another thread for the duration of a call that waits for it.
+struct SendableBuffer: @unchecked Sendable {
+    let buffer: UnsafeRawBufferPointer
+    init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
+}

@@ -1,0 +1,260 @@
+import ExTriageCore
+
+/// `manifest.json`, the last evidence-describing member of a bundle (format version 1).
+///
+/// Keys are stable; see README "Bundle format". Times are UTC ISO 8601.
+public struct Manifest: Codable, Sendable, Equatable {
+    public static let currentSchemaVersion = 1
+    public static let memberName = "manifest.json"
+
+    public var schemaVersion: Int
+    public var tool: ToolRecord
+    public var `case`: CaseRecord
+    public var collector: CollectorRecord
+    public var source: SourceRecord
+    public var exchangeInstallPath: InstallPathRecord?
+    public var profile: ProfileRecord
+    public var options: OptionsRecord
+    public var startedAt: Timestamp
+    public var finishedAt: Timestamp
+    public var entries: [Entry]
+    public var outcomes: [Outcome]
+    public var seal: Seal
+
+    public init(tool: ToolRecord, case caseRecord: CaseRecord, collector: CollectorRecord, source: SourceRecord,
+                exchangeInstallPath: InstallPathRecord?, profile: ProfileRecord, options: OptionsRecord,
+                startedAt: Timestamp, finishedAt: Timestamp, entries: [Entry], outcomes: [Outcome]) {
+        self.schemaVersion = Manifest.currentSchemaVersion
+        self.tool = tool
+        self.case = caseRecord
+        self.collector = collector
+        self.source = source
+        self.exchangeInstallPath = exchangeInstallPath
+        self.profile = profile
+        self.options = options
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.entries = entries
+        self.outcomes = outcomes
+        self.seal = Seal(entries: entries)
+    }
+
+    public struct ToolRecord: Codable, Sendable, Equatable {
+        public var name: String
+        public var version: String
+        /// Versions of the native libraries that touched the evidence (ADVERSARIAL-CASES F4).
+        public var libraries: [String: String]
+        public init(name: String, version: String, libraries: [String: String]) {
+            self.name = name
+            self.version = version
+            self.libraries = libraries
+        }
+    }
+
+    public struct CaseRecord: Codable, Sendable, Equatable {
+        public var caseId: String
+        public var evidenceId: String?
+        public var examiner: String
+        public var notes: String?
+        public init(caseId: String, evidenceId: String?, examiner: String, notes: String?) {
+            self.caseId = caseId
+            self.evidenceId = evidenceId
+            self.examiner = examiner
+            self.notes = notes
+        }
+    }
+
+    /// Where and as whom the collection ran.
+    public struct CollectorRecord: Codable, Sendable, Equatable {
+        public var host: String
+        public var user: String
+        public var platform: String
+        public init(host: String, user: String, platform: String) {
+            self.host = host
+            self.user = user
+            self.platform = platform
+        }
+    }
+
+    public struct SourceRecord: Codable, Sendable, Equatable {
+        public var kind: String
+        public var path: String
+        public var volumes: [VolumeRecord]
+        public init(kind: String, path: String, volumes: [VolumeRecord]) {
+            self.kind = kind
+            self.path = path
+            self.volumes = volumes
+        }
+    }
+
+    public struct VolumeRecord: Codable, Sendable, Equatable {
+        public var name: String
+        public var fileSystem: String?
+        public var label: String?
+        public init(name: String, fileSystem: String?, label: String?) {
+            self.name = name
+            self.fileSystem = fileSystem
+            self.label = label
+        }
+    }
+
+    /// The Exchange install directory found on the evidence, and how it was found.
+    public struct InstallPathRecord: Codable, Sendable, Equatable {
+        public var volume: String
+        public var path: String
+        /// `default-location`, `logging-search` or `exsetup-search`.
+        public var discoveredBy: String
+        public init(volume: String, path: String, discoveredBy: String) {
+            self.volume = volume
+            self.path = path
+            self.discoveredBy = discoveredBy
+        }
+    }
+
+    public struct ProfileRecord: Codable, Sendable, Equatable {
+        public var name: String
+        /// SHA-256 over the exact text of the profile and every artifact definition it used.
+        public var sha256: String
+        public var artifacts: [DefinitionRecord]
+        public init(name: String, sha256: String, artifacts: [DefinitionRecord]) {
+            self.name = name
+            self.sha256 = sha256
+            self.artifacts = artifacts
+        }
+    }
+
+    public struct DefinitionRecord: Codable, Sendable, Equatable {
+        public var name: String
+        public var sha256: String
+        /// `built-in` or the override file's path.
+        public var origin: String
+        public init(name: String, sha256: String, origin: String) {
+            self.name = name
+            self.sha256 = sha256
+            self.origin = origin
+        }
+    }
+
+    public struct OptionsRecord: Codable, Sendable, Equatable {
+        public var collectDumps: Bool
+        public var traceHeadBytes: UInt64
+        public init(collectDumps: Bool, traceHeadBytes: UInt64) {
+            self.collectDumps = collectDumps
+            self.traceHeadBytes = traceHeadBytes
+        }
+    }
+
+    /// One collected file: one evidence member.
+    public struct Entry: Codable, Sendable, Equatable {
+        /// The bundle member name: `evidence/<volume>/<path>`.
+        public var path: String
+        /// The path on the source volume, `/`-separated, invalid UTF-8 bytes as `%XX`.
+        public var sourcePath: String
+        /// The raw source path bytes in hex, present only when the name is not valid UTF-8.
+        public var sourcePathHex: String?
+        public var volume: String
+        /// Size of the source file as read.
+        public var size: UInt64
+        /// Digests of the whole source file as read.
+        public var sha256: String
+        public var sha1: String
+        public var md5: String
+        public var modified: Timestamp?
+        public var accessed: Timestamp?
+        public var changed: Timestamp?
+        public var created: Timestamp?
+        public var artifact: String
+        /// `collected` (member = whole file) or `partial` (member = head only, or padded; see `stored`).
+        public var status: OutcomeStatus
+        public var reason: String?
+        /// What the member holds when it is not exactly the file (head-only or padded).
+        public var stored: StoredContent?
+        /// `content` or `trace` (hashed whole, head stored).
+        public var mode: String?
+        /// Content traits noticed while reading, e.g. `minidump` (starts with `MDMP`).
+        public var flags: [String]?
+
+        public init(path: String, sourcePath: String, sourcePathHex: String?, volume: String, size: UInt64,
+                    digests: Digests, times: (Timestamp?, Timestamp?, Timestamp?, Timestamp?), artifact: String,
+                    status: OutcomeStatus, reason: String?, stored: StoredContent?) {
+            self.path = path
+            self.sourcePath = sourcePath
+            self.sourcePathHex = sourcePathHex
+            self.volume = volume
+            self.size = size
+            self.sha256 = digests.sha256
+            self.sha1 = digests.sha1
+            self.md5 = digests.md5
+            (self.modified, self.accessed, self.changed, self.created) = times
+            self.artifact = artifact
+            self.status = status
+            self.reason = reason
+            self.stored = stored
+        }
+
+        /// Size and digests of the member's bytes.
+        public var memberSize: UInt64 { stored?.size ?? size }
+        public var memberDigests: Digests {
+            stored.map { Digests(sha256: $0.sha256, sha1: $0.sha1, md5: $0.md5) }
+                ?? Digests(sha256: sha256, sha1: sha1, md5: md5)
+        }
+    }
+
+    public struct StoredContent: Codable, Sendable, Equatable {
+        public var size: UInt64
+        public var sha256: String
+        public var sha1: String
+        public var md5: String
+        public init(size: UInt64, digests: Digests) {
+            self.size = size
+            self.sha256 = digests.sha256
+            self.sha1 = digests.sha1
+            self.md5 = digests.md5
+        }
+    }
+
+    /// What happened to one artifact pattern (a summary row) or one file (a row with `path`).
+    public struct Outcome: Codable, Sendable, Equatable {
+        public var artifact: String
+        public var pattern: String
+        public var status: OutcomeStatus
+        /// Summary rows: files matched. File rows: 1.
+        public var count: Int
+        public var reason: String?
+        /// Set on rows about one file (failed, partial or skipped).
+        public var path: String?
+        public init(artifact: String, pattern: String, status: OutcomeStatus, count: Int, reason: String?, path: String? = nil) {
+            self.artifact = artifact
+            self.pattern = pattern
+            self.status = status
+            self.count = count
+            self.reason = reason
+            self.path = path
+        }
+    }
+
+    /// Binds the ordered member list: a removed, added, reordered or truncated member changes it.
+    public struct Seal: Codable, Sendable, Equatable {
+        public var memberCount: Int
+        public var totalBytes: UInt64
+        /// SHA-256 over `<member path> NUL <member sha256 hex> LF` for each evidence member in order.
+        public var digest: String
+
+        public init(entries: [Entry]) {
+            var hasher = SHA256Accumulator()
+            var total: UInt64 = 0
+            for entry in entries {
+                hasher.update(Array(entry.path.utf8) + [0] + Array(entry.memberDigests.sha256.utf8) + [0x0A])
+                total += entry.memberSize
+            }
+            memberCount = entries.count
+            totalBytes = total
+            digest = hasher.finalize()
+        }
+    }
+}
+
+/// How an artifact pattern or a file fared. `skipped` is for links, which are recorded, not followed.
+public enum OutcomeStatus: String, Codable, Sendable, CaseIterable {
+    case collected, missing, empty, partial, failed, skipped
+}

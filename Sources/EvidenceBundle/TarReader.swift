@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CArchive
+import ExTriageCore
+
+/// One member header as read from a bundle, before anything is trusted.
+public struct MemberHeader: Sendable {
+    public enum Kind: String, Sendable { case file, directory, symlink, hardlink, other }
+
+    /// The member name exactly as stored (UTF-8 from the pax header where present).
+    public var path: String
+    public var kind: Kind
+    /// The size the header claims.
+    public var size: Int64
+    public var modified: Timestamp?
+    public var linkTarget: String?
+}
+
+/// Streams the members of a tar file through libarchive, reading nothing to disk.
+///
+/// Only the tar formats (ustar, pax, GNU) are enabled, no compression filters, so a zip, 7z or
+/// RAR renamed `.tar` is refused rather than parsed (ADVERSARIAL-CASES A18).
+public final class TarReader {
+    private let archive: OpaquePointer
+    private let descriptor: Int32
+    public let displayPath: String
+
+    public init(path: String) throws {
+        displayPath = path
+        descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ExTriageError(.io, "cannot open the bundle", path: path, cause: String(cString: strerror(errno)))
+        }
+        guard let handle = archive_read_new() else {
+            Glibc.close(descriptor)
+            throw ExTriageError(.archiveFailure, "libarchive could not create a reader")
+        }
+        archive = handle
+        archive_read_support_format_tar(handle)
+        guard archive_read_open_fd(handle, descriptor, 64 * 1024) == ARCHIVE_OK else {
+            let message = TarWriter.errorText(handle)
+            archive_read_free(handle)
+            Glibc.close(descriptor)
+            throw ExTriageError(.notABundle, "not a tar bundle", path: path, cause: message)
+        }
+    }
+
+    deinit {
+        archive_read_free(archive)
+        Glibc.close(descriptor)
+    }
+
+    /// The next member header, or nil at the end of the archive.
+    public func next() throws -> MemberHeader? {
+        var entryPointer: OpaquePointer?
+        let status = archive_read_next_header(archive, &entryPointer)
+        switch status {
+        case ARCHIVE_EOF:
+            return nil
+        case ARCHIVE_OK, ARCHIVE_WARN:
+            guard let entry = entryPointer else { return nil }
+            return header(of: entry)
+        default:
+            throw ExTriageError(.notABundle, "damaged or truncated tar header", path: displayPath,
+                                cause: TarWriter.errorText(archive))
+        }
+    }
+
+    private func header(of entry: OpaquePointer) -> MemberHeader {
+        let name = archive_entry_pathname_utf8(entry).map { String(cString: $0) }
+            ?? archive_entry_pathname(entry).map { String(decoding: Array(UnsafeBufferPointer(start: $0, count: strlen($0))).map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+            ?? ""
+        let kind: MemberHeader.Kind
+        if archive_entry_hardlink(entry) != nil {
+            kind = .hardlink
+        } else {
+            switch mode_t(archive_entry_filetype(entry)) {
+            case Glibc.S_IFREG: kind = .file
+            case Glibc.S_IFDIR: kind = .directory
+            case Glibc.S_IFLNK: kind = .symlink
+            default: kind = .other
+            }
+        }
+        let link = (archive_entry_symlink_utf8(entry) ?? archive_entry_hardlink_utf8(entry)).map { String(cString: $0) }
+        let modified = archive_entry_mtime_is_set(entry) != 0
+            ? Timestamp(seconds: Int64(archive_entry_mtime(entry))) : nil
+        return MemberHeader(path: name, kind: kind, size: archive_entry_size(entry), modified: modified, linkTarget: link)
+    }
+
+    /// Reads member data; 0 at the member's end. Throws when the archive is damaged or cut short.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let count = archive_read_data(archive, buffer.baseAddress, buffer.count)
+        guard count >= 0 else {
+            throw ExTriageError(.notABundle, "member data is damaged or truncated", path: displayPath,
+                                cause: TarWriter.errorText(archive))
+        }
+        return count
+    }
+
+    /// Reads the rest of the current member into memory, refusing more than `limit` bytes.
+    public func readAll(limit: Int) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = try chunk.withUnsafeMutableBytes { try read(into: $0) }
+            if count == 0 { return out }
+            guard out.count + count <= limit else {
+                throw ExTriageError(.notABundle, "member larger than the \(ByteCount.format(UInt64(limit))) allowed", path: displayPath)
+            }
+            out.append(contentsOf: chunk[0..<count])
+        }
+    }
+}

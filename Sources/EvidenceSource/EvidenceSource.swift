@@ -1,0 +1,92 @@
+import ExTriageCore
+
+/// What a directory entry is. Only regular files are collected; links are recorded, never followed.
+public enum EntryKind: String, Sendable, Codable {
+    case file, directory, symlink, other
+}
+
+/// The timestamps a source can give for a file (UTC); a source fills what it has.
+public struct FileTimes: Hashable, Sendable {
+    public var modified: Timestamp?
+    public var accessed: Timestamp?
+    public var changed: Timestamp?
+    public var created: Timestamp?
+
+    public init(modified: Timestamp? = nil, accessed: Timestamp? = nil, changed: Timestamp? = nil, created: Timestamp? = nil) {
+        self.modified = modified
+        self.accessed = accessed
+        self.changed = changed
+        self.created = created
+    }
+}
+
+/// One entry of a directory listing.
+public struct SourceEntry: Sendable {
+    public var name: PathComponent
+    public var kind: EntryKind
+    public var size: UInt64
+    public var times: FileTimes
+    /// For symbolic links: the link text, as stored.
+    public var linkTarget: String?
+
+    public init(name: PathComponent, kind: EntryKind, size: UInt64, times: FileTimes, linkTarget: String? = nil) {
+        self.name = name
+        self.kind = kind
+        self.size = size
+        self.times = times
+        self.linkTarget = linkTarget
+    }
+}
+
+/// A volume (file system) of the evidence; a directory source has exactly one.
+public struct VolumeInfo: Sendable, Hashable {
+    /// The name used in bundle paths: `C`, or `vol<N>`.
+    public var name: String
+    public var fileSystem: String?
+    public var label: String?
+
+    public init(name: String, fileSystem: String? = nil, label: String? = nil) {
+        self.name = name
+        self.fileSystem = fileSystem
+        self.label = label
+    }
+}
+
+/// Read-only evidence: a directory tree today, a disk image later, behind one interface.
+///
+/// Implementations never modify what they read and never follow links.
+public protocol EvidenceSource: Sendable {
+    /// `directory`, `raw`, `e01`, ...
+    var kind: String { get }
+    /// Where the evidence is, as given by the user.
+    var location: String { get }
+    var volumes: [VolumeInfo] { get }
+
+    /// Lists one directory. Throws `ExTriageError` (code `.io`) when it cannot be read.
+    func list(volume: String, directory: EvidencePath) throws -> [SourceEntry]
+
+    /// Opens one regular file for sequential reading.
+    func open(volume: String, path: EvidencePath) throws -> any EvidenceFile
+
+    /// Whether a host path lies inside this evidence (an output there would end up in it).
+    func contains(hostPath: String) -> Bool
+}
+
+/// A file opened for reading, once, front to back.
+public protocol EvidenceFile: AnyObject {
+    /// Size and times taken when the file was opened.
+    var size: UInt64 { get }
+    var times: FileTimes { get }
+
+    /// Reads up to `buffer.count` bytes; 0 means end of file. Throws on a read error.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+
+    /// The file's size now, to notice a file that changed while it was read.
+    func sizeNow() -> UInt64?
+
+    func close()
+}
+
+extension EvidenceSource {
+    public func contains(hostPath: String) -> Bool { false }
+}

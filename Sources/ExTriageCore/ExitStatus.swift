@@ -1,0 +1,9 @@
+/// Process exit codes shared by every command, documented in the README.
+public enum ExitStatus: Int32, Sendable {
+    /// The command did all it was asked to do.
+    case success = 0
+    /// Nothing useful was produced: bad arguments, unreadable source, unwritable output.
+    case fatal = 1
+    /// `collect` wrote a bundle, but at least one outcome is `failed`.
+    case incomplete = 2
+}

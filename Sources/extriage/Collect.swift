@@ -1,0 +1,92 @@
+import ArgumentParser
+import ArtifactCollection
+import EvidenceBundle
+import EvidenceSource
+import ExTriageCore
+import Foundation
+
+/// `extriage collect`: pack the artifacts of one evidence source into a bundle.
+struct Collect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Collect Exchange artifacts from a Windows volume into a signed-ready tar bundle.",
+        discussion: """
+            SOURCE is the root of a mounted or copied Windows volume. The source is opened read-only \
+            and never modified; links are recorded, never followed. Deleted files are not collected.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Root of a mounted or copied Windows volume.", valueName: "dir"))
+    var source: String
+
+    @Option(name: .long, help: ArgumentHelp("The bundle to write (e.g. server1.tar).", valueName: "bundle.tar"))
+    var output: String
+
+    @Option(name: .customLong("case"), help: ArgumentHelp("Case identifier.", valueName: "id"))
+    var caseId: String
+
+    @Option(name: .long, help: ArgumentHelp("Who collects (name of the examiner).", valueName: "name"))
+    var examiner: String
+
+    @Option(name: .long, help: ArgumentHelp("Evidence item identifier (e.g. the image's exhibit number).", valueName: "id"))
+    var evidenceId: String?
+
+    @Option(name: .long, help: ArgumentHelp("Free-text notes stored in the manifest.", valueName: "text"))
+    var notes: String?
+
+    @OptionGroup var profileOptions: ProfileOptions
+
+    @Option(name: .long, help: "Collection profile to use.")
+    var profile: String = "exchange-triage"
+
+    @Option(name: .long, help: ArgumentHelp("Volume name used in bundle paths for a directory source.", valueName: "name"))
+    var volumeName: String = "C"
+
+    @Flag(name: .long, help: "Store memory dumps whole instead of only their first 1 MiB.")
+    var collectDumps = false
+
+    @Flag(name: .long, help: "Replace an existing bundle.")
+    var force = false
+
+    @Flag(name: .long, help: "No progress output.")
+    var quiet = false
+
+    func validate() throws {
+        try CaseFieldLimits.check(name: "--case", caseId, required: true)
+        try CaseFieldLimits.check(name: "--examiner", examiner, required: true)
+        try CaseFieldLimits.check(name: "--evidence-id", evidenceId)
+        try CaseFieldLimits.check(name: "--notes", notes, allowLineBreaks: true)
+        guard volumeName.range(of: "^[A-Za-z0-9_-]{1,16}$", options: .regularExpression) != nil else {
+            throw ValidationError("--volume-name must be 1-16 letters, digits, '-' or '_'")
+        }
+    }
+
+    func run() throws {
+        let library = try profileOptions.library()
+        let request = CollectionRequest(
+            source: try DirectorySource(path: source, volumeName: volumeName),
+            output: output,
+            caseRecord: .init(caseId: caseId, evidenceId: evidenceId, examiner: examiner, notes: notes),
+            profile: try library.resolve(profile: profile),
+            collectDumps: collectDumps,
+            force: force
+        )
+        let progress = TerminalProgress(enabled: !quiet && isatty(STDERR_FILENO) == 1)
+        let summary = try Collector(request: request, observer: progress).run()
+        progress.finish()
+        if !quiet { printError(SummaryText.render(summary)) }
+        print(summary.bundlePath)
+        if summary.exitStatus != .success { throw ExitCode(summary.exitStatus.rawValue) }
+    }
+}
+
+/// Options shared by commands that read profiles.
+struct ProfileOptions: ParsableArguments {
+    @Option(name: .customLong("profiles"), help: ArgumentHelp(
+        "A directory with artifacts/ and profiles/ that add to or override the built-in definitions (repeatable).",
+        valueName: "dir"))
+    var overrides: [String] = []
+
+    func library() throws -> ProfileLibrary {
+        try ProfileLibrary.load(builtIn: nil, overrides: overrides)
+    }
+}

@@ -1,0 +1,85 @@
+import ArtifactCollection
+import ExTriageCore
+import Foundation
+
+/// Progress on standard error while collecting: files, bytes, rate and the current artifact,
+/// redrawn at most four times a second, and only when standard error is a terminal.
+final class TerminalProgress: CollectionObserver {
+    private let enabled: Bool
+    private var totalFiles = 0
+    private var totalBytes: UInt64 = 0
+    private var files = 0
+    private var bytes: UInt64 = 0
+    private var artifact = ""
+    private let start = Date()
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func planned(files: Int, bytes: UInt64) {
+        totalFiles = files
+        totalBytes = bytes
+    }
+
+    func started(file: String, artifact: String) {
+        files += 1
+        self.artifact = artifact
+        draw()
+    }
+
+    func advanced(bytes: UInt64) {
+        self.bytes += bytes
+        draw()
+    }
+
+    func warning(_ message: String) {
+        printError("warning: \(EscapedText.display(message))")
+    }
+
+    func finish() {
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+    }
+
+    private func draw() {
+        guard enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) >= 0.25 else { return }
+        lastDraw = now
+        drawn = true
+        let elapsed = max(now.timeIntervalSince(start), 0.001)
+        let rate = UInt64(Double(bytes) / elapsed)
+        let line = "\(files)/\(totalFiles) files  \(ByteCount.format(bytes))/\(ByteCount.format(totalBytes))  \(ByteCount.format(rate))/s  \(artifact)"
+        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + String(line.prefix(120))).utf8))
+    }
+}
+
+/// The end-of-run summary printed after a collection.
+enum SummaryText {
+    static func render(_ summary: CollectionSummary) -> String {
+        let manifest = summary.manifest
+        var lines: [String] = []
+        lines.append("Bundle:     \(EscapedText.display(summary.bundlePath)) (\(ByteCount.format(summary.bundleBytes)))")
+        lines.append("SHA-256:    \(summary.bundleSHA256)")
+        if let install = manifest.exchangeInstallPath {
+            lines.append("Exchange:   \(install.volume):/\(EscapedText.display(install.path)) (found by \(install.discoveredBy))")
+        } else {
+            lines.append("Exchange:   install path not found")
+        }
+        lines.append("Collected:  \(summary.filesCollected) files, \(summary.filesPartial) partial, \(ByteCount.format(summary.bytesRead)) read in \(String(format: "%.1f", summary.seconds)) s")
+        lines.append("Patterns:   \(summary.patternsMissing) missing, \(summary.patternsEmpty) empty")
+        lines.append("Problems:   \(summary.filesFailed) failed, \(summary.linksSkipped) links skipped")
+        let problems = manifest.outcomes.filter { $0.path != nil && ($0.status == .failed || $0.status == .skipped) }
+        for outcome in problems.prefix(20) {
+            lines.append("  \(outcome.status.rawValue): \(EscapedText.display(outcome.path ?? "")): \(EscapedText.display(outcome.reason ?? ""))")
+        }
+        if problems.count > 20 { lines.append("  ... \(problems.count - 20) more in manifest.json outcomes") }
+        let partial = manifest.entries.filter { $0.status == .partial }
+        for entry in partial.prefix(10) {
+            lines.append("  partial: \(EscapedText.display(entry.sourcePath)): \(EscapedText.display(entry.reason ?? ""))")
+        }
+        if partial.count > 10 { lines.append("  ... \(partial.count - 10) more partial entries in manifest.json") }
+        lines.append(summary.exitStatus == .success ? "Result:     complete" : "Result:     INCOMPLETE (some artifacts failed; see above)")
+        return lines.joined(separator: "\n")
+    }
+}
