@@ -47,20 +47,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ExTriageCoreTests", dependencies: ["ExTriageCore"]),
-        .testTarget(name: "EvidenceSourceTests", dependencies: ["EvidenceSource"]),
-        .testTarget(
-            name: "EvidenceBundleTests",
-            dependencies: ["EvidenceBundle", .product(name: "Crypto", package: "swift-crypto")]
+        .target(
+            name: "TestSupport",
+            dependencies: ["ExTriageCore", "EvidenceBundle"],
+            path: "Tests/TestSupport"
         ),
+        .testTarget(name: "ExTriageCoreTests", dependencies: ["ExTriageCore"]),
+        .testTarget(name: "EvidenceSourceTests", dependencies: ["EvidenceSource", "TestSupport"]),
+        .testTarget(name: "EvidenceBundleTests", dependencies: ["EvidenceBundle", "TestSupport"]),
         .testTarget(
             name: "ArtifactCollectionTests",
-            dependencies: ["ArtifactCollection", "EvidenceBundle", "EvidenceSource"]
+            dependencies: ["ArtifactCollection", "EvidenceBundle", "EvidenceSource", "TestSupport"]
         ),
-        .testTarget(
-            name: "EndToEndTests",
-            dependencies: ["extriage", "EvidenceBundle", .product(name: "Crypto", package: "swift-crypto")]
-        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["extriage", "EvidenceBundle", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

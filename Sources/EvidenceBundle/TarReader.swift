@@ -29,8 +29,8 @@ public final class TarReader {
     public let displayPath: String
 
     public init(path: String) throws {
-        displayPath = path
-        descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        ArchiveLocale.ensureUTF8()
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw ExTriageError(.io, "cannot open the bundle", path: path, cause: String(cString: strerror(errno)))
         }
@@ -38,7 +38,6 @@ public final class TarReader {
             Glibc.close(descriptor)
             throw ExTriageError(.archiveFailure, "libarchive could not create a reader")
         }
-        archive = handle
         archive_read_support_format_tar(handle)
         guard archive_read_open_fd(handle, descriptor, 64 * 1024) == ARCHIVE_OK else {
             let message = TarWriter.errorText(handle)
@@ -46,6 +45,10 @@ public final class TarReader {
             Glibc.close(descriptor)
             throw ExTriageError(.notABundle, "not a tar bundle", path: path, cause: message)
         }
+        // Stored properties last: a throw above must not run deinit on half-made state.
+        self.displayPath = path
+        self.descriptor = descriptor
+        self.archive = handle
     }
 
     deinit {

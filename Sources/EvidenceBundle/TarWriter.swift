@@ -20,11 +20,11 @@ public final class TarWriter {
 
     /// Opens a writer over an already-open, writable descriptor (not closed by the writer).
     public init(descriptor: Int32, displayPath: String) throws {
+        ArchiveLocale.ensureUTF8()
         guard let handle = archive_write_new() else {
             throw ExTriageError(.archiveFailure, "libarchive could not create a writer")
         }
-        archive = handle
-        sink = OutputSink(descriptor: descriptor, displayPath: displayPath)
+        let sink = OutputSink(descriptor: descriptor, displayPath: displayPath)
         guard archive_write_set_format_pax_restricted(handle) == ARCHIVE_OK,
               archive_write_set_bytes_per_block(handle, 10240) == ARCHIVE_OK else {
             let message = TarWriter.errorText(handle)
@@ -37,6 +37,9 @@ public final class TarWriter {
             archive_write_free(handle)
             throw ExTriageError(.outputUnwritable, "cannot start writing the bundle", path: displayPath, cause: message)
         }
+        // Stored properties last: a throw above must not run deinit on half-made state.
+        self.sink = sink
+        self.archive = handle
     }
 
     deinit {
