@@ -17,6 +17,8 @@ public struct CollectionRequest: Sendable {
     public var traceHeadBytes: UInt64 = 1 << 20
     /// Read size per chunk.
     public var chunkSize: Int = 1 << 20
+    /// Signs the manifest (`manifest.sig`) and the first custody event when set.
+    public var signingKey: SigningKey?
 
     public init(source: any EvidenceSource, output: String, caseRecord: Manifest.CaseRecord, profile: ResolvedProfile,
                 collectDumps: Bool = false, force: Bool = false) {
@@ -55,6 +57,8 @@ public struct CollectionSummary: Sendable {
     public var bytesRead: UInt64
     public var seconds: Double
     public var manifest: Manifest
+    /// The signer's fingerprint when the manifest was signed.
+    public var signer: String?
 
     /// `.incomplete` when any outcome is `failed`.
     public var exitStatus: ExitStatus { manifest.outcomes.contains { $0.status == .failed } ? .incomplete : .success }

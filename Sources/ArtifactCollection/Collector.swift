@@ -59,9 +59,20 @@ public final class Collector {
             let finishedAt = Timestamp.now()
             let manifest = makeManifest(startedAt: startedAt, finishedAt: finishedAt, installPath: installPath,
                                         entries: entries, outcomes: outcomes(patterns, selector, files, entries, fileFailures))
-            try writer.addMember(path: Manifest.memberName, bytes: try ManifestCodec.encode(manifest), modified: finishedAt)
+            let manifestBytes = try ManifestCodec.encode(manifest)
+            try writer.addMember(path: Manifest.memberName, bytes: manifestBytes, modified: finishedAt)
+            var signer: String?
+            if let key = request.signingKey {
+                let signature = try ManifestSignature.sign(manifest: manifestBytes, with: key.key, at: Timestamp.now())
+                try writer.addMember(path: ManifestSignature.memberName, bytes: try signature.encoded(), modified: finishedAt)
+                signer = signature.fingerprint
+            }
             summary = try writer.close()
             try output.commit(descriptor: descriptor, sha256: summary.sha256)
+            try output.retireCustodyLog()
+            try CustodyLog.append(bundle: output.path, actor: request.caseRecord.examiner, action: .collected,
+                                  note: "collected from \(request.source.kind) \(request.source.location) for case \(request.caseRecord.caseId)",
+                                  bundleSha256: summary.sha256, manifestSigner: signer, key: request.signingKey?.key)
             return CollectionSummary(
                 bundlePath: output.path, bundleSHA256: summary.sha256, bundleBytes: summary.bytes,
                 filesCollected: entries.filter { $0.status == .collected }.count,
@@ -70,7 +81,7 @@ public final class Collector {
                 linksSkipped: selector.notes.filter { $0.status == .skipped }.count,
                 patternsMissing: manifest.outcomes.filter { $0.path == nil && $0.status == .missing }.count,
                 patternsEmpty: manifest.outcomes.filter { $0.path == nil && $0.status == .empty }.count,
-                bytesRead: bytesRead, seconds: finishedAt.secondsSince(startedAt), manifest: manifest)
+                bytesRead: bytesRead, seconds: finishedAt.secondsSince(startedAt), manifest: manifest, signer: signer)
         } catch {
             output.abandon(descriptor: descriptor)
             throw error

@@ -54,17 +54,15 @@ struct FileCapture {
         while chunk > 0 {
             let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<chunk])
             let toStore = Int(min(UInt64(chunk), storedSize - stored))
-            if toStore > 0 {
-                try writer.write(UnsafeRawBufferPointer(rebasing: bytes[0..<toStore]))
-                stored += UInt64(toStore)
-            }
+            let store = { if toStore > 0 { try writer.write(UnsafeRawBufferPointer(rebasing: bytes[0..<toStore])) } }
             if toStore < chunk, headState == nil {
-                hasher.update(UnsafeRawBufferPointer(rebasing: bytes[0..<toStore]))
+                try hasher.update(UnsafeRawBufferPointer(rebasing: bytes[0..<toStore]), meanwhile: store)
                 headState = hasher.copy()
                 hasher.update(UnsafeRawBufferPointer(rebasing: bytes[toStore...]))
             } else {
-                hasher.update(bytes)
+                try hasher.update(bytes, meanwhile: store)
             }
+            stored += UInt64(toStore)
             total += UInt64(chunk)
             observer?.advanced(bytes: UInt64(chunk))
             do {

@@ -64,6 +64,18 @@ struct OutputFile {
         try writeSmallFile(path + ".sha256", Array("\(sha256)  \(name)\n".utf8))
     }
 
+    /// A custody log left by a bundle this run replaced (`--force`) describes a bundle that no
+    /// longer exists: it is kept, renamed `<log>.superseded-<unix time>`, never deleted.
+    func retireCustodyLog() throws {
+        let log = path + ".custody.jsonl"
+        var info = stat()
+        guard lstat(log, &info) == 0 else { return }
+        let target = log + ".superseded-\(time(nil))"
+        guard rename(log, target) == 0 else {
+            throw ExTriageError(.outputUnwritable, "cannot move the old custody log aside", path: log, cause: String(cString: strerror(errno)))
+        }
+    }
+
     /// Closes and leaves the `.partial` file for inspection: it is never renamed.
     func abandon(descriptor: Int32) {
         close(descriptor)

@@ -17,9 +17,10 @@ public struct Digests: Hashable, Sendable, Codable {
 
 /// Feeds every chunk of a file to SHA-256, SHA-1 and MD5 at once.
 ///
-/// MD5 runs on a second core while SHA-256 and SHA-1 run on the caller's, because MD5 alone is
-/// about as slow as the other two together; the caller's buffer must stay untouched until
-/// `update` returns (it waits for both halves).
+/// A large chunk is hashed on other cores, SHA-256 on one and MD5 with SHA-1 on another (the two
+/// halves cost about the same), while the caller's own work for that chunk (writing it to the
+/// bundle) runs meanwhile on the calling thread. The caller's buffer must stay untouched until
+/// `update` returns; it waits for both halves.
 public final class ContentHasher: @unchecked Sendable {
     private var sha256 = SHA256()
     private var sha1 = Insecure.SHA1()
@@ -27,28 +28,37 @@ public final class ContentHasher: @unchecked Sendable {
     /// Bytes hashed so far.
     public private(set) var count: UInt64 = 0
 
-    /// Below this chunk size the hand-off to another thread costs more than it saves.
+    /// Below this chunk size the hand-off to other threads costs more than it saves.
     private static let parallelThreshold = 256 * 1024
 
     public init() {}
 
     public func update(_ buffer: UnsafeRawBufferPointer) {
-        guard buffer.count > 0 else { return }
+        update(buffer, meanwhile: {})
+    }
+
+    /// Hashes `buffer` and runs `work` on the calling thread at the same time.
+    public func update(_ buffer: UnsafeRawBufferPointer, meanwhile work: () throws -> Void) rethrows {
+        guard buffer.count > 0 else { return try work() }
         count += UInt64(buffer.count)
         if buffer.count < ContentHasher.parallelThreshold {
             sha256.update(bufferPointer: buffer)
             sha1.update(bufferPointer: buffer)
             md5.update(bufferPointer: buffer)
-            return
+            return try work()
         }
         let group = DispatchGroup()
         let chunk = SendableBuffer(buffer)
-        DispatchQueue.global(qos: .userInitiated).async(group: group) { [self] in
+        let queue = DispatchQueue.global(qos: .userInitiated)
+        queue.async(group: group) { [self] in
             md5.update(bufferPointer: chunk.buffer)
+            sha1.update(bufferPointer: chunk.buffer)
         }
-        sha256.update(bufferPointer: buffer)
-        sha1.update(bufferPointer: buffer)
-        group.wait()
+        queue.async(group: group) { [self] in
+            sha256.update(bufferPointer: chunk.buffer)
+        }
+        defer { group.wait() }
+        try work()
     }
 
     /// An independent hasher with the same state: its digests cover the bytes so far.

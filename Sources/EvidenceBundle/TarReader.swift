@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CArchive
+import Crypto
 import ExTriageCore
 
 /// One member header as read from a bundle, before anything is trusted.
@@ -25,7 +26,7 @@ public struct MemberHeader: Sendable {
 /// RAR renamed `.tar` is refused rather than parsed (ADVERSARIAL-CASES A18).
 public final class TarReader {
     private let archive: OpaquePointer
-    private let descriptor: Int32
+    private let input: InputSource
     public let displayPath: String
 
     public init(path: String) throws {
@@ -34,26 +35,33 @@ public final class TarReader {
         guard descriptor >= 0 else {
             throw ExTriageError(.io, "cannot open the bundle", path: path, cause: String(cString: strerror(errno)))
         }
+        let input = InputSource(descriptor: descriptor)
         guard let handle = archive_read_new() else {
-            Glibc.close(descriptor)
             throw ExTriageError(.archiveFailure, "libarchive could not create a reader")
         }
         archive_read_support_format_tar(handle)
-        guard archive_read_open_fd(handle, descriptor, 64 * 1024) == ARCHIVE_OK else {
+        let context = Unmanaged.passUnretained(input).toOpaque()
+        guard archive_read_open(handle, context, nil, tarReaderCallback, nil) == ARCHIVE_OK else {
             let message = TarWriter.errorText(handle)
             archive_read_free(handle)
-            Glibc.close(descriptor)
             throw ExTriageError(.notABundle, "not a tar bundle", path: path, cause: message)
         }
         // Stored properties last: a throw above must not run deinit on half-made state.
         self.displayPath = path
-        self.descriptor = descriptor
+        self.input = input
         self.archive = handle
     }
 
     deinit {
         archive_read_free(archive)
-        Glibc.close(descriptor)
+    }
+
+    /// After the end of the archive: reads the rest of the file and returns the SHA-256 and size
+    /// of every byte of it, and whether anything but zero padding follows the end-of-archive
+    /// marker (ADVERSARIAL-CASES A15).
+    public func finishFile() throws -> (sha256: String, bytes: UInt64, trailingData: Bool) {
+        let consumed = UInt64(max(0, archive_filter_bytes(archive, 0)))
+        return try input.drain(checkingZerosFrom: consumed)
     }
 
     /// The next member header, or nil at the end of the archive.
@@ -115,5 +123,72 @@ public final class TarReader {
             }
             out.append(contentsOf: chunk[0..<count])
         }
+    }
+}
+
+/// Feeds libarchive from a descriptor and hashes every byte it hands over, so the bundle file's
+/// own SHA-256 comes from the same single read.
+final class InputSource {
+    let descriptor: Int32
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    var hasher = SHA256()
+    var offset: UInt64 = 0
+    var failure: String?
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+    deinit {
+        Glibc.close(descriptor)
+        buffer.deallocate()
+    }
+
+    func next() -> (UnsafeRawPointer?, Int) {
+        var count: Int
+        repeat {
+            count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+        } while count < 0 && errno == EINTR
+        guard count >= 0 else {
+            failure = String(cString: strerror(errno))
+            return (nil, -1)
+        }
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        offset += UInt64(count)
+        return (UnsafeRawPointer(buffer.baseAddress), count)
+    }
+
+    func drain(checkingZerosFrom start: UInt64) throws -> (sha256: String, bytes: UInt64, trailingData: Bool) {
+        while true {
+            let (_, count) = next()
+            if count < 0 { throw ExTriageError(.io, "read error", cause: failure) }
+            if count == 0 { break }
+        }
+        var trailing = false
+        var position = start
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while position < offset, !trailing {
+            let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(position)) }
+            if count <= 0 { break }
+            trailing = chunk[0..<count].contains { $0 != 0 }
+            position += UInt64(count)
+        }
+        return (Hex.encode(hasher.finalize()), offset, trailing)
+    }
+}
+
+private func tarReaderCallback(_ archive: OpaquePointer?, _ context: UnsafeMutableRawPointer?,
+                               _ buffer: UnsafeMutablePointer<UnsafeRawPointer?>?) -> Int {
+    guard let context, let buffer else { return -1 }
+    let input = Unmanaged<InputSource>.fromOpaque(context).takeUnretainedValue()
+    let (pointer, count) = input.next()
+    buffer.pointee = pointer
+    return count
+}
+
+extension TarReader {
+    /// SHA-256 of a whole file, read in chunks (for custody events about an existing bundle).
+    public static func sha256(ofFile path: String) throws -> String {
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ExTriageError(.io, "cannot open", path: path, cause: String(cString: strerror(errno))) }
+        let input = InputSource(descriptor: descriptor)
+        return try input.drain(checkingZerosFrom: UInt64.max).sha256
     }
 }

@@ -10,7 +10,8 @@ import ExTriageCore
 /// Writes a deterministic POSIX pax tar through libarchive to a file descriptor.
 ///
 /// Every member gets fixed owner fields and mode 0444; the caller supplies the order and the
-/// modification time. The bytes that reach the file are hashed on the way out, so the bundle's
+/// modification time. libarchive's own blocking is off (`bytes_per_block` 0): member data goes
+/// straight to the file in the caller's chunks, and the archive ends after its two zero blocks. The bytes that reach the file are hashed on the way out, so the bundle's
 /// own SHA-256 is known without reading it back.
 public final class TarWriter {
     private let archive: OpaquePointer
@@ -26,7 +27,7 @@ public final class TarWriter {
         }
         let sink = OutputSink(descriptor: descriptor, displayPath: displayPath)
         guard archive_write_set_format_pax_restricted(handle) == ARCHIVE_OK,
-              archive_write_set_bytes_per_block(handle, 10240) == ARCHIVE_OK else {
+              archive_write_set_bytes_per_block(handle, 0) == ARCHIVE_OK else {
             let message = TarWriter.errorText(handle)
             archive_write_free(handle)
             throw ExTriageError(.archiveFailure, "libarchive refused the pax format", cause: message)

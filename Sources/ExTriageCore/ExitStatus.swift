@@ -6,4 +6,10 @@ public enum ExitStatus: Int32, Sendable {
     case fatal = 1
     /// `collect` wrote a bundle, but at least one outcome is `failed`.
     case incomplete = 2
+    /// `verify`: the bundle is not intact (or the custody chain is broken, for `custody show`).
+    case notIntact = 3
+    /// `verify`: intact, but not signed by one of the trusted keys given.
+    case untrustedSigner = 4
+    /// `verify`: the file is not an extriage bundle at all.
+    case notABundle = 5
 }

@@ -41,6 +41,9 @@ struct Collect: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Volume name used in bundle paths for a directory source.", valueName: "name"))
     var volumeName: String = "C"
 
+    @Option(name: .long, help: ArgumentHelp("Sign the manifest and the custody record with this Ed25519 key (from `extriage keygen`).", valueName: "name.key"))
+    var signKey: String?
+
     @Flag(name: .long, help: "Store memory dumps whole instead of only their first 1 MiB.")
     var collectDumps = false
 
@@ -62,7 +65,7 @@ struct Collect: ParsableCommand {
 
     func run() throws {
         let library = try profileOptions.library()
-        let request = CollectionRequest(
+        var request = CollectionRequest(
             source: try DirectorySource(path: source, volumeName: volumeName),
             output: output,
             caseRecord: .init(caseId: caseId, evidenceId: evidenceId, examiner: examiner, notes: notes),
@@ -70,6 +73,7 @@ struct Collect: ParsableCommand {
             collectDumps: collectDumps,
             force: force
         )
+        request.signingKey = try signKey.map { SigningKey(try SigningKeys.loadPrivateKey(path: $0)) }
         let progress = TerminalProgress(enabled: !quiet && isatty(STDERR_FILENO) == 1)
         let summary = try Collector(request: request, observer: progress).run()
         progress.finish()

@@ -61,6 +61,7 @@ enum SummaryText {
         var lines: [String] = []
         lines.append("Bundle:     \(EscapedText.display(summary.bundlePath)) (\(ByteCount.format(summary.bundleBytes)))")
         lines.append("SHA-256:    \(summary.bundleSHA256)")
+        lines.append("Signed:     \(summary.signer.map { "by \($0)" } ?? "no (use --sign-key)")")
         if let install = manifest.exchangeInstallPath {
             lines.append("Exchange:   \(install.volume):/\(EscapedText.display(install.path)) (found by \(install.discoveredBy))")
         } else {

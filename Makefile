@@ -1,0 +1,50 @@
+# extriage: the two commands a newcomer needs are `make demo` and `make test`.
+SWIFT   ?= swift
+PREFIX  ?= /usr/local
+SAMPLE  ?= exchange2016-compromised
+OUT     ?= out
+BENCH_SIZE ?= 2G
+
+.PHONY: all deps build release demo test bench install uninstall clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## Collect the embedded compromised sample into out/ and print the summary.
+demo: build
+	@mkdir -p $(OUT)
+	"$$($(SWIFT) build --show-bin-path)/extriage" collect \
+	  --source Samples/images/$(SAMPLE) \
+	  --output $(OUT)/$(SAMPLE).tar \
+	  --case DEMO-001 --examiner "$${USER:-demo}" --evidence-id $(SAMPLE) \
+	  --notes "make demo on the synthetic sample" --force
+
+## Build and run every test.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## Compare `extriage collect` with tar and sha256sum on a synthetic tree (BENCH_SIZE=200M for a quick run).
+bench: release
+	python3 Benchmarks/bench_collect.py --size $(BENCH_SIZE)
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/extriage
+	install -m 0755 .build/release/extriage $(DESTDIR)$(PREFIX)/bin/extriage
+	rm -rf $(DESTDIR)$(PREFIX)/share/extriage/Profiles
+	cp -R Profiles $(DESTDIR)$(PREFIX)/share/extriage/Profiles
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/extriage
+	rm -rf $(DESTDIR)$(PREFIX)/share/extriage
+
+clean:
+	rm -rf .build $(OUT)

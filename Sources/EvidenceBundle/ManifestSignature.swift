@@ -1,0 +1,59 @@
+import Crypto
+import ExTriageCore
+import Foundation
+
+/// `manifest.sig`, the bundle's last member: an Ed25519 signature over the exact bytes of
+/// `manifest.json`, with the signer's public key, fingerprint and the signing time.
+///
+/// The signed message is `extriage-manifest-v1 NUL <signedAt> NUL <manifest bytes>`, so the
+/// signing time cannot be changed without breaking the signature.
+public struct ManifestSignature: Codable, Sendable, Equatable {
+    public static let memberName = "manifest.sig"
+    static let context = "extriage-manifest-v1"
+
+    public var schemaVersion: Int
+    public var algorithm: String
+    /// Base64 of the raw 32-byte Ed25519 public key.
+    public var publicKey: String
+    public var fingerprint: String
+    public var signedAt: Timestamp
+    public var manifestSha256: String
+    /// Base64 of the 64-byte signature.
+    public var signature: String
+
+    public static func sign(manifest: [UInt8], with key: Curve25519.Signing.PrivateKey, at time: Timestamp) throws -> ManifestSignature {
+        let signature = try key.signature(for: message(manifest, time))
+        return ManifestSignature(schemaVersion: 1, algorithm: "ed25519",
+                                 publicKey: key.publicKey.rawRepresentation.base64EncodedString(),
+                                 fingerprint: SigningKeys.fingerprint(key.publicKey), signedAt: time,
+                                 manifestSha256: sha256Hex(manifest), signature: signature.base64EncodedString())
+    }
+
+    /// Whether the signature is valid for these manifest bytes, with the key it names.
+    public func isValid(for manifest: [UInt8]) -> Bool {
+        guard algorithm == "ed25519", let key = signerKey, SigningKeys.fingerprint(key) == fingerprint,
+              let signatureBytes = Data(base64Encoded: signature) else { return false }
+        return key.isValidSignature(signatureBytes, for: ManifestSignature.message(manifest, signedAt))
+    }
+
+    public var signerKey: Curve25519.Signing.PublicKey? {
+        Data(base64Encoded: publicKey).flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
+    }
+
+    static func message(_ manifest: [UInt8], _ time: Timestamp) -> Data {
+        Data(Array(context.utf8) + [0] + Array(time.iso8601.utf8) + [0] + manifest)
+    }
+
+    public func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self)) + [0x0A]
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws -> ManifestSignature {
+        guard bytes.count < 64 * 1024, let value = try? JSONDecoder().decode(ManifestSignature.self, from: Data(bytes)) else {
+            throw ExTriageError(.notABundle, "manifest.sig is not a valid signature record")
+        }
+        return value
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import EvidenceBundle
+import ExTriageCore
+import Foundation
+
+/// `extriage custody`: the bundle's hash-chained chain-of-custody log.
+struct Custody: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add to and check a bundle's chain-of-custody log (BUNDLE.custody.jsonl).",
+        subcommands: [Add.self, Show.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Append a custody event (hash-chained, optionally signed).")
+        @Argument(help: ArgumentHelp("The bundle (.tar).", valueName: "bundle")) var bundle: String
+        @Option(name: .long, help: "Who acts.") var actor: String
+        @Option(name: .long, help: "transferred, received, verified, analyzed or note.") var action: String
+        @Option(name: .long, help: "Free text (at most 4096 bytes).") var note: String?
+        @Option(name: .long, help: ArgumentHelp("Sign the event with this key.", valueName: "name.key")) var signKey: String?
+
+        func validate() throws {
+            guard let parsed = CustodyEvent.Action(rawValue: action), parsed != .collected else {
+                throw ValidationError("--action must be one of: transferred, received, verified, analyzed, note")
+            }
+        }
+
+        func run() throws {
+            guard let sha256 = try? TarReader.sha256(ofFile: bundle) else {
+                throw ExTriageError(.io, "cannot read the bundle", path: bundle)
+            }
+            let event = try CustodyLog.append(bundle: bundle, actor: actor, action: CustodyEvent.Action(rawValue: action) ?? .note,
+                                              note: note, bundleSha256: sha256,
+                                              key: try signKey.map { try SigningKeys.loadPrivateKey(path: $0) })
+            print("recorded event \(event.sequence): \(event.action.rawValue) by \(EscapedText.display(event.actor)) at \(event.time.iso8601)")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the custody log and check its hash chain and signatures.",
+            discussion: "Exit codes: 0 the chain is intact; 3 a line was edited, removed or reordered.")
+        @Argument(help: ArgumentHelp("The bundle (.tar).", valueName: "bundle")) var bundle: String
+
+        func run() throws {
+            let check = try CustodyLog.check(bundle: bundle)
+            let current = try? TarReader.sha256(ofFile: bundle)
+            for event in check.events {
+                var line = "\(event.sequence). \(event.time.iso8601)  \(event.action.rawValue)  by \(EscapedText.display(event.actor))"
+                line += "  bundle \(event.bundleSha256.prefix(16))…"
+                if let signature = event.signature { line += "  signed \(signature.fingerprint.prefix(16))…" }
+                print(line)
+                if let note = event.note { print("   \(EscapedText.display(note))") }
+            }
+            for problem in check.problems { print("problem: \(problem)") }
+            if let current { print("bundle now: \(current)\(check.events.last?.bundleSha256 == current ? " (matches the last event)" : " (DIFFERS from the last event)")") }
+            if !check.lastEventSigned { print("note: the last event is unsigned; only a signature protects it from an edit") }
+            print(check.problems.isEmpty ? "chain: intact (\(check.events.count) events)" : "chain: BROKEN")
+            if !check.problems.isEmpty { throw ExitCode(ExitStatus.notIntact.rawValue) }
+        }
+    }
+}

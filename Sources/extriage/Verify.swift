@@ -1,0 +1,77 @@
+import ArgumentParser
+import EvidenceBundle
+import ExTriageCore
+import Foundation
+
+/// `extriage verify`: prove a bundle is complete, untouched, and who signed it.
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a bundle's members, order, seal, signature and sidecar hash.",
+        discussion: """
+            Exit codes: 0 intact (and signed by a trusted key when --trusted-key is given); 3 NOT INTACT; \
+            4 intact but not signed by a trusted key; 5 not a bundle.
+            """)
+
+    @Argument(help: ArgumentHelp("The bundle (.tar).", valueName: "bundle"))
+    var bundle: String
+
+    @Option(name: .customLong("trusted-key"), help: ArgumentHelp("A public key (.pub) whose signatures are trusted (repeatable).", valueName: "key.pub"))
+    var trustedKeys: [String] = []
+
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
+    @Flag(name: .long, help: "Append a `verified` event to the bundle's custody log.")
+    var record = false
+
+    @Option(name: .long, help: ArgumentHelp("Who verifies (with --record; default: the current user).", valueName: "name"))
+    var actor: String?
+
+    @Option(name: .long, help: ArgumentHelp("Sign the custody event with this key (with --record).", valueName: "name.key"))
+    var signKey: String?
+
+    func run() throws {
+        let keys = try trustedKeys.map { try SigningKeys.loadPublicKey(path: $0) }
+        let custody = try? CustodyLog.check(bundle: bundle)
+        let expectedSigner = custody?.events.first { $0.action == .collected }?.manifestSigner
+        let report = BundleVerifier(trustedKeys: keys, expectedSigner: expectedSigner).verify(path: bundle)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            var shown = report
+            shown.manifest = nil
+            print(String(decoding: try encoder.encode(VerifyOutput(report: shown, verdictText: report.verdictText)), as: UTF8.self))
+        } else {
+            for problem in report.problems {
+                var line = "problem: \(EscapedText.display(problem.message))"
+                if let expected = problem.expected { line += "; expected \(EscapedText.display(expected))" }
+                if let found = problem.found { line += ", found \(EscapedText.display(found))" }
+                print(line)
+            }
+            if report.signature.present, report.signature.trusted == false {
+                print("problem: signer \(report.signature.fingerprint ?? "?") is not one of the trusted keys")
+            } else if !report.signature.present, report.signature.trusted == false {
+                print("problem: the bundle is not signed, but a trusted signer was required")
+            }
+            print("bundle:   \(EscapedText.display(bundle))")
+            if let sha = report.bundleSha256 { print("sha256:   \(sha) (sidecar: \(report.sidecar))") }
+            print("members:  \(report.members) evidence members")
+            if let manifest = report.manifest {
+                print("case:     \(EscapedText.display(manifest.case.caseId)), examiner \(EscapedText.display(manifest.case.examiner)), collected \(manifest.finishedAt.iso8601)")
+            }
+            print("verdict:  \(report.verdictText)")
+        }
+        if record {
+            try CustodyLog.append(bundle: bundle, actor: actor ?? ProcessInfo.processInfo.userName, action: .verified,
+                                  note: report.verdictText, bundleSha256: report.bundleSha256 ?? "unknown",
+                                  key: try signKey.map { try SigningKeys.loadPrivateKey(path: $0) })
+        }
+        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+}
+
+/// `verify --json` output: the report plus the one-line verdict.
+struct VerifyOutput: Encodable {
+    var report: VerificationReport
+    var verdictText: String
+}

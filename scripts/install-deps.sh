@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages extriage needs, only those that are missing.
+# Usage: scripts/install-deps.sh [extra-package ...]
+set -euo pipefail
+
+packages=(
+  pkg-config      # SwiftPM finds system libraries through it
+  libarchive-dev  # bundle reading and writing (CArchive)
+  time            # GNU time: peak memory in the benchmarks
+  openssl         # tests check that OpenSSL reads the signing keys
+)
+packages+=("$@")
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
