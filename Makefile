@@ -18,14 +18,20 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## Collect the embedded compromised sample into out/ and print the summary.
+## Collect the embedded compromised sample into out/ (signed with a demo key), verify it and show its custody log.
 demo: build
 	@mkdir -p $(OUT)
-	"$$($(SWIFT) build --show-bin-path)/extriage" collect \
+	@BIN="$$($(SWIFT) build --show-bin-path)/extriage"; \
+	[ -f $(OUT)/demo-responder.key ] || "$$BIN" keygen --out $(OUT)/demo-responder; \
+	"$$BIN" collect \
 	  --source Samples/images/$(SAMPLE) \
 	  --output $(OUT)/$(SAMPLE).tar \
 	  --case DEMO-001 --examiner "$${USER:-demo}" --evidence-id $(SAMPLE) \
-	  --notes "make demo on the synthetic sample" --force
+	  --notes "make demo on the synthetic sample" --sign-key $(OUT)/demo-responder.key --force; \
+	echo; echo "== extriage verify"; \
+	"$$BIN" verify $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub; \
+	echo; echo "== extriage custody show"; \
+	"$$BIN" custody show $(OUT)/$(SAMPLE).tar
 
 ## Build and run every test.
 test: deps

@@ -20,8 +20,8 @@ struct SelectedFile {
     /// The first artifact (in profile order) whose pattern matched.
     var artifactIndex: Int
     var patternIndexes: [Int]
-
-    var memberPath: String { "evidence/\(volume)/\(path.escaped)" }
+    /// The bundle member name; unique, assigned once selection is complete.
+    var memberPath: String = ""
 }
 
 /// Something matched that is recorded but not collected (a link, a device), or a listing failure.
@@ -38,9 +38,16 @@ enum OutcomeStatusText: String { case skipped, failed }
 /// Walks the evidence guided by the patterns: only directories that some pattern can still
 /// match are listed, so a whole volume is not enumerated to find a few folders.
 final class ArtifactSelector {
-    private struct State: Hashable {
+    private struct State: Hashable, Comparable {
         var pattern: Int
         var segment: Int
+        static func < (lhs: State, rhs: State) -> Bool { (lhs.pattern, lhs.segment) < (rhs.pattern, rhs.segment) }
+    }
+
+    /// Files by volume and raw path bytes: names that only look alike stay apart.
+    private struct FileKey: Hashable {
+        var volume: String
+        var raw: [UInt8]
     }
 
     /// Deeper trees are not descended (and the cut is recorded): no legitimate Windows path is this deep.
@@ -48,7 +55,7 @@ final class ArtifactSelector {
 
     let source: any EvidenceSource
     let patterns: [ResolvedPattern]
-    private(set) var files: [String: SelectedFile] = [:]
+    private var files: [FileKey: SelectedFile] = [:]
     private(set) var notes: [SelectionNote] = []
     private(set) var matchCounts: [Int]
     private(set) var directoriesListed = 0
@@ -67,14 +74,33 @@ final class ArtifactSelector {
         }
     }
 
-    /// Files in member-path byte order.
+    /// Files in member-path byte order, each with a unique member name. Names are compared as
+    /// bytes (never with Unicode normalisation); a name that escapes to one already taken, e.g. a
+    /// literal `x%FF.aspx` beside a non-UTF-8 `x<FF>.aspx`, gets a `~<n>` suffix, so both are kept.
     var orderedFiles: [SelectedFile] {
-        files.values.sorted { Array($0.memberPath.utf8).lexicographicallyPrecedes(Array($1.memberPath.utf8)) }
+        var taken = Set<[UInt8]>()
+        var named: [SelectedFile] = []
+        let ordered = files.values.sorted { lhs, rhs in
+            lhs.volume != rhs.volume ? Array(lhs.volume.utf8).lexicographicallyPrecedes(Array(rhs.volume.utf8))
+                : lhs.path.rawBytes.lexicographicallyPrecedes(rhs.path.rawBytes)
+        }
+        for var file in ordered {
+            let base = "evidence/\(file.volume)/\(file.path.escaped)"
+            var candidate = base
+            var suffix = 1
+            while !taken.insert(Array(candidate.utf8)).inserted {
+                candidate = base + "~\(suffix)"
+                suffix += 1
+            }
+            file.memberPath = candidate
+            named.append(file)
+        }
+        return named.sorted { Array($0.memberPath.utf8).lexicographicallyPrecedes(Array($1.memberPath.utf8)) }
     }
 
     private func walk(volume: String, directory: EvidencePath, states: Set<State>, depth: Int) {
         guard depth < ArtifactSelector.maximumDepth else {
-            for state in states {
+            for state in states.sorted() {
                 notes.append(SelectionNote(patternIndex: state.pattern, volume: volume, path: directory, status: .failed,
                                            reason: "directory nesting deeper than \(ArtifactSelector.maximumDepth) levels; not descended"))
             }
@@ -85,7 +111,7 @@ final class ArtifactSelector {
             entries = try source.list(volume: volume, directory: directory)
             directoriesListed += 1
         } catch {
-            for pattern in Set(states.map(\.pattern)) {
+            for pattern in Set(states.map(\.pattern)).sorted() {
                 notes.append(SelectionNote(patternIndex: pattern, volume: volume, path: directory, status: .failed,
                                            reason: "directory could not be listed: \(error)"))
             }
@@ -94,7 +120,8 @@ final class ArtifactSelector {
         for entry in entries {
             var next = Set<State>()
             var matched: [Int] = []
-            for state in states { advance(state, entry, &next, &matched) }
+            for state in states.sorted() { advance(state, entry, &next, &matched) }
+            matched.sort()
             if !matched.isEmpty { record(volume: volume, path: directory.appending(entry.name), entry: entry, patterns: matched) }
             if entry.kind == .directory, !next.isEmpty {
                 walk(volume: volume, directory: directory.appending(entry.name), states: next, depth: depth + 1)
@@ -129,24 +156,22 @@ final class ArtifactSelector {
         case .other:
             for pattern in matched {
                 notes.append(SelectionNote(patternIndex: pattern, volume: volume, path: path, status: .skipped,
-                                           reason: "not a regular file (device, pipe, socket or unreadable entry)"))
+                                           reason: "not a regular file (device, pipe or socket)"))
+            }
+        case .unreadable:
+            for pattern in matched {
+                notes.append(SelectionNote(patternIndex: pattern, volume: volume, path: path, status: .failed,
+                                           reason: "the entry's metadata could not be read"))
             }
         case .file:
             for pattern in matched { matchCounts[pattern] += 1 }
-            let key = "evidence/\(volume)/\(path.escaped)"
+            let key = FileKey(volume: volume, raw: path.rawBytes)
+            let artifact = matched.map { patterns[$0].artifactIndex }.min() ?? 0
             if var existing = files[key] {
-                guard existing.path == path else {
-                    for pattern in matched {
-                        notes.append(SelectionNote(patternIndex: pattern, volume: volume, path: path, status: .failed,
-                                                   reason: "escaped name collides with another file's name"))
-                    }
-                    return
-                }
-                existing.patternIndexes += matched
-                existing.artifactIndex = min(existing.artifactIndex, matched.map { patterns[$0].artifactIndex }.min() ?? existing.artifactIndex)
+                existing.patternIndexes = (existing.patternIndexes + matched).sorted()
+                existing.artifactIndex = min(existing.artifactIndex, artifact)
                 files[key] = existing
             } else {
-                let artifact = matched.map { patterns[$0].artifactIndex }.min() ?? 0
                 files[key] = SelectedFile(volume: volume, path: path, entry: entry, artifactIndex: artifact, patternIndexes: matched)
             }
         }

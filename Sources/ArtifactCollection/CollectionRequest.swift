@@ -16,7 +16,7 @@ public struct CollectionRequest: Sendable {
     /// Bytes kept of a file in trace mode.
     public var traceHeadBytes: UInt64 = 1 << 20
     /// Read size per chunk.
-    public var chunkSize: Int = 1 << 20
+    public var chunkSize: Int = 4 << 20
     /// Signs the manifest (`manifest.sig`) and the first custody event when set.
     public var signingKey: SigningKey?
 

@@ -32,11 +32,13 @@ public final class Collector {
         let selector = ArtifactSelector(source: request.source, patterns: patterns)
         selector.run()
         let files = selector.orderedFiles
-        observer?.planned(files: files.count, bytes: files.reduce(0) { $0 + $1.entry.size })
+        observer?.planned(files: files.count, bytes: files.reduce(0) { $0 &+ $1.entry.size })
 
+        try output.retireCustodyLog()
         let descriptor = try output.openPartial()
         var entries: [Manifest.Entry] = []
         var fileFailures: [Int: (SelectedFile, String)] = [:]
+        var readFailures: [Int: (SelectedFile, String)] = [:]
         var bytesRead: UInt64 = 0
         let summary: (bytes: UInt64, sha256: String)
         do {
@@ -49,16 +51,19 @@ public final class Collector {
                 let definition = request.profile.definitions[file.artifactIndex].value
                 observer?.started(file: file.memberPath, artifact: definition.name)
                 switch try capture.capture(file, from: request.source, definition: definition) {
-                case .member(let entry, let count):
+                case .member(let entry, let count, let readError):
                     entries.append(entry)
                     bytesRead += count
+                    if let readError {
+                        readFailures[index] = (file, "read error after \(count) bytes (\(readError)); the member holds the bytes read, zero-padded")
+                    }
                 case .failed(let reason):
                     fileFailures[index] = (file, reason)
                 }
             }
             let finishedAt = Timestamp.now()
             let manifest = makeManifest(startedAt: startedAt, finishedAt: finishedAt, installPath: installPath,
-                                        entries: entries, outcomes: outcomes(patterns, selector, files, entries, fileFailures))
+                                        entries: entries, outcomes: outcomes(patterns, selector, files, entries, fileFailures.merging(readFailures) { first, _ in first }))
             let manifestBytes = try ManifestCodec.encode(manifest)
             try writer.addMember(path: Manifest.memberName, bytes: manifestBytes, modified: finishedAt)
             var signer: String?
@@ -69,7 +74,6 @@ public final class Collector {
             }
             summary = try writer.close()
             try output.commit(descriptor: descriptor, sha256: summary.sha256)
-            try output.retireCustodyLog()
             try CustodyLog.append(bundle: output.path, actor: request.caseRecord.examiner, action: .collected,
                                   note: "collected from \(request.source.kind) \(request.source.location) for case \(request.caseRecord.caseId)",
                                   bundleSha256: summary.sha256, manifestSigner: signer, key: request.signingKey?.key)
@@ -77,13 +81,13 @@ public final class Collector {
                 bundlePath: output.path, bundleSHA256: summary.sha256, bundleBytes: summary.bytes,
                 filesCollected: entries.filter { $0.status == .collected }.count,
                 filesPartial: entries.filter { $0.status == .partial }.count,
-                filesFailed: fileFailures.count + selector.notes.filter { $0.status == .failed }.count,
+                filesFailed: fileFailures.count + readFailures.count + selector.notes.filter { $0.status == .failed }.count,
                 linksSkipped: selector.notes.filter { $0.status == .skipped }.count,
                 patternsMissing: manifest.outcomes.filter { $0.path == nil && $0.status == .missing }.count,
                 patternsEmpty: manifest.outcomes.filter { $0.path == nil && $0.status == .empty }.count,
                 bytesRead: bytesRead, seconds: finishedAt.secondsSince(startedAt), manifest: manifest, signer: signer)
         } catch {
-            output.abandon(descriptor: descriptor)
+            output.abandon()
             throw error
         }
     }
@@ -131,10 +135,10 @@ public final class Collector {
     /// One summary row per pattern, then one row per file that failed or was skipped.
     func outcomes(_ patterns: [ResolvedPattern], _ selector: ArtifactSelector, _ files: [SelectedFile],
                   _ entries: [Manifest.Entry], _ failures: [Int: (SelectedFile, String)]) -> [Manifest.Outcome] {
-        let entryByPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        let entryByPath = Dictionary(entries.map { (Array($0.path.utf8), $0) }, uniquingKeysWith: { first, _ in first })
         var statuses = Array(repeating: [OutcomeStatus](), count: patterns.count)
         for (index, file) in files.enumerated() {
-            let status: OutcomeStatus = failures[index] != nil ? .failed : (entryByPath[file.memberPath]?.status ?? .failed)
+            let status: OutcomeStatus = failures[index] != nil ? .failed : (entryByPath[Array(file.memberPath.utf8)]?.status ?? .failed)
             for pattern in file.patternIndexes { statuses[pattern].append(status) }
         }
         for note in selector.notes where note.status == .failed { statuses[note.patternIndex].append(.failed) }
@@ -168,8 +172,7 @@ public final class Collector {
             }
             rows.append(row)
         }
-        for (index, (file, reason)) in failures.sorted(by: { $0.key < $1.key }) {
-            _ = index
+        for (_, (file, reason)) in failures.sorted(by: { $0.key < $1.key }) {
             let pattern = file.patternIndexes.first ?? 0
             rows.append(Manifest.Outcome(artifact: request.profile.definitions[file.artifactIndex].value.name,
                                          pattern: patterns[pattern].written, status: .failed, count: 1, reason: reason,

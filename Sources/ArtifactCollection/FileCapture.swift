@@ -10,10 +10,12 @@ import ExTriageCore
 /// failed mid-read) is stated in the entry: status `partial`, a reason, and `stored` digests.
 struct FileCapture {
     static let minidumpMagic: [UInt8] = [0x4D, 0x44, 0x4D, 0x50]
+    /// Memory dumps by name: trace mode whatever artifact matched them.
+    static let dumpExtensions = [".dmp", ".mdmp", ".hdmp"]
 
     enum Outcome {
         /// A member was written; the entry describes it.
-        case member(Manifest.Entry, bytesRead: UInt64)
+        case member(Manifest.Entry, bytesRead: UInt64, readError: String?)
         /// Nothing was written for this file.
         case failed(reason: String)
     }
@@ -36,21 +38,20 @@ struct FileCapture {
         let declaredSize = file.size
         let hasher = ContentHasher()
 
-        var chunk: Int
-        do {
-            chunk = try readChunk(file)
-        } catch {
-            return .failed(reason: "cannot read: \(error)")
+        var (chunk, firstError) = readChunk(file)
+        if chunk == 0, let firstError {
+            return .failed(reason: "cannot read: \(firstError)")
         }
+        var readError = firstError.map { "\($0)" }
         let isMinidump = chunk >= 4 && Array(buffer[0..<4]) == FileCapture.minidumpMagic
-        let trace = !collectDumps && (definition.mode == .trace || isMinidump)
+        let dumpName = FileCapture.dumpExtensions.contains { selected.path.name?.folded.hasSuffix($0) ?? false }
+        let trace = !collectDumps && (definition.mode == .trace || isMinidump || dumpName)
         let storedSize = min(declaredSize, trace ? traceHeadBytes : definition.sizeCap)
         try writer.beginMember(path: selected.memberPath, size: storedSize, modified: file.times.modified)
 
         var stored: UInt64 = 0
         var total: UInt64 = 0
         var headState: ContentHasher?
-        var readError: String?
         while chunk > 0 {
             let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<chunk])
             let toStore = Int(min(UInt64(chunk), storedSize - stored))
@@ -65,12 +66,10 @@ struct FileCapture {
             stored += UInt64(toStore)
             total += UInt64(chunk)
             observer?.advanced(bytes: UInt64(chunk))
-            do {
-                chunk = try readChunk(file)
-            } catch {
-                readError = "\(error)"
-                chunk = 0
-            }
+            guard readError == nil else { break }
+            let (count, error) = readChunk(file)
+            chunk = count
+            readError = error.map { "\($0)" }
         }
         let sizeAfter = file.sizeNow()
         var padded: UInt64 = 0
@@ -83,6 +82,7 @@ struct FileCapture {
 
         var reasons: [String] = []
         if isMinidump { reasons.append("starts with the minidump magic MDMP") }
+        if dumpName && !isMinidump && definition.mode != .trace { reasons.append("named like a memory dump") }
         if total > stored {
             if trace {
                 reasons.append("trace mode: whole file hashed, only the first \(stored) bytes stored")
@@ -118,17 +118,22 @@ struct FileCapture {
         )
         entry.mode = trace ? "trace" : "content"
         if isMinidump { entry.flags = ["minidump"] }
-        return .member(entry, bytesRead: total)
+        return .member(entry, bytesRead: total, readError: readError)
     }
 
-    /// Fills the buffer as far as the file allows; 0 at end of file.
-    private func readChunk(_ file: any EvidenceFile) throws -> Int {
+    /// Fills the buffer as far as the file allows (0 at end of file); a read error comes back
+    /// with the bytes read before it, which are kept.
+    private func readChunk(_ file: any EvidenceFile) -> (Int, Error?) {
         var filled = 0
         while filled < buffer.count {
-            let count = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-            if count == 0 { break }
-            filled += count
+            do {
+                let count = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+                if count == 0 { break }
+                filled += count
+            } catch {
+                return (filled, error)
+            }
         }
-        return filled
+        return (filled, nil)
     }
 }

@@ -10,12 +10,14 @@ import ExTriageCore
 /// then the `<path>.sha256` sidecar (sha256sum format) written beside it.
 ///
 /// A crash at any point leaves no final-named file that looks complete (ADVERSARIAL-CASES E2, E5, E6).
-struct OutputFile {
+final class OutputFile {
     let path: String
     let partialPath: String
     let directory: String
     let leftoverPartial: Bool
     let force: Bool
+    /// The open `.partial` descriptor, until `commit` or `abandon` closes it (once).
+    private var descriptor: Int32 = -1
 
     init(path: String, force: Bool) throws {
         self.path = path
@@ -39,7 +41,7 @@ struct OutputFile {
 
     func openPartial() throws -> Int32 {
         unlink(partialPath)
-        let descriptor = open(partialPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        descriptor = open(partialPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else {
             throw ExTriageError(.outputUnwritable, "cannot create the output", path: partialPath, cause: String(cString: strerror(errno)))
         }
@@ -50,10 +52,12 @@ struct OutputFile {
     func commit(descriptor: Int32, sha256: String) throws {
         guard fsync(descriptor) == 0 else {
             let cause = String(cString: strerror(errno))
-            abandon(descriptor: descriptor)
+            abandon()
             throw ExTriageError(.outputUnwritable, "flushing the bundle to disk failed", path: partialPath, cause: cause)
         }
-        guard close(descriptor) == 0 else {
+        let closed = close(descriptor)
+        self.descriptor = -1
+        guard closed == 0 else {
             throw ExTriageError(.outputUnwritable, "closing the bundle failed", path: partialPath, cause: String(cString: strerror(errno)))
         }
         guard rename(partialPath, path) == 0 else {
@@ -64,21 +68,23 @@ struct OutputFile {
         try writeSmallFile(path + ".sha256", Array("\(sha256)  \(name)\n".utf8))
     }
 
-    /// A custody log left by a bundle this run replaced (`--force`) describes a bundle that no
-    /// longer exists: it is kept, renamed `<log>.superseded-<unix time>`, never deleted.
+    /// A custody log left by a bundle this run replaces (`--force`) describes a bundle that will
+    /// no longer exist: it is kept, renamed `<log>.superseded-<time>`, never deleted.
     func retireCustodyLog() throws {
         let log = path + ".custody.jsonl"
         var info = stat()
         guard lstat(log, &info) == 0 else { return }
-        let target = log + ".superseded-\(time(nil))"
+        let now = Timestamp.now()
+        let target = log + ".superseded-\(now.seconds).\(now.nanoseconds)"
         guard rename(log, target) == 0 else {
             throw ExTriageError(.outputUnwritable, "cannot move the old custody log aside", path: log, cause: String(cString: strerror(errno)))
         }
     }
 
     /// Closes and leaves the `.partial` file for inspection: it is never renamed.
-    func abandon(descriptor: Int32) {
-        close(descriptor)
+    func abandon() {
+        if descriptor >= 0 { close(descriptor) }
+        descriptor = -1
     }
 
     private func syncDirectory() {

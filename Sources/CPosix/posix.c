@@ -7,10 +7,18 @@
 
 int extriage_open_readonly(const char *path) {
 #ifdef O_NOATIME
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME | O_NONBLOCK);
     if (fd >= 0 || errno != EPERM) return fd;
 #endif
-    return open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    return open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+}
+
+int extriage_open_directory(const char *path) {
+#ifdef O_NOATIME
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
+    if (fd >= 0 || errno != EPERM) return fd;
+#endif
+    return open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
 int extriage_birth_time(int dirfd, const char *path, int64_t *seconds, uint32_t *nanoseconds) {

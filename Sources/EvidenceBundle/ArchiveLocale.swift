@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ExTriageCore
 
 /// libarchive converts member names through the C library's character type (LC_CTYPE). Under the
 /// default "C" locale a non-ASCII name cannot be converted, and libarchive 3.6 then crashes in the
@@ -15,4 +16,11 @@ enum ArchiveLocale {
     }()
 
     static func ensureUTF8() { _ = utf8 }
+
+    /// Throws a clear error instead of letting libarchive crash on a system without a UTF-8 locale.
+    static func requireUTF8() throws {
+        guard utf8 else {
+            throw ExTriageError(.archiveFailure, "no UTF-8 locale (C.UTF-8) is available; install the 'locales' package")
+        }
+    }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Crypto
 import ExTriageCore
 import Foundation
@@ -30,8 +33,10 @@ public struct VerificationReport: Codable, Sendable {
         public var valid: Bool
         public var fingerprint: String?
         public var signedAt: Timestamp?
-        /// Nil when no trusted keys were given.
-        public var trusted: Bool?
+        /// True only for a valid signature by one of the trusted keys given.
+        public var trusted: Bool
+        /// Whether trusted keys were given, so an untrusted or missing signature fails (exit 4).
+        public var trustRequired: Bool
     }
 
     public var bundle: String
@@ -43,14 +48,16 @@ public struct VerificationReport: Codable, Sendable {
     public var manifest: Manifest?
     public var signature: SignatureResult
     public var problems: [Problem]
+    /// Things worth knowing that do not by themselves make the bundle not intact
+    /// (no custody log, a custody log that does not check out).
+    public var warnings: [String]
     public var verdict: Verdict
 
     /// One line for people: `intact and signed by <fp> (trusted)`, `intact, unsigned`, `NOT INTACT`.
     public var verdictText: String {
         switch verdict {
         case .intactSigned:
-            let trust = signature.trusted.map { $0 ? " (trusted)" : " (untrusted)" } ?? ""
-            return "intact and signed by \(signature.fingerprint ?? "?")\(trust)"
+            return "intact and signed by \(signature.fingerprint ?? "?") (\(signature.trusted ? "trusted" : "untrusted"))"
         case .intactUnsigned: return "intact, unsigned"
         case .notIntact: return "NOT INTACT"
         case .notABundle: return "NOT A BUNDLE"
@@ -63,8 +70,7 @@ public struct VerificationReport: Codable, Sendable {
         switch verdict {
         case .notABundle: return 5
         case .notIntact: return 3
-        case .intactSigned: return signature.trusted == false ? 4 : 0
-        case .intactUnsigned: return signature.trusted == false ? 4 : 0
+        case .intactSigned, .intactUnsigned: return signature.trustRequired && !signature.trusted ? 4 : 0
         }
     }
 }
@@ -76,24 +82,31 @@ public struct BundleVerifier {
     public var trustedKeys: [Curve25519.Signing.PublicKey]
     /// When set, an unsigned bundle is a failure of trust too (exit 4).
     public var requireTrustedSigner: Bool { !trustedKeys.isEmpty }
-    /// A fingerprint the custody log says the bundle was signed with, if known.
-    public var expectedSigner: String?
 
-    public init(trustedKeys: [Curve25519.Signing.PublicKey] = [], expectedSigner: String? = nil) {
+    public init(trustedKeys: [Curve25519.Signing.PublicKey] = []) {
         self.trustedKeys = trustedKeys
-        self.expectedSigner = expectedSigner
+    }
+
+    /// The custody log's `collected` event, which binds the bundle's hash and signer at collection.
+    struct CollectedRecord {
+        var bundleSha256: String
+        var manifestSigner: String?
+        var eventSigner: String?
     }
 
     struct SeenMember {
         var path: String
         var size: Int64
         var digests: Digests
+        var header: MemberHeader
     }
 
     public func verify(path: String) -> VerificationReport {
         var report = VerificationReport(bundle: path, bundleSha256: nil, bundleBytes: nil, sidecar: "absent", members: 0,
-                                        manifest: nil, signature: .init(present: false, valid: false), problems: [],
-                                        verdict: .notIntact)
+                                        manifest: nil,
+                                        signature: .init(present: false, valid: false, trusted: false, trustRequired: requireTrustedSigner),
+                                        problems: [], warnings: [], verdict: .notIntact)
+        let collected = custodyRecord(path: path, report: &report)
         let problems = Problems()
         let problem = problems.add
         func finished() -> VerificationReport {
@@ -145,7 +158,7 @@ public struct BundleVerifier {
                     if count == 0 { break }
                     buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
                 }
-                seen.append(SeenMember(path: header.path, size: header.size, digests: hasher.finalize()))
+                seen.append(SeenMember(path: header.path, size: header.size, digests: hasher.finalize(), header: header))
             }
             let file = try reader.finishFile()
             report.bundleSha256 = file.sha256
@@ -159,6 +172,10 @@ public struct BundleVerifier {
         }
         report.members = seen.count
         checkSidecar(path: path, report: &report)
+        if let collected, let computed = report.bundleSha256, collected.bundleSha256 != computed {
+            problem("bundle-changed", nil, collected.bundleSha256, computed,
+                    "the bundle's SHA-256 differs from the one recorded when it was collected (custody log, event 1)")
+        }
 
         guard let manifestBytes else {
             if !readingFailed && signatureBytes == nil && !seen.contains(where: { $0.path.hasPrefix("evidence/") }) {
@@ -181,7 +198,13 @@ public struct BundleVerifier {
         }
         report.manifest = manifest
         compare(seen, with: manifest, problem: problem)
-        checkSignature(signatureBytes, manifestBytes: manifestBytes, report: &report, problem: problem)
+        checkHeaders(seen, with: manifest, problem: problem)
+        checkSignature(signatureBytes, manifestBytes: manifestBytes, expectedSigner: collected?.manifestSigner,
+                       report: &report, problem: problem)
+        if let collected, let eventSigner = collected.eventSigner, let manifestSigner = collected.manifestSigner, eventSigner != manifestSigner {
+            problem("custody-signer-mismatch", nil, manifestSigner, eventSigner,
+                    "the custody log's collected event is signed by another key than the manifest it names")
+        }
         if report.problems.isEmpty && problems.items.isEmpty {
             report.verdict = report.signature.valid ? .intactSigned : .intactUnsigned
         } else {
@@ -191,22 +214,23 @@ public struct BundleVerifier {
     }
 
     func compare(_ seen: [SeenMember], with manifest: Manifest, problem: Problems.Add) {
-        var counts: [String: Int] = [:]
-        for member in seen { counts[member.path, default: 0] += 1 }
-        for (path, count) in counts where count > 1 {
+        var counts: [[UInt8]: Int] = [:]
+        for member in seen { counts[Array(member.path.utf8), default: 0] += 1 }
+        for (key, count) in counts.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) where count > 1 {
+            let path = String(decoding: key, as: UTF8.self)
             problem("duplicate-member", path, nil, "\(count) times", "member '\(EscapedText.display(path))' appears \(count) times")
         }
-        let entries = Dictionary(manifest.entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        let entries = Dictionary(manifest.entries.map { (Array($0.path.utf8), $0) }, uniquingKeysWith: { first, _ in first })
         if entries.count != manifest.entries.count {
             problem("manifest-duplicate-entry", nil, nil, nil, "the manifest lists a path more than once")
         }
-        let present = Set(seen.map(\.path))
-        for entry in manifest.entries where !present.contains(entry.path) {
+        let present = Set(seen.map { Array($0.path.utf8) })
+        for entry in manifest.entries where !present.contains(Array(entry.path.utf8)) {
             problem("missing-member", entry.path, entry.memberDigests.sha256, "absent",
                     "member '\(EscapedText.display(entry.path))' is listed in the manifest but not in the bundle")
         }
         for member in seen {
-            guard let entry = entries[member.path] else {
+            guard let entry = entries[Array(member.path.utf8)] else {
                 problem("unlisted-member", member.path, "absent", member.digests.sha256,
                         "member '\(EscapedText.display(member.path))' is in the bundle but not in the manifest")
                 continue
@@ -222,9 +246,9 @@ public struct BundleVerifier {
                 problem("hash-mismatch", member.path, want, got, "member '\(EscapedText.display(member.path))' \(name) differs")
             }
         }
-        let listedOrder = manifest.entries.map(\.path).filter { present.contains($0) }
-        let seenOrder = seen.map(\.path).filter { entries[$0] != nil }
-        if listedOrder != seenOrder, let index = zip(listedOrder, seenOrder).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+        let listedOrder = manifest.entries.map(\.path).filter { present.contains(Array($0.utf8)) }
+        let seenOrder = seen.map(\.path).filter { entries[Array($0.utf8)] != nil }
+        if listedOrder.map({ Array($0.utf8) }) != seenOrder.map({ Array($0.utf8) }), let index = zip(listedOrder, seenOrder).enumerated().first(where: { Array($0.element.0.utf8) != Array($0.element.1.utf8) })?.offset {
             problem("order-mismatch", seenOrder[index], listedOrder[index], seenOrder[index],
                     "members are not in manifest order from position \(index + 1)")
         }
@@ -238,24 +262,25 @@ public struct BundleVerifier {
         }
     }
 
-    func checkSignature(_ bytes: [UInt8]?, manifestBytes: [UInt8], report: inout VerificationReport, problem: Problems.Add) {
+    func checkSignature(_ bytes: [UInt8]?, manifestBytes: [UInt8], expectedSigner: String?,
+                        report: inout VerificationReport, problem: Problems.Add) {
         let trustedFingerprints = Set(trustedKeys.map(SigningKeys.fingerprint))
         guard let bytes else {
             if let expectedSigner {
                 problem("signature-missing", ManifestSignature.memberName, expectedSigner, "absent",
                         "manifest.sig is missing, but the custody log says the bundle was signed")
             }
-            report.signature = .init(present: false, valid: false, trusted: requireTrustedSigner ? false : nil)
             return
         }
         guard let signature = try? ManifestSignature.decode(bytes) else {
             problem("signature-invalid", ManifestSignature.memberName, nil, nil, "manifest.sig cannot be read")
-            report.signature = .init(present: true, valid: false)
+            report.signature.present = true
             return
         }
         let valid = signature.isValid(for: manifestBytes)
         report.signature = .init(present: true, valid: valid, fingerprint: signature.fingerprint, signedAt: signature.signedAt,
-                                 trusted: requireTrustedSigner ? trustedFingerprints.contains(signature.fingerprint) : nil)
+                                 trusted: valid && trustedFingerprints.contains(signature.fingerprint),
+                                 trustRequired: requireTrustedSigner)
         if !valid {
             problem("signature-invalid", ManifestSignature.memberName, signature.manifestSha256, sha256Hex(manifestBytes),
                     "the signature does not match manifest.json: the manifest was changed after signing")
@@ -266,8 +291,59 @@ public struct BundleVerifier {
         }
     }
 
+    /// Reads the custody log beside the bundle, if any: its problems become warnings, and its
+    /// first `collected` event binds the bundle hash and signer at collection time. A `collected`
+    /// event that a trusted key did not sign binds nothing when trusted keys are given.
+    func custodyRecord(path: String, report: inout VerificationReport) -> CollectedRecord? {
+        let check: CustodyLog.Check
+        do {
+            var info = stat()
+            guard lstat(CustodyLog.path(forBundle: path), &info) == 0 else {
+                report.warnings.append("no custody log beside the bundle")
+                return nil
+            }
+            check = try CustodyLog.check(bundle: path)
+        } catch {
+            report.warnings.append("custody log unreadable: \(error)")
+            return nil
+        }
+        report.warnings += check.problems.map { "custody log: \($0)" }
+        guard let first = check.events.first, first.action == .collected, first.sequence == 1 else {
+            report.warnings.append("custody log: the first event is not the collection")
+            return nil
+        }
+        let trusted = Set(trustedKeys.map(SigningKeys.fingerprint))
+        if requireTrustedSigner, !(first.signature.map { trusted.contains($0.fingerprint) } ?? false) {
+            report.warnings.append("custody log: the collected event is not signed by a trusted key; its record is not relied on")
+            return nil
+        }
+        return CollectedRecord(bundleSha256: first.bundleSha256, manifestSigner: first.manifestSigner,
+                               eventSigner: first.signature?.fingerprint)
+    }
+
+    /// Tar header fields extriage writes the same way every time: anything else was rewritten.
+    func checkHeaders(_ seen: [SeenMember], with manifest: Manifest, problem: Problems.Add) {
+        let entries = Dictionary(manifest.entries.map { (Array($0.path.utf8), $0) }, uniquingKeysWith: { first, _ in first })
+        for member in seen {
+            let header = member.header
+            var differences: [String] = []
+            if header.permissions != 0o444 { differences.append("mode \(String(header.permissions, radix: 8))") }
+            if header.uid != 0 || header.gid != 0 { differences.append("owner \(header.uid):\(header.gid)") }
+            if header.userName != "extriage" || header.groupName != "extriage" { differences.append("owner names") }
+            if let entry = entries[Array(member.path.utf8)], (header.modified?.seconds ?? 0) != (entry.modified?.seconds ?? 0) {
+                differences.append("modification time")
+            }
+            if !differences.isEmpty {
+                problem("header-mismatch", member.path, "as written by extriage", differences.joined(separator: ", "),
+                        "member '\(EscapedText.display(member.path))' has a rewritten tar header")
+            }
+        }
+    }
+
     func checkSidecar(path: String, report: inout VerificationReport) {
-        guard let data = FileManager.default.contents(atPath: path + ".sha256") else { return }
+        var info = stat()
+        guard lstat(path + ".sha256", &info) == 0 else { return }
+        let data = readSmallRegularFile(path + ".sha256", limit: 4096) ?? []
         let recorded = String(decoding: data.prefix(64), as: UTF8.self).lowercased()
         if recorded == report.bundleSha256 {
             report.sidecar = "matches"

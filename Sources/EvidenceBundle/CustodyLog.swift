@@ -75,7 +75,11 @@ public enum CustodyLog {
             event.signature = .init(algorithm: "ed25519", publicKey: key.publicKey.rawRepresentation.base64EncodedString(),
                                     fingerprint: SigningKeys.fingerprint(key.publicKey), signature: signature.base64EncodedString())
         }
-        let line = try encode(event) + [0x0A]
+        var line = try encode(event) + [0x0A]
+        // A log cut short (a crash mid-write) must not swallow this event into its last line.
+        if let data = readSmallRegularFile(logPath, limit: maximumLogSize), let last = data.last, last != 0x0A {
+            line.insert(0x0A, at: 0)
+        }
         let descriptor = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else {
             throw ExTriageError(.outputUnwritable, "cannot open the custody log", path: logPath, cause: String(cString: strerror(errno)))
@@ -116,7 +120,7 @@ public enum CustodyLog {
             if event.previousLineSha256 != expectedPrevious {
                 problems.append(index == 0
                     ? "line 1: does not start the chain (an earlier line was removed, or lines were reordered)"
-                    : "line \(number): chain broken: line \(number - 1) was edited, removed or reordered (expected previous hash \(expectedPrevious.prefix(16))…, recorded \(event.previousLineSha256.prefix(16))…)")
+                    : "line \(number): chain broken: line \(number - 1) was edited, removed or reordered (expected previous hash \(expectedPrevious.prefix(16))…, recorded \(EscapedText.display(String(event.previousLineSha256.prefix(16))))…)")
             }
             if event.sequence != number {
                 problems.append("line \(number): sequence number \(event.sequence), expected \(number) (lines removed or reordered)")
@@ -129,7 +133,7 @@ public enum CustodyLog {
                           let signatureData = Data(base64Encoded: signature.signature) else { return false }
                     return key.isValidSignature(signatureData, for: Data(bytes))
                 } ?? false
-                if !valid { problems.append("line \(number): signature by \(signature.fingerprint.prefix(16))… does not match (the event was edited)") }
+                if !valid { problems.append("line \(number): signature by \(EscapedText.display(String(signature.fingerprint.prefix(16))))… does not match (the event was edited)") }
             }
             events.append(event)
             previous = line
@@ -138,12 +142,14 @@ public enum CustodyLog {
     }
 
     /// The log's lines without their line feeds; a missing log has none.
+    static let maximumLogSize = 64 << 20
+
     static func readLines(_ path: String) throws -> [[UInt8]] {
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ExTriageError(.io, "cannot read the custody log", path: path)
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return [] }
+        guard let data = readSmallRegularFile(path, limit: maximumLogSize) else {
+            throw ExTriageError(.io, "the custody log is not a regular file of at most 64 MiB", path: path)
         }
-        guard data.count <= 64 << 20 else { throw ExTriageError(.io, "the custody log is larger than 64 MiB", path: path) }
-        return Array(data).split(separator: 0x0A, omittingEmptySubsequences: true).map(Array.init)
+        return data.split(separator: 0x0A, omittingEmptySubsequences: true).map(Array.init)
     }
 }

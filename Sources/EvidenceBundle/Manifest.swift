@@ -245,7 +245,7 @@ public struct Manifest: Codable, Sendable, Equatable {
             var total: UInt64 = 0
             for entry in entries {
                 hasher.update(Array(entry.path.utf8) + [0] + Array(entry.memberDigests.sha256.utf8) + [0x0A])
-                total += entry.memberSize
+                total = total &+ entry.memberSize
             }
             memberCount = entries.count
             totalBytes = total

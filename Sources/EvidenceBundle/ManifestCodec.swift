@@ -4,7 +4,7 @@ import Foundation
 /// Encodes and decodes `manifest.json` deterministically (sorted keys, no escaped slashes).
 public enum ManifestCodec {
     /// A manifest larger than this is refused when read (ADVERSARIAL-CASES B7).
-    public static let maximumSize = 512 << 20
+    public static let maximumSize = 256 << 20
 
     public static func encode(_ manifest: Manifest) throws -> [UInt8] {
         let encoder = JSONEncoder()

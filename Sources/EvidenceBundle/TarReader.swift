@@ -18,6 +18,12 @@ public struct MemberHeader: Sendable {
     public var size: Int64
     public var modified: Timestamp?
     public var linkTarget: String?
+    /// Permission bits, owner ids and names, as the header states them.
+    public var permissions: UInt32 = 0
+    public var uid: Int64 = 0
+    public var gid: Int64 = 0
+    public var userName: String?
+    public var groupName: String?
 }
 
 /// Streams the members of a tar file through libarchive, reading nothing to disk.
@@ -30,11 +36,8 @@ public final class TarReader {
     public let displayPath: String
 
     public init(path: String) throws {
-        ArchiveLocale.ensureUTF8()
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw ExTriageError(.io, "cannot open the bundle", path: path, cause: String(cString: strerror(errno)))
-        }
+        try ArchiveLocale.requireUTF8()
+        let descriptor = try openRegularFile(path, what: "the bundle")
         let input = InputSource(descriptor: descriptor)
         guard let handle = archive_read_new() else {
             throw ExTriageError(.archiveFailure, "libarchive could not create a reader")
@@ -98,7 +101,10 @@ public final class TarReader {
         let link = (archive_entry_symlink_utf8(entry) ?? archive_entry_hardlink_utf8(entry)).map { String(cString: $0) }
         let modified = archive_entry_mtime_is_set(entry) != 0
             ? Timestamp(seconds: Int64(archive_entry_mtime(entry))) : nil
-        return MemberHeader(path: name, kind: kind, size: archive_entry_size(entry), modified: modified, linkTarget: link)
+        return MemberHeader(path: name, kind: kind, size: archive_entry_size(entry), modified: modified, linkTarget: link,
+                            permissions: UInt32(archive_entry_perm(entry)), uid: archive_entry_uid(entry), gid: archive_entry_gid(entry),
+                            userName: archive_entry_uname_utf8(entry).map { String(cString: $0) },
+                            groupName: archive_entry_gname_utf8(entry).map { String(cString: $0) })
     }
 
     /// Reads member data; 0 at the member's end. Throws when the archive is damaged or cut short.
@@ -186,9 +192,38 @@ private func tarReaderCallback(_ archive: OpaquePointer?, _ context: UnsafeMutab
 extension TarReader {
     /// SHA-256 of a whole file, read in chunks (for custody events about an existing bundle).
     public static func sha256(ofFile path: String) throws -> String {
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ExTriageError(.io, "cannot open", path: path, cause: String(cString: strerror(errno))) }
+        let descriptor = try openRegularFile(path, what: "the bundle")
         let input = InputSource(descriptor: descriptor)
         return try input.drain(checkingZerosFrom: UInt64.max).sha256
+    }
+}
+
+/// Opens a file for reading only if it is a regular file: a FIFO, device or directory named as a
+/// bundle, sidecar or log is refused instead of blocking or reading forever.
+func openRegularFile(_ path: String, what: String) throws -> Int32 {
+    let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    guard descriptor >= 0 else {
+        throw ExTriageError(.io, "cannot open \(what)", path: path, cause: String(cString: strerror(errno)))
+    }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        Glibc.close(descriptor)
+        throw ExTriageError(.notABundle, "\(what) is not a regular file", path: path)
+    }
+    return descriptor
+}
+
+/// Reads at most `limit` bytes of a regular file; nil when it is absent, not regular, or larger.
+func readSmallRegularFile(_ path: String, limit: Int) -> [UInt8]? {
+    guard let descriptor = try? openRegularFile(path, what: "the file") else { return nil }
+    defer { Glibc.close(descriptor) }
+    var out: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+        if count < 0 { return nil }
+        if count == 0 { return out }
+        out.append(contentsOf: chunk[0..<count])
+        if out.count > limit { return nil }
     }
 }

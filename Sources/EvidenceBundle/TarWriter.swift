@@ -5,6 +5,7 @@ import Darwin
 #endif
 import CArchive
 import Crypto
+import Dispatch
 import ExTriageCore
 
 /// Writes a deterministic POSIX pax tar through libarchive to a file descriptor.
@@ -21,7 +22,7 @@ public final class TarWriter {
 
     /// Opens a writer over an already-open, writable descriptor (not closed by the writer).
     public init(descriptor: Int32, displayPath: String) throws {
-        ArchiveLocale.ensureUTF8()
+        try ArchiveLocale.requireUTF8()
         guard let handle = archive_write_new() else {
             throw ExTriageError(.archiveFailure, "libarchive could not create a writer")
         }
@@ -134,14 +135,19 @@ public final class TarWriter {
     }
 }
 
-/// Receives libarchive's output blocks: hashes them and writes them to the descriptor.
-final class OutputSink {
+/// Receives libarchive's output: writes it to the descriptor and hashes it for the bundle's own
+/// SHA-256 on a serial queue of its own, so that hash overlaps the next chunk's work. At most
+/// `inFlight` copies wait to be hashed, which bounds memory.
+final class OutputSink: @unchecked Sendable {
     let descriptor: Int32
     let displayPath: String
     var bytesWritten: UInt64 = 0
     var failure: String?
     var finalDigest: String?
     private var hasher = SHA256()
+    private let hashQueue = DispatchQueue(label: "extriage.bundle-sha256")
+    private static let inFlight = 4
+    private let slots = DispatchSemaphore(value: OutputSink.inFlight)
 
     init(descriptor: Int32, displayPath: String) {
         self.descriptor = descriptor
@@ -159,17 +165,31 @@ final class OutputSink {
             }
             offset += count
         }
-        hasher.update(bufferPointer: buffer)
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count, alignment: 16)
+        copy.copyMemory(from: buffer)
+        let pending = PendingBytes(copy)
+        slots.wait()
+        hashQueue.async { [self] in
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(pending.bytes))
+            pending.bytes.deallocate()
+            slots.signal()
+        }
         bytesWritten += UInt64(buffer.count)
         return buffer.count
     }
 
     func finish() -> String {
         if let finalDigest { return finalDigest }
-        let digest = Hex.encode(hasher.finalize())
+        let digest = hashQueue.sync { Hex.encode(hasher.finalize()) }
         finalDigest = digest
         return digest
     }
+}
+
+/// A copy of written bytes on its way to the hash queue.
+private struct PendingBytes: @unchecked Sendable {
+    let bytes: UnsafeMutableRawBufferPointer
+    init(_ bytes: UnsafeMutableRawBufferPointer) { self.bytes = bytes }
 }
 
 private func tarWriterCallback(_ archive: OpaquePointer?, _ context: UnsafeMutableRawPointer?,

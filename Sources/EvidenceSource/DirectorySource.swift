@@ -43,7 +43,7 @@ public struct DirectorySource: EvidenceSource {
 
     public func list(volume: String, directory: EvidencePath) throws -> [SourceEntry] {
         let dirPath = hostPath(directory)
-        let fd = withCString(dirPath) { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+        let fd = withCString(dirPath) { extriage_open_directory($0) }
         guard fd >= 0 else {
             throw ExTriageError(.io, "cannot open directory", path: "/" + directory.escaped, cause: String(cString: strerror(errno)))
         }
@@ -71,7 +71,7 @@ public struct DirectorySource: EvidenceSource {
             var info = stat()
             let statResult = withCString(nameBytes) { fstatat(dirfd(stream), $0, &info, AT_SYMLINK_NOFOLLOW) }
             guard statResult == 0 else {
-                entries.append(SourceEntry(name: name, kind: .other, size: 0, times: FileTimes()))
+                entries.append(SourceEntry(name: name, kind: .unreadable, size: 0, times: FileTimes()))
                 continue
             }
             let kind = DirectorySource.kind(of: info.st_mode)

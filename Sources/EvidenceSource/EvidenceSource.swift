@@ -3,6 +3,8 @@ import ExTriageCore
 /// What a directory entry is. Only regular files are collected; links are recorded, never followed.
 public enum EntryKind: String, Sendable, Codable {
     case file, directory, symlink, other
+    /// Listed, but its metadata could not be read.
+    case unreadable
 }
 
 /// The timestamps a source can give for a file (UTC); a source fills what it has.

@@ -45,16 +45,20 @@ struct Custody: ParsableCommand {
             let current = try? TarReader.sha256(ofFile: bundle)
             for event in check.events {
                 var line = "\(event.sequence). \(event.time.iso8601)  \(event.action.rawValue)  by \(EscapedText.display(event.actor))"
-                line += "  bundle \(event.bundleSha256.prefix(16))…"
-                if let signature = event.signature { line += "  signed \(signature.fingerprint.prefix(16))…" }
+                line += "  bundle \(EscapedText.display(String(event.bundleSha256.prefix(16))))…"
+                if let signature = event.signature { line += "  signed \(EscapedText.display(String(signature.fingerprint.prefix(16))))…" }
                 print(line)
                 if let note = event.note { print("   \(EscapedText.display(note))") }
             }
-            for problem in check.problems { print("problem: \(problem)") }
-            if let current { print("bundle now: \(current)\(check.events.last?.bundleSha256 == current ? " (matches the last event)" : " (DIFFERS from the last event)")") }
+            var problems = check.problems
+            if let current, let last = check.events.last, last.bundleSha256 != current {
+                problems.append("the bundle now (\(current)) differs from the hash the last event recorded")
+            }
+            for problem in problems { print("problem: \(problem)") }
+            if let current { print("bundle now: \(current)") }
             if !check.lastEventSigned { print("note: the last event is unsigned; only a signature protects it from an edit") }
-            print(check.problems.isEmpty ? "chain: intact (\(check.events.count) events)" : "chain: BROKEN")
-            if !check.problems.isEmpty { throw ExitCode(ExitStatus.notIntact.rawValue) }
+            print(problems.isEmpty ? "chain: intact (\(check.events.count) events, the bundle matches the last one)" : "chain: BROKEN")
+            if !problems.isEmpty { throw ExitCode(ExitStatus.notIntact.rawValue) }
         }
     }
 }

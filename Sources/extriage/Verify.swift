@@ -32,9 +32,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let keys = try trustedKeys.map { try SigningKeys.loadPublicKey(path: $0) }
-        let custody = try? CustodyLog.check(bundle: bundle)
-        let expectedSigner = custody?.events.first { $0.action == .collected }?.manifestSigner
-        let report = BundleVerifier(trustedKeys: keys, expectedSigner: expectedSigner).verify(path: bundle)
+        let report = BundleVerifier(trustedKeys: keys).verify(path: bundle)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -48,18 +46,19 @@ struct Verify: ParsableCommand {
                 if let found = problem.found { line += ", found \(EscapedText.display(found))" }
                 print(line)
             }
-            if report.signature.present, report.signature.trusted == false {
-                print("problem: signer \(report.signature.fingerprint ?? "?") is not one of the trusted keys")
-            } else if !report.signature.present, report.signature.trusted == false {
-                print("problem: the bundle is not signed, but a trusted signer was required")
+            if report.signature.trustRequired, !report.signature.trusted {
+                print(report.signature.present
+                      ? "problem: signer \(EscapedText.display(report.signature.fingerprint ?? "?")) is not one of the trusted keys"
+                      : "problem: the bundle is not signed, but a trusted signer was required")
             }
+            for warning in report.warnings { print("warning: \(EscapedText.display(warning))") }
             print("bundle:   \(EscapedText.display(bundle))")
             if let sha = report.bundleSha256 { print("sha256:   \(sha) (sidecar: \(report.sidecar))") }
             print("members:  \(report.members) evidence members")
             if let manifest = report.manifest {
                 print("case:     \(EscapedText.display(manifest.case.caseId)), examiner \(EscapedText.display(manifest.case.examiner)), collected \(manifest.finishedAt.iso8601)")
             }
-            print("verdict:  \(report.verdictText)")
+            print("verdict:  \(EscapedText.display(report.verdictText))")
         }
         if record {
             try CustodyLog.append(bundle: bundle, actor: actor ?? ProcessInfo.processInfo.userName, action: .verified,

@@ -174,6 +174,8 @@ struct Harness {
             "Windows/Temp/shrinking.log": .shrinks(byBytes: 500),
         ])
         let entries = Dictionary(uniqueKeysWithValues: summary.manifest.entries.map { ($0.sourcePath, $0) })
+        #expect(summary.exitStatus == .incomplete)
+        #expect(summary.manifest.outcomes.contains { $0.path == "C:/Windows/Temp/bad-sector.bin" && $0.status == .failed })
         let bad = try #require(entries["Windows/Temp/bad-sector.bin"])
         #expect(bad.status == .partial && bad.size == 4096)
         #expect(bad.reason?.contains("read error after 4096 bytes") == true)
@@ -225,6 +227,29 @@ struct Harness {
         let entry = try #require(try harness.collect().manifest.entries.first)
         #expect(entry.path == "evidence/C/inetpub/sh%E9ll.aspx")
         #expect(entry.sourcePathHex == Hex.encode(Array("inetpub/sh".utf8) + [0xE9, 0x6C, 0x6C] + Array(".aspx".utf8)))
+    }
+
+    @Test func lookAlikeEscapedNamesAreBothKept() throws {
+        let harness = try Harness()
+        try harness.file("inetpub/x%FF.aspx", "decoy")
+        var raw = Array((harness.source + "/inetpub/x").utf8) + [0xFF] + Array(".aspx".utf8)
+        raw.append(0)
+        let fd = raw.withUnsafeBufferPointer { $0.baseAddress!.withMemoryRebound(to: CChar.self, capacity: raw.count) { open($0, O_CREAT | O_WRONLY, 0o644) } }
+        _ = write(fd, "shell", 5)
+        close(fd)
+        let summary = try harness.collect()
+        #expect(summary.manifest.entries.map(\.path) == ["evidence/C/inetpub/x%FF.aspx", "evidence/C/inetpub/x%FF.aspx~1"])
+        #expect(summary.manifest.entries.map(\.size) == [5, 5] || summary.manifest.entries.map(\.size).sorted() == [5, 5])
+        #expect(summary.manifest.entries.compactMap(\.sourcePathHex).count == 1)
+        #expect(summary.exitStatus == .success)
+    }
+
+    @Test func dumpsByNameAreTracedWhateverArtifactMatched() throws {
+        let harness = try Harness()
+        try harness.file("inetpub/wwwroot/full.dmp", "PAGEDU64" + String(repeating: "x", count: 2000))
+        let entry = try #require(try harness.collect().manifest.entries.first)
+        #expect(entry.mode == "trace")
+        #expect(entry.reason?.contains("named like a memory dump") == true)
     }
 
     @Test func outputProblemsAreFatalAndNothingIsOverwritten() throws {

@@ -99,6 +99,7 @@ struct Run {
         let second = try BundleContents.read(temp.path + "/again.tar")
         #expect(Array(second.members.dropLast()) == evidence)
         #expect(second.manifest?.entries == manifest.entries)
+        #expect(second.manifest?.outcomes == manifest.outcomes)
     }
 
     @Test func theCleanSampleIsFoundAtANonDefaultPath() throws {

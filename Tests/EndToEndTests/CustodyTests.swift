@@ -35,7 +35,7 @@ struct SignedBundle {
     }
 
     /// Rewrites the bundle's members and refreshes the sidecar, as a careful forger would.
-    func rewrite(_ change: (inout [(path: String, bytes: [UInt8])]) throws -> Void) throws {
+    func rewrite(_ change: (inout [BundleSurgery.Member]) throws -> Void) throws {
         var members = try BundleSurgery.members(of: bundle)
         try change(&members)
         try BundleSurgery.write(members, to: bundle)
@@ -47,7 +47,7 @@ struct SignedBundle {
         try "\(sha256Hex(Array(data)))  b.tar\n".write(toFile: bundle + ".sha256", atomically: true, encoding: .utf8)
     }
 
-    func evidenceIndex(_ members: [(path: String, bytes: [UInt8])], _ suffix: String) -> Int {
+    func evidenceIndex(_ members: [BundleSurgery.Member], _ suffix: String) -> Int {
         members.firstIndex { $0.path.hasSuffix(suffix) }!
     }
 }
@@ -102,7 +102,7 @@ struct SignedBundle {
         #expect(runRemoved.stdout.contains("'evidence/C/inetpub/wwwroot/b.htm' is listed in the manifest but not in the bundle"))
 
         let added = try SignedBundle()
-        try added.rewrite { $0.insert(("evidence/C/inetpub/wwwroot/planted.aspx", Array("evil".utf8)), at: 1) }
+        try added.rewrite { $0.insert(("evidence/C/inetpub/wwwroot/planted.aspx", Array("evil".utf8), nil), at: 1) }
         let runAdded = try added.verify()
         #expect(runAdded.status == 3)
         #expect(runAdded.stdout.contains("'evidence/C/inetpub/wwwroot/planted.aspx' is in the bundle but not in the manifest"))
@@ -186,13 +186,57 @@ struct SignedBundle {
         #expect(run.stdout.contains("(sidecar: mismatch)"))
     }
 
+    @Test func rewrittenHeadersAndAppendedDataAreCaught() throws {
+        let headers = try SignedBundle()
+        try headers.rewrite { members in
+            let index = headers.evidenceIndex(members, "b.htm")
+            members[index].modified = Timestamp(seconds: 1)
+        }
+        let runHeaders = try headers.verify()
+        #expect(runHeaders.status == 3)
+        #expect(runHeaders.stdout.contains("member 'evidence/C/inetpub/wwwroot/b.htm' has a rewritten tar header"))
+        #expect(runHeaders.stdout.contains("differs from the one recorded when it was collected"))
+
+        let appended = try SignedBundle()
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: appended.bundle))
+        handle.seekToEndOfFile()
+        handle.write(Data("hidden payload after the end of the archive".utf8))
+        try handle.close()
+        try appended.refreshSidecar()
+        let runAppended = try appended.verify(["--trusted-key", appended.publicKey])
+        #expect(runAppended.status == 3)
+        #expect(runAppended.stdout.contains("data follows the end of the tar archive"))
+    }
+
+    @Test func aHostileManifestIsRefusedWithoutACrash() throws {
+        let unsigned = try SignedBundle(signed: false)
+        try unsigned.rewrite { members in
+            let index = members.firstIndex { $0.path == "manifest.json" }!
+            var text = String(decoding: members[index].bytes, as: UTF8.self)
+            text = text.replacingOccurrences(of: "\"size\" : 21,", with: "\"size\" : 18446744073709551615,")
+            members[index].bytes = Array(text.utf8)
+        }
+        let run = try unsigned.verify()
+        #expect(run.status == 3, "\(run.stdout)")
+        #expect(run.stdout.contains("size differs"))
+    }
+
+    @Test func aFifoIsNotReadAsABundle() throws {
+        let temp = try TemporaryDirectory()
+        let fifo = temp.path + "/pipe.tar"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let run = try Run.extriage(["verify", fifo])
+        #expect(run.status == 5)
+        #expect(run.stdout.contains("not a regular file"))
+    }
+
     @Test func somethingThatIsNotABundleIsSaidSo() throws {
         let temp = try TemporaryDirectory()
         let junk = try temp.write("junk.tar", (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) })
         let run = try Run.extriage(["verify", junk])
         #expect(run.status == 5)
         #expect(run.stdout.contains("NOT A BUNDLE"))
-        try BundleSurgery.write([("readme.txt", Array("hello".utf8))], to: temp.path + "/plain.tar")
+        try BundleSurgery.write([("readme.txt", Array("hello".utf8), nil)], to: temp.path + "/plain.tar")
         #expect(try Run.extriage(["verify", temp.path + "/plain.tar"]).status == 5)
     }
 }
@@ -221,8 +265,7 @@ struct SignedBundle {
         #expect(show.stdout.contains("1. ") && show.stdout.contains("collected  by R. Sponder"))
         #expect(show.stdout.contains("transferred  by Courier") && show.stdout.contains("sealed bag 17"))
         #expect(show.stdout.contains("received  by Lab") && show.stdout.contains("verified  by Analyst"))
-        #expect(show.stdout.contains("(matches the last event)"))
-        #expect(show.stdout.contains("chain: intact (4 events)"))
+        #expect(show.stdout.contains("chain: intact (4 events, the bundle matches the last one)"))
         #expect(try lines(signed).count == 4)
     }
 

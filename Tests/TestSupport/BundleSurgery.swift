@@ -3,22 +3,25 @@ import ExTriageCore
 import Foundation
 
 /// Rewrites bundles for tampering tests: read every member into memory, change the list, write it
-/// back with the project's own tar writer (so only the intended change differs).
+/// back with the project's own tar writer and the original times (so only the intended change
+/// differs, as a careful forger would do it).
 public enum BundleSurgery {
-    public static func members(of path: String) throws -> [(path: String, bytes: [UInt8])] {
+    public typealias Member = (path: String, bytes: [UInt8], modified: Timestamp?)
+
+    public static func members(of path: String) throws -> [Member] {
         let reader = try TarReader(path: path)
-        var out: [(String, [UInt8])] = []
+        var out: [Member] = []
         while let header = try reader.next() {
-            out.append((header.path, try reader.readAll(limit: 1 << 30)))
+            out.append((header.path, try reader.readAll(limit: 1 << 30), header.modified))
         }
         return out
     }
 
-    public static func write(_ members: [(path: String, bytes: [UInt8])], to path: String) throws {
+    public static func write(_ members: [Member], to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         defer { close(descriptor) }
         let writer = try TarWriter(descriptor: descriptor, displayPath: path)
-        for member in members { try writer.addMember(path: member.path, bytes: member.bytes, modified: nil) }
+        for member in members { try writer.addMember(path: member.path, bytes: member.bytes, modified: member.modified) }
         _ = try writer.close()
     }
 

@@ -6,6 +6,10 @@
 /// updating its access time (O_NOATIME). Returns a descriptor or -1 with errno set.
 int extriage_open_readonly(const char *path);
 
+/// Opens a directory for listing, read-only, not following a final symlink, with O_NOATIME
+/// where permitted. Returns a descriptor or -1 with errno set.
+int extriage_open_directory(const char *path);
+
 /// Birth time of `path` relative to directory `dirfd` (AT_FDCWD allowed; an empty path means
 /// `dirfd` itself) via statx, not following links. Returns 1 when known, 0 otherwise.
 int extriage_birth_time(int dirfd, const char *path, int64_t *seconds, uint32_t *nanoseconds);
