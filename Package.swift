@@ -40,10 +40,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "Detection",
+            dependencies: [
+                "ExTriageCore", "EvidenceBundle",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(name: "Reporting", dependencies: ["ExTriageCore"]),
         .executableTarget(
             name: "extriage",
             dependencies: [
-                "ExTriageCore", "EvidenceSource", "EvidenceBundle", "ArtifactCollection",
+                "ExTriageCore", "EvidenceSource", "EvidenceBundle", "ArtifactCollection", "Detection", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,6 +67,8 @@ let package = Package(
             name: "ArtifactCollectionTests",
             dependencies: ["ArtifactCollection", "EvidenceBundle", "EvidenceSource", "TestSupport"]
         ),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection", "EvidenceBundle", "TestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["extriage", "EvidenceBundle", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

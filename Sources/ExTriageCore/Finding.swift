@@ -1,0 +1,255 @@
+/// How sure a finding is (EXCHANGE-ARTIFACTS.md §3.0), lowest to highest.
+public enum Verdict: String, Codable, Sendable, CaseIterable, Comparable {
+    /// Context: build, coverage, archives without exploit evidence, admin tools in use.
+    case informational
+    /// Exploit traffic with no sign it worked (serialised `attempt`).
+    case attempt
+    /// A strong sign of success that still needs a person.
+    case likely
+    /// The artifact can only exist if an attacker succeeded.
+    case confirmed
+
+    public static func < (lhs: Verdict, rhs: Verdict) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// How urgent a finding is, lowest to highest.
+public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
+    case info, low, medium, high, critical
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// Where a finding was seen: the exact member, line or record, time and text.
+public struct Evidence: Codable, Sendable, Hashable {
+    /// Bundle member name (`evidence/C/...`).
+    public var member: String
+    /// The path on the source volume.
+    public var originalPath: String
+    /// 1-based line number in the member, for text logs.
+    public var line: Int?
+    /// Record number, for event logs.
+    public var record: Int?
+    public var timestamp: Timestamp?
+    /// The matched text, at most `Evidence.maximumExcerpt` characters, never interpreted.
+    public var excerpt: String
+    /// SHA-256 of the whole member as collected.
+    public var sha256: String
+
+    public static let maximumExcerpt = 400
+
+    public init(member: String, originalPath: String, line: Int? = nil, record: Int? = nil, timestamp: Timestamp?,
+                excerpt: String, sha256: String) {
+        self.member = member
+        self.originalPath = originalPath
+        self.line = line
+        self.record = record
+        self.timestamp = timestamp
+        self.excerpt = excerpt.count > Evidence.maximumExcerpt ? String(excerpt.prefix(Evidence.maximumExcerpt)) + "…" : excerpt
+        self.sha256 = sha256
+    }
+}
+
+/// One result of one check: what, how sure, why, and where.
+public struct Finding: Codable, Sendable {
+    public var checkId: String
+    public var title: String
+    public var severity: Severity
+    public var verdict: Verdict
+    public var cves: [String]
+    /// MITRE ATT&CK technique ids.
+    public var attack: [String]
+    public var evidence: [Evidence]
+    /// One line: why this matters.
+    public var explanation: String
+    /// Values an analyst pivots on: `clientIp`, `userAgent`, `shellPath`, `shellParameter`, ...
+    public var pivots: [String: [String]]
+
+    public init(checkId: String, title: String, severity: Severity, verdict: Verdict, cves: [String] = [],
+                attack: [String] = [], evidence: [Evidence], explanation: String, pivots: [String: [String]] = [:]) {
+        self.checkId = checkId
+        self.title = title
+        self.severity = severity
+        self.verdict = verdict
+        self.cves = cves
+        self.attack = attack
+        self.evidence = evidence
+        self.explanation = explanation
+        self.pivots = pivots
+    }
+
+    /// The earliest evidence time, for ordering and timelines.
+    public var firstSeen: Timestamp? { evidence.compactMap(\.timestamp).min() }
+}
+
+/// Whether a check could run on a bundle, and how much it read: every report shows this.
+public struct CoverageRow: Codable, Sendable {
+    public enum Status: String, Codable, Sendable {
+        case ran
+        /// Nothing it reads is in the bundle; `reason` says what was missing.
+        case notApplicable = "not-applicable"
+        /// It tried and could not finish; `reason` says why.
+        case failed
+    }
+
+    public var checkId: String
+    public var title: String
+    public var status: Status
+    public var reason: String?
+    /// Members read.
+    public var members: Int
+    /// Lines or records examined.
+    public var records: Int
+    /// Lines or records that could not be parsed (counted and skipped, never fatal).
+    public var malformed: Int
+
+    public init(checkId: String, title: String, status: Status, reason: String? = nil, members: Int = 0, records: Int = 0, malformed: Int = 0) {
+        self.checkId = checkId
+        self.title = title
+        self.status = status
+        self.reason = reason
+        self.members = members
+        self.records = records
+        self.malformed = malformed
+    }
+}
+
+/// How far one log family reaches, from the content, and where it has holes.
+public struct LogSpan: Codable, Sendable {
+    /// e.g. `HttpProxy/Ecp`, `ECP Server`, `IIS W3SVC1`.
+    public var family: String
+    public var files: Int
+    public var first: Timestamp?
+    public var last: Timestamp?
+    /// Hours (hourly logs) or days (daily logs) missing between neighbours, as `start/end` ranges.
+    public var gaps: [String]
+
+    public init(family: String, files: Int, first: Timestamp?, last: Timestamp?, gaps: [String]) {
+        self.family = family
+        self.files = files
+        self.first = first
+        self.last = last
+        self.gaps = gaps
+    }
+}
+
+/// Hits of one actor grouped by client and time: how far they got.
+public struct Campaign: Codable, Sendable {
+    public var clientIps: [String]
+    public var userAgents: [String]
+    public var first: Timestamp?
+    public var last: Timestamp?
+    /// The highest attack-chain stage reached, e.g. `proxyLogon.ecp 241`.
+    public var highestStage: String
+    public var verdict: Verdict
+    /// Shell paths, shell parameter names, canaries.
+    public var pivots: [String: [String]]
+    /// Indexes into the report's findings, in time order.
+    public var findingIndexes: [Int]
+
+    public init(clientIps: [String], userAgents: [String], first: Timestamp?, last: Timestamp?, highestStage: String,
+                verdict: Verdict, pivots: [String: [String]], findingIndexes: [Int]) {
+        self.clientIps = clientIps
+        self.userAgents = userAgents
+        self.first = first
+        self.last = last
+        self.highestStage = highestStage
+        self.verdict = verdict
+        self.pivots = pivots
+        self.findingIndexes = findingIndexes
+    }
+}
+
+/// The answer for one bundle: was this server exploited?
+public enum HostVerdict: String, Codable, Sendable {
+    case compromised
+    case exploitationAttempted = "exploitation-attempted"
+    case noEvidenceFound = "no-evidence-found"
+    case couldNotAssess = "could-not-assess"
+
+    public var text: String {
+        switch self {
+        case .compromised: return "COMPROMISED"
+        case .exploitationAttempted: return "EXPLOITATION ATTEMPTED"
+        case .noEvidenceFound: return "NO EVIDENCE FOUND"
+        case .couldNotAssess: return "COULD NOT ASSESS"
+        }
+    }
+}
+
+/// What verification said about a bundle before it was analyzed.
+public struct VerificationSummary: Codable, Sendable {
+    /// `intact-signed`, `intact-unsigned`, `not-intact`, `not-a-bundle`.
+    public var status: String
+    /// The one-line verdict, e.g. `intact and signed by … (trusted)`.
+    public var text: String
+    public var problems: [String]
+    /// True when the analysis went ahead on a bundle that did not verify (`--allow-unverified`).
+    public var analyzedAnyway: Bool
+
+    public init(status: String, text: String, problems: [String], analyzedAnyway: Bool) {
+        self.status = status
+        self.text = text
+        self.problems = problems
+        self.analyzedAnyway = analyzedAnyway
+    }
+}
+
+/// Everything `analyze` found for one bundle, in the stable shape every renderer reads.
+public struct AnalysisReport: Codable, Sendable {
+    public struct BundleInfo: Codable, Sendable {
+        public var path: String
+        public var sha256: String?
+        public var caseId: String?
+        public var examiner: String?
+        public var host: String?
+        public var collectedAt: Timestamp?
+        public var exchangeInstallPath: String?
+        public init(path: String, sha256: String?, caseId: String?, examiner: String?, host: String?, collectedAt: Timestamp?, exchangeInstallPath: String?) {
+            self.path = path
+            self.sha256 = sha256
+            self.caseId = caseId
+            self.examiner = examiner
+            self.host = host
+            self.collectedAt = collectedAt
+            self.exchangeInstallPath = exchangeInstallPath
+        }
+    }
+
+    public struct ToolInfoRecord: Codable, Sendable {
+        public var name: String
+        public var version: String
+        public init(name: String = ToolInfo.name, version: String = ToolInfo.version) {
+            self.name = name
+            self.version = version
+        }
+    }
+
+    public var bundle: BundleInfo
+    public var verification: VerificationSummary
+    public var verdict: HostVerdict
+    /// Per-CVE state: `exploited`, `attempted`, `no-evidence`, `not-assessable`.
+    public var cveStates: [String: String]
+    /// Most severe first.
+    public var findings: [Finding]
+    public var coverage: [CoverageRow]
+    public var logSpans: [LogSpan]
+    public var campaigns: [Campaign]
+    public var tool: ToolInfoRecord
+
+    public init(bundle: BundleInfo, verification: VerificationSummary, verdict: HostVerdict, cveStates: [String: String],
+                findings: [Finding], coverage: [CoverageRow], logSpans: [LogSpan], campaigns: [Campaign], tool: ToolInfoRecord = .init()) {
+        self.bundle = bundle
+        self.verification = verification
+        self.verdict = verdict
+        self.cveStates = cveStates
+        self.findings = findings
+        self.coverage = coverage
+        self.logSpans = logSpans
+        self.campaigns = campaigns
+        self.tool = tool
+    }
+}
