@@ -57,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["ExTriageCore", "EvidenceBundle"],
+            dependencies: ["ExTriageCore", "EvidenceBundle", "CArchive"],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "ExTriageCoreTests", dependencies: ["ExTriageCore"]),

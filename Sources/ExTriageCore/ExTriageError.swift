@@ -17,6 +17,7 @@ public struct ExTriageError: Error, CustomStringConvertible, Sendable {
         public static let outputUnwritable = Code("output-unwritable")
         public static let archiveFailure = Code("archive-failure")
         public static let notABundle = Code("not-a-bundle")
+        public static let bundleRefused = Code("bundle-refused")
         public static let io = Code("io")
     }
 

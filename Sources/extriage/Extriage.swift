@@ -10,10 +10,10 @@ struct Extriage: ParsableCommand {
         discussion: """
             Exit codes: 0 success; 1 fatal error (bad arguments, unreadable source, unwritable output); \
             2 bundle written but some artifacts failed; 3 bundle or custody log not intact; \
-            4 not signed by a trusted key; 5 not a bundle.
+            4 not signed by a trusted key; 5 not a bundle; 6 a finding reached analyze --fail-on.
             """,
         version: ToolInfo.version,
-        subcommands: [Collect.self, Verify.self, Custody.self, Keygen.self, Profiles.self]
+        subcommands: [Collect.self, Verify.self, Analyze.self, Unpack.self, Custody.self, Keygen.self, Profiles.self]
     )
 
     /// Maps errors to the documented exit codes: usage errors and fatal errors exit 1.

@@ -15,7 +15,18 @@ struct Run {
         return ((tests as NSString).deletingLastPathComponent as NSString).appendingPathComponent("extriage")
     }
 
-    static func extriage(_ arguments: [String], in directory: String? = nil, prefix: [String] = []) throws -> Run {
+    /// Copies the executable and the profiles into `<temp>/prefix` as `make install` lays them out.
+    static func installCopy(into temp: TemporaryDirectory) throws -> String {
+        let bin = try temp.makeDirectory("prefix/bin")
+        _ = try temp.makeDirectory("prefix/share/extriage")
+        try FileManager.default.copyItem(atPath: executable, toPath: bin + "/extriage")
+        try FileManager.default.copyItem(atPath: Repository.profiles, toPath: temp.path + "/prefix/share/extriage/Profiles")
+        for path in [temp.path + "/prefix", temp.path + "/prefix/bin", temp.path + "/prefix/share", temp.path + "/prefix/share/extriage"] { chmod(path, 0o755) }
+        chmod(bin + "/extriage", 0o755)
+        return bin + "/extriage"
+    }
+
+    static func extriage(_ arguments: [String], in directory: String? = nil, prefix: [String] = [], executable: String = Run.executable) throws -> Run {
         let process = Process()
         let launcher = prefix.first ?? executable
         process.executableURL = URL(fileURLWithPath: launcher)
@@ -145,10 +156,12 @@ struct Run {
         chmod(temp.path + "/vol/Windows/Temp/locked.tmp", 0o000)
         let out = try temp.makeDirectory("out")
         chmod(out, 0o777)
-        // Root reads anything: drop to an unprivileged user that respects the permission bits.
+        // Root reads anything: drop to an unprivileged user that respects the permission bits. That
+        // user may not reach the build folder, so it runs an installed-layout copy in the temp dir.
         let prefix = geteuid() == 0 ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : []
+        let installed = try Run.installCopy(into: temp)
         let run = try Run.extriage(["collect", "--source", temp.path + "/vol", "--output", out + "/b.tar",
-                                    "--case", "C", "--examiner", "E"], prefix: prefix)
+                                    "--case", "C", "--examiner", "E"], prefix: prefix, executable: installed)
         #expect(run.status == 2, "\(run.stderr)")
         #expect(run.stderr.contains("INCOMPLETE"))
         #expect(run.stderr.contains("locked.tmp"))
@@ -176,10 +189,7 @@ struct Run {
     /// After `make install`, the binary finds `<prefix>/share/extriage/Profiles`, from any directory.
     @Test func anInstalledBinaryUsesTheInstalledProfiles() throws {
         let temp = try TemporaryDirectory()
-        let bin = try temp.makeDirectory("prefix/bin")
-        _ = try temp.makeDirectory("prefix/share/extriage")
-        try FileManager.default.copyItem(atPath: Run.executable, toPath: bin + "/extriage")
-        try FileManager.default.copyItem(atPath: Repository.profiles, toPath: temp.path + "/prefix/share/extriage/Profiles")
+        let bin = (try Run.installCopy(into: temp) as NSString).deletingLastPathComponent
         try temp.write("prefix/share/extriage/Profiles/profiles/installed-marker.yaml",
                        "version: 1\nname: installed-marker\ndescription: only in the installed copy\nartifacts: [iis.logs.w3c]\n")
         let process = Process()

@@ -1,0 +1,33 @@
+import ExTriageCore
+
+/// Every check extriage runs. A check file under `Checks/` that is not listed here fails a test.
+public enum CheckRegistry {
+    /// The Swift log checks, one per file under `Checks/`.
+    static func makeSwiftChecks(builds: BuildTable) -> [any LogCheck] {
+        [
+            ProxyLogonSSRFCheck(),
+            ECPVirtualDirectoryInjectionCheck(),
+            ResetVirtualDirectoryCheck(),
+            OABGeneratorWriteCheck(),
+            WebShellRequestCheck(),
+            BuildStatusCheck(builds: builds),
+        ]
+    }
+
+    /// Swift checks plus one check per YAML rule, made fresh (checks keep per-bundle state).
+    public static func makeLogChecks(rules: [LogRule], builds: BuildTable) -> [any LogCheck] {
+        makeSwiftChecks(builds: builds) + rules.map { RuleCheck(rule: $0) }
+    }
+
+    /// Ids of the Swift checks, for the registry test.
+    public static var swiftCheckIDs: [String] { makeSwiftChecks(builds: BuildTable(fixes: [])).map(\.id) }
+
+    /// The detection data under the built-in (or given) Profiles directory.
+    public static func loadData(profiles: String? = nil) throws -> (rules: [LogRule], builds: BuildTable) {
+        guard let directory = profiles ?? DataDirectory.locateProfiles() else {
+            throw ExTriageError(.invalidProfile, "cannot find the Profiles directory with the detection rules")
+        }
+        return (try LogRuleLoader.load(directory: directory + "/rules/logs"),
+                try BuildTable.load(file: directory + "/rules/exchange-builds.yaml"))
+    }
+}

@@ -1,0 +1,126 @@
+import ExTriageCore
+import Foundation
+import Yams
+
+/// Which Exchange build wrote the logs, and whether it had the fixes for the known chains.
+///
+/// Sources: `#Version:` in Exchange log headers (HttpProxy, Rps, OAB generator; the ECP logs'
+/// `15.0.0.0` is a placeholder and is ignored). Versions are normalised (`15.01.2176.002` →
+/// `15.1.2176.2`) and compared as four integers with the fixed builds in
+/// `Profiles/rules/exchange-builds.yaml`. Always `informational`: a build never proves compromise.
+/// References: EXCHANGE-ARTIFACTS.md C02, §4; Microsoft "Exchange Server build numbers".
+final class BuildStatusCheck: LogCheck {
+    let id = "EXT-C02"
+    let title = "Exchange build and patch status from log headers"
+    let needles: [[UInt8]]? = []
+    let builds: BuildTable
+
+    private var seen: [ExchangeBuild: (first: Timestamp?, evidence: Evidence)] = [:]
+
+    init(builds: BuildTable) { self.builds = builds }
+
+    func reads(_ family: LogFamily) -> Bool {
+        switch family {
+        case .httpProxy, .rpsCmdlet, .rpsHttp, .oabGenerator, .localCmdlet: return true
+        default: return false
+        }
+    }
+
+    func inspect(_ record: LogRecord, header: LogHeader, in member: MemberContext) {}
+
+    func noteHeader(_ header: LogHeader, firstRecord: Timestamp?, in member: MemberContext) {
+        guard let text = header.version, let build = ExchangeBuild(text), build.build > 0 else { return }
+        let evidence = member.evidence(line: 1, timestamp: firstRecord, excerpt: "#Version: \(text)")
+        if let known = seen[build], let time = known.first, let first = firstRecord, time <= first { return }
+        seen[build] = (firstRecord, evidence)
+    }
+
+    func finish(_ facts: BundleFacts) -> [Finding] {
+        let ordered = seen.sorted { ($0.value.first ?? Timestamp(seconds: 0)) < ($1.value.first ?? Timestamp(seconds: 0)) }
+        return ordered.map { build, value in
+            let status = builds.status(of: build)
+            let vulnerable = status.filter { !$0.patched }
+            let explanation = vulnerable.isEmpty
+                ? "build \(build) has the fixes for: \(status.map(\.name).joined(separator: ", "))"
+                : "build \(build) lacks: " + vulnerable.map { "\($0.name) (\($0.cves.joined(separator: ", ")))\($0.fixedIn.map { "; fixed in \($0)" } ?? "")" }.joined(separator: "; ")
+            return Finding(checkId: id, title: "Exchange build \(build) \(vulnerable.isEmpty ? "patched" : "vulnerable")", severity: .info,
+                           verdict: .informational, cves: vulnerable.flatMap(\.cves), evidence: [value.evidence],
+                           explanation: explanation + (value.first.map { "; first log with this build: \($0.iso8601)" } ?? ""),
+                           pivots: ["build": [build.description]])
+        }
+    }
+}
+
+/// A four-part Exchange build number, e.g. 15.1.2176.9.
+public struct ExchangeBuild: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var major: Int, minor: Int, build: Int, revision: Int
+
+    /// Parses `15.01.2176.002`, `15.1.2176.2` or `Version 15.1 (Build 2176.2)`-free dotted forms.
+    public init?(_ text: String) {
+        let parts = text.trimmingWhitespace().split(separator: ".").map { Int($0) }
+        guard parts.count == 4, let major = parts[0], let minor = parts[1], let build = parts[2], let revision = parts[3] else { return nil }
+        (self.major, self.minor, self.build, self.revision) = (major, minor, build, revision)
+    }
+
+    public var description: String { "\(major).\(minor).\(build).\(revision)" }
+
+    public static func < (lhs: ExchangeBuild, rhs: ExchangeBuild) -> Bool {
+        (lhs.major, lhs.minor, lhs.build, lhs.revision) < (rhs.major, rhs.minor, rhs.build, rhs.revision)
+    }
+}
+
+/// The fixed builds per security update, from `Profiles/rules/exchange-builds.yaml`.
+public struct BuildTable: Sendable {
+    public struct Fix: Sendable {
+        public var name: String
+        public var cves: [String]
+        /// First fixed build per cumulative update: same major.minor.build and revision at least this.
+        public var fixed: [ExchangeBuild]
+        /// First build per version line that includes the fix: same major.minor and build at least this.
+        public var includedFrom: [ExchangeBuild]
+    }
+
+    public var fixes: [Fix]
+
+    public struct Status {
+        public var name: String
+        public var cves: [String]
+        public var patched: Bool
+        public var fixedIn: String?
+    }
+
+    public func status(of build: ExchangeBuild) -> [Status] {
+        fixes.map { fix in
+            if let sameCU = fix.fixed.first(where: { ($0.major, $0.minor, $0.build) == (build.major, build.minor, build.build) }) {
+                return Status(name: fix.name, cves: fix.cves, patched: build.revision >= sameCU.revision, fixedIn: sameCU.description)
+            }
+            if let line = fix.includedFrom.first(where: { ($0.major, $0.minor) == (build.major, build.minor) }), build.build >= line.build {
+                return Status(name: fix.name, cves: fix.cves, patched: true, fixedIn: nil)
+            }
+            return Status(name: fix.name, cves: fix.cves, patched: false, fixedIn: "a supported CU with the update")
+        }
+    }
+
+    public static func load(file: String) throws -> BuildTable {
+        guard let data = FileManager.default.contents(atPath: file),
+              let node = try? Yams.compose(yaml: String(decoding: data, as: UTF8.self)),
+              node["version"]?.int == 1, let items = node["fixes"]?.sequence else {
+            throw ExTriageError(.invalidProfile, "the build table is missing or not valid (version: 1, fixes: [...])", path: file)
+        }
+        var fixes: [Fix] = []
+        for item in items {
+            guard let name = item["name"]?.string else { throw ExTriageError(.invalidProfile, "a fix has no name", path: file) }
+            func builds(_ key: String) throws -> [ExchangeBuild] {
+                try (item[key]?.sequence ?? []).map { node in
+                    guard let text = node.string, let build = ExchangeBuild(text) else {
+                        throw ExTriageError(.invalidProfile, "fix '\(name)': '\(node.string ?? "?")' in \(key) is not a build number", path: file)
+                    }
+                    return build
+                }
+            }
+            fixes.append(Fix(name: name, cves: item["cves"]?.sequence?.compactMap(\.string) ?? [],
+                             fixed: try builds("fixed"), includedFrom: try builds("includedFrom")))
+        }
+        return BuildTable(fixes: fixes)
+    }
+}

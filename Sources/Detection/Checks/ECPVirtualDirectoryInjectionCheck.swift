@@ -1,0 +1,109 @@
+import ExTriageCore
+
+/// CVE-2021-27065: a virtual-directory URL set to script in the ECP Server log.
+///
+/// `S:CMD` runs `Set-*VirtualDirectory` and some `*Url` parameter holds script (`<script`,
+/// `runat=`, `Page_Load`, `eval(`, `Request[`, `Request.Item`, `unsafe`, `<%`) or is not an absolute
+/// http(s) URI: `confirmed`. `S:URL` with `schema=Reset*VirtualDirectory`: `likely`. The Chopper
+/// password (`Request["klk123456"]`) is extracted as a pivot, and a later clean-up
+/// (`ExternalUrl` set empty) is noted. Admins set normal URLs every day: only script counts.
+/// References: EXCHANGE-ARTIFACTS.md C05; signature-base apt_hafnium_log_sigs.yar; Test-ProxyLogon.
+final class ECPVirtualDirectoryInjectionCheck: LogCheck {
+    let id = "EXT-C05"
+    let title = "CVE-2021-27065 script in a virtual-directory URL (ECP Server log)"
+    let needles: [[UInt8]]? = ByteSearch.needles(["virtualdirectory"])
+
+    static let scriptMarkers = ["<script", "runat=", "page_load", "eval(", "request[", "request.item", "unsafe", "<%"]
+
+    private var injections: [(Evidence, [String], String)] = []
+    private var resets: [Evidence] = []
+    private var cleanups: [Evidence] = []
+
+    func reads(_ family: LogFamily) -> Bool { family == .ecpServer }
+
+    func inspect(_ record: LogRecord, header: LogHeader, in member: MemberContext) {
+        let data = ECPEventData.parse(record.value("EventData") ?? "")
+        let evidence = member.evidence(line: record.line, timestamp: record.timestamp, excerpt: record.raw)
+        if let url = data["URL"], url.lowercased().contains("schema=reset"), url.lowercased().contains("virtualdirectory") {
+            resets.append(evidence)
+        }
+        guard let command = data["CMD"], let (name, parameters) = ECPEventData.cmdlet(command),
+              name.lowercased().hasPrefix("set-"), name.lowercased().hasSuffix("virtualdirectory") else { return }
+        var bad: [String] = []
+        var passwords: [String] = []
+        for (parameter, value) in parameters.sorted(by: { $0.key < $1.key }) where parameter.lowercased().hasSuffix("url") {
+            let lowered = value.lowercased()
+            if value.isEmpty || lowered == "$null" {
+                cleanups.append(evidence)
+                continue
+            }
+            if ECPVirtualDirectoryInjectionCheck.scriptMarkers.contains(where: lowered.contains) || !ECPVirtualDirectoryInjectionCheck.isAbsoluteHTTPURI(value) {
+                bad.append(parameter)
+                passwords += ShellParameter.names(in: value)
+            }
+        }
+        if !bad.isEmpty { injections.append((evidence, passwords, "\(name) \(bad.joined(separator: ", "))")) }
+    }
+
+    /// `http(s)://host[:port]/...` with a host of more than one character and no spaces or angle brackets.
+    static func isAbsoluteHTTPURI(_ value: String) -> Bool {
+        let lowered = value.lowercased()
+        let rest: Substring
+        if lowered.hasPrefix("https://") { rest = Substring(value).dropFirst(8) } else if lowered.hasPrefix("http://") { rest = Substring(value).dropFirst(7) } else { return false }
+        let host = rest.prefix { $0 != "/" && $0 != ":" && $0 != "?" && $0 != "#" }
+        guard host.count > 1 else { return false }
+        return !value.contains { $0 == " " || $0 == "<" || $0 == ">" || $0 == "\"" || $0 == "'" }
+    }
+
+    func finish(_ facts: BundleFacts) -> [Finding] {
+        var findings: [Finding] = []
+        if !injections.isEmpty {
+            let passwords = Array(Set(injections.flatMap(\.1))).sorted()
+            findings.append(Finding(
+                checkId: id, title: "CVE-2021-27065 script written into a virtual-directory URL", severity: .critical, verdict: .confirmed,
+                cves: ["CVE-2021-27065"], attack: ["T1190", "T1505.003"], evidence: injections.map(\.0),
+                explanation: "\(injections.map(\.2).joined(separator: "; ")) set to script or a non-URI: the web shell the OAB reset writes" + (cleanups.isEmpty ? "" : "; the URL was later cleared (clean-up)"),
+                pivots: ["shellParameter": passwords, "stage": ["DDIService SetObject"]]))
+        }
+        if !resets.isEmpty {
+            findings.append(Finding(
+                checkId: id, title: "Virtual-directory reset through ECP (file write)", severity: .high, verdict: .likely,
+                cves: ["CVE-2021-27065"], attack: ["T1190", "T1505.003"], evidence: resets,
+                explanation: "a Reset*VirtualDirectory call writes the directory's configuration, script included, to a path the caller chose",
+                pivots: ["stage": ["ResetOABVirtualDirectory"]]))
+        }
+        return findings
+    }
+}
+
+/// Names of request parameters a shell evaluates: `Request["klk123456"]`, `Request.Item["x"]`,
+/// `Request.Form("x")`: the password an analyst searches the IIS logs for.
+enum ShellParameter {
+    static func names(in text: String) -> [String] {
+        var names: [String] = []
+        let characters = Array(text)
+        var index = 0
+        while index < characters.count {
+            if String(characters[index..<min(index + 7, characters.count)]).lowercased() == "request" {
+                var cursor = index + 7
+                for suffix in [".item", ".form", ".querystring"] where String(characters[cursor..<min(cursor + suffix.count, characters.count)]).lowercased() == suffix {
+                    cursor += suffix.count
+                }
+                while cursor < characters.count, characters[cursor] == " " { cursor += 1 }
+                if cursor < characters.count, characters[cursor] == "[" || characters[cursor] == "(" {
+                    cursor += 1
+                    while cursor < characters.count, characters[cursor] == " " { cursor += 1 }
+                    if cursor < characters.count, characters[cursor] == "\"" || characters[cursor] == "'" {
+                        let quote = characters[cursor]
+                        let start = cursor + 1
+                        var end = start
+                        while end < characters.count, characters[end] != quote, end - start < 64 { end += 1 }
+                        if end < characters.count, end > start, characters[end] == quote { names.append(String(characters[start..<end])) }
+                    }
+                }
+            }
+            index += 1
+        }
+        return names
+    }
+}

@@ -1,0 +1,108 @@
+import ExTriageCore
+
+/// CVE-2021-26855: pre-auth SSRF in the HttpProxy logs, graded per source.
+///
+/// A row is a hit when `AnchorMailbox` starts `ServerInfo~` and holds a `/`, `BackEndCookie` has
+/// the `Server~*/*~*` shape, or `RoutingHint` is `X-BEResource-Cookie` /
+/// `X-AnonResource-Backend-Cookie` on an unauthenticated row. Tiers: `confirmed` for
+/// `/ecp/proxyLogon.ecp` answered 241 or DDIService calls answered 200; `likely` for other
+/// back-end paths answered 2xx; `attempt` for autodiscover-only sources, localhost probes and
+/// errors. Grade, never drop (CSS-Exchange #310, #312). `ServerVersion~` is not a hit.
+/// References: EXCHANGE-ARTIFACTS.md C03; Microsoft Test-ProxyLogon; signature-base apt_hafnium_log_sigs.yar.
+final class ProxyLogonSSRFCheck: LogCheck {
+    let id = "EXT-C03"
+    let title = "CVE-2021-26855 ProxyLogon SSRF in HttpProxy logs"
+    let needles: [[UInt8]]? = ByteSearch.needles(["serverinfo~", "server~", "x-beresource-cookie", "x-anonresource-backend-cookie"])
+
+    struct Hit {
+        var evidence: Evidence
+        var ip: String
+        var userAgent: String
+        var target: String
+        var status: Int
+        var verdict: Verdict
+        var stage: String?
+        var authenticated: Bool
+    }
+
+    private var hits: [Hit] = []
+    private var omitted: [String: Int] = [:]
+
+    func reads(_ family: LogFamily) -> Bool {
+        if case .httpProxy = family { return true }
+        return false
+    }
+
+    func inspect(_ record: LogRecord, header: LogHeader, in member: MemberContext) {
+        let anchor = record.value("AnchorMailbox") ?? ""
+        let cookie = record.value("BackEndCookie") ?? ""
+        let hint = (record.value("RoutingHint") ?? "").lowercased()
+        let authenticated = (record.value("IsAuthenticated") ?? "").lowercased() == "true"
+        var target: String?
+        if anchor.lowercased().hasPrefix("serverinfo~"), let slash = anchor.firstIndex(of: "/") {
+            target = String(anchor[slash...])
+        } else if cookie.lowercased().hasPrefix("server~"), cookie.dropFirst(7).contains("/"),
+                  let slash = cookie.firstIndex(of: "/") {
+            target = String(cookie[slash...].split(separator: "~").first ?? "")
+        } else if !authenticated, hint.contains("x-beresource-cookie") || hint.contains("x-anonresource-backend-cookie") {
+            target = record.value("UrlStem") ?? ""
+        }
+        guard let target else { return }
+        let status = Int(record.value("HttpStatus") ?? "") ?? 0
+        let ip = record.value("ClientIpAddress") ?? ""
+        let (verdict, stage) = ProxyLogonSSRFCheck.grade(target: target, anchor: anchor, status: status)
+        let hit = Hit(evidence: member.evidence(line: record.line, timestamp: record.timestamp, excerpt: record.raw),
+                      ip: ip, userAgent: record.value("UserAgent") ?? "", target: target, status: status,
+                      verdict: verdict, stage: stage, authenticated: authenticated)
+        if hits.count < 100_000 { hits.append(hit) } else { omitted[ip, default: 0] += 1 }
+    }
+
+    /// The tier and chain stage of one hit.
+    static func grade(target: String, anchor: String, status: Int) -> (Verdict, String?) {
+        let path = target.lowercased()
+        let stage = ProxyLogonSSRFCheck.stage(path)
+        if status >= 400 || status == 0 && !path.contains("proxylogon") { return (.attempt, stage) }
+        if anchor.lowercased().hasPrefix("serverinfo~localhost") { return (.attempt, stage) }
+        if path.contains("/ecp/proxylogon.ecp") { return (status == 241 ? .confirmed : .attempt, stage) }
+        if path.contains("/ecp/ddi/ddiservice.svc/"), status == 200 { return (.confirmed, stage) }
+        if path.contains("autodiscover") { return (.attempt, stage) }
+        if (200..<300).contains(status) { return (.likely, stage) }
+        return (.attempt, stage)
+    }
+
+    static func stage(_ path: String) -> String? {
+        if path.contains("resetoabvirtualdirectory") || path.contains("schema=reset") { return "ResetOABVirtualDirectory" }
+        if path.contains("ddiservice.svc/setobject") { return "DDIService SetObject" }
+        if path.contains("ddiservice.svc/getobject") { return "DDIService GetObject" }
+        if path.contains("proxylogon.ecp") { return "proxyLogon.ecp" }
+        if path.contains("/mapi/emsmdb") { return "mapi/emsmdb" }
+        if path.contains("/ews/") { return "ews" }
+        if path.contains("autodiscover") { return "autodiscover" }
+        return nil
+    }
+
+    func finish(_ facts: BundleFacts) -> [Finding] {
+        var bySource: [String: [Hit]] = [:]
+        for hit in hits { bySource[hit.ip, default: []].append(hit) }
+        return bySource.keys.sorted().map { ip in
+            let group = bySource[ip]!.sorted { ($0.evidence.timestamp ?? Timestamp(seconds: 0), $0.evidence.line ?? 0) < ($1.evidence.timestamp ?? Timestamp(seconds: 0), $1.evidence.line ?? 0) }
+            let verdict = group.map(\.verdict).max() ?? .attempt
+            let stages = Array(Set(group.compactMap(\.stage))).sorted { (AttackStage.order.firstIndex(of: $0) ?? 0) < (AttackStage.order.firstIndex(of: $1) ?? 0) }
+            let onlyAutodiscover = group.allSatisfy { $0.stage == "autodiscover" }
+            var explanation: String
+            switch verdict {
+            case .confirmed: explanation = "the SSRF reached the ECP back end and succeeded (proxyLogon.ecp 241 or DDIService 200): the chain was completed from this source"
+            case .likely: explanation = "the SSRF reached a back-end endpoint that answered 2xx"
+            default: explanation = onlyAutodiscover ? "autodiscover-only SSRF probes with nothing later from this source" : "SSRF attempts that failed or only probed (errors, localhost probe)"
+            }
+            if group.contains(where: \.authenticated) { explanation += "; some rows are authenticated (reported as logged, #146)" }
+            if let extra = omitted[ip] { explanation += "; \(extra) more rows not listed" }
+            let severity: Severity = verdict == .confirmed ? .critical : verdict == .likely ? .high : .medium
+            return Finding(checkId: id, title: "CVE-2021-26855 SSRF from \(ip.isEmpty ? "an unknown client" : ip)", severity: severity,
+                           verdict: verdict, cves: ["CVE-2021-26855"], attack: ["T1190"], evidence: group.map(\.evidence),
+                           explanation: explanation,
+                           pivots: ["clientIp": [ip].filter { !$0.isEmpty }, "userAgent": Array(Set(group.map(\.userAgent).filter { !$0.isEmpty })).sorted(),
+                                    "stage": stages, "target": Array(Set(group.map(\.target))).sorted()])
+        }
+    }
+}

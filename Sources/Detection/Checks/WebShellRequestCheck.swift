@@ -1,0 +1,107 @@
+import EvidenceBundle
+import ExTriageCore
+
+/// Requests to web shells in the IIS and HttpProxy logs: who called which drop-zone file, when,
+/// how often, and with what answer.
+///
+/// A request to a script file in a web-shell location (`aspnet_client`, `owa/auth` outside its
+/// allow-list, `ecp/auth` except `TimeoutLogoff.aspx`, `OAB/*.aspx`) answered 200 is `likely` — by
+/// POST, or by GET with an otherwise empty query; `confirmed` when the same file is in the bundle
+/// and was written by the exploit chain (C07 links it) is decided by the campaign view. Requests
+/// answered 404 are `attempt` (in 2021 the whole internet probed for other actors' shells).
+/// Paths are matched on `cs-uri-stem`, never on the query (Sigma's portability trap).
+/// References: EXCHANGE-ARTIFACTS.md C09, C12.
+final class WebShellRequestCheck: LogCheck {
+    let id = "EXT-C12"
+    let title = "Requests to web-shell locations (IIS, HttpProxy)"
+    let needles: [[UInt8]]? = ByteSearch.needles(["/aspnet_client/", "/owa/auth/", "/ecp/auth/", "/oab/"])
+
+    struct Requests {
+        var evidence: [Evidence] = []
+        var successes = 0
+        var posts = 0
+        var notFound = 0
+        var ips: Set<String> = []
+        var agents: Set<String> = []
+    }
+
+    private var byPath: [String: Requests] = [:]
+
+    func reads(_ family: LogFamily) -> Bool {
+        switch family {
+        case .iis: return true
+        case .httpProxy: return true
+        default: return false
+        }
+    }
+
+    func inspect(_ record: LogRecord, header: LogHeader, in member: MemberContext) {
+        let stem = record.value("cs-uri-stem") ?? record.value("UrlStem") ?? ""
+        guard WebShellLocations.isSuspicious(stem: stem) else { return }
+        let method = (record.value("cs-method") ?? record.value("Method") ?? "").uppercased()
+        let status = Int(record.value("sc-status") ?? record.value("HttpStatus") ?? "") ?? 0
+        var entry = byPath[stem.lowercased()] ?? Requests()
+        if entry.evidence.count < 500 {
+            entry.evidence.append(member.evidence(line: record.line, timestamp: record.timestamp, excerpt: record.raw))
+        }
+        if (200..<300).contains(status) { entry.successes += 1 }
+        if method == "POST" { entry.posts += 1 }
+        if status == 404 { entry.notFound += 1 }
+        if let ip = record.value("c-ip") ?? record.value("ClientIpAddress"), !ip.isEmpty { entry.ips.insert(ip) }
+        if let agent = record.value("cs(User-Agent)") ?? record.value("UserAgent"), !agent.isEmpty { entry.agents.insert(agent) }
+        byPath[stem.lowercased()] = entry
+    }
+
+    func finish(_ facts: BundleFacts) -> [Finding] {
+        byPath.keys.sorted().compactMap { path in
+            let requests = byPath[path]!
+            let onServer = facts.entry(forWebPath: path)
+            let verdict: Verdict = requests.successes > 0 ? .likely : .attempt
+            let severity: Severity = verdict == .likely ? (requests.posts > 0 ? .critical : .high) : .low
+            var explanation = "\(requests.evidence.count) request(s) to \(path): \(requests.posts) POST, \(requests.successes) answered 2xx, \(requests.notFound) answered 404"
+            if let onServer { explanation += "; the file is in the bundle (\(onServer.path))" } else if requests.successes > 0 { explanation += "; the file is not in the bundle (deleted?)" }
+            return Finding(checkId: id, title: "Requests to \(path)", severity: severity, verdict: verdict,
+                           attack: ["T1505.003"], evidence: requests.evidence, explanation: explanation,
+                           pivots: ["clientIp": requests.ips.sorted(), "userAgent": requests.agents.sorted(), "shellPath": [path],
+                                    "stage": verdict == .likely ? ["web shell request"] : []])
+        }
+    }
+}
+
+/// Where web shells were dropped, and the legitimate files there (EXCHANGE-ARTIFACTS.md C09).
+enum WebShellLocations {
+    static let owaAuthAllowList: Set<String> = [
+        "errorfe.aspx", "expiredpassword.aspx", "frowny.aspx", "getidtoken.htm", "logoff.aspx", "logon.aspx",
+        "outlookcn.aspx", "redirsuiteserviceproxy.aspx", "signout.aspx",
+    ]
+    static let scriptExtensions = [".aspx", ".ashx", ".asmx", ".asax", ".asp", ".cshtml"]
+
+    /// Whether a requested path is a server-side script in a drop zone and not a known-good page.
+    static func isSuspicious(stem: String) -> Bool {
+        let path = stem.lowercased()
+        guard scriptExtensions.contains(where: path.hasSuffix) else { return false }
+        let parts = path.split(separator: "/").map(String.init)
+        guard let name = parts.last else { return false }
+        if path.hasPrefix("/aspnet_client/") { return true }
+        if path.hasPrefix("/ecp/auth/") { return name != "timeoutlogoff.aspx" }
+        if path.hasPrefix("/owa/auth/") {
+            if parts.count == 3 { return !owaAuthAllowList.contains(name) }
+            return true
+        }
+        if path.hasPrefix("/oab/") { return true }
+        return false
+    }
+}
+
+extension BundleFacts {
+    /// The bundle entry a requested URL path maps to, looking in the web roots.
+    func entry(forWebPath path: String) -> Manifest.Entry? {
+        let relative = path.lowercased().split(separator: "/").joined(separator: "/")
+        if let entry = filesByFoldedPath["inetpub/wwwroot/" + relative] { return entry }
+        if let exchange = exchangeInstallPath?.lowercased() {
+            if let entry = filesByFoldedPath["\(exchange)/frontend/httpproxy/\(relative)"] { return entry }
+            if let entry = filesByFoldedPath["\(exchange)/clientaccess/\(relative)"] { return entry }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,102 @@
+import EvidenceBundle
+import ExTriageCore
+
+/// What a check knows about the member a record came from.
+public struct MemberContext: Sendable {
+    /// Bundle member name.
+    public var member: String
+    /// Path on the source volume.
+    public var sourcePath: String
+    /// SHA-256 of the whole file as collected.
+    public var sha256: String
+    public var family: LogFamily
+
+    public func evidence(line: Int, timestamp: Timestamp?, excerpt: String) -> Evidence {
+        Evidence(member: member, originalPath: sourcePath, line: line, timestamp: timestamp, excerpt: excerpt, sha256: sha256)
+    }
+}
+
+/// Facts about the whole bundle that checks may consult when they finish.
+public struct BundleFacts: Sendable {
+    /// Every collected file's source path, lowercased, with its manifest entry.
+    public var filesByFoldedPath: [String: Manifest.Entry]
+    /// The Exchange install path on its volume (`Program Files/Microsoft/Exchange Server/V15`), if found.
+    public var exchangeInstallPath: String?
+
+    public init(manifest: Manifest) {
+        var files: [String: Manifest.Entry] = [:]
+        for entry in manifest.entries { files[entry.sourcePath.lowercased()] = entry }
+        filesByFoldedPath = files
+        exchangeInstallPath = manifest.exchangeInstallPath?.path
+    }
+
+    /// The bundle entry for a Windows path as logged (`C:\inetpub\...`, quotes, `\\?\`), if collected.
+    public func entry(forWindowsPath path: String) -> Manifest.Entry? {
+        filesByFoldedPath[WindowsPath.volumeRelative(path).lowercased()]
+    }
+}
+
+/// A check over W3C-style log records, fed line by line as members stream past.
+///
+/// A check names the log families it reads and, optionally, lower-case ASCII `needles`: a line
+/// containing none of them cannot matter to it, so it is not parsed for this check (the byte
+/// pre-filter Test-ProxyLogon uses for `ServerInfo~`, EXCHANGE-ARTIFACTS.md §5 R1).
+public protocol LogCheck: AnyObject {
+    var id: String { get }
+    var title: String { get }
+    /// The families this check reads; `nil` family members are never offered.
+    func reads(_ family: LogFamily) -> Bool
+    /// Lower-case needles for the line pre-filter; nil means every record.
+    var needles: [[UInt8]]? { get }
+    /// One parsed record of a family it reads.
+    func inspect(_ record: LogRecord, header: LogHeader, in member: MemberContext)
+    /// The header values of a member it reads, once the member has been read.
+    func noteHeader(_ header: LogHeader, firstRecord: Timestamp?, in member: MemberContext)
+    /// Findings once every member was seen.
+    func finish(_ facts: BundleFacts) -> [Finding]
+}
+
+/// The header values of the log a record came from.
+public struct LogHeader: Sendable {
+    public var software: String?
+    public var version: String?
+    public var logType: String?
+}
+
+extension LogCheck {
+    public var needles: [[UInt8]]? { nil }
+    public func noteHeader(_ header: LogHeader, firstRecord: Timestamp?, in member: MemberContext) {}
+}
+
+/// Windows paths as logged, made comparable with bundle source paths.
+public enum WindowsPath {
+    /// `"C:\inetpub\wwwroot\x.aspx"` → `inetpub/wwwroot/x.aspx`; UNC paths keep their `//host/share` form.
+    public static func volumeRelative(_ logged: String) -> String {
+        var path = logged.trimmingWhitespace()
+        while let first = path.first, first == "'" || first == "\"" { path.removeFirst() }
+        while let last = path.last, last == "'" || last == "\"" { path.removeLast() }
+        path = path.replacingBackslashes()
+        if path.hasPrefix("//?/") { path.removeFirst(4) }
+        if path.count >= 2, path.dropFirst().first == ":", path.first?.isLetter == true {
+            path.removeFirst(2)
+        }
+        while path.hasPrefix("/") && !path.hasPrefix("//") { path.removeFirst() }
+        return path
+    }
+
+    public static func isUNC(_ logged: String) -> Bool {
+        let path = logged.trimmingWhitespace().trimmingCharacters(in: "'\"").replacingBackslashes()
+        return path.hasPrefix("//") && !path.hasPrefix("//?/")
+    }
+}
+
+extension String {
+    func replacingBackslashes() -> String { String(map { $0 == "\\" ? "/" : $0 }) }
+
+    func trimmingCharacters(in set: String) -> String {
+        var out = Substring(self)
+        while let first = out.first, set.contains(first) { out.removeFirst() }
+        while let last = out.last, set.contains(last) { out.removeLast() }
+        return String(out)
+    }
+}

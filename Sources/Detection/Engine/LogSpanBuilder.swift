@@ -1,0 +1,99 @@
+import ExTriageCore
+
+/// Log coverage from the content (EXCHANGE-ARTIFACTS.md C01): first and last timestamp per log
+/// family, hours or days missing between neighbouring files, files cut at the start.
+///
+/// An analyst must know what could not be seen; retention of about 30 days is normal, so gaps are
+/// `informational`.
+struct LogSpanBuilder {
+    struct Family {
+        var files = 0
+        var first: Timestamp?
+        var last: Timestamp?
+        /// Hour or day numbers taken from file names (`HttpProxy_2021030305-1.LOG`, `u_ex210303.log`).
+        var periods: Set<Int64> = []
+        var hourly = true
+    }
+
+    private(set) var families: [String: Family] = [:]
+    private(set) var serverName: String?
+    private var cutFiles: [Evidence] = []
+
+    mutating func add(family: LogFamily, sourcePath: String, first: Timestamp?, last: Timestamp?, serverName: String?,
+                      context: MemberContext, truncatedStart: Bool) {
+        var entry = families[family.description] ?? Family()
+        entry.files += 1
+        if let first { entry.first = min(entry.first ?? first, first) }
+        if let last { entry.last = max(entry.last ?? last, last) }
+        if let (period, hourly) = LogSpanBuilder.period(fromFileName: sourcePath) {
+            entry.periods.insert(period)
+            entry.hourly = hourly
+        }
+        families[family.description] = entry
+        if self.serverName == nil, let serverName, !serverName.isEmpty { self.serverName = serverName }
+        if truncatedStart {
+            cutFiles.append(context.evidence(line: 1, timestamp: first, excerpt: "log does not start with a # header line"))
+        }
+    }
+
+    var spans: [LogSpan] {
+        families.keys.sorted().map { name in
+            let family = families[name]!
+            return LogSpan(family: name, files: family.files, first: family.first, last: family.last, gaps: gaps(family))
+        }
+    }
+
+    /// Missing periods between the first and last file of each family, as `start/end` ranges (UTC).
+    func gaps(_ family: Family) -> [String] {
+        guard let low = family.periods.min(), let high = family.periods.max(), high > low else { return [] }
+        var ranges: [String] = []
+        var start: Int64?
+        let unit: Int64 = family.hourly ? 3600 : 86_400
+        for period in low...high {
+            if family.periods.contains(period) {
+                if let open = start {
+                    ranges.append("\(Timestamp(seconds: open * unit).iso8601)/\(Timestamp(seconds: period * unit).iso8601)")
+                    start = nil
+                }
+            } else if start == nil {
+                start = period
+            }
+        }
+        return ranges
+    }
+
+    var gapFindings: [Finding] {
+        var out: [Finding] = []
+        for span in spans where !span.gaps.isEmpty {
+            out.append(Finding(checkId: "EXT-C01", title: "Log coverage gap: \(span.family)", severity: .info, verdict: .informational,
+                               attack: ["T1070.004"], evidence: [],
+                               explanation: "\(span.gaps.count) period(s) without a log file between \(span.first?.iso8601 ?? "?") and \(span.last?.iso8601 ?? "?"): \(span.gaps.prefix(5).joined(separator: ", ")); quiet hours or deletion",
+                               pivots: ["gaps": span.gaps]))
+        }
+        if !cutFiles.isEmpty {
+            out.append(Finding(checkId: "EXT-C01", title: "Log files cut at the start", severity: .low, verdict: .informational,
+                               attack: ["T1070.004"], evidence: cutFiles,
+                               explanation: "these logs do not begin with their # header block: truncated or edited"))
+        }
+        return out
+    }
+
+    /// `HttpProxy_2021030305-1.LOG` → hour number; `u_ex210303.log` or `ECPServer20210303-1.LOG` → day number.
+    static func period(fromFileName path: String) -> (Int64, Bool)? {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let digits = Array(name.utf8).split { $0 < 48 || $0 > 57 }.map { String(decoding: $0, as: UTF8.self) }
+        for run in digits {
+            if run.count == 10, let time = Timestamp(iso8601: "\(run.prefix(4))-\(run.dropFirst(4).prefix(2))-\(run.dropFirst(6).prefix(2))T\(run.suffix(2)):00:00Z") {
+                return (time.seconds / 3600, true)
+            }
+            if run.count == 8, let time = Timestamp(iso8601: "\(run.prefix(4))-\(run.dropFirst(4).prefix(2))-\(run.suffix(2))T00:00:00Z") {
+                return (time.seconds / 86_400, false)
+            }
+            if run.count == 6, name.lowercased().hasPrefix("u_ex") || name.lowercased().hasPrefix("ex"),
+               let time = Timestamp(iso8601: "20\(run.prefix(2))-\(run.dropFirst(2).prefix(2))-\(run.suffix(2))T00:00:00Z") {
+                return (time.seconds / 86_400, false)
+            }
+        }
+        return nil
+    }
+}

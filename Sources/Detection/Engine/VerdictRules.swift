@@ -1,0 +1,104 @@
+import ExTriageCore
+
+/// Turns findings and coverage into the host verdict and one state per CVE (§3.0): never "no
+/// evidence" where the logs that would show it are missing.
+enum VerdictRules {
+    /// The CVEs a report always states, with the checks whose coverage makes them assessable.
+    static let assessedBy: [(cve: String, checks: [String])] = [
+        ("CVE-2021-26855", ["EXT-C03"]),
+        ("CVE-2021-27065", ["EXT-C05", "EXT-C06"]),
+        ("CVE-2021-26858", ["EXT-C07"]),
+        ("CVE-2021-26857", ["EXT-C08"]),
+        ("CVE-2021-34473", ["EXT-PROXYSHELL"]),
+        ("CVE-2022-41040", ["EXT-PROXYNOTSHELL"]),
+        ("CVE-2022-41080", ["EXT-OWASSRF"]),
+    ]
+
+    static func cveStates(findings: [Finding], coverage: [CoverageRow], spans: [LogSpan]) -> [String: String] {
+        var states: [String: String] = [:]
+        let ran = Set(coverage.filter { $0.status == .ran }.map(\.checkId))
+        for (cve, checks) in assessedBy {
+            let related = findings.filter { $0.cves.contains(cve) && $0.verdict != .informational }
+            if related.contains(where: { $0.verdict >= .likely }) {
+                states[cve] = "exploited"
+            } else if !related.isEmpty {
+                states[cve] = "attempted"
+            } else if checks.contains(where: ran.contains) {
+                states[cve] = "no-evidence"
+            } else {
+                states[cve] = "not-assessable"
+            }
+        }
+        return states
+    }
+
+    /// Confirmed → compromised; likely or attempt → exploitation attempted; otherwise no evidence,
+    /// unless no Exchange or IIS log could be read at all (could not assess).
+    static func hostVerdict(findings: [Finding], coverage: [CoverageRow], intact: Bool) -> HostVerdict {
+        let worst = findings.map(\.verdict).max() ?? .informational
+        if worst == .confirmed { return .compromised }
+        if worst == .likely || worst == .attempt { return .exploitationAttempted }
+        let anyLogRead = coverage.contains { $0.status == .ran }
+        return anyLogRead ? .noEvidenceFound : .couldNotAssess
+    }
+}
+
+/// Groups findings that carry a client IP into campaigns (C04): same IP (and user agent), hits
+/// within 30 minutes of each other, ordered, with their pivots and highest stage.
+enum CampaignBuilder {
+    static let window: Int64 = 30 * 60
+
+    static func campaigns(from findings: [Finding]) -> [Campaign] {
+        var byIp: [String: [Int]] = [:]
+        for (index, finding) in findings.enumerated() where finding.verdict != .informational {
+            for ip in finding.pivots["clientIp"] ?? [] { byIp[ip, default: []].append(index) }
+        }
+        var campaigns: [Campaign] = []
+        for ip in byIp.keys.sorted() {
+            let indexes = byIp[ip]!.sorted { (findings[$0].firstSeen ?? Timestamp(seconds: 0)) < (findings[$1].firstSeen ?? Timestamp(seconds: 0)) }
+            var group: [Int] = []
+            var lastTime: Timestamp?
+            func flush() {
+                guard !group.isEmpty else { return }
+                campaigns.append(campaign(ip: ip, indexes: group, findings: findings))
+                group = []
+            }
+            for index in indexes {
+                let time = findings[index].firstSeen
+                if let lastTime, let time, time.seconds - lastTime.seconds > window { flush() }
+                group.append(index)
+                if let time { lastTime = max(lastTime ?? time, time) }
+            }
+            flush()
+        }
+        return campaigns.sorted { ($0.verdict, $1.first ?? Timestamp(seconds: .max)) > ($1.verdict, $0.first ?? Timestamp(seconds: .max)) }
+    }
+
+    static func campaign(ip: String, indexes: [Int], findings: [Finding]) -> Campaign {
+        let members = indexes.map { findings[$0] }
+        var pivots: [String: Set<String>] = [:]
+        for finding in members {
+            for (key, values) in finding.pivots where key != "clientIp" { pivots[key, default: []].formUnion(values) }
+        }
+        let times = members.flatMap { $0.evidence.compactMap(\.timestamp) }
+        let stages = members.flatMap { $0.pivots["stage"] ?? [] }
+        let best = members.max { $0.verdict < $1.verdict }
+        return Campaign(clientIps: [ip], userAgents: (pivots["userAgent"] ?? []).sorted(), first: times.min(), last: times.max(),
+                        highestStage: AttackStage.highest(stages) ?? best?.title ?? "",
+                        verdict: best?.verdict ?? .informational,
+                        pivots: pivots.filter { $0.key != "userAgent" && $0.key != "stage" }.mapValues { $0.sorted() },
+                        findingIndexes: indexes)
+    }
+}
+
+/// The ProxyLogon chain stages in the order public incident write-ups give (C04).
+public enum AttackStage {
+    public static let order = [
+        "autodiscover", "mapi/emsmdb", "ews", "proxyLogon.ecp", "DDIService GetObject", "DDIService SetObject",
+        "ResetOABVirtualDirectory", "OAB file write", "web shell request",
+    ]
+
+    static func highest(_ stages: [String]) -> String? {
+        stages.max { (order.firstIndex(of: $0) ?? -1) < (order.firstIndex(of: $1) ?? -1) }
+    }
+}
