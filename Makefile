@@ -18,29 +18,36 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## Collect the embedded compromised sample into out/ (signed with a demo key), verify it and show its custody log.
+## Collect both embedded samples into out/ (signed with a demo key), verify and analyze them.
 demo: build
 	@mkdir -p $(OUT)
 	@BIN="$$($(SWIFT) build --show-bin-path)/extriage"; \
 	[ -f $(OUT)/demo-responder.key ] || "$$BIN" keygen --out $(OUT)/demo-responder; \
-	"$$BIN" collect \
-	  --source Samples/images/$(SAMPLE) \
-	  --output $(OUT)/$(SAMPLE).tar \
-	  --case DEMO-001 --examiner "$${USER:-demo}" --evidence-id $(SAMPLE) \
-	  --notes "make demo on the synthetic sample" --sign-key $(OUT)/demo-responder.key --force; \
+	for sample in exchange2016-compromised exchange2019-clean; do \
+	  echo; echo "== extriage collect $$sample"; \
+	  "$$BIN" collect --source Samples/images/$$sample --output $(OUT)/$$sample.tar \
+	    --case DEMO-001 --examiner "$${USER:-demo}" --evidence-id $$sample \
+	    --notes "make demo on the synthetic sample" --sign-key $(OUT)/demo-responder.key --force || exit 1; \
+	done; \
 	echo; echo "== extriage verify"; \
-	"$$BIN" verify $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub; \
-	echo; echo "== extriage custody show"; \
-	"$$BIN" custody show $(OUT)/$(SAMPLE).tar
+	"$$BIN" verify $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub || exit 1; \
+	echo; echo "== extriage analyze $(SAMPLE) (also written as HTML, JSON and a JSONL timeline in $(OUT)/)"; \
+	"$$BIN" analyze $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub --timeline $(OUT)/$(SAMPLE).timeline.jsonl; \
+	"$$BIN" analyze $(OUT)/$(SAMPLE).tar --format html --output $(OUT)/$(SAMPLE).report.html; \
+	"$$BIN" analyze $(OUT)/$(SAMPLE).tar --format json --output $(OUT)/$(SAMPLE).report.json; \
+	echo; echo "== extriage analyze exchange2019-clean (verdict only)"; \
+	"$$BIN" analyze $(OUT)/exchange2019-clean.tar --trusted-key $(OUT)/demo-responder.pub | head -3
 
 ## Build and run every test.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## Compare `extriage collect` with tar and sha256sum on a synthetic tree (BENCH_SIZE=200M for a quick run).
+## Benchmarks on a synthetic tree (BENCH_SIZE=200M for a quick run): collect vs tar + sha256sum,
+## analyze vs grep -c 'ServerInfo~'.
 bench: release
 	python3 Benchmarks/bench_collect.py --size $(BENCH_SIZE)
+	python3 Benchmarks/bench_analyze.py --size $(BENCH_SIZE)
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/extriage

@@ -25,9 +25,12 @@ public enum JSONReport {
 
 /// The document for several bundles: every report, then the combined summary.
 public struct MultiBundleDocument: Codable, Sendable {
+    /// Every report, in the order given.
     public var bundles: [AnalysisReport]
+    /// One row per bundle and the worst verdict.
     public var summary: CombinedSummary
 
+    /// Pairs the reports with their summary.
     public init(bundles: [AnalysisReport], summary: CombinedSummary) {
         self.bundles = bundles
         self.summary = summary

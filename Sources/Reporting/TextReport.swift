@@ -32,7 +32,7 @@ private struct TextWriter {
 
     /// A label padded to a fixed column, then the value.
     mutating func field(_ label: String, _ value: String) {
-        line("  " + label.padding(14) + value)
+        line("  " + label.padding(15) + value)
     }
 
     mutating func bundle(_ report: AnalysisReport) {

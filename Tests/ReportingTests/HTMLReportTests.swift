@@ -125,4 +125,18 @@ import Testing
         #expect(page.occurrences(of: "<svg") == 2)
         #expect(page.contains("<a href=\"#b2-f3\">#3</a>"))
     }
+
+    @Test(arguments: [(Int64(0), Int32(500_000_000)), (Int64(3 * 365 * 86_400), Int32(0)), (Int64(2 * 86_400), Int32(0))])
+    func axisLabelsAnySpan(seconds: Int64, nanoseconds: Int32) {
+        var report = SampleReports.clean()
+        let times = [Timestamp(seconds: SampleReports.base), Timestamp(seconds: SampleReports.base + seconds, nanoseconds: nanoseconds)]
+        report.findings = [Finding(checkId: "EXT-C03", title: "SSRF", severity: .high, verdict: .attempt,
+                                   evidence: times.map { Evidence(member: "m", originalPath: "p", timestamp: $0, excerpt: "", sha256: "") },
+                                   explanation: "e")]
+        let page = HTMLReport.render([report])
+        let labels = page.occurrences(of: "</tspan>")
+        #expect(labels >= 2 && labels <= 24)
+        #expect(page.occurrences(of: "<circle") == 2)
+        if seconds == 2 * 86_400 { #expect(page.contains(">2021-03-04</tspan>")) }
+    }
 }

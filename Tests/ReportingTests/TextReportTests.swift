@@ -97,7 +97,7 @@ import Testing
         #expect(clean.contains("VERDICT: NO EVIDENCE FOUND"))
         #expect(clean.contains("Findings (0):\n  (none)"))
         #expect(clean.contains("Campaigns (0):"))
-        #expect(clean.contains("SHA-256       unknown"))
+        #expect(clean.contains("SHA-256        unknown"))
         #expect(!clean.contains("SUMMARY"))
     }
 

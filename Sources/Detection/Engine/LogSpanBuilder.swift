@@ -36,11 +36,20 @@ struct LogSpanBuilder {
         }
     }
 
+    /// Log families an Exchange server always has; a bundle without them cannot show what they would.
+    static let expected = ["HttpProxy", "ECP Server", "OAB Generator", "IIS W3SVC1"]
+
+    /// Expected families with no file in the bundle.
+    var missingFamilies: [String] {
+        LogSpanBuilder.expected.filter { name in !families.keys.contains { $0.hasPrefix(name) } }
+    }
+
+    /// One span per family present, then a zero-file span per expected family that is missing.
     var spans: [LogSpan] {
         families.keys.sorted().map { name in
             let family = families[name]!
             return LogSpan(family: name, files: family.files, first: family.first, last: family.last, gaps: gaps(family))
-        }
+        } + missingFamilies.map { LogSpan(family: $0, files: 0, first: nil, last: nil, gaps: []) }
     }
 
     /// Missing periods between the first and last file of each family, as `start/end` ranges (UTC).
@@ -69,6 +78,12 @@ struct LogSpanBuilder {
                                attack: ["T1070.004"], evidence: [],
                                explanation: "\(span.gaps.count) period(s) without a log file between \(span.first?.iso8601 ?? "?") and \(span.last?.iso8601 ?? "?"): \(span.gaps.prefix(5).joined(separator: ", ")); quiet hours or deletion",
                                pivots: ["gaps": span.gaps]))
+        }
+        if !missingFamilies.isEmpty {
+            out.append(Finding(checkId: "EXT-C01", title: "Logs missing from the bundle", severity: .low, verdict: .informational,
+                               attack: ["T1070.004"], evidence: [],
+                               explanation: "no \(missingFamilies.joined(separator: ", ")) logs were collected: what they would show cannot be assessed (retention, a non-Exchange source, or deletion)",
+                               pivots: ["missing": missingFamilies]))
         }
         if !cutFiles.isEmpty {
             out.append(Finding(checkId: "EXT-C01", title: "Log files cut at the start", severity: .low, verdict: .informational,

@@ -44,6 +44,8 @@ public struct W3CLogParser {
     public private(set) var malformedCount: Int = 0
 
     private var columns: ColumnMap?
+    /// Reused output buffer of the field scanner.
+    private var scratch: [UInt32] = []
 
     public init() {}
 
@@ -53,7 +55,7 @@ public struct W3CLogParser {
         }
         var text = line.text
         let columns = self.columns
-        let scan = text.withUTF8 { bytes in W3CLogParser.scan(bytes, columns) }
+        let scan = text.withUTF8 { bytes in W3CLogParser.scan(bytes, columns, &scratch) }
         switch scan {
         case .blank:
             return .blank
@@ -105,10 +107,10 @@ public struct W3CLogParser {
         case tooLong
         case unterminatedQuote
         case wrongCount(Int)
-        case record([UInt32])
+        case record(FieldBounds)
     }
 
-    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ columns: ColumnMap?) -> Scan {
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ columns: ColumnMap?, _ scratch: inout [UInt32]) -> Scan {
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             start = 3  // a BOM left over from concatenated files
@@ -123,21 +125,24 @@ public struct W3CLogParser {
         if first == 0x23 {  // '#'
             return header(UnsafeBufferPointer(rebasing: bytes[(start + 1)...]))
         }
-        guard let columns, !columns.fields.isEmpty else { return .noFields }
+        guard let columns else { return .noFields }
         guard bytes.count <= FieldScanner.maximumLength else { return .tooLong }
         let expected = columns.fields.count
-        var result = FieldScanner.Result()
-        let bounds = [UInt32](unsafeUninitializedCapacity: 2 * expected) { buffer, initialized in
-            guard let out = buffer.baseAddress else { return }
+        let needed = expected + 1 + FieldScanner.slack
+        if scratch.count < needed { scratch = [UInt32](repeating: 0, count: needed) }
+        return scratch.withUnsafeMutableBufferPointer { buffer -> Scan in
+            guard let out = buffer.baseAddress else { return .noFields }
+            let result: FieldScanner.Result
             switch columns.separator {
             case .comma: result = FieldScanner.scanCSV(bytes, from: start, into: out, capacity: expected)
             case .space: result = FieldScanner.scanSpaces(bytes, from: start, into: out, capacity: expected)
             }
-            initialized = 2 * min(result.count, expected)
+            if !result.closed { return .unterminatedQuote }
+            guard result.count == expected || (result.count > expected && result.extrasEmpty) else {
+                return .wrongCount(result.count)
+            }
+            return .record(FieldBounds(copying: out, count: expected + 1))
         }
-        if !result.closed { return .unterminatedQuote }
-        if result.count == expected || (result.count > expected && result.extrasEmpty) { return .record(bounds) }
-        return .wrongCount(result.count)
     }
 
     /// `Key: value` (after the `#`); key and value trimmed of spaces and tabs. No colon: the whole text is the key.
@@ -159,16 +164,26 @@ public struct W3CLogParser {
 }
 
 /// The column layout from one `#Fields` line, shared by every record parsed under it.
+///
+/// Name lookup ignores case through a small open-addressing table hashed over ASCII-folded bytes (no string is
+/// built per lookup); an exact spelling wins over a case variant, otherwise the first column wins. Queries with
+/// non-ASCII bytes fall back to a dictionary of `lowercased()` names.
 final class ColumnMap: Sendable {
     let fields: [String]
     let separator: LogFieldSeparator
-    private let exact: [String: Int]
-    private let folded: [String: Int]
     /// Exchange `DateTime` / `date-time` / `TimeStamp`.
     let timestampColumn: Int?
     /// IIS `date` and `time`.
     let dateColumn: Int?
     let timeColumn: Int?
+
+    /// Trimmed names, concatenated; name `i` is `nameBytes[nameOffsets[i] ..< nameOffsets[i + 1]]`.
+    private let nameBytes: [UInt8]
+    private let nameOffsets: [Int]
+    /// Column index per slot, -1 when empty.
+    private let slots: [Int32]
+    private let slotMask: Int
+    private let folded: [String: Int]
 
     init(fieldsValue value: String) {
         let separator: LogFieldSeparator = value.utf8.contains(0x2C) ? .comma : .space
@@ -177,26 +192,42 @@ final class ColumnMap: Sendable {
             var text = value
             names = text.withUTF8 { bytes in
                 let bounds = FieldScanner.split(bytes, separator: separator)
-                return stride(from: 0, to: bounds.count, by: 2).map { index in
-                    let start = Int(bounds[index])
-                    let end = Int(bounds[index + 1] & FieldScanner.offsetMask)
+                return (0..<(bounds.count - 1)).map { index in
+                    let start = Int(bounds[index] & FieldScanner.offsetMask)
+                    let end = Int(bounds[index + 1] & FieldScanner.offsetMask) - 1
+                    let quoted = bounds[index] & FieldScanner.quotedFlag != 0
                     let field = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                    return bounds[index + 1] & FieldScanner.quotedFlag != 0
-                        ? FieldScanner.unquote(field) : String(decoding: field, as: UTF8.self)
+                    return quoted ? FieldScanner.unquote(field) : String(decoding: field, as: UTF8.self)
                 }
             }
         }
-        var exact: [String: Int] = [:]
+        var nameBytes: [UInt8] = []
+        var nameOffsets = [0]
         var folded: [String: Int] = [:]
+        var slotCount = 8
+        while slotCount < 2 * names.count { slotCount *= 2 }
+        var slots = [Int32](repeating: -1, count: slotCount)
         for (index, name) in names.enumerated() {
-            let key = name.trimmingSpaces()
-            if exact[key] == nil { exact[key] = index }
-            let lower = key.lowercased()
+            let key = Array(ColumnMap.trimmed(name).utf8)
+            let lower = String(decoding: key, as: UTF8.self).lowercased()
             if folded[lower] == nil { folded[lower] = index }
+            nameBytes += key
+            nameOffsets.append(nameBytes.count)
+            var slot = Int(truncatingIfNeeded: ColumnMap.hash(key)) & (slotCount - 1)
+            var duplicate = false
+            while slots[slot] >= 0 {
+                let other = Int(slots[slot])
+                if nameBytes[nameOffsets[other]..<nameOffsets[other + 1]].elementsEqual(key) { duplicate = true }
+                slot = (slot + 1) & (slotCount - 1)
+            }
+            if !duplicate { slots[slot] = Int32(index) }
         }
         self.fields = names
         self.separator = separator
-        self.exact = exact
+        self.nameBytes = nameBytes
+        self.nameOffsets = nameOffsets
+        self.slots = slots
+        self.slotMask = slotCount - 1
         self.folded = folded
         timestampColumn = folded["datetime"] ?? folded["date-time"] ?? folded["timestamp"]
         dateColumn = folded["date"]
@@ -204,18 +235,70 @@ final class ColumnMap: Sendable {
     }
 
     func index(of name: String) -> Int? {
-        exact[name] ?? folded[name.lowercased()]
+        let found = name.utf8.withContiguousStorageIfAvailable { lookup($0) } ?? lookup(Array(name.utf8))
+        switch found {
+        case -1: return nil
+        case -2: return folded[name.lowercased()]
+        default: return found
+        }
     }
-}
 
-extension String {
-    fileprivate func trimmingSpaces() -> String {
-        let bytes = Array(utf8)
+    /// The column of `query` (ASCII, case-insensitive), -1 when absent, -2 when the query is not ASCII.
+    private func lookup<Query: RandomAccessCollection>(_ query: Query) -> Int where Query.Element == UInt8 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in query {
+            guard byte < 0x80 else { return -2 }
+            hash = (hash ^ UInt64(ColumnMap.fold(byte))) &* 0x0100_0000_01B3
+        }
+        var slot = Int(truncatingIfNeeded: hash) & slotMask
+        var caseVariant = -1
+        while true {
+            let candidate = Int(slots[slot])
+            if candidate < 0 { return caseVariant }
+            let lower = nameOffsets[candidate]
+            let upper = nameOffsets[candidate + 1]
+            if upper - lower == query.count {
+                var exact = true
+                var same = true
+                var offset = lower
+                for byte in query {
+                    let stored = nameBytes[offset]
+                    if stored != byte {
+                        exact = false
+                        if ColumnMap.fold(stored) != ColumnMap.fold(byte) {
+                            same = false
+                            break
+                        }
+                    }
+                    offset += 1
+                }
+                if same {
+                    if exact { return candidate }
+                    if caseVariant < 0 { caseVariant = candidate }
+                }
+            }
+            slot = (slot + 1) & slotMask
+        }
+    }
+
+    @inline(__always)
+    private static func fold(_ byte: UInt8) -> UInt8 {
+        byte &- 0x41 < 26 ? byte | 0x20 : byte
+    }
+
+    private static func hash(_ bytes: [UInt8]) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(fold(byte))) &* 0x0100_0000_01B3 }
+        return hash
+    }
+
+    private static func trimmed(_ text: String) -> String {
+        let bytes = Array(text.utf8)
         var lower = 0
         var upper = bytes.count
         while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
         while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
-        if lower == 0 && upper == bytes.count { return self }
+        if lower == 0 && upper == bytes.count { return text }
         return String(decoding: bytes[lower..<upper], as: UTF8.self)
     }
 }
@@ -226,10 +309,10 @@ public struct LogRecord: Sendable {
     /// The original line text.
     public let raw: String
     let columns: ColumnMap
-    /// Two entries per field: start offset and end offset (| quoted flag) into `raw.utf8`.
-    let bounds: [UInt32]
+    /// Field boundaries in `raw.utf8`, laid out as described on `FieldScanner`.
+    let bounds: FieldBounds
 
-    init(line: Int, raw: String, columns: ColumnMap, bounds: [UInt32]) {
+    init(line: Int, raw: String, columns: ColumnMap, bounds: FieldBounds) {
         self.line = line
         self.raw = raw
         self.columns = columns
@@ -246,10 +329,8 @@ public struct LogRecord: Sendable {
 
     /// Value of the column at `index` in `#Fields`.
     func value(at index: Int) -> String {
-        guard index >= 0, 2 * index + 1 < bounds.count else { return "" }
-        let start = Int(bounds[2 * index])
-        let end = Int(bounds[2 * index + 1] & FieldScanner.offsetMask)
-        let quoted = bounds[2 * index + 1] & FieldScanner.quotedFlag != 0
+        guard index >= 0, index < bounds.fieldCount else { return "" }
+        let (start, end, quoted) = bounds.field(index)
         let dashIsEmpty = columns.separator == .space
         func cut(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
             guard end <= bytes.count, start <= end else { return "" }
@@ -269,6 +350,15 @@ public struct LogRecord: Sendable {
             return Timestamp(iso8601: value(at: column))
         }
         if let date = columns.dateColumn, let time = columns.timeColumn {
+            if columns.separator == .space, time == date + 1, time < bounds.fieldCount {
+                // `date time` side by side (the IIS default): one slice of the line, already "YYYY-MM-DD hh:mm:ss".
+                let start = bounds.field(date).start
+                let end = bounds.field(time).end
+                let text = raw.utf8.withContiguousStorageIfAvailable { bytes in
+                    end <= bytes.count ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) : nil
+                } ?? nil
+                if let text { return Timestamp(iso8601: text) }
+            }
             return Timestamp(iso8601: value(at: date) + " " + value(at: time))
         }
         return nil

@@ -97,6 +97,14 @@ func malformedReasons(_ lines: [LogLine]) -> [String] {
         #expect(parser.recordCount == 0)
     }
 
+    @Test func emptyFieldsHeader() {
+        let (lines, parser) = parseLog("#Fields:\na,b\nc d\n")
+        #expect(parser.fields.isEmpty)
+        #expect(parser.separator == .space)  // no comma in #Fields
+        #expect(malformedReasons(lines) == ["expected 0 fields, found 1", "expected 0 fields, found 2"])
+        #expect(parser.recordCount == 0)
+    }
+
     @Test func headerOnlyFile() {
         let (lines, parser) = parseLog("\u{FEFF}#Software: Microsoft Exchange Server\r\n#Version: 15.01.2176.002\r\n#Fields: DateTime,UrlStem\r\n")
         #expect(lines.count == 3)
@@ -173,6 +181,10 @@ func malformedReasons(_ lines: [LogLine]) -> [String] {
         #expect(dashed.timestamp == Timestamp(seconds: 1_614_754_182, nanoseconds: 123_000_000))
         let iis = try #require(records(parseLog("#Fields: date time\n2021-03-03 06:49:42\n").0).first)
         #expect(iis.timestamp == Timestamp(seconds: 1_614_754_182))
+        let apart = try #require(records(parseLog("#Fields: time c-ip date\n06:49:42 1.2.3.4 2021-03-03\n").0).first)
+        #expect(apart.timestamp == Timestamp(seconds: 1_614_754_182))
+        let dashes = try #require(records(parseLog("#Fields: date time\n- -\n").0).first)
+        #expect(dashes.timestamp == nil)
         let none = try #require(records(parseLog("#Fields: a,b\n1,2\n").0).first)
         #expect(none.timestamp == nil)
         let bad = try #require(records(parseLog("#Fields: DateTime,b\n03/03/2021 06:49:42,2\n").0).first)
