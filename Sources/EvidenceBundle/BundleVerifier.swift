@@ -102,6 +102,13 @@ public struct BundleVerifier {
     }
 
     public func verify(path: String) -> VerificationReport {
+        verify(path: path, observer: nil)
+    }
+
+    /// Verifies while handing each evidence member's bytes to `observer` as they are hashed (the
+    /// hashes run on other cores meanwhile), so a caller can analyze in the same single read.
+    /// The observer learns only at the end, from the report, whether what it saw verified.
+    public func verify(path: String, observer: (any MemberObserver)?) -> VerificationReport {
         var report = VerificationReport(bundle: path, bundleSha256: nil, bundleBytes: nil, sidecar: "absent", members: 0,
                                         manifest: nil,
                                         signature: .init(present: false, valid: false, trusted: false, trustRequired: requireTrustedSigner),
@@ -153,11 +160,20 @@ public struct BundleVerifier {
                     problem("member-after-manifest", header.path, nil, nil, "member '\(EscapedText.display(header.path))' follows manifest.json")
                 }
                 let hasher = ContentHasher()
+                let observed = observer?.begin(member: header.path) ?? false
                 while true {
                     let count = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
                     if count == 0 { break }
-                    buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                    buffer.withUnsafeBytes { raw in
+                        let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<count])
+                        if observed {
+                            hasher.update(chunk) { observer?.consume(chunk) }
+                        } else {
+                            hasher.update(chunk)
+                        }
+                    }
                 }
+                if observed { observer?.end() }
                 seen.append(SeenMember(path: header.path, size: header.size, digests: hasher.finalize(), header: header))
             }
             let file = try reader.finishFile()
@@ -362,4 +378,14 @@ final class Problems {
     func add(_ kind: String, _ member: String?, _ expected: String?, _ found: String?, _ message: String) {
         items.append(.init(kind: kind, member: member, expected: expected, found: found, message: message))
     }
+}
+
+/// Receives evidence members' bytes during verification (see `BundleVerifier.verify(path:observer:)`).
+public protocol MemberObserver: AnyObject {
+    /// Whether this member's bytes are wanted.
+    func begin(member path: String) -> Bool
+    /// The next chunk of the member, valid only during the call.
+    func consume(_ bytes: UnsafeRawBufferPointer)
+    /// The member's end.
+    func end()
 }

@@ -33,6 +33,22 @@ final class ProxyLogonSSRFCheck: LogCheck {
         return false
     }
 
+    /// Normal rows carry `Server~<fqdn>~<version>~<expiry>` cookies: only a `Server~` value with a
+    /// `/` before its next `~` (an injected path) is worth parsing, unless another needle is present.
+    func refine(_ line: String) -> Bool {
+        let lowered = line.lowercased()
+        if lowered.contains("serverinfo~") || lowered.contains("x-beresource-cookie") || lowered.contains("x-anonresource-backend-cookie") {
+            return true
+        }
+        var rest = Substring(lowered)
+        while let range = rest.range(of: "server~") {
+            let value = rest[range.upperBound...].prefix { $0 != "~" && $0 != "," }
+            if value.contains("/") { return true }
+            rest = rest[range.upperBound...]
+        }
+        return false
+    }
+
     func inspect(_ record: LogRecord, header: LogHeader, in member: MemberContext) {
         let anchor = record.value("AnchorMailbox") ?? ""
         let cookie = record.value("BackEndCookie") ?? ""

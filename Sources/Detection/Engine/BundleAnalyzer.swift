@@ -33,8 +33,11 @@ public final class BundleAnalyzer {
         self.checks = CheckRegistry.makeLogChecks(rules: rules, builds: builds)
     }
 
+    /// One read of the bundle: verification hashes each member while the log checks read it.
+    /// Nothing found is reported unless the bundle then verifies (or `allowUnverified`).
     public func run() throws -> AnalysisReport {
-        let verification = BundleVerifier(trustedKeys: options.trustedKeys.map(\.key)).verify(path: path)
+        let stream = LogStream(checks: checks)
+        let verification = BundleVerifier(trustedKeys: options.trustedKeys.map(\.key)).verify(path: path, observer: stream)
         let intact = verification.verdict == .intactSigned || verification.verdict == .intactUnsigned
         let summary = VerificationSummary(status: verification.verdict.rawValue, text: verification.verdictText,
                                           problems: verification.problems.map(\.message), analyzedAnyway: !intact)
@@ -47,9 +50,7 @@ public final class BundleAnalyzer {
             throw ExTriageError(.notABundle, "the bundle has no readable manifest; nothing can be analyzed", path: path)
         }
         let facts = BundleFacts(manifest: manifest)
-        let stream = try streamMembers(manifest: manifest)
-        var findings = checks.flatMap { $0.finish(facts) }
-        findings += stream.spans.gapFindings
+        var findings = BundleAnalyzer.bindToManifest(checks.flatMap { $0.finish(facts) } + stream.spans.gapFindings, manifest)
         findings.sort { lhs, rhs in
             (lhs.verdict, lhs.severity, rhs.firstSeen ?? Timestamp(seconds: .max)) > (rhs.verdict, rhs.severity, lhs.firstSeen ?? Timestamp(seconds: .max))
         }
@@ -73,52 +74,75 @@ public final class BundleAnalyzer {
             cveStates: states, findings: findings, coverage: coverage, logSpans: stream.spans.spans, campaigns: campaigns)
     }
 
+    /// Evidence read during the single pass carries the manifest's view once it is known: each
+    /// member's source path and whole-file SHA-256. Evidence from members the manifest does not
+    /// list is dropped (ADVERSARIAL-CASES B5), and so is a finding left with none.
+    static func bindToManifest(_ findings: [Finding], _ manifest: Manifest) -> [Finding] {
+        var entries: [[UInt8]: Manifest.Entry] = [:]
+        for entry in manifest.entries { entries[Array(entry.path.utf8)] = entry }
+        return findings.compactMap { finding in
+            guard !finding.evidence.isEmpty else { return finding }
+            var bound = finding
+            bound.evidence = finding.evidence.compactMap { item in
+                guard let entry = entries[Array(item.member.utf8)] else { return nil }
+                var copy = item
+                copy.originalPath = entry.sourcePath
+                copy.sha256 = entry.sha256
+                return copy
+            }
+            return bound.evidence.isEmpty ? nil : bound
+        }
+    }
+
     struct CheckUsage {
         var members = 0
         var records = 0
         var malformed = 0
     }
+}
 
-    struct StreamResult {
-        var usage: [String: CheckUsage]
-        var spans: LogSpanBuilder
+/// Feeds each log member's lines, as verification streams it, to the checks that read its family.
+final class LogStream: MemberObserver {
+    let checks: [any LogCheck]
+    private(set) var usage: [String: BundleAnalyzer.CheckUsage] = [:]
+    private(set) var spans = LogSpanBuilder()
+    private var scan: MemberScan?
+    private var lines = LineReader()
+
+    init(checks: [any LogCheck]) { self.checks = checks }
+
+    func begin(member path: String) -> Bool {
+        let parts = path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "evidence", let family = LogFamily.classify(sourcePath: String(parts[2])) else { return false }
+        let interested = checks.filter { $0.reads(family) }
+        let context = MemberContext(member: path, sourcePath: String(parts[2]), sha256: "", family: family)
+        scan = MemberScan(checks: interested, context: context)
+        lines = LineReader()
+        return true
     }
 
-    /// One pass over the tar: each log member's lines go to the checks that read its family.
-    func streamMembers(manifest: Manifest) throws -> StreamResult {
-        var entries: [[UInt8]: Manifest.Entry] = [:]
-        for entry in manifest.entries { entries[Array(entry.path.utf8)] = entry }
-        var usage: [String: CheckUsage] = [:]
-        var spans = LogSpanBuilder()
-        let reader = try TarReader(path: path)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: options.chunkSize, alignment: 16)
-        defer { buffer.deallocate() }
-        while let header = try reader.next() {
-            // Only listed regular files are read; anything else was reported by verification.
-            guard header.kind == .file, let entry = entries[Array(header.path.utf8)],
-                  let family = LogFamily.classify(sourcePath: entry.sourcePath) else { continue }
-            let interested = checks.filter { $0.reads(family) }
-            let context = MemberContext(member: entry.path, sourcePath: entry.sourcePath, sha256: entry.sha256, family: family)
-            var scan = MemberScan(checks: interested, context: context)
-            var lines = LineReader()
-            while true {
-                let count = try reader.read(into: buffer)
-                if count == 0 { break }
-                lines.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) { scan.take($0) }
-            }
-            lines.finish { scan.take($0) }
-            scan.finish()
-            for check in interested {
-                var row = usage[check.id] ?? CheckUsage()
-                row.members += 1
-                row.records += scan.records[check.id] ?? 0
-                row.malformed += scan.malformed
-                usage[check.id] = row
-            }
-            spans.add(family: family, sourcePath: entry.sourcePath, first: scan.firstTime, last: scan.lastTime,
-                      serverName: scan.serverName, context: context, truncatedStart: scan.startsWithoutHeader)
+    func consume(_ bytes: UnsafeRawBufferPointer) {
+        guard var current = scan else { return }
+        scan = nil
+        lines.feed(bytes) { current.take($0) }
+        scan = current
+    }
+
+    func end() {
+        guard var current = scan else { return }
+        scan = nil
+        lines.finish { current.take($0) }
+        current.finish()
+        for check in current.checks {
+            var row = usage[check.id] ?? BundleAnalyzer.CheckUsage()
+            row.members += 1
+            row.records += current.records[check.id] ?? 0
+            row.malformed += current.malformed
+            usage[check.id] = row
         }
-        return StreamResult(usage: usage, spans: spans)
+        spans.add(family: current.context.family, sourcePath: current.context.sourcePath, first: current.firstTime,
+                  last: current.lastTime, serverName: current.serverName, context: current.context,
+                  truncatedStart: current.startsWithoutHeader)
     }
 }
 
@@ -127,7 +151,10 @@ struct MemberScan {
     let checks: [any LogCheck]
     let context: MemberContext
     let everyRecord: Bool
-    let needles: [[UInt8]]
+    /// Every check's needles in one set, searched once per line.
+    let needles: NeedleSet
+    /// For each check, the indexes of its needles in `needles` (nil: every record).
+    let owned: [Set<Int>?]
     var parser = W3CLogParser()
     var records: [String: Int] = [:]
     var malformed = 0
@@ -142,7 +169,21 @@ struct MemberScan {
         self.checks = checks
         self.context = context
         everyRecord = checks.contains { $0.needles == nil }
-        needles = checks.flatMap { $0.needles ?? [] }
+        var all: [[UInt8]] = []
+        var owned: [Set<Int>?] = []
+        for check in checks {
+            guard let needles = check.needles else {
+                owned.append(nil)
+                continue
+            }
+            owned.append(Set(needles.map { needle in
+                if let index = all.firstIndex(of: needle) { return index }
+                all.append(needle)
+                return all.count - 1
+            }))
+        }
+        needles = NeedleSet(all)
+        self.owned = owned
     }
 
     mutating func take(_ line: Line) {
@@ -154,8 +195,12 @@ struct MemberScan {
             _ = parser.parse(line)
             return
         }
-        let wanted = everyRecord || firstTime == nil || ByteSearch.containsAny(line.text, needles)
-        guard wanted else {
+        let matched = needles.matches(in: line.text)
+        let interested = checks.indices.filter { index in
+            guard let mine = owned[index] else { return true }
+            return !mine.isDisjoint(with: matched) && checks[index].refine(line.text)
+        }
+        guard !interested.isEmpty || firstTime == nil else {
             lastDataLine = line
             return
         }
@@ -168,9 +213,9 @@ struct MemberScan {
             }
             if serverName == nil { serverName = record.value("ServerHostName") ?? record.value("ServerName") ?? record.value("s-computername") }
             let header = LogHeader(software: parser.software, version: parser.version, logType: parser.logType)
-            for check in checks where check.needles == nil || ByteSearch.containsAny(line.text, check.needles ?? []) {
-                check.inspect(record, header: header, in: context)
-                records[check.id, default: 0] += 1
+            for index in interested {
+                checks[index].inspect(record, header: header, in: context)
+                records[checks[index].id, default: 0] += 1
             }
         case .malformed:
             malformed += 1
@@ -187,6 +232,52 @@ struct MemberScan {
         }
         let header = LogHeader(software: parser.software, version: parser.version, logType: parser.logType)
         for check in checks { check.noteHeader(header, firstRecord: firstTime, in: context) }
+    }
+}
+
+/// Lower-case ASCII needles found case-insensitively in one pass over a line: each byte is
+/// looked up in a table of the needles that start with it, so the cost does not grow with the
+/// number of checks (EXCHANGE-ARTIFACTS.md §5 R1: a byte pre-filter before parsing).
+struct NeedleSet {
+    let needles: [[UInt8]]
+    /// For each lower-cased byte, the needles starting with it.
+    private let byFirstByte: [[Int]]
+
+    init(_ needles: [[UInt8]]) {
+        self.needles = needles
+        var table = Array(repeating: [Int](), count: 256)
+        for (index, needle) in needles.enumerated() {
+            if let first = needle.first { table[Int(first)].append(index) }
+        }
+        byFirstByte = table
+    }
+
+    /// Indexes of the needles present in `text`.
+    func matches(in text: String) -> Set<Int> {
+        guard !needles.isEmpty else { return [] }
+        var text = text
+        return text.withUTF8 { bytes in
+            var found = Set<Int>()
+            let count = bytes.count
+            var index = 0
+            while index < count {
+                let candidates = byFirstByte[Int(ByteSearch.lower(bytes[index]))]
+                if !candidates.isEmpty {
+                    for candidate in candidates where !found.contains(candidate) {
+                        let needle = needles[candidate]
+                        guard index + needle.count <= count else { continue }
+                        var matched = 1
+                        while matched < needle.count, ByteSearch.lower(bytes[index + matched]) == needle[matched] { matched += 1 }
+                        if matched == needle.count {
+                            found.insert(candidate)
+                            if found.count == needles.count { return found }
+                        }
+                    }
+                }
+                index += 1
+            }
+            return found
+        }
     }
 }
 

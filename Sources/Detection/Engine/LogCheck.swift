@@ -48,6 +48,8 @@ public protocol LogCheck: AnyObject {
     func reads(_ family: LogFamily) -> Bool
     /// Lower-case needles for the line pre-filter; nil means every record.
     var needles: [[UInt8]]? { get }
+    /// A cheap second look at a line that contains one of the needles, before it is parsed.
+    func refine(_ line: String) -> Bool
     /// One parsed record of a family it reads.
     func inspect(_ record: LogRecord, header: LogHeader, in member: MemberContext)
     /// The header values of a member it reads, once the member has been read.
@@ -65,6 +67,7 @@ public struct LogHeader: Sendable {
 
 extension LogCheck {
     public var needles: [[UInt8]]? { nil }
+    public func refine(_ line: String) -> Bool { true }
     public func noteHeader(_ header: LogHeader, firstRecord: Timestamp?, in member: MemberContext) {}
 }
 
