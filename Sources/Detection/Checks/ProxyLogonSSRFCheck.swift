@@ -12,7 +12,7 @@ import ExTriageCore
 final class ProxyLogonSSRFCheck: LogCheck {
     let id = "EXT-C03"
     let title = "CVE-2021-26855 ProxyLogon SSRF in HttpProxy logs"
-    let needles: [[UInt8]]? = ByteSearch.needles(["serverinfo~", "server~", "x-beresource-cookie", "x-anonresource-backend-cookie"])
+    let needles: [[UInt8]]? = ProxyLogonSSRFCheck.strongNeedles + [ProxyLogonSSRFCheck.cookieNeedle]
 
     struct Hit {
         var evidence: Evidence
@@ -33,20 +33,26 @@ final class ProxyLogonSSRFCheck: LogCheck {
         return false
     }
 
+    static let strongNeedles = ByteSearch.needles(["serverinfo~", "x-beresource-cookie", "x-anonresource-backend-cookie"])
+    static let cookieNeedle = Array("server~".utf8)
+
     /// Normal rows carry `Server~<fqdn>~<version>~<expiry>` cookies: only a `Server~` value with a
     /// `/` before its next `~` (an injected path) is worth parsing, unless another needle is present.
-    func refine(_ line: String) -> Bool {
-        let lowered = line.lowercased()
-        if lowered.contains("serverinfo~") || lowered.contains("x-beresource-cookie") || lowered.contains("x-anonresource-backend-cookie") {
-            return true
+    func refine(_ line: String, found: (_ needle: [UInt8]) -> Bool) -> Bool {
+        if ProxyLogonSSRFCheck.strongNeedles.contains(where: found) { return true }
+        var text = line
+        return text.withUTF8 { bytes in
+            var start = 0
+            while let found = ByteSearch.firstIndex(bytes, of: ProxyLogonSSRFCheck.cookieNeedle, from: start) {
+                var cursor = found + ProxyLogonSSRFCheck.cookieNeedle.count
+                while cursor < bytes.count, bytes[cursor] != UInt8(ascii: "~"), bytes[cursor] != UInt8(ascii: ",") {
+                    if bytes[cursor] == UInt8(ascii: "/") { return true }
+                    cursor += 1
+                }
+                start = found + 1
+            }
+            return false
         }
-        var rest = Substring(lowered)
-        while let range = rest.range(of: "server~") {
-            let value = rest[range.upperBound...].prefix { $0 != "~" && $0 != "," }
-            if value.contains("/") { return true }
-            rest = rest[range.upperBound...]
-        }
-        return false
     }
 
     func inspect(_ record: LogRecord, header: LogHeader, in member: MemberContext) {

@@ -153,8 +153,10 @@ struct MemberScan {
     let everyRecord: Bool
     /// Every check's needles in one set, searched once per line.
     let needles: NeedleSet
-    /// For each check, the indexes of its needles in `needles` (nil: every record).
-    let owned: [Set<Int>?]
+    /// For each check, its needles as a mask over `needles` (nil: every record).
+    let owned: [NeedleMask?]
+    /// Reused for each line: the checks that want it.
+    var interested: [Int] = []
     var parser = W3CLogParser()
     var records: [String: Int] = [:]
     var malformed = 0
@@ -170,17 +172,19 @@ struct MemberScan {
         self.context = context
         everyRecord = checks.contains { $0.needles == nil }
         var all: [[UInt8]] = []
-        var owned: [Set<Int>?] = []
+        var owned: [NeedleMask?] = []
         for check in checks {
             guard let needles = check.needles else {
                 owned.append(nil)
                 continue
             }
-            owned.append(Set(needles.map { needle in
-                if let index = all.firstIndex(of: needle) { return index }
-                all.append(needle)
-                return all.count - 1
-            }))
+            var mask = NeedleMask()
+            var beyond = false
+            for needle in needles {
+                let index = all.firstIndex(of: needle) ?? { all.append(needle); return all.count - 1 }()
+                if index < NeedleMask.capacity { mask.insert(index) } else { beyond = true }
+            }
+            owned.append(beyond ? nil : mask)
         }
         needles = NeedleSet(all)
         self.owned = owned
@@ -196,9 +200,15 @@ struct MemberScan {
             return
         }
         let matched = needles.matches(in: line.text)
-        let interested = checks.indices.filter { index in
-            guard let mine = owned[index] else { return true }
-            return !mine.isDisjoint(with: matched) && checks[index].refine(line.text)
+        interested.removeAll(keepingCapacity: true)
+        for index in checks.indices {
+            if let mine = owned[index] {
+                if mine.intersects(matched), checks[index].refine(line.text, found: { needles.index(of: $0).map(matched.contains) ?? false }) {
+                    interested.append(index)
+                }
+            } else {
+                interested.append(index)
+            }
         }
         guard !interested.isEmpty || firstTime == nil else {
             lastDataLine = line
@@ -243,6 +253,9 @@ struct NeedleSet {
     /// For each lower-cased byte, the needles starting with it.
     private let byFirstByte: [[Int]]
 
+    /// Where a needle sits in `needles`.
+    func index(of needle: [UInt8]) -> Int? { needles.firstIndex(of: needle) }
+
     init(_ needles: [[UInt8]]) {
         self.needles = needles
         var table = Array(repeating: [Int](), count: 256)
@@ -252,32 +265,50 @@ struct NeedleSet {
         byFirstByte = table
     }
 
-    /// Indexes of the needles present in `text`.
-    func matches(in text: String) -> Set<Int> {
-        guard !needles.isEmpty else { return [] }
+    /// The needles present in `text`, as a mask.
+    func matches(in text: String) -> NeedleMask {
+        guard !needles.isEmpty else { return NeedleMask() }
         var text = text
         return text.withUTF8 { bytes in
-            var found = Set<Int>()
+            var found = NeedleMask()
             let count = bytes.count
             var index = 0
             while index < count {
                 let candidates = byFirstByte[Int(ByteSearch.lower(bytes[index]))]
-                if !candidates.isEmpty {
-                    for candidate in candidates where !found.contains(candidate) {
-                        let needle = needles[candidate]
-                        guard index + needle.count <= count else { continue }
-                        var matched = 1
-                        while matched < needle.count, ByteSearch.lower(bytes[index + matched]) == needle[matched] { matched += 1 }
-                        if matched == needle.count {
-                            found.insert(candidate)
-                            if found.count == needles.count { return found }
-                        }
-                    }
+                for candidate in candidates where !found.contains(candidate) {
+                    let needle = needles[candidate]
+                    guard index + needle.count <= count else { continue }
+                    var matched = 1
+                    while matched < needle.count, ByteSearch.lower(bytes[index + matched]) == needle[matched] { matched += 1 }
+                    if matched == needle.count { found.insert(candidate) }
                 }
                 index += 1
             }
             return found
         }
+    }
+}
+
+/// A set of up to 128 needle indexes without allocation; a check with a needle beyond that
+/// is given every record instead (it then sees more lines, never fewer).
+struct NeedleMask {
+    static let capacity = 128
+
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+
+    mutating func insert(_ index: Int) {
+        if index < 64 { low |= 1 << UInt64(index) } else if index < 128 { high |= 1 << UInt64(index - 64) }
+    }
+
+    func contains(_ index: Int) -> Bool {
+        if index < 64 { return low & (1 << UInt64(index)) != 0 }
+        if index < 128 { return high & (1 << UInt64(index - 64)) != 0 }
+        return false
+    }
+
+    func intersects(_ other: NeedleMask) -> Bool {
+        low & other.low != 0 || high & other.high != 0
     }
 }
 
@@ -292,18 +323,23 @@ enum ByteSearch {
     }
 
     static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
+        firstIndex(haystack, of: needle, from: 0) != nil
+    }
+
+    /// Where a lower-case needle first occurs at or after `start`, ignoring ASCII case.
+    static func firstIndex(_ haystack: UnsafeBufferPointer<UInt8>, of needle: [UInt8], from start: Int) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
         let last = haystack.count - needle.count
-        var index = 0
+        var index = start
         while index <= last {
             if lower(haystack[index]) == first {
                 var matched = 1
                 while matched < needle.count, lower(haystack[index + matched]) == needle[matched] { matched += 1 }
-                if matched == needle.count { return true }
+                if matched == needle.count { return index }
             }
             index += 1
         }
-        return false
+        return nil
     }
 
     @inline(__always) static func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }

@@ -48,8 +48,9 @@ public protocol LogCheck: AnyObject {
     func reads(_ family: LogFamily) -> Bool
     /// Lower-case needles for the line pre-filter; nil means every record.
     var needles: [[UInt8]]? { get }
-    /// A cheap second look at a line that contains one of the needles, before it is parsed.
-    func refine(_ line: String) -> Bool
+    /// A cheap second look at a line that contains one of the needles, before it is parsed;
+    /// `found` tells which of the check's needles the line holds (already searched for).
+    func refine(_ line: String, found: (_ needle: [UInt8]) -> Bool) -> Bool
     /// One parsed record of a family it reads.
     func inspect(_ record: LogRecord, header: LogHeader, in member: MemberContext)
     /// The header values of a member it reads, once the member has been read.
@@ -67,7 +68,7 @@ public struct LogHeader: Sendable {
 
 extension LogCheck {
     public var needles: [[UInt8]]? { nil }
-    public func refine(_ line: String) -> Bool { true }
+    public func refine(_ line: String, found: (_ needle: [UInt8]) -> Bool) -> Bool { true }
     public func noteHeader(_ header: LogHeader, firstRecord: Timestamp?, in member: MemberContext) {}
 }
 
