@@ -33,8 +33,8 @@ demo: build
 	"$$BIN" verify $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub || exit 1; \
 	echo; echo "== extriage analyze $(SAMPLE) (also written as HTML, JSON and a JSONL timeline in $(OUT)/)"; \
 	"$$BIN" analyze $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub --timeline $(OUT)/$(SAMPLE).timeline.jsonl; \
-	"$$BIN" analyze $(OUT)/$(SAMPLE).tar --format html --output $(OUT)/$(SAMPLE).report.html; \
-	"$$BIN" analyze $(OUT)/$(SAMPLE).tar --format json --output $(OUT)/$(SAMPLE).report.json; \
+	"$$BIN" analyze $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub --format html --output $(OUT)/$(SAMPLE).report.html; \
+	"$$BIN" analyze $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub --format json --output $(OUT)/$(SAMPLE).report.json; \
 	echo; echo "== extriage analyze exchange2019-clean (verdict only)"; \
 	"$$BIN" analyze $(OUT)/exchange2019-clean.tar --trusted-key $(OUT)/demo-responder.pub | head -3
 
