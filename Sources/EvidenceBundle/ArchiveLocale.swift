@@ -15,8 +15,6 @@ enum ArchiveLocale {
         return false
     }()
 
-    static func ensureUTF8() { _ = utf8 }
-
     /// Throws a clear error instead of letting libarchive crash on a system without a UTF-8 locale.
     static func requireUTF8() throws {
         guard utf8 else {

@@ -29,21 +29,24 @@ public enum SigningKeys {
     }
 
     public static func privateKey(pem text: String, path: String) throws -> Curve25519.Signing.PrivateKey {
-        let der = try decodePEM(text, label: "PRIVATE KEY", path: path)
-        guard der.count == privatePrefix.count + 32, Array(der.prefix(privatePrefix.count)) == privatePrefix,
-              let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: der.suffix(32)) else {
+        guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: try rawKey(text, "PRIVATE KEY", privatePrefix, path)) else {
             throw ExTriageError(.invalidArgument, "not an Ed25519 private key (PKCS#8 PEM)", path: path)
         }
         return key
     }
 
     public static func publicKey(pem text: String, path: String) throws -> Curve25519.Signing.PublicKey {
-        let der = try decodePEM(text, label: "PUBLIC KEY", path: path)
-        guard der.count == publicPrefix.count + 32, Array(der.prefix(publicPrefix.count)) == publicPrefix,
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: der.suffix(32)) else {
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: try rawKey(text, "PUBLIC KEY", publicPrefix, path)) else {
             throw ExTriageError(.invalidArgument, "not an Ed25519 public key (PEM)", path: path)
         }
         return key
+    }
+
+    /// The 32 key bytes of a PEM block with this label and fixed DER prefix; empty when the shape is wrong.
+    static func rawKey(_ text: String, _ label: String, _ prefix: [UInt8], _ path: String) throws -> [UInt8] {
+        let der = try decodePEM(text, label: label, path: path)
+        guard der.count == prefix.count + 32, Array(der.prefix(prefix.count)) == prefix else { return [] }
+        return Array(der.suffix(32))
     }
 
     /// Reads a private key file, refusing one that others may read.

@@ -7,8 +7,6 @@ public struct AnalysisOptions: Sendable {
     /// Analyze a bundle even when it does not verify (the report says so loudly).
     public var allowUnverified = false
     public var trustedKeys: [SigningKeyPublic] = []
-    /// Read size per chunk.
-    public var chunkSize = 1 << 20
 
     public init(allowUnverified: Bool = false) { self.allowUnverified = allowUnverified }
 }
@@ -314,18 +312,6 @@ struct NeedleMask {
 
 /// Case-insensitive ASCII substring search over UTF-8 text, for the line pre-filter.
 enum ByteSearch {
-    static func containsAny(_ text: String, _ needles: [[UInt8]]) -> Bool {
-        guard !needles.isEmpty else { return false }
-        var text = text
-        return text.withUTF8 { bytes in
-            needles.contains { contains(bytes, $0) }
-        }
-    }
-
-    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        firstIndex(haystack, of: needle, from: 0) != nil
-    }
-
     /// Where a lower-case needle first occurs at or after `start`, ignoring ASCII case.
     static func firstIndex(_ haystack: UnsafeBufferPointer<UInt8>, of needle: [UInt8], from start: Int) -> Int? {
         guard let first = needle.first, haystack.count >= needle.count else { return nil }
