@@ -47,6 +47,7 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ in Benchmarks/
 import generate_tree  # noqa: E402  (sibling module)
+import bench_collect  # noqa: E402  (sibling module)
 from bench_collect import (  # noqa: E402  (sibling module: the harness helpers are shared)
     MB, HarnessError, find_gnu_time, first_line, host_info, manifest_source_paths, read_manifest,
     remove_outputs, run_timed, say, tail, warm, write_list)
@@ -301,33 +302,13 @@ def print_breakdown(rows: list[dict], whole: dict) -> None:
 
 
 def parse_args(argv):
-    ap = argparse.ArgumentParser(
-        description="Benchmark `extriage analyze` against grep -c 'ServerInfo~' over the same log files.",
-        epilog="Exit status: 0 done (targets reported), 1 a target failed with --strict, "
-               "2 usage problem (e.g. no extriage binary), 3 a contender or the harness failed.")
-    ap.add_argument("--extriage", default=DEFAULT_EXTRIAGE,
-                    help="extriage binary (default: <repo>/.build/release/extriage)")
-    ap.add_argument("--size", default=None, help="tree size to generate, e.g. 200M, 2G (default 2G)")
-    ap.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
-    ap.add_argument("--tree", default=None,
-                    help="source tree; generated there if missing and then kept for reuse "
-                         "(default: a temporary tree, removed afterwards)")
-    ap.add_argument("--out", default=None,
-                    help="directory for the bundle and outputs (default: a temporary directory under /tmp)")
-    ap.add_argument("--repeat", type=int, default=3, help="runs per contender (default 3); median is reported")
+    ap = bench_collect.common_parser(
+        "Benchmark `extriage analyze` against grep -c 'ServerInfo~' over the same log files.",
+        "directory for the bundle and outputs (default: a temporary directory under /tmp)")
     ap.add_argument("--breakdown", action="store_true",
                     help="also measure each log family (HttpProxy, IIS, ECP, OAB) on its own bundle")
     ap.add_argument("--keep", action="store_true", help="keep the bundle, report and lists (and a temporary tree)")
-    ap.add_argument("--json", default=None, metavar="FILE", help="also write the results as JSON")
-    ap.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
-    args = ap.parse_args(argv)
-    if args.repeat < 1:
-        ap.error("--repeat must be at least 1")
-    try:
-        args.size_bytes = generate_tree.parse_size(args.size or "2G")
-    except ValueError as e:
-        ap.error(str(e))
-    return args
+    return bench_collect.parse_common(ap, argv)
 
 
 def main(argv=None) -> int:

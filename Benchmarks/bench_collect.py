@@ -331,32 +331,28 @@ def host_info() -> dict:
 # --------------------------------------------------------------------------- main
 
 
-def parse_args(argv):
+def common_parser(description: str, out_help: str) -> argparse.ArgumentParser:
+    """The options every extriage benchmark shares (binary, tree, size, runs, outputs)."""
     ap = argparse.ArgumentParser(
-        description="Benchmark `extriage collect` against tar + sha256sum and plain tar.",
+        description=description,
         epilog="Exit status: 0 done (targets reported), 1 a target failed with --strict, "
                "2 usage problem (e.g. no extriage binary), 3 a contender or the harness failed.")
     ap.add_argument("--extriage", default=DEFAULT_EXTRIAGE,
                     help="extriage binary (default: <repo>/.build/release/extriage)")
-    ap.add_argument("--extriage-arg", action="append", default=[], metavar="ARG",
-                    help="extra argument for `extriage collect` (repeatable)")
-    ap.add_argument("--skip-extriage", action="store_true",
-                    help="run only the baselines, on all generated log/web files (harness test)")
     ap.add_argument("--size", default=None, help="tree size to generate, e.g. 200M, 2G (default 2G)")
     ap.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     ap.add_argument("--tree", default=None,
                     help="source tree; generated there if missing and then kept for reuse "
                          "(default: a temporary tree, removed afterwards)")
-    ap.add_argument("--out", default=None,
-                    help="directory for the bundles (default: a temporary directory under /tmp)")
+    ap.add_argument("--out", default=None, help=out_help)
     ap.add_argument("--repeat", type=int, default=3, help="runs per contender (default 3); median is reported")
-    ap.add_argument("--hash-floor", action="store_true",
-                    help="also time sha256sum, sha1sum and md5sum one after another over the list "
-                         "(the one-core cost of the three digests; for reference, no target)")
-    ap.add_argument("--keep", action="store_true", help="keep the last outputs (and a temporary tree)")
     ap.add_argument("--json", default=None, metavar="FILE", help="also write the results as JSON")
-    ap.add_argument("--compare", default=None, metavar="FILE", help="show changes against an earlier --json")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    return ap
+
+
+def parse_common(ap: argparse.ArgumentParser, argv):
+    """Parses and checks the shared options; `args.size_bytes` is the tree size in bytes."""
     args = ap.parse_args(argv)
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
@@ -365,6 +361,21 @@ def parse_args(argv):
     except ValueError as e:
         ap.error(str(e))
     return args
+
+
+def parse_args(argv):
+    ap = common_parser("Benchmark `extriage collect` against tar + sha256sum and plain tar.",
+                       "directory for the bundles (default: a temporary directory under /tmp)")
+    ap.add_argument("--extriage-arg", action="append", default=[], metavar="ARG",
+                    help="extra argument for `extriage collect` (repeatable)")
+    ap.add_argument("--skip-extriage", action="store_true",
+                    help="run only the baselines, on all generated log/web files (harness test)")
+    ap.add_argument("--hash-floor", action="store_true",
+                    help="also time sha256sum, sha1sum and md5sum one after another over the list "
+                         "(the one-core cost of the three digests; for reference, no target)")
+    ap.add_argument("--keep", action="store_true", help="keep the last outputs (and a temporary tree)")
+    ap.add_argument("--compare", default=None, metavar="FILE", help="show changes against an earlier --json")
+    return parse_common(ap, argv)
 
 
 def main(argv=None) -> int:
