@@ -22,9 +22,15 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        .systemLibrary(
+            name: "CForensics",
+            pkgConfig: "libevtx",
+            providers: [.apt(["libevtx-dev", "libregf-dev", "libewf-dev", "libtsk-dev"])]
+        ),
+        .systemLibrary(name: "CYara", pkgConfig: "yara", providers: [.apt(["libyara-dev"])]),
         .target(name: "CPosix"),
         .target(name: "ExTriageCore"),
-        .target(name: "EvidenceSource", dependencies: ["ExTriageCore", "CPosix"]),
+        .target(name: "EvidenceSource", dependencies: ["ExTriageCore", "CPosix", "CForensics"]),
         .target(
             name: "EvidenceBundle",
             dependencies: [
@@ -43,7 +49,7 @@ let package = Package(
         .target(
             name: "Detection",
             dependencies: [
-                "ExTriageCore", "EvidenceBundle",
+                "ExTriageCore", "EvidenceBundle", "CYara", "CForensics",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

@@ -19,6 +19,11 @@ public enum CheckRegistry {
         makeSwiftChecks(builds: builds) + rules.map { RuleCheck(rule: $0) }
     }
 
+    /// The checks over whole members (web files, event logs, dumps), made fresh per bundle.
+    static func makeMemberChecks() -> [any MemberCheck] {
+        []
+    }
+
     /// Ids of the Swift checks, for the registry test.
     public static var swiftCheckIDs: [String] { makeSwiftChecks(builds: BuildTable(fixes: [])).map(\.id) }
 

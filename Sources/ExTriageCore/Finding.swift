@@ -38,11 +38,14 @@ public struct Evidence: Codable, Sendable, Hashable {
     public var excerpt: String
     /// SHA-256 of the whole member as collected.
     public var sha256: String
+    /// Named values behind the match, when there are several: an event's data fields that
+    /// matched (`TargetImage`, `GrantedAccess`), a YARA rule's matched strings, the computer.
+    public var details: [String: String]?
 
     public static let maximumExcerpt = 400
 
     public init(member: String, originalPath: String, line: Int? = nil, record: Int? = nil, timestamp: Timestamp?,
-                excerpt: String, sha256: String) {
+                excerpt: String, sha256: String, details: [String: String]? = nil) {
         self.member = member
         self.originalPath = originalPath
         self.line = line
@@ -50,6 +53,7 @@ public struct Evidence: Codable, Sendable, Hashable {
         self.timestamp = timestamp
         self.excerpt = excerpt.count > Evidence.maximumExcerpt ? String(excerpt.prefix(Evidence.maximumExcerpt)) + "…" : excerpt
         self.sha256 = sha256
+        self.details = details
     }
 }
 

@@ -23,19 +23,22 @@ public final class BundleAnalyzer {
     let path: String
     let options: AnalysisOptions
     let checks: [any LogCheck]
+    let memberChecks: [any MemberCheck]
 
     /// `rules` are the YAML log rules (`CheckRegistry.loadRules()`); checks are made fresh per bundle.
     public init(path: String, rules: [LogRule], builds: BuildTable, options: AnalysisOptions = AnalysisOptions()) {
         self.path = path
         self.options = options
         self.checks = CheckRegistry.makeLogChecks(rules: rules, builds: builds)
+        self.memberChecks = CheckRegistry.makeMemberChecks()
     }
 
     /// One read of the bundle: verification hashes each member while the log checks read it.
     /// Nothing found is reported unless the bundle then verifies (or `allowUnverified`).
     public func run() throws -> AnalysisReport {
         let stream = LogStream(checks: checks)
-        let verification = BundleVerifier(trustedKeys: options.trustedKeys.map(\.key)).verify(path: path, observer: stream)
+        let fanOut = MemberFanOut(logs: stream, memberChecks: memberChecks)
+        let verification = BundleVerifier(trustedKeys: options.trustedKeys.map(\.key)).verify(path: path, observer: fanOut)
         let intact = verification.verdict == .intactSigned || verification.verdict == .intactUnsigned
         let summary = VerificationSummary(status: verification.verdict.rawValue, text: verification.verdictText,
                                           problems: verification.problems.map(\.message), analyzedAnyway: !intact)
@@ -48,7 +51,8 @@ public final class BundleAnalyzer {
             throw ExTriageError(.notABundle, "the bundle has no readable manifest; nothing can be analyzed", path: path)
         }
         let facts = BundleFacts(manifest: manifest)
-        var findings = BundleAnalyzer.bindToManifest(checks.flatMap { $0.finish(facts) } + stream.spans.gapFindings, manifest)
+        let logFindings = BundleAnalyzer.bindToManifest(checks.flatMap { $0.finish(facts) } + stream.spans.gapFindings, manifest)
+        var findings = logFindings + BundleAnalyzer.bindToManifest(memberChecks.flatMap { $0.finish(facts, logFindings: logFindings) }, manifest)
         findings.sort { lhs, rhs in
             (lhs.verdict, lhs.severity, rhs.firstSeen ?? Timestamp(seconds: .max)) > (rhs.verdict, rhs.severity, lhs.firstSeen ?? Timestamp(seconds: .max))
         }
@@ -60,7 +64,7 @@ public final class BundleAnalyzer {
             }
             return CoverageRow(checkId: check.id, title: check.title, status: .ran, members: usage.members,
                                records: usage.records, malformed: usage.malformed)
-        }
+        } + memberChecks.flatMap { $0.coverage() }
         let campaigns = CampaignBuilder.campaigns(from: findings)
         let states = VerdictRules.cveStates(findings: findings, coverage: coverage, spans: stream.spans.spans)
         return AnalysisReport(

@@ -1,0 +1,7 @@
+#ifndef EXTRIAGE_CFORENSICS_SHIM_H
+#define EXTRIAGE_CFORENSICS_SHIM_H
+#include <libevtx.h>
+#include <libregf.h>
+#include <libewf.h>
+#include <tsk/libtsk.h>
+#endif
