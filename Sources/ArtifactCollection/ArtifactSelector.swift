@@ -22,6 +22,8 @@ struct SelectedFile {
     var patternIndexes: [Int]
     /// The bundle member name; unique, assigned once selection is complete.
     var memberPath: String = ""
+    /// Set for an alternate data stream of the file at `path` (member `<file member>:<stream>`).
+    var stream: String?
 }
 
 /// Something matched that is recorded but not collected (a link, a device), or a listing failure.
@@ -34,6 +36,15 @@ struct SelectionNote {
 }
 
 enum OutcomeStatusText: String { case skipped, failed }
+
+extension String {
+    /// `/` as `%2F`, so a stream name cannot add a folder to a member path.
+    var replacingSlashes: String {
+        var out = ""
+        for character in self { if character == "/" { out += "%2F" } else { out.append(character) } }
+        return out
+    }
+}
 
 /// Walks the evidence guided by the patterns: only directories that some pattern can still
 /// match are listed, so a whole volume is not enumerated to find a few folders.
@@ -94,6 +105,15 @@ final class ArtifactSelector {
             }
             file.memberPath = candidate
             named.append(file)
+            for stream in file.entry.streams {
+                var member = file
+                member.stream = stream.name
+                member.entry.size = stream.size
+                member.entry.streams = []
+                member.memberPath = candidate + ":" + PathComponent(stream.name).escaped.replacingSlashes
+                guard taken.insert(Array(member.memberPath.utf8)).inserted else { continue }
+                named.append(member)
+            }
         }
         return named.sorted { Array($0.memberPath.utf8).lexicographicallyPrecedes(Array($1.memberPath.utf8)) }
     }

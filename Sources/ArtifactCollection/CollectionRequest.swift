@@ -19,6 +19,9 @@ public struct CollectionRequest: Sendable {
     public var chunkSize: Int = 4 << 20
     /// Signs the manifest (`manifest.sig`) and the first custody event when set.
     public var signingKey: SigningKey?
+    /// Disk images: hash the whole image (all E01 segments' media) before collecting, and
+    /// compare with the acquisition digests an E01 stores.
+    public var hashImage = false
 
     public init(source: any EvidenceSource, output: String, caseRecord: Manifest.CaseRecord, profile: ResolvedProfile,
                 collectDumps: Bool = false, force: Bool = false) {

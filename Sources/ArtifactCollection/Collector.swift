@@ -27,6 +27,7 @@ public final class Collector {
         }
         if output.leftoverPartial { observer?.warning("replacing \(output.partialPath) left by an interrupted collection") }
 
+        let imageDigest = try request.hashImage ? hashImage() : nil
         let installPath = InstallPathDiscovery(source: request.source).discover()
         let patterns = resolvePatterns(installPath: installPath)
         let selector = ArtifactSelector(source: request.source, patterns: patterns)
@@ -39,6 +40,7 @@ public final class Collector {
         var entries: [Manifest.Entry] = []
         var fileFailures: [Int: (SelectedFile, String)] = [:]
         var readFailures: [Int: (SelectedFile, String)] = [:]
+        var partialFiles: [Int: (SelectedFile, String)] = [:]
         var bytesRead: UInt64 = 0
         let summary: (bytes: UInt64, sha256: String)
         do {
@@ -56,14 +58,21 @@ public final class Collector {
                     bytesRead += count
                     if let readError {
                         readFailures[index] = (file, "read error after \(count) bytes (\(readError)); the member holds the bytes read, zero-padded")
+                    } else if let lost = entry.unreadableRanges, !lost.isEmpty {
+                        let missing = lost.reduce(UInt64(0)) { $0 + $1.length }
+                        let reason = "unreadable in the image, zeros in the member: " + lost.prefix(16).map {
+                            "file bytes \($0.offset)-\($0.offset + $0.length - 1)" + ($0.imageOffset.map { " (image offset \($0))" } ?? "") + ": \($0.cause)"
+                        }.joined(separator: "; ") + (lost.count > 16 ? "; ..." : "")
+                        if missing >= entry.size { readFailures[index] = (file, reason) } else { partialFiles[index] = (file, reason) }
                     }
                 case .failed(let reason):
                     fileFailures[index] = (file, reason)
                 }
             }
             let finishedAt = Timestamp.now()
-            let manifest = makeManifest(startedAt: startedAt, finishedAt: finishedAt, installPath: installPath,
-                                        entries: entries, outcomes: outcomes(patterns, selector, files, entries, fileFailures.merging(readFailures) { first, _ in first }))
+            let manifest = makeManifest(startedAt: startedAt, finishedAt: finishedAt, installPath: installPath, imageDigest: imageDigest,
+                                        entries: entries, outcomes: outcomes(patterns, selector, files, entries, fileFailures.merging(readFailures) { first, _ in first },
+                                                                             partial: partialFiles))
             let manifestBytes = try ManifestCodec.encode(manifest)
             try writer.addMember(path: Manifest.memberName, bytes: manifestBytes, modified: finishedAt)
             var signer: String?
@@ -134,7 +143,8 @@ public final class Collector {
 
     /// One summary row per pattern, then one row per file that failed or was skipped.
     func outcomes(_ patterns: [ResolvedPattern], _ selector: ArtifactSelector, _ files: [SelectedFile],
-                  _ entries: [Manifest.Entry], _ failures: [Int: (SelectedFile, String)]) -> [Manifest.Outcome] {
+                  _ entries: [Manifest.Entry], _ failures: [Int: (SelectedFile, String)],
+                  partial: [Int: (SelectedFile, String)] = [:]) -> [Manifest.Outcome] {
         let entryByPath = Dictionary(entries.map { (Array($0.path.utf8), $0) }, uniquingKeysWith: { first, _ in first })
         var statuses = Array(repeating: [OutcomeStatus](), count: patterns.count)
         for (index, file) in files.enumerated() {
@@ -172,11 +182,12 @@ public final class Collector {
             }
             rows.append(row)
         }
-        for (_, (file, reason)) in failures.sorted(by: { $0.key < $1.key }) {
+        let fileRows = failures.map { ($0.key, $0.value, OutcomeStatus.failed) } + partial.map { ($0.key, $0.value, OutcomeStatus.partial) }
+        for (_, (file, reason), status) in fileRows.sorted(by: { $0.0 < $1.0 }) {
             let pattern = file.patternIndexes.first ?? 0
             rows.append(Manifest.Outcome(artifact: request.profile.definitions[file.artifactIndex].value.name,
-                                         pattern: patterns[pattern].written, status: .failed, count: 1, reason: reason,
-                                         path: "\(file.volume):/\(file.path.escaped)"))
+                                         pattern: patterns[pattern].written, status: status, count: 1, reason: reason,
+                                         path: "\(file.volume):/\(file.path.escaped)" + (file.stream.map { ":" + $0 } ?? "")))
         }
         for note in selector.notes {
             let pattern = patterns[note.patternIndex]
@@ -188,14 +199,15 @@ public final class Collector {
     }
 
     func makeManifest(startedAt: Timestamp, finishedAt: Timestamp, installPath: InstallPathDiscovery.Found?,
-                      entries: [Manifest.Entry], outcomes: [Manifest.Outcome]) -> Manifest {
+                      imageDigest: ImageDigest? = nil, entries: [Manifest.Entry], outcomes: [Manifest.Outcome]) -> Manifest {
         let libarchive = archive_version_details().map { String(cString: $0) } ?? "libarchive"
+        var libraries = ["libarchive": libarchive]
+        if request.source is ImageSource { libraries.merge(ImageSource.libraryVersions) { first, _ in first } }
         return Manifest(
-            tool: .init(name: ToolInfo.name, version: ToolInfo.version, libraries: ["libarchive": libarchive]),
+            tool: .init(name: ToolInfo.name, version: ToolInfo.version, libraries: libraries),
             case: request.caseRecord,
             collector: .init(host: Environment.hostName, user: Environment.userName, platform: Environment.platform),
-            source: .init(kind: request.source.kind, path: request.source.location,
-                          volumes: request.source.volumes.map { .init(name: $0.name, fileSystem: $0.fileSystem, label: $0.label) }),
+            source: SourceDescription.record(of: request.source, digest: imageDigest),
             exchangeInstallPath: installPath.map { .init(volume: $0.volume, path: $0.path.escaped, discoveredBy: $0.method) },
             profile: .init(name: request.profile.profile.value.name, sha256: request.profile.sha256,
                            artifacts: request.profile.definitions.map { .init(name: $0.value.name, sha256: $0.sha256, origin: $0.origin == "built-in" ? "built-in" : $0.file) }),

@@ -30,7 +30,11 @@ struct FileCapture {
     func capture(_ selected: SelectedFile, from source: any EvidenceSource, definition: ArtifactDefinition) throws -> Outcome {
         let file: any EvidenceFile
         do {
-            file = try source.open(volume: selected.volume, path: selected.path)
+            if let stream = selected.stream {
+                file = try source.open(volume: selected.volume, path: selected.path, stream: stream)
+            } else {
+                file = try source.open(volume: selected.volume, path: selected.path)
+            }
         } catch {
             return .failed(reason: "cannot open: \(error)")
         }
@@ -98,8 +102,14 @@ struct FileCapture {
         if padded > 0 {
             reasons.append("member padded with \(padded) zero bytes after offset \(stored) to its declared size")
         }
+        let unreadable = file.unreadableRanges
+        if !unreadable.isEmpty {
+            let lost = unreadable.reduce(UInt64(0)) { $0 + $1.length }
+            reasons.append("\(lost) bytes in \(unreadable.count) range(s) could not be read from the image and are zeros in the member: "
+                           + unreadable.prefix(8).map(\.description).joined(separator: "; ") + (unreadable.count > 8 ? "; ..." : ""))
+        }
         let changedContent = total != stored || padded > 0
-        let partial = changedContent || readError != nil || total != declaredSize
+        let partial = changedContent || readError != nil || total != declaredSize || !unreadable.isEmpty
         let storedContent = changedContent
             ? Manifest.StoredContent(size: storedSize, digests: (headState ?? hasher).finalize()) : nil
         let times = file.times
@@ -118,6 +128,13 @@ struct FileCapture {
         )
         entry.mode = trace ? "trace" : "content"
         if isMinidump { entry.flags = ["minidump"] }
+        entry.stream = selected.stream
+        entry.mftEntry = file.record?.entry
+        entry.mftSequence = file.record.flatMap { $0.sequence == 0 ? nil : $0.sequence }
+        entry.fileNameTimes = times.fileName.map { .init(modified: $0.modified, accessed: $0.accessed, changed: $0.changed, created: $0.created) }
+        if !unreadable.isEmpty {
+            entry.unreadableRanges = unreadable.map { .init(offset: $0.offset, length: $0.length, imageOffset: $0.imageOffset, cause: $0.cause) }
+        }
         return .member(entry, bytesRead: total, readError: readError)
     }
 

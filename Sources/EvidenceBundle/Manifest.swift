@@ -80,6 +80,13 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var kind: String
         public var path: String
         public var volumes: [VolumeRecord]
+        /// Disk images: `gpt`, `mbr` or `none` (one unpartitioned file system).
+        public var partitionTable: String?
+        /// Disk images: size, the files it is made of, and its digests with `--hash-image`.
+        public var image: ImageRecord?
+        /// Things about the source the analyst must know (a missing E01 segment, a partition
+        /// whose file system could not be read).
+        public var warnings: [String]?
         public init(kind: String, path: String, volumes: [VolumeRecord]) {
             self.kind = kind
             self.path = path
@@ -91,10 +98,79 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var name: String
         public var fileSystem: String?
         public var label: String?
+        /// Disk images: partition number (from 1, table order; 1 when unpartitioned), byte
+        /// offset and size in the image, and the partition table's description of it.
+        public var number: Int?
+        public var offset: UInt64?
+        public var size: UInt64?
+        public var partition: String?
         public init(name: String, fileSystem: String?, label: String?) {
             self.name = name
             self.fileSystem = fileSystem
             self.label = label
+        }
+    }
+
+    /// The image as a whole (for E01: the acquired media, read through libewf).
+    public struct ImageRecord: Codable, Sendable, Equatable {
+        /// Media size in bytes.
+        public var size: UInt64
+        /// Every file of the image (all E01 segments), with its size on disk.
+        public var files: [ImageFileRecord]
+        /// Digests of the media bytes, present with `--hash-image`.
+        public var sha256: String?
+        public var sha1: String?
+        public var md5: String?
+        /// Media ranges that could not be read while hashing (the digests cover zeros there).
+        public var unreadable: [String]?
+        /// E01: the digests recorded at acquisition, stored inside the image.
+        public var acquisitionMD5: String?
+        public var acquisitionSHA1: String?
+        /// E01 with `--hash-image`: whether the computed digests equal the stored ones
+        /// (false when any stored one differs; absent when nothing was stored or hashed).
+        public var acquisitionHashesAgree: Bool?
+        public init(size: UInt64, files: [ImageFileRecord]) {
+            self.size = size
+            self.files = files
+        }
+    }
+
+    public struct ImageFileRecord: Codable, Sendable, Equatable {
+        public var path: String
+        public var size: UInt64
+        public init(path: String, size: UInt64) {
+            self.path = path
+            self.size = size
+        }
+    }
+
+    /// NTFS $FILE_NAME times of an entry (the entry's own times are $STANDARD_INFORMATION).
+    public struct FileNameTimesRecord: Codable, Sendable, Equatable {
+        public var modified: Timestamp?
+        public var accessed: Timestamp?
+        public var changed: Timestamp?
+        public var created: Timestamp?
+        public init(modified: Timestamp?, accessed: Timestamp?, changed: Timestamp?, created: Timestamp?) {
+            self.modified = modified
+            self.accessed = accessed
+            self.changed = changed
+            self.created = created
+        }
+    }
+
+    /// A range of a file that could not be read from the image; the member holds zeros there.
+    public struct UnreadableRangeRecord: Codable, Sendable, Equatable {
+        /// Offset and length in the file (or stream).
+        public var offset: UInt64
+        public var length: UInt64
+        /// Where the same bytes are in the image, when known.
+        public var imageOffset: UInt64?
+        public var cause: String
+        public init(offset: UInt64, length: UInt64, imageOffset: UInt64?, cause: String) {
+            self.offset = offset
+            self.length = length
+            self.imageOffset = imageOffset
+            self.cause = cause
         }
     }
 
@@ -173,6 +249,15 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var mode: String?
         /// Content traits noticed while reading, e.g. `minidump` (starts with `MDMP`).
         public var flags: [String]?
+        /// Set when the member is an alternate data stream of `sourcePath` (NTFS), e.g. `Zone.Identifier`.
+        public var stream: String?
+        /// Image sources: the MFT entry (NTFS) or inode number, and the NTFS sequence number.
+        public var mftEntry: UInt64?
+        public var mftSequence: UInt16?
+        /// NTFS: the $FILE_NAME times (modified/accessed/changed/created above are $STANDARD_INFORMATION).
+        public var fileNameTimes: FileNameTimesRecord?
+        /// Ranges the image could not supply; zeros stand in for them in the member and digests.
+        public var unreadableRanges: [UnreadableRangeRecord]?
 
         public init(path: String, sourcePath: String, sourcePathHex: String?, volume: String, size: UInt64,
                     digests: Digests, times: (Timestamp?, Timestamp?, Timestamp?, Timestamp?), artifact: String,

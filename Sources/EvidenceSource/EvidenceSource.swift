@@ -13,12 +13,74 @@ public struct FileTimes: Hashable, Sendable {
     public var accessed: Timestamp?
     public var changed: Timestamp?
     public var created: Timestamp?
+    /// NTFS only: the times in the $FILE_NAME attribute (the others are $STANDARD_INFORMATION).
+    /// User-mode tools rarely change these, so a difference exposes time-stomping.
+    public var fileName: FileNameTimes?
 
     public init(modified: Timestamp? = nil, accessed: Timestamp? = nil, changed: Timestamp? = nil, created: Timestamp? = nil) {
         self.modified = modified
         self.accessed = accessed
         self.changed = changed
         self.created = created
+    }
+}
+
+/// NTFS $FILE_NAME times: modified, accessed, MFT entry changed, created.
+public struct FileNameTimes: Hashable, Sendable {
+    public var modified: Timestamp?
+    public var accessed: Timestamp?
+    public var changed: Timestamp?
+    public var created: Timestamp?
+
+    public init(modified: Timestamp? = nil, accessed: Timestamp? = nil, changed: Timestamp? = nil, created: Timestamp? = nil) {
+        self.modified = modified
+        self.accessed = accessed
+        self.changed = changed
+        self.created = created
+    }
+}
+
+/// An alternate data stream of a file (NTFS), by name.
+public struct DataStream: Hashable, Sendable {
+    public var name: String
+    public var size: UInt64
+    public init(name: String, size: UInt64) {
+        self.name = name
+        self.size = size
+    }
+}
+
+/// Where a file lives in an image's file system, for the manifest.
+public struct FileRecordInfo: Hashable, Sendable {
+    /// The inode or MFT entry number.
+    public var entry: UInt64
+    /// The NTFS MFT entry sequence number (0 where the file system has none).
+    public var sequence: UInt16
+    public init(entry: UInt64, sequence: UInt16) {
+        self.entry = entry
+        self.sequence = sequence
+    }
+}
+
+/// A byte range of a file that could not be read from the image (zeros stand in for it).
+public struct UnreadableRange: Hashable, Sendable, CustomStringConvertible {
+    /// Offset in the file (or stream).
+    public var offset: UInt64
+    public var length: UInt64
+    /// Offset of the same bytes in the image, when known.
+    public var imageOffset: UInt64?
+    public var cause: String
+
+    public init(offset: UInt64, length: UInt64, imageOffset: UInt64?, cause: String) {
+        self.offset = offset
+        self.length = length
+        self.imageOffset = imageOffset
+        self.cause = cause
+    }
+
+    public var description: String {
+        let image = imageOffset.map { " (image offset \($0))" } ?? ""
+        return "bytes \(offset)-\(offset + length - 1)\(image): \(cause)"
     }
 }
 
@@ -30,6 +92,10 @@ public struct SourceEntry: Sendable {
     public var times: FileTimes
     /// For symbolic links: the link text, as stored.
     public var linkTarget: String?
+    /// Alternate data streams (NTFS), collected beside the file as `file:stream` members.
+    public var streams: [DataStream] = []
+    /// The inode / MFT entry, for image sources.
+    public var record: FileRecordInfo?
 
     public init(name: PathComponent, kind: EntryKind, size: UInt64, times: FileTimes, linkTarget: String? = nil) {
         self.name = name
@@ -46,6 +112,12 @@ public struct VolumeInfo: Sendable, Hashable {
     public var name: String
     public var fileSystem: String?
     public var label: String?
+    /// Image sources: the volume's number (partitions counted from 1 in table order; 1 for an
+    /// unpartitioned image), byte offset and size in the image, and the partition's description.
+    public var number: Int?
+    public var offset: UInt64?
+    public var size: UInt64?
+    public var partitionDescription: String?
 
     public init(name: String, fileSystem: String? = nil, label: String? = nil) {
         self.name = name
@@ -70,6 +142,9 @@ public protocol EvidenceSource: Sendable {
     /// Opens one regular file for sequential reading.
     func open(volume: String, path: EvidencePath) throws -> any EvidenceFile
 
+    /// Opens one alternate data stream of a regular file (sources without streams throw).
+    func open(volume: String, path: EvidencePath, stream: String) throws -> any EvidenceFile
+
     /// Whether a host path lies inside this evidence (an output there would end up in it).
     func contains(hostPath: String) -> Bool
 }
@@ -86,9 +161,24 @@ public protocol EvidenceFile: AnyObject {
     /// The file's size now, to notice a file that changed while it was read.
     func sizeNow() -> UInt64?
 
+    /// Ranges that could not be read from the image so far (read as zeros); empty elsewhere.
+    var unreadableRanges: [UnreadableRange] { get }
+
+    /// The inode / MFT entry the bytes came from, for image sources.
+    var record: FileRecordInfo? { get }
+
     func close()
 }
 
 extension EvidenceSource {
     public func contains(hostPath: String) -> Bool { false }
+
+    public func open(volume: String, path: EvidencePath, stream: String) throws -> any EvidenceFile {
+        throw ExTriageError(.io, "this source has no alternate data streams", path: "/" + path.escaped + ":" + stream)
+    }
+}
+
+extension EvidenceFile {
+    public var unreadableRanges: [UnreadableRange] { [] }
+    public var record: FileRecordInfo? { nil }
 }

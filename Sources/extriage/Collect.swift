@@ -10,12 +10,19 @@ struct Collect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Collect Exchange artifacts from a Windows volume into a signed-ready tar bundle.",
         discussion: """
-            SOURCE is the root of a mounted or copied Windows volume. The source is opened read-only \
-            and never modified; links are recorded, never followed. Deleted files are not collected.
+            SOURCE is the root of a mounted or copied Windows volume, or a disk image read directly \
+            (no mount, no root): raw/dd, E01 (give the first segment; .E02... are found beside it), \
+            VMDK or VHD where The Sleuth Kit supports them; MBR and GPT partitions are walked, an \
+            unpartitioned image is one file system (NTFS; FAT and ext also work). The volume holding \
+            Windows/System32 is C, the others vol<N> by partition number unless --volume-map renames \
+            them. NTFS alternate data streams of collected files are stored as file:stream members. \
+            The source is opened read-only and never modified; links are recorded, never followed. \
+            Deleted files are not collected (an --include-deleted option may come later).
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("Root of a mounted or copied Windows volume.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("Root of a mounted or copied Windows volume, or a disk image (raw, E01, VMDK, VHD).",
+                                            valueName: "dir|image"))
     var source: String
 
     @Option(name: .long, help: ArgumentHelp("The bundle to write (e.g. server1.tar).", valueName: "bundle.tar"))
@@ -41,6 +48,14 @@ struct Collect: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Volume name used in bundle paths for a directory source.", valueName: "name"))
     var volumeName: String = "C"
 
+    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp(
+        "Disk images: name a volume, by partition number or default name, e.g. 2=D or vol3=E (repeatable or comma-separated).",
+        valueName: "N=name"))
+    var volumeMap: [String] = []
+
+    @Flag(name: .long, help: "Disk images: hash the whole image (every E01 segment) and compare with the E01's stored acquisition hashes.")
+    var hashImage = false
+
     @Option(name: .long, help: ArgumentHelp("Sign the manifest and the custody record with this Ed25519 key (from `extriage keygen`).", valueName: "name.key"))
     var signKey: String?
 
@@ -61,18 +76,34 @@ struct Collect: ParsableCommand {
         guard volumeName.range(of: "^[A-Za-z0-9_-]{1,16}$", options: .regularExpression) != nil else {
             throw ValidationError("--volume-name must be 1-16 letters, digits, '-' or '_'")
         }
+        _ = try parsedVolumeMap()
+    }
+
+    /// `--volume-map` as key (partition number or `vol<N>`) to volume name.
+    func parsedVolumeMap() throws -> [String: String] {
+        var map: [String: String] = [:]
+        for item in volumeMap.flatMap({ $0.split(separator: ",") }) {
+            let parts = item.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, parts[0].range(of: "^(vol)?[0-9]{1,3}$", options: [.regularExpression, .caseInsensitive]) != nil,
+                  parts[1].range(of: "^[A-Za-z0-9_-]{1,16}$", options: .regularExpression) != nil else {
+                throw ValidationError("--volume-map takes N=NAME or volN=NAME (NAME: 1-16 letters, digits, '-' or '_'), not '\(item)'")
+            }
+            map[parts[0]] = parts[1]
+        }
+        return map
     }
 
     func run() throws {
         let library = try profileOptions.library()
         var request = CollectionRequest(
-            source: try DirectorySource(path: source, volumeName: volumeName),
+            source: try SourceOpener.open(path: source, volumeName: volumeName, volumeMap: try parsedVolumeMap()),
             output: output,
             caseRecord: .init(caseId: caseId, evidenceId: evidenceId, examiner: examiner, notes: notes),
             profile: try library.resolve(profile: profile),
             collectDumps: collectDumps,
             force: force
         )
+        request.hashImage = hashImage
         request.signingKey = try signKey.map { SigningKey(try SigningKeys.loadPrivateKey(path: $0)) }
         let progress = TerminalProgress(enabled: !quiet && isatty(STDERR_FILENO) == 1)
         let summary = try Collector(request: request, observer: progress).run()

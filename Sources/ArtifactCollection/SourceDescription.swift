@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import EvidenceBundle
+import EvidenceSource
+import ExTriageCore
+
+/// The manifest's `source`: kind, path and volumes, and for a disk image its partition table,
+/// each volume's offset, size and file system, the image files, digests and warnings.
+enum SourceDescription {
+    static func record(of source: any EvidenceSource, digest: ImageDigest?) -> Manifest.SourceRecord {
+        var record = Manifest.SourceRecord(kind: source.kind, path: source.location, volumes: source.volumes.map { volume in
+            var row = Manifest.VolumeRecord(name: volume.name, fileSystem: volume.fileSystem, label: volume.label)
+            row.number = volume.number
+            row.offset = volume.offset
+            row.size = volume.size
+            row.partition = volume.partitionDescription
+            return row
+        })
+        guard let image = source as? ImageSource else { return record }
+        record.partitionTable = image.partitionTable
+        var files: [Manifest.ImageFileRecord] = []
+        for path in image.imageFiles {
+            var info = stat()
+            files.append(.init(path: path, size: stat(path, &info) == 0 ? UInt64(max(0, info.st_size)) : 0))
+        }
+        var imageRecord = Manifest.ImageRecord(size: image.imageSize, files: files)
+        imageRecord.acquisitionMD5 = image.storedMD5
+        imageRecord.acquisitionSHA1 = image.storedSHA1
+        if let digest {
+            imageRecord.sha256 = digest.digests.sha256
+            imageRecord.sha1 = digest.digests.sha1
+            imageRecord.md5 = digest.digests.md5
+            if !digest.unreadable.isEmpty { imageRecord.unreadable = digest.unreadable.map(\.description) }
+            imageRecord.acquisitionHashesAgree = digest.agreesWithAcquisition(md5: image.storedMD5, sha1: image.storedSHA1)
+        }
+        record.image = imageRecord
+        var warnings = image.warnings
+        if let digest, imageRecord.acquisitionHashesAgree == false {
+            warnings.append("the image's computed digests differ from the acquisition digests stored in it (MD5 \(image.storedMD5 ?? "-") stored, \(digest.digests.md5) computed)")
+        }
+        record.warnings = warnings.isEmpty ? nil : warnings
+        return record
+    }
+}

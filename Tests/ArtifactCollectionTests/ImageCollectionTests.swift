@@ -1,0 +1,78 @@
+@testable import ArtifactCollection
+import EvidenceBundle
+import EvidenceSource
+import ExTriageCore
+import Foundation
+import Testing
+import TestSupport
+
+/// The compromised sample, copied, as a directory and as an NTFS volume inside a GPT disk.
+struct ImageHarness {
+    let temp: TemporaryDirectory
+    let tree: String
+    let library: ProfileLibrary
+
+    init() throws {
+        temp = try TemporaryDirectory()
+        tree = try Repository.copySample("exchange2016-compromised", into: temp)
+        library = try ProfileLibrary.load(builtIn: Repository.profiles, overrides: [])
+    }
+
+    /// A GPT disk with one NTFS partition holding the tree (plus `streams`).
+    func gptDisk(streams: [DiskImageBuilder.Stream] = [], name: String = "disk.raw") throws -> String {
+        let ntfs = temp.path + "/" + name + ".ntfs"
+        try DiskImageBuilder.ntfs(from: tree, to: ntfs, label: "EXCH", streams: streams)
+        try DiskImageBuilder.disk(.gpt, partitions: [.init(image: ntfs, type: "ntfs")], to: temp.path + "/" + name)
+        return temp.path + "/" + name
+    }
+
+    func collect(_ source: any EvidenceSource, _ name: String, hashImage: Bool = false) throws -> CollectionSummary {
+        var request = CollectionRequest(
+            source: source, output: temp.path + "/" + name,
+            caseRecord: .init(caseId: "CASE-IMG", evidenceId: "E1", examiner: "Tester", notes: nil),
+            profile: try library.resolve(profile: "exchange-triage"))
+        request.hashImage = hashImage
+        return try Collector(request: request).run()
+    }
+}
+
+@Suite struct ImageCollectionTests {
+    @Test func anE01CollectionHasTheDirectoryCollectionsMembersAndHashes() throws {
+        let harness = try ImageHarness()
+        let e01 = try DiskImageBuilder.e01(from: try harness.gptDisk(), base: harness.temp.path + "/disk")
+        let fromDirectory = try harness.collect(try DirectorySource(path: harness.tree), "dir.tar").manifest
+        let summary = try harness.collect(try SourceOpener.open(path: e01), "e01.tar", hashImage: true)
+        let fromImage = summary.manifest
+        #expect(summary.exitStatus == .success)
+        #expect(fromImage.entries.count == fromDirectory.entries.count && fromImage.entries.count > 80)
+        #expect(fromImage.entries.map(\.path) == fromDirectory.entries.map(\.path))
+        #expect(fromImage.entries.map(\.sha256) == fromDirectory.entries.map(\.sha256))
+        #expect(fromImage.entries.map(\.status) == fromDirectory.entries.map(\.status))
+        #expect(fromImage.exchangeInstallPath == fromDirectory.exchangeInstallPath)
+        #expect(fromImage.outcomes.map(\.status) == fromDirectory.outcomes.map(\.status))
+
+        let source = fromImage.source
+        #expect(source.kind == "e01" && source.partitionTable == "gpt")
+        #expect(source.volumes.count == 1 && source.volumes[0].name == "C" && source.volumes[0].fileSystem == "ntfs")
+        #expect(source.volumes[0].offset == 1_048_576 && source.volumes[0].label == "EXCH")
+        let image = try #require(source.image)
+        #expect(image.size == UInt64(try DiskImageBuilder.size(of: harness.temp.path + "/disk.raw")))
+        #expect(image.files.map(\.path) == [e01])
+        let raw = try #require(FileManager.default.contents(atPath: harness.temp.path + "/disk.raw"))
+        #expect(image.sha256 == ContentHasher.digests(of: Array(raw)).sha256)
+        #expect(image.acquisitionMD5 == ContentHasher.digests(of: Array(raw)).md5)
+        #expect(image.acquisitionHashesAgree == true)
+        #expect(source.warnings == nil)
+        #expect(fromImage.tool.libraries["libtsk"] != nil && fromImage.tool.libraries["libewf"] != nil)
+        #expect(fromDirectory.source.image == nil && fromDirectory.source.partitionTable == nil)
+
+        // NTFS details: MFT entry and $FILE_NAME times on image entries, none on directory ones.
+        #expect(fromImage.entries.allSatisfy { $0.mftEntry != nil && $0.fileNameTimes?.created != nil })
+        #expect(fromDirectory.entries.allSatisfy { $0.mftEntry == nil && $0.fileNameTimes == nil })
+    }
+
+    @Test func hashImageIsRefusedForADirectory() throws {
+        let harness = try ImageHarness()
+        #expect(throws: ExTriageError.self) { try harness.collect(try DirectorySource(path: harness.tree), "x.tar", hashImage: true) }
+    }
+}
