@@ -2,13 +2,15 @@
  * ntfs_populate: copy a host directory tree into an NTFS image file through libntfs-3g,
  * with no mount and no root. Used by the tests and `make sample-images` to build NTFS images.
  *
- *   ntfs_populate IMAGE SRCDIR [-s RELPATH STREAM CONTENTFILE]... [-z RELPATH SIZE]...
+ *   ntfs_populate IMAGE SRCDIR [-s RELPATH STREAM CONTENTFILE]... [-z RELPATH SIZE]... [-t RELPATH SECONDS]...
  *
  * IMAGE must already hold an empty NTFS file system (mkntfs -F -Q -q IMAGE). Every directory
  * and regular file under SRCDIR is created with the same relative path and content; links and
  * other kinds are ignored. `-s` adds an alternate data stream STREAM (content from CONTENTFILE) to
  * the file RELPATH (created by the copy). `-z` creates RELPATH as a sparse file of SIZE bytes
- * whose only written bytes are "sparse-tail\n" at its very end.
+ * whose only written bytes are "sparse-tail\n" at its very end. `-t` time-stomps RELPATH: its four
+ * $STANDARD_INFORMATION times become SECONDS (Unix time) while its $FILE_NAME attribute keeps the
+ * creation times, as a user-mode timestomp tool leaves them.
  *
  * Build: gcc -O1 -o ntfs_populate ntfs_populate.c -lntfs-3g   (Debian package ntfs-3g-dev)
  */
@@ -26,6 +28,7 @@
 #include <ntfs-3g/attrib.h>
 #include <ntfs-3g/dir.h>
 #include <ntfs-3g/inode.h>
+#include <ntfs-3g/ntfstime.h>
 #include <ntfs-3g/unistr.h>
 #include <ntfs-3g/volume.h>
 
@@ -145,9 +148,22 @@ static int add_sparse(ntfs_volume *vol, const char *relpath, long long size) {
     return status;
 }
 
+static int stomp(ntfs_volume *vol, const char *relpath, long long seconds) {
+    char *absolute = NULL;
+    if (asprintf(&absolute, "/%s", relpath) < 0) return 1;
+    ntfs_inode *ni = ntfs_pathname_to_inode(vol, NULL, absolute);
+    free(absolute);
+    if (!ni) return fail("no such file in the image", relpath);
+    struct timespec when = { .tv_sec = (time_t)seconds, .tv_nsec = 0 };
+    ntfs_time value = timespec2ntfs(when);
+    ni->creation_time = ni->last_data_change_time = ni->last_mft_change_time = ni->last_access_time = value;
+    NInoSetDirty(ni);
+    return ntfs_inode_close(ni) == 0 ? 0 : fail("ntfs_inode_close", relpath);
+}
+
 int main(int argc, char **argv) {
     if (argc < 3) {
-        fprintf(stderr, "usage: ntfs_populate IMAGE SRCDIR [-s RELPATH STREAM CONTENTFILE]... [-z RELPATH SIZE]...\n");
+        fprintf(stderr, "usage: ntfs_populate IMAGE SRCDIR [-s RELPATH STREAM CONTENTFILE]... [-z RELPATH SIZE]... [-t RELPATH SECONDS]...\n");
         return 2;
     }
     ntfs_volume *vol = ntfs_mount(argv[1], NTFS_MNT_NONE);
@@ -159,6 +175,9 @@ int main(int argc, char **argv) {
         if (strcmp(argv[i], "-s") == 0 && i + 3 < argc) {
             status = add_stream(vol, argv[i + 1], argv[i + 2], argv[i + 3]);
             i += 3;
+        } else if (strcmp(argv[i], "-t") == 0 && i + 2 < argc) {
+            status = stomp(vol, argv[i + 1], atoll(argv[i + 2]));
+            i += 2;
         } else if (strcmp(argv[i], "-z") == 0 && i + 2 < argc) {
             status = add_sparse(vol, argv[i + 1], atoll(argv[i + 2]));
             i += 2;

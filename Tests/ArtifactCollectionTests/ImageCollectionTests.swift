@@ -71,6 +71,29 @@ struct ImageHarness {
         #expect(fromDirectory.entries.allSatisfy { $0.mftEntry == nil && $0.fileNameTimes == nil })
     }
 
+    @Test func alternateDataStreamsBecomeFileColonStreamMembers() throws {
+        let harness = try ImageHarness()
+        let zone = Array("[ZoneTransfer]\r\nZoneId=3\r\n".utf8)
+        let disk = try harness.gptDisk(streams: [.init(file: "inetpub/wwwroot/aspnet_client/discover.aspx", name: "Zone.Identifier", content: zone)])
+        let summary = try harness.collect(try SourceOpener.open(path: disk), "ads.tar")
+        #expect(summary.exitStatus == .success)
+        let manifest = summary.manifest
+        let memberPath = "evidence/C/inetpub/wwwroot/aspnet_client/discover.aspx:Zone.Identifier"
+        let stream = try #require(manifest.entries.first { $0.path == memberPath })
+        let file = try #require(manifest.entries.first { $0.path == "evidence/C/inetpub/wwwroot/aspnet_client/discover.aspx" })
+        #expect(stream.stream == "Zone.Identifier" && file.stream == nil)
+        #expect(stream.sourcePath == "inetpub/wwwroot/aspnet_client/discover.aspx" && stream.volume == "C")
+        #expect(stream.sha256 == ContentHasher.digests(of: zone).sha256 && stream.size == UInt64(zone.count))
+        #expect(stream.mftEntry == file.mftEntry && stream.artifact == file.artifact && stream.status == .collected)
+        let contents = try BundleContents.read(summary.bundlePath)
+        let member = try #require(contents.members.first { $0.path == memberPath })
+        #expect(member.digests.sha256 == stream.sha256)
+        // Members stay in byte order with the stream right after its file.
+        let paths = contents.members.dropLast().map(\.path)
+        #expect(paths == paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        #expect(manifest.seal.memberCount == manifest.entries.count)
+    }
+
     @Test func hashImageIsRefusedForADirectory() throws {
         let harness = try ImageHarness()
         #expect(throws: ExTriageError.self) { try harness.collect(try DirectorySource(path: harness.tree), "x.tar", hashImage: true) }

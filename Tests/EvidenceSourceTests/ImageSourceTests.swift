@@ -57,8 +57,9 @@ final class SampleImages: @unchecked Sendable {
         return path("fat.raw")
     }
 
-    func ntfs(streams: [DiskImageBuilder.Stream] = [], sparse: [(path: String, size: Int)] = []) throws -> String {
-        try DiskImageBuilder.ntfs(from: tree, to: path("ntfs.raw"), label: "EXCHNTFS", streams: streams, sparse: sparse)
+    func ntfs(streams: [DiskImageBuilder.Stream] = [], sparse: [(path: String, size: Int)] = [],
+              stomp: [(path: String, seconds: Int)] = []) throws -> String {
+        try DiskImageBuilder.ntfs(from: tree, to: path("ntfs.raw"), label: "EXCHNTFS", streams: streams, sparse: sparse, stomp: stomp)
         return path("ntfs.raw")
     }
 

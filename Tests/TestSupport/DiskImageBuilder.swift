@@ -48,17 +48,21 @@ public enum DiskImageBuilder {
     }
 
     public static func ntfs(from tree: String, to image: String, megabytes: Int = 24, label: String = "NTFSVOL",
-                            streams: [Stream] = [], sparse: [(path: String, size: Int)] = []) throws {
+                            streams: [Stream] = [], sparse: [(path: String, size: Int)] = [],
+                            stomp: [(path: String, seconds: Int)] = []) throws {
         try run("truncate", ["-s", "\(megabytes)M", image])
         try run("mkntfs", ["-F", "-Q", "-q", "-L", label, image])
         var arguments = [image, tree]
         let scratch = (image as NSString).deletingLastPathComponent
         for (index, stream) in streams.enumerated() {
             let content = scratch + "/.stream-\(index)"
-            FileManager.default.createFile(atPath: content, contents: Data(stream.content))
+            guard FileManager.default.createFile(atPath: content, contents: Data(stream.content)) else {
+                throw ToolError(description: "cannot write \(content)")
+            }
             arguments += ["-s", stream.file, stream.name, content]
         }
         for item in sparse { arguments += ["-z", item.path, "\(item.size)"] }
+        for item in stomp { arguments += ["-t", item.path, "\(item.seconds)"] }
         try run(try ntfsPopulate(), arguments)
     }
 
