@@ -7,6 +7,7 @@ import Foundation
 public enum DiskImageBuilder {
     public struct ToolError: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// An alternate data stream to add to an NTFS image.

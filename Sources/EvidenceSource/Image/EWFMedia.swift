@@ -24,7 +24,6 @@ final class EWFMedia: ImageMedia {
     /// The acquisition digests stored in the image, lower-case hex, when present.
     let storedMD5: String?
     let storedSHA1: String?
-    private var knownChecksumErrors: UInt32 = 0
 
     init(firstSegment path: String) throws {
         let (found, missing) = EWFMedia.segments(from: path)
@@ -57,7 +56,6 @@ final class EWFMedia: ImageMedia {
         sectorSize = Int(max(bytesPerSector, 1))
         storedMD5 = EWFMedia.digest(handle, length: 16, libewf_handle_get_md5_hash)
         storedSHA1 = EWFMedia.digest(handle, length: 20, libewf_handle_get_sha1_hash)
-        knownChecksumErrors = checksumErrorCount()
     }
 
     func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
@@ -66,18 +64,18 @@ final class EWFMedia: ImageMedia {
         var error: EWFError?
         let count = libewf_handle_read_random(handle, base, length, off64_t(offset), &error)
         guard count >= 0 else {
-            throw MediaReadError(offset: offset, length: UInt64(length), cause: "libewf: " + EWFMedia.message(&error))
+            _ = EWFMedia.message(&error)
+            throw MediaReadError(offset: offset, length: UInt64(length), cause: EWFMedia.unreadable)
         }
+        // libewf zero-fills a chunk that fails its checksum or cannot be read (a missing segment)
+        // and records the sectors; any recorded range overlapping this read means its bytes are not real.
         let errors = checksumErrorCount()
-        if errors != knownChecksumErrors {
-            let ranges = checksumErrors(from: knownChecksumErrors, to: errors)
-            knownChecksumErrors = errors
-            let bad = ranges.filter { $0.0 < offset + UInt64(length) && $0.0 + $0.1 > offset }
-            if let first = bad.first {
-                let start = max(first.0, offset)
-                let end = min(bad.map { $0.0 + $0.1 }.max() ?? start, offset + UInt64(length))
-                throw MediaReadError(offset: start, length: end - start,
-                                     cause: "E01 chunk checksum or decompression failed (sectors \(start / UInt64(sectorSize))-\((end - 1) / UInt64(sectorSize)); a missing or damaged segment?)")
+        if errors > 0 {
+            let bad = checksumErrors(count: errors).filter { $0.0 < offset + UInt64(length) && $0.0 + $0.1 > offset }
+            if let first = bad.map({ $0.0 }).min(), let last = bad.map({ $0.0 + $0.1 }).max() {
+                let start = max(first, offset)
+                let end = min(last, offset + UInt64(length))
+                throw MediaReadError(offset: start, length: end - start, cause: EWFMedia.unreadable)
             }
         }
         return count
@@ -89,14 +87,14 @@ final class EWFMedia: ImageMedia {
         return count
     }
 
-    /// Byte ranges (offset, length) of checksum errors with index in `first..<last`.
-    private func checksumErrors(from first: UInt32, to last: UInt32) -> [(UInt64, UInt64)] {
+    /// Byte ranges (offset, length) of the checksum errors libewf has recorded.
+    private func checksumErrors(count: UInt32) -> [(UInt64, UInt64)] {
         var out: [(UInt64, UInt64)] = []
-        for index in first..<last {
+        for index in 0..<count {
             var start: UInt64 = 0
-            var count: UInt64 = 0
-            if libewf_handle_get_checksum_error(handle, index, &start, &count, nil) == 1 {
-                out.append((start * UInt64(sectorSize), count * UInt64(sectorSize)))
+            var sectors: UInt64 = 0
+            if libewf_handle_get_checksum_error(handle, index, &start, &sectors, nil) == 1 {
+                out.append((start * UInt64(sectorSize), sectors * UInt64(sectorSize)))
             }
         }
         return out
@@ -108,6 +106,9 @@ final class EWFMedia: ImageMedia {
             _ = libewf_handle_free(&handle, nil)
         }
     }
+
+    /// One cause for every unreadable E01 range, so neighbouring ranges merge in reports.
+    static let unreadable = "E01 data unreadable (a missing segment, or a chunk failing its checksum or decompression)"
 
     private static func digest(_ handle: Handle, length: Int,
                                _ get: (Handle?, UnsafeMutablePointer<UInt8>?, Int, UnsafeMutablePointer<EWFError?>?) -> Int32) -> String? {
@@ -126,26 +127,35 @@ final class EWFMedia: ImageMedia {
     }
 
     /// The segment files of the set whose first segment is `path` (`.E01`, `.E02`, ... `.E99`,
-    /// `.EAA`, ...), and the names of any missing before the last one present.
+    /// `.EAA`, ...): the unbroken run from the first (libewf refuses a set with a hole), and the
+    /// names missing from it when later segments exist past a hole (those are not used, so their
+    /// bytes read as unreadable ranges, never as invented data).
     static func segments(from path: String) -> (found: [String], missing: [String]) {
         let base = String(path.dropLast(3))
         let letter = path.dropLast(2).last.map(String.init) ?? "E"
         let lower = letter == letter.lowercased()
-        var found: [String] = []
-        var missing: [String] = []
-        var pendingGap: [String] = []
+        var present: [Int: String] = [:]
+        var absentRun = 0
         for number in 1...(99 + 26 * 26) {
             let name = base + segmentExtension(number, letter: letter, lowercase: lower)
             if access(name, F_OK) == 0 {
-                missing += pendingGap
-                pendingGap = []
-                found.append(name)
+                present[number] = name
+                absentRun = 0
             } else {
-                pendingGap.append(name)
-                if pendingGap.count > 8 { break }
+                absentRun += 1
+                if absentRun > 8 { break }
             }
         }
-        return (found, missing)
+        var found: [String] = []
+        var number = 1
+        while let name = present[number] {
+            found.append(name)
+            number += 1
+        }
+        guard let last = present.keys.max(), last > number else { return (found.isEmpty ? [path] : found, []) }
+        let missing = (number..<last).filter { present[$0] == nil }.map { base + segmentExtension($0, letter: letter, lowercase: lower) }
+        let unused = present.keys.filter { $0 > number }.count
+        return (found, missing + ["(\(unused) later segment(s) present past the gap, not used)"])
     }
 
     /// `E01`...`E99`, then `EAA`, `EAB`, ... as libewf names segments.

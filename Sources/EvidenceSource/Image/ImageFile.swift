@@ -201,7 +201,8 @@ final class ImageFile: EvidenceFile {
         } catch {
             guard slice.count > blockSize else {
                 zero(slice, from: 0)
-                record(UnreadableRange(offset: fileOffset, length: UInt64(slice.count), imageOffset: imageOffset, cause: "\(error)"))
+                let cause = (error as? MediaReadError)?.cause ?? "\(error)"
+                record(UnreadableRange(offset: fileOffset, length: UInt64(slice.count), imageOffset: imageOffset, cause: cause))
                 return
             }
             var start = 0

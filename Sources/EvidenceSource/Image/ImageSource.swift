@@ -71,8 +71,11 @@ public final class ImageSource: EvidenceSource, @unchecked Sendable {
         storedSHA1 = ewf?.storedSHA1
 
         let scan = try VolumeScan(image: image, path: path)
-        warnings = (missingSegments.isEmpty ? [] : ["E01 segment(s) missing from the set: " + missingSegments.joined(separator: ", ")])
-            + scan.unreadable.map { "file system not readable: " + $0 }
+        var notes = missingSegments.isEmpty ? [] : ["E01 segment(s) missing from the set: " + missingSegments.joined(separator: ", ")]
+        if ewf != nil, storedMD5 == nil, storedSHA1 == nil {
+            notes.append("the E01 set stores no acquisition hash (is its last segment missing?): the image cannot be checked against its acquisition")
+        }
+        warnings = notes + scan.unreadable.map { "file system not readable: " + $0 }
         partitionTable = scan.partitionTable
         volumeSystem = scan.volumeSystem
         let named = try VolumeNaming.assign(scan.fileSystems, volumeMap: volumeMap)

@@ -56,9 +56,9 @@ final class TSKFileSystem {
         defer { tsk_fs_dir_close(dir) }
         var byName: [PathComponent: SourceEntry] = [:]
         for index in 0..<tsk_fs_dir_getsize(dir) {
-            guard let file = tsk_fs_dir_get(dir, index) else { tsk_error_reset(); continue }
-            defer { tsk_fs_file_close(file) }
-            guard let name = file.pointee.name, let text = name.pointee.name else { continue }
+            // The name comes from the directory index; the metadata (MFT entry, inode) is loaded
+            // separately, and an entry whose metadata cannot be read is listed as unreadable.
+            guard let name = tsk_fs_dir_get_name(dir, index), let text = name.pointee.name else { tsk_error_reset(); continue }
             let bytes = Array(UnsafeRawBufferPointer(start: text, count: strlen(text)))
             if bytes.isEmpty || bytes == [0x2E] || bytes == [0x2E, 0x2E] { continue }
             if name.pointee.flags.rawValue & TSK_FS_NAME_FLAG_UNALLOC.rawValue != 0 { continue }  // deleted: not collected
@@ -68,8 +68,14 @@ final class TSKFileSystem {
             if isFAT, directory.isRoot, bytes.count > 21, bytes.suffix(21).elementsEqual(" (Volume Label Entry)".utf8) { continue }
             let component = PathComponent(bytes: bytes)
             if byName[component] != nil { continue }
-            byName[component] = entry(component, file: file, nameType: nameType)
             inodes[directory.appending(component)] = name.pointee.meta_addr
+            if let file = tsk_fs_dir_get(dir, index) {
+                byName[component] = entry(component, file: file, nameType: nameType)
+                tsk_fs_file_close(file)
+            } else {
+                tsk_error_reset()
+                byName[component] = SourceEntry(name: component, kind: .unreadable, size: 0, times: FileTimes())
+            }
         }
         return byName.values.sorted { $0.name < $1.name }
     }
