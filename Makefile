@@ -5,7 +5,7 @@ SAMPLE  ?= exchange2016-compromised
 OUT     ?= out
 BENCH_SIZE ?= 2G
 
-.PHONY: all deps build release demo test bench install uninstall clean
+.PHONY: all deps build release demo sample-images test bench install uninstall clean
 
 all: build
 
@@ -36,7 +36,19 @@ demo: build
 	"$$BIN" analyze $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub --format html --output $(OUT)/$(SAMPLE).report.html; \
 	"$$BIN" analyze $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub --format json --output $(OUT)/$(SAMPLE).report.json; \
 	echo; echo "== extriage analyze exchange2019-clean (verdict only)"; \
-	"$$BIN" analyze $(OUT)/exchange2019-clean.tar --trusted-key $(OUT)/demo-responder.pub | head -3
+	"$$BIN" analyze $(OUT)/exchange2019-clean.tar --trusted-key $(OUT)/demo-responder.pub | head -3; \
+	echo; echo "== extriage collect straight from a disk image ($(OUT)/images/exchange2016-compromised.E01, GPT + NTFS)"; \
+	if Samples/tools/make_sample_images.sh $(OUT)/images >/dev/null; then \
+	  "$$BIN" collect --source $(OUT)/images/exchange2016-compromised.E01 --output $(OUT)/exchange2016-compromised-e01.tar \
+	    --case DEMO-001 --examiner "$${USER:-demo}" --evidence-id EXCH01-DISK0 --hash-image \
+	    --notes "make demo on the synthetic sample, as an E01" --sign-key $(OUT)/demo-responder.key --force || exit 1; \
+	  "$$BIN" verify $(OUT)/exchange2016-compromised-e01.tar --trusted-key $(OUT)/demo-responder.pub | tail -1 || exit 1; \
+	  "$$BIN" analyze $(OUT)/exchange2016-compromised-e01.tar --trusted-key $(OUT)/demo-responder.pub | head -3; \
+	else echo "(skipped: the disk image tools are missing; run make deps)"; fi
+
+## Build exchange2016-compromised as a GPT disk (EFI FAT + NTFS) image, raw and E01, in $(OUT)/images.
+sample-images: deps
+	@Samples/tools/make_sample_images.sh $(OUT)/images
 
 ## Build and run every test.
 test: deps
@@ -44,10 +56,11 @@ test: deps
 	$(SWIFT) test --skip-build
 
 ## Benchmarks on a synthetic tree (BENCH_SIZE=200M for a quick run): collect vs tar + sha256sum,
-## analyze vs grep -c 'ServerInfo~'.
+## analyze vs grep -c 'ServerInfo~', collect from a raw NTFS image vs from the directory.
 bench: release
 	python3 Benchmarks/bench_collect.py --size $(BENCH_SIZE)
 	python3 Benchmarks/bench_analyze.py --size $(BENCH_SIZE)
+	python3 Benchmarks/bench_collect_image.py --size $(BENCH_SIZE)
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/extriage

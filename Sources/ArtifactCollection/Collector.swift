@@ -25,6 +25,10 @@ public final class Collector {
         if request.source.contains(hostPath: output.directory) {
             throw ExTriageError(.invalidArgument, "the output must not be inside the evidence source", path: request.output)
         }
+        if let image = request.source as? ImageSource,
+           [output.path, output.partialPath, output.path + ".sha256", output.path + ".custody.jsonl"].contains(where: image.isImageFile) {
+            throw ExTriageError(.invalidArgument, "the output would overwrite the evidence image", path: request.output)
+        }
         if output.leftoverPartial { observer?.warning("replacing \(output.partialPath) left by an interrupted collection") }
 
         let imageDigest = try request.hashImage ? hashImage() : nil

@@ -27,7 +27,8 @@ extension Collector {
         var offset: UInt64 = 0
         var unreadable: [MediaReadError] = []
         let size = image.imageSize
-        observer?.warning("hashing the whole image (\(ByteCount.format(size))) before collection (--hash-image)")
+        observer?.planned(files: 1, bytes: size)
+        observer?.started(file: image.location, artifact: "image hash (--hash-image)")
         while offset < size {
             let length = Int(min(UInt64(buffer.count), size - offset))
             let chunk = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length])
@@ -49,6 +50,7 @@ extension Collector {
             }
             hasher.update(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
             offset += UInt64(count)
+            observer?.advanced(bytes: UInt64(count))
         }
         return ImageDigest(digests: hasher.finalize(), unreadable: unreadable)
     }

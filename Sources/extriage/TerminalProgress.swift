@@ -17,9 +17,12 @@ final class TerminalProgress: CollectionObserver {
 
     init(enabled: Bool) { self.enabled = enabled }
 
+    /// Starts a phase (hashing the image, then reading the files): the counters restart.
     func planned(files: Int, bytes: UInt64) {
         totalFiles = files
         totalBytes = bytes
+        self.files = 0
+        self.bytes = 0
     }
 
     func started(file: String, artifact: String) {
@@ -62,6 +65,16 @@ enum SummaryText {
         lines.append("Bundle:     \(EscapedText.display(summary.bundlePath)) (\(ByteCount.format(summary.bundleBytes)))")
         lines.append("SHA-256:    \(summary.bundleSHA256)")
         lines.append("Signed:     \(summary.signer.map { "by \($0)" } ?? "no (use --sign-key)")")
+        if let table = manifest.source.partitionTable {
+            let volumes = manifest.source.volumes.map { "\($0.name) \($0.fileSystem ?? "?")" + ($0.offset.map { " @\($0)" } ?? "") }
+            lines.append("Image:      \(manifest.source.kind), partition table \(table); volumes: " + volumes.joined(separator: ", "))
+        }
+        if let image = manifest.source.image, let sha256 = image.sha256 {
+            let agreement = image.acquisitionHashesAgree.map { $0 ? "matches the E01's acquisition hash" : "DIFFERS from the E01's acquisition hash" }
+                ?? (image.acquisitionMD5 == nil && manifest.source.kind == "e01" ? "no acquisition hash stored" : nil)
+            lines.append("Image hash: sha256 \(sha256)" + (agreement.map { " (\($0))" } ?? ""))
+        }
+        for warning in manifest.source.warnings ?? [] { lines.append("Warning:    \(EscapedText.display(warning))") }
         if let install = manifest.exchangeInstallPath {
             lines.append("Exchange:   \(install.volume):/\(EscapedText.display(install.path)) (found by \(install.discoveredBy))")
         } else {

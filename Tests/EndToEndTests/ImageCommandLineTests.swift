@@ -26,6 +26,12 @@ import TestSupport
         #expect(manifest.source.volumes.first?.label == "SYSTEM")
         #expect(manifest.entries.contains { $0.sourcePath == "inetpub/wwwroot/aspnet_client/system_web/qGtWmKzP.aspx" })
 
+        // The image itself is never the output, even with --force.
+        let before = try DiskImageBuilder.size(of: e01)
+        let clobber = try Run.extriage(["collect", "--source", e01, "--output", e01, "--case", "IR-IMG", "--examiner", "E", "--force"])
+        #expect(clobber.status != 0 && clobber.stderr.contains("overwrite the evidence image"))
+        #expect(try DiskImageBuilder.size(of: e01) == before)
+
         let directory = try Run.extriage(["collect", "--source", tree, "--output", temp.path + "/dir.tar", "--case", "IR-IMG",
                                           "--examiner", "J. Responder"])
         #expect(directory.status == 0)

@@ -136,6 +136,17 @@ public final class ImageSource: EvidenceSource, @unchecked Sendable {
     }
 
     public func contains(hostPath: String) -> Bool { false }
+
+    /// Whether `path` is one of the image's own files (same device and inode), so that an output
+    /// written there would destroy the evidence.
+    public func isImageFile(_ path: String) -> Bool {
+        var target = stat()
+        guard stat(path, &target) == 0 else { return false }
+        return imageFiles.contains { file in
+            var info = stat()
+            return stat(file, &info) == 0 && info.st_dev == target.st_dev && info.st_ino == target.st_ino
+        }
+    }
 }
 
 /// The Sleuth Kit's last error message (thread-local in TSK), or a placeholder.
