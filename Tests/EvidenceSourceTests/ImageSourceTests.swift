@@ -80,7 +80,7 @@ final class SampleImages: @unchecked Sendable {
 }
 
 @Suite struct ImageSourceTests {
-    @Test(arguments: ["ext4", "fat", "ntfs", "gpt", "mbr", "e01"])
+    @Test(arguments: ["ext4", "fat", "ntfs", "gpt", "mbr", "e01", "vhd", "vmdk"])
     func imageGivesTheSameFilesAsTheDirectory(kind: String) throws {
         let images = try SampleImages()
         let expected = try allFiles(DirectorySource(path: images.tree))
@@ -91,10 +91,16 @@ final class SampleImages: @unchecked Sendable {
         case "ntfs": image = try images.ntfs()
         case "gpt": image = try images.gpt()
         case "mbr": image = try images.mbr()
+        case "vhd":
+            image = images.path("disk.vhd")
+            try DiskImageBuilder.fixedVHD(from: try images.gpt(), to: image)
+        case "vmdk":
+            image = images.path("disk.vmdk")
+            try DiskImageBuilder.flatVMDK(from: try images.gpt(), to: image)
         default: image = try DiskImageBuilder.e01(from: try images.gpt(), base: images.path("disk"))
         }
         let source = try SourceOpener.open(path: image)
-        #expect(source.kind == (kind == "e01" ? "e01" : "raw"))
+        #expect(source.kind == (["e01", "vhd", "vmdk"].contains(kind) ? kind : "raw"))
         #expect(source.volumes.contains { $0.name == "C" })
         let got = try allFiles(source)
         #expect(got.count == expected.count && got.count > 90)

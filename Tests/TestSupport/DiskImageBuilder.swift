@@ -110,6 +110,68 @@ public enum DiskImageBuilder {
         return base + ".E01"
     }
 
+    /// A fixed VHD: the raw disk followed by the 512-byte VHD footer (Microsoft's VHD format
+    /// specification: big-endian fields, CHS geometry, one's-complement checksum).
+    public static func fixedVHD(from raw: String, to vhd: String) throws {
+        let size = try self.size(of: raw)
+        try FileManager.default.copyItem(atPath: raw, toPath: vhd)
+        var footer = [UInt8](repeating: 0, count: 512)
+        func put(_ value: UInt64, at offset: Int, bytes: Int) {
+            for index in 0..<bytes { footer[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(bytes - 1 - index))) }
+        }
+        footer.replaceSubrange(0..<8, with: Array("conectix".utf8))
+        put(2, at: 8, bytes: 4)                       // features: reserved bit
+        put(0x0001_0000, at: 12, bytes: 4)            // format version 1.0
+        put(UInt64.max, at: 16, bytes: 8)             // data offset: none for a fixed disk
+        footer.replaceSubrange(28..<32, with: Array("xtrg".utf8))
+        put(0x0001_0000, at: 32, bytes: 4)
+        footer.replaceSubrange(36..<40, with: Array("Wi2k".utf8))
+        put(UInt64(size), at: 40, bytes: 8)           // original size
+        put(UInt64(size), at: 48, bytes: 8)           // current size
+        let sectors = min(size / 512, 65535 * 16 * 255)
+        var perTrack = 17, heads = (sectors / 17 + 1023) / 1024, cylinderTimesHeads = sectors / 17
+        if sectors >= 65535 * 16 * 63 {
+            perTrack = 255; heads = 16; cylinderTimesHeads = sectors / perTrack
+        } else {
+            if heads < 4 { heads = 4 }
+            if cylinderTimesHeads >= heads * 1024 || heads > 16 { perTrack = 31; heads = 16; cylinderTimesHeads = sectors / 31 }
+            if cylinderTimesHeads >= heads * 1024 { perTrack = 63; heads = 16; cylinderTimesHeads = sectors / 63 }
+        }
+        put(UInt64(cylinderTimesHeads / heads), at: 56, bytes: 2)
+        footer[58] = UInt8(heads)
+        footer[59] = UInt8(perTrack)
+        put(2, at: 60, bytes: 4)                      // disk type: fixed
+        for index in 0..<16 { footer[68 + index] = UInt8(index * 17 & 0xFF) }
+        let sum = footer.reduce(UInt32(0)) { $0 &+ UInt32($1) }
+        put(UInt64(~sum), at: 64, bytes: 4)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: vhd))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(footer))
+    }
+
+    /// A monolithic flat VMDK: a text descriptor `<name>.vmdk` and the raw disk as `<name>-flat.vmdk`.
+    public static func flatVMDK(from raw: String, to descriptor: String) throws {
+        let extent = String(descriptor.dropLast(5)) + "-flat.vmdk"
+        try FileManager.default.copyItem(atPath: raw, toPath: extent)
+        let text = """
+            # Disk DescriptorFile
+            version=1
+            CID=fffffffe
+            parentCID=ffffffff
+            createType="monolithicFlat"
+
+            # Extent description
+            RW \(try size(of: raw) / 512) FLAT "\((extent as NSString).lastPathComponent)" 0
+
+            # The Disk Data Base
+            ddb.virtualHWVersion = "4"
+            ddb.adapterType = "ide"
+
+            """
+        try text.write(toFile: descriptor, atomically: true, encoding: .utf8)
+    }
+
     public static func size(of path: String) throws -> Int {
         (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }

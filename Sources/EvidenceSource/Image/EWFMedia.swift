@@ -38,7 +38,8 @@ final class EWFMedia: ImageMedia {
         var names = found.map { strdup($0) }
         defer { names.forEach { free($0) } }
         let opened = names.withUnsafeMutableBufferPointer { buffer -> Int32 in
-            buffer.baseAddress!.withMemoryRebound(to: UnsafeMutablePointer<CChar>?.self, capacity: buffer.count) { pointer in
+            guard let base = buffer.baseAddress else { return -1 }
+            return base.withMemoryRebound(to: UnsafeMutablePointer<CChar>?.self, capacity: buffer.count) { pointer in
                 libewf_handle_open(handle, pointer, Int32(buffer.count), libewf_get_access_flags_read(), &error)
             }
         }
