@@ -3,6 +3,7 @@
  * with no mount and no root. Used by the tests and `make sample-images` to build NTFS images.
  *
  *   ntfs_populate IMAGE SRCDIR [-s RELPATH STREAM CONTENTFILE]... [-z RELPATH SIZE]... [-t RELPATH SECONDS]...
+ *                 [-d RELPATH]...
  *
  * IMAGE must already hold an empty NTFS file system (mkntfs -F -Q -q IMAGE). Every directory
  * and regular file under SRCDIR is created with the same relative path and content; links and
@@ -10,7 +11,8 @@
  * the file RELPATH (created by the copy). `-z` creates RELPATH as a sparse file of SIZE bytes
  * whose only written bytes are "sparse-tail\n" at its very end. `-t` time-stomps RELPATH: its four
  * $STANDARD_INFORMATION times become SECONDS (Unix time) while its $FILE_NAME attribute keeps the
- * creation times, as a user-mode timestomp tool leaves them.
+ * creation times, as a user-mode timestomp tool leaves them. `-d` deletes RELPATH (a file copied
+ * from SRCDIR): its MFT entry is freed but stays on disk, as after a deletion on Windows.
  *
  * Build: gcc -O1 -o ntfs_populate ntfs_populate.c -lntfs-3g   (Debian package ntfs-3g-dev)
  */
@@ -161,9 +163,34 @@ static int stomp(ntfs_volume *vol, const char *relpath, long long seconds) {
     return ntfs_inode_close(ni) == 0 ? 0 : fail("ntfs_inode_close", relpath);
 }
 
+static int delete_file(ntfs_volume *vol, const char *relpath) {
+    char *absolute = NULL, *parent = NULL;
+    if (asprintf(&absolute, "/%s", relpath) < 0) return 1;
+    parent = strdup(absolute);
+    char *slash = strrchr(parent, '/');
+    const char *name = strrchr(absolute, '/') + 1;
+    if (slash == parent) slash[1] = 0; else *slash = 0;
+    ntfs_inode *dir = ntfs_pathname_to_inode(vol, NULL, parent);
+    ntfs_inode *ni = ntfs_pathname_to_inode(vol, NULL, absolute);
+    int status = 0;
+    ntfschar *uname = NULL;
+    int length = ntfs_mbstoucs(name, &uname);
+    if (!dir || !ni || length < 0) {
+        status = fail("no such file in the image", relpath);
+        if (ni) ntfs_inode_close(ni);
+        if (dir) ntfs_inode_close(dir);
+    } else if (ntfs_delete(vol, absolute, ni, dir, uname, (u8)length) != 0) {
+        status = fail("ntfs_delete", relpath);  /* closes both inodes either way */
+    }
+    free(uname);
+    free(parent);
+    free(absolute);
+    return status;
+}
+
 int main(int argc, char **argv) {
     if (argc < 3) {
-        fprintf(stderr, "usage: ntfs_populate IMAGE SRCDIR [-s RELPATH STREAM CONTENTFILE]... [-z RELPATH SIZE]... [-t RELPATH SECONDS]...\n");
+        fprintf(stderr, "usage: ntfs_populate IMAGE SRCDIR [-s RELPATH STREAM CONTENTFILE]... [-z RELPATH SIZE]... [-t RELPATH SECONDS]... [-d RELPATH]...\n");
         return 2;
     }
     ntfs_volume *vol = ntfs_mount(argv[1], NTFS_MNT_NONE);
@@ -175,6 +202,9 @@ int main(int argc, char **argv) {
         if (strcmp(argv[i], "-s") == 0 && i + 3 < argc) {
             status = add_stream(vol, argv[i + 1], argv[i + 2], argv[i + 3]);
             i += 3;
+        } else if (strcmp(argv[i], "-d") == 0 && i + 1 < argc) {
+            status = delete_file(vol, argv[i + 1]);
+            i += 1;
         } else if (strcmp(argv[i], "-t") == 0 && i + 2 < argc) {
             status = stomp(vol, argv[i + 1], atoll(argv[i + 2]));
             i += 2;

@@ -58,8 +58,9 @@ final class SampleImages: @unchecked Sendable {
     }
 
     func ntfs(streams: [DiskImageBuilder.Stream] = [], sparse: [(path: String, size: Int)] = [],
-              stomp: [(path: String, seconds: Int)] = []) throws -> String {
-        try DiskImageBuilder.ntfs(from: tree, to: path("ntfs.raw"), label: "EXCHNTFS", streams: streams, sparse: sparse, stomp: stomp)
+              stomp: [(path: String, seconds: Int)] = [], delete: [String] = []) throws -> String {
+        try DiskImageBuilder.ntfs(from: tree, to: path("ntfs.raw"), label: "EXCHNTFS", streams: streams, sparse: sparse, stomp: stomp,
+                                  delete: delete)
         return path("ntfs.raw")
     }
 

@@ -69,4 +69,18 @@ import TestSupport
             .first { $0.name.escaped == "web.config" })
         #expect(plain.times.fileName?.created == plain.times.created)
     }
+
+    @Test func deletedFilesAreNotListed() throws {
+        let images = try SampleImages()
+        let deleted = "Windows/Temp/tmpA41C.tmp"
+        let image = try images.ntfs(delete: [deleted])
+        // The Sleuth Kit still sees the deleted name (fls -d lists deleted entries only) ...
+        #expect(try DiskImageBuilder.run("fls", ["-r", "-d", image]).contains(deleted))
+        // ... but the source does not list it: deleted files are not collected.
+        let source = try SourceOpener.open(path: image)
+        let names = try source.list(volume: "C", directory: EvidencePath(parsing: "Windows/Temp")).map(\.name.escaped)
+        #expect(!names.contains("tmpA41C.tmp"))
+        #expect(names.contains("debug01.tmp"))
+        #expect(throws: ExTriageError.self) { try source.open(volume: "C", path: EvidencePath(parsing: deleted)) }
+    }
 }

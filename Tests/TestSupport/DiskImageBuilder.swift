@@ -50,7 +50,7 @@ public enum DiskImageBuilder {
 
     public static func ntfs(from tree: String, to image: String, megabytes: Int = 24, label: String = "NTFSVOL",
                             streams: [Stream] = [], sparse: [(path: String, size: Int)] = [],
-                            stomp: [(path: String, seconds: Int)] = []) throws {
+                            stomp: [(path: String, seconds: Int)] = [], delete: [String] = []) throws {
         try run("truncate", ["-s", "\(megabytes)M", image])
         try run("mkntfs", ["-F", "-Q", "-q", "-L", label, image])
         var arguments = [image, tree]
@@ -64,6 +64,7 @@ public enum DiskImageBuilder {
         }
         for item in sparse { arguments += ["-z", item.path, "\(item.size)"] }
         for item in stomp { arguments += ["-t", item.path, "\(item.seconds)"] }
+        for path in delete { arguments += ["-d", path] }
         try run(try ntfsPopulate(), arguments)
     }
 
