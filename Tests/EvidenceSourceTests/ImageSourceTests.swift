@@ -136,6 +136,10 @@ final class SampleImages: @unchecked Sendable {
 
     @Test func unpartitionedFileSystemsAreOneVolume() throws {
         let images = try SampleImages()
+        for bare in [try images.fat(), try images.ntfs()] {
+            let source = try #require(try SourceOpener.open(path: bare) as? ImageSource)
+            #expect(source.partitionTable == "none" && source.volumes.count == 1 && source.volumes[0].name == "C")
+        }
         let ext = try #require(try SourceOpener.open(path: try images.ext4()) as? ImageSource)
         #expect(ext.partitionTable == "none")
         #expect(ext.volumes.count == 1 && ext.volumes[0].name == "C" && ext.volumes[0].offset == 0)

@@ -44,7 +44,19 @@ struct VolumeScan {
                     unreadable.append("partition \(number) at byte \(offset) (\(description ?? "?")): \(TSKError.last())")
                 }
             }
+            // A bare FAT or NTFS boot sector also ends in 55 AA and can pass for an MBR: when no
+            // partition holds a file system, try the image itself as one.
+            if fileSystems.isEmpty, let fs = tsk_fs_open_img(image, 0, TSK_FS_TYPE_DETECT) {
+                tsk_vs_close(system)
+                volumeSystem = nil
+                partitionTable = "none"
+                unreadable = []
+                fileSystems.append(Found(number: 1, offset: 0, size: UInt64(max(0, image.pointee.size)), partitionDescription: nil,
+                                         fileSystem: TSKFileSystem(fs)))
+            }
+            tsk_error_reset()
             if fileSystems.isEmpty {
+                tsk_vs_close(system)
                 throw ExTriageError(.sourceUnreadable,
                                     "the image has a \(partitionTable.uppercased()) partition table but no file system The Sleuth Kit can read",
                                     path: path, cause: unreadable.isEmpty ? "no allocated partitions" : unreadable.joined(separator: "; "))
