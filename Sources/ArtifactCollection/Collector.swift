@@ -88,7 +88,8 @@ public final class Collector {
             summary = try writer.close()
             try output.commit(descriptor: descriptor, sha256: summary.sha256)
             try CustodyLog.append(bundle: output.path, actor: request.caseRecord.examiner, action: .collected,
-                                  note: "collected from \(request.source.kind) \(request.source.location) for case \(request.caseRecord.caseId)",
+                                  note: "collected from \(request.source.kind) \(request.source.location) for case \(request.caseRecord.caseId)"
+                                      + SourceDescription.custodyNote(manifest.source),
                                   bundleSha256: summary.sha256, manifestSigner: signer, key: request.signingKey?.key)
             return CollectionSummary(
                 bundlePath: output.path, bundleSHA256: summary.sha256, bundleBytes: summary.bytes,

@@ -44,4 +44,20 @@ enum SourceDescription {
         record.warnings = warnings.isEmpty ? nil : warnings
         return record
     }
+
+    /// The image verification result for the custody log's `collected` event (empty for a directory).
+    static func custodyNote(_ source: Manifest.SourceRecord) -> String {
+        guard let image = source.image else { return "" }
+        var parts: [String] = []
+        if let sha256 = image.sha256 { parts.append("image sha256 \(sha256)") }
+        switch image.acquisitionHashesAgree {
+        case .some(true): parts.append("acquisition hash VERIFIED")
+        case .some(false): parts.append("acquisition hash FAILED (differs or image unreadable in places)")
+        case .none where source.kind == "e01": parts.append(image.sha256 == nil ? "acquisition hash not checked (no --hash-image)"
+                                                             : "acquisition hash INCOMPLETE (none stored)")
+        default: break
+        }
+        if let warnings = source.warnings, !warnings.isEmpty { parts.append("\(warnings.count) source warning(s)") }
+        return parts.isEmpty ? "" : "; " + parts.joined(separator: "; ")
+    }
 }

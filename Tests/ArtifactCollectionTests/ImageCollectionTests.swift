@@ -65,6 +65,8 @@ struct ImageHarness {
         #expect(source.warnings == nil)
         #expect(fromImage.tool.libraries["libtsk"] != nil && fromImage.tool.libraries["libewf"] != nil)
         #expect(fromDirectory.source.image == nil && fromDirectory.source.partitionTable == nil)
+        let custody = try String(contentsOfFile: summary.bundlePath + ".custody.jsonl", encoding: .utf8)
+        #expect(custody.contains("image sha256 \(image.sha256 ?? "-")") && custody.contains("acquisition hash VERIFIED"))
 
         // NTFS details: MFT entry and $FILE_NAME times on image entries, none on directory ones.
         #expect(fromImage.entries.allSatisfy { $0.mftEntry != nil && $0.fileNameTimes?.created != nil })

@@ -75,6 +75,9 @@ import TestSupport
         #expect(entry.status == .partial && entry.unreadableRanges?.first?.cause.contains("E01 data unreadable") == true)
         #expect(entry.sha256 != ContentHasher.digests(of: Array(shell)).sha256)
         #expect(summary.exitStatus == .incomplete)
+        // The custody log's first event records the failed image verification.
+        let custody = try String(contentsOfFile: summary.bundlePath + ".custody.jsonl", encoding: .utf8)
+        #expect(custody.contains("acquisition hash FAILED"))
     }
 
     @Test func aFileWhoseMFTRecordIsCorruptIsAFailedOutcome() throws {
