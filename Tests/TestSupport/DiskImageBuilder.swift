@@ -177,7 +177,8 @@ public enum DiskImageBuilder {
         (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }
 
-    /// Compiles the libntfs-3g helper once per process.
+    /// Compiles the libntfs-3g helper once per version of its source (a content hash names it),
+    /// so test runs share one binary instead of leaving one per process in the temporary folder.
     private static let helper = HelperCache()
 
     private final class HelperCache: @unchecked Sendable {
@@ -187,10 +188,15 @@ public enum DiskImageBuilder {
             lock.lock()
             defer { lock.unlock() }
             if let built { return built }
-            let directory = NSTemporaryDirectory() + "/extriage-ntfs-helper-\(getpid())"
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let binary = directory + "/ntfs_populate"
-            try DiskImageBuilder.run("gcc", ["-O1", "-o", binary, Repository.root + "/Samples/tools/ntfs_populate.c", "-lntfs-3g"])
+            let source = Repository.root + "/Samples/tools/ntfs_populate.c"
+            let text = try [UInt8](Data(contentsOf: URL(fileURLWithPath: source)))
+            let hash = text.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
+            let binary = NSTemporaryDirectory() + "/extriage-ntfs-populate-\(String(hash, radix: 16))"
+            if !FileManager.default.isExecutableFile(atPath: binary) {
+                let scratch = binary + ".\(getpid()).tmp"
+                try DiskImageBuilder.run("gcc", ["-O1", "-o", scratch, source, "-lntfs-3g"])
+                guard rename(scratch, binary) == 0 else { throw ToolError(description: "cannot install \(binary)") }
+            }
             built = binary
             return binary
         }
