@@ -21,6 +21,10 @@ final class WebShellRequestCheck: LogCheck {
         var successes = 0
         var posts = 0
         var notFound = 0
+        /// POSTs answered 2xx: the shell ran (C12: `confirmed` when its content is a shell).
+        var postSuccesses = 0
+        var first: Timestamp?
+        var last: Timestamp?
         var ips: Set<String> = []
         var agents: Set<String> = []
     }
@@ -47,10 +51,18 @@ final class WebShellRequestCheck: LogCheck {
         if (200..<300).contains(status) { entry.successes += 1 }
         if method == "POST" { entry.posts += 1 }
         if status == 404 { entry.notFound += 1 }
+        if method == "POST", (200..<300).contains(status) { entry.postSuccesses += 1 }
+        if let time = record.timestamp {
+            entry.first = min(entry.first ?? time, time)
+            entry.last = max(entry.last ?? time, time)
+        }
         if let ip = record.value("c-ip") ?? record.value("ClientIpAddress"), !ip.isEmpty { entry.ips.insert(ip) }
         if let agent = record.value("cs(User-Agent)") ?? record.value("UserAgent"), !agent.isEmpty { entry.agents.insert(agent) }
         byPath[stem.lowercased()] = entry
     }
+
+    /// The requests logged to a URL path (lower-cased stem), for the web-shell findings.
+    func requests(to path: String) -> Requests? { byPath[path.lowercased()] }
 
     func finish(_ facts: BundleFacts) -> [Finding] {
         byPath.keys.sorted().compactMap { path in

@@ -1,0 +1,121 @@
+import EvidenceBundle
+import ExTriageCore
+
+/// One reason a file's place, name, times or attributes are odd (no content needed).
+struct LocationNote: Sendable, Hashable {
+    var verdict: Verdict
+    var text: String
+}
+
+/// Location and allow-list analysis over the manifest (EXCHANGE-ARTIFACTS.md C09): drop zones and
+/// their known files, look-alike and indicator names, times in an attack window or after the
+/// neighbours', hidden or system attributes where the source recorded them.
+///
+/// An unknown script file in a drop zone is `likely`; every other oddity alone is `informational`.
+/// Empty files are skipped: they run nothing (git keeps empty folders with them, for one).
+struct LocationVerdicts {
+    let list: WebShellLocationList
+    let selection: WebFileSelection
+    let exchange: String?
+    /// Resolved zone folders (lower-case, no trailing slash) with their zone.
+    let zones: [(folder: String, zone: WebShellLocationList.Zone)]
+    /// Newest modification time per folder, over every collected file in it.
+    let newestInFolder: [String: [Timestamp]]
+
+    init(list: WebShellLocationList, facts: BundleFacts) {
+        self.list = list
+        selection = WebFileSelection(list)
+        exchange = facts.exchangeInstallPath
+        zones = list.zones.compactMap { zone in
+            WebShellLocationList.resolve(zone.folder, exchange: facts.exchangeInstallPath).map { (folder: $0, zone: zone) }
+        }
+        var times: [String: [Timestamp]] = [:]
+        for (path, entry) in facts.filesByFoldedPath {
+            guard let modified = entry.modified else { continue }
+            times[LocationVerdicts.folder(of: path), default: []].append(modified)
+        }
+        newestInFolder = times
+    }
+
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+
+    /// The notes for one collected file; empty when nothing is odd or the file is not a web file.
+    func notes(for entry: Manifest.Entry) -> [LocationNote] {
+        let path = entry.sourcePath.lowercased()
+        guard entry.size > 0, let info = MemberInfo(member: entry.path) else { return [] }
+        let inZone = zones.first { path.hasPrefix($0.folder + "/") }
+        guard inZone != nil || selection.wants(info) else { return [] }
+        let name = String(path.split(separator: "/").last ?? "")
+        let ext = info.fileExtension
+        let script = list.scriptExtensions.contains(ext)
+        var notes: [LocationNote] = []
+        if let (folder, zone) = inZone {
+            let relative = path.dropFirst(folder.count + 1)
+            let nested = relative.contains("/")
+            let depthMatches = zone.depth == .any || (zone.depth == .top && !nested) || (zone.depth == .nested && nested)
+            if depthMatches, !zone.allow.contains(name), !zone.scriptsOnly || script {
+                notes.append(LocationNote(verdict: script ? .likely : .informational,
+                                          text: "in \(zone.name): \(zone.reason)"))
+            }
+        }
+        if script || inZone != nil {
+            if let twin = lookAlike(of: name) {
+                notes.append(LocationNote(verdict: .informational, text: "name looks like Exchange's \(twin) (an edit or two away)"))
+            }
+            if list.nameIndicators.contains(name) {
+                notes.append(LocationNote(verdict: .informational, text: "name seen in web-shell incident reports"))
+            }
+        }
+        // Times: newer than the neighbours (updates rewrite files in one cluster) is a note of its
+        // own; a time inside an attack window only adds context to another note.
+        if script, let modified = entry.modified {
+            let window = list.attackWindows.first { modified >= $0.start && modified <= $0.end }
+            let siblings = (newestInFolder[LocationVerdicts.folder(of: path)] ?? []).filter { $0 != modified }
+            if let newest = siblings.max(), modified.seconds - newest.seconds > Int64(list.siblingSkewDays) * 86_400 {
+                let days = (modified.seconds - newest.seconds) / 86_400
+                notes.append(LocationNote(verdict: .informational, text: "modified \(days) days after the newest other file in its folder"
+                                          + (window.map { ", during the \($0.name) window" } ?? "")))
+            } else if let window, !notes.isEmpty {
+                notes.append(LocationNote(verdict: .informational, text: "modified \(modified.iso8601), during the \(window.name) window"))
+            }
+        }
+        let attributes = Set((entry.flags ?? []).map { $0.lowercased() }).intersection(["hidden", "system"])
+        if !attributes.isEmpty {
+            notes.append(LocationNote(verdict: .informational, text: "has the \(attributes.sorted().joined(separator: "+")) attribute (attrib +h +s hides shells)"))
+        }
+        return notes
+    }
+
+    /// An allow-listed name within the look-alike distance, not equal to `name`.
+    func lookAlike(of name: String) -> String? {
+        let known = list.lookAlikeNames
+        if known.contains(where: { $0.lowercased() == name }) { return nil }
+        return known.first { candidate in
+            let distance = EditDistance.between(Array(candidate.lowercased().utf8), Array(name.utf8), limit: list.lookAlikeDistance)
+            return distance <= list.lookAlikeDistance
+        }
+    }
+}
+
+/// Levenshtein distance with an early exit once every path exceeds `limit`.
+enum EditDistance {
+    static func between(_ lhs: [UInt8], _ rhs: [UInt8], limit: Int) -> Int {
+        if abs(lhs.count - rhs.count) > limit { return limit + 1 }
+        var previous = Array(0...rhs.count)
+        var row = Array(repeating: 0, count: rhs.count + 1)
+        for (i, left) in lhs.enumerated() {
+            row[0] = i + 1
+            var smallest = row[0]
+            for (j, right) in rhs.enumerated() {
+                row[j + 1] = Swift.min(previous[j + 1] + 1, row[j] + 1, previous[j] + (left == right ? 0 : 1))
+                smallest = Swift.min(smallest, row[j + 1])
+            }
+            if smallest > limit { return limit + 1 }
+            swap(&previous, &row)
+        }
+        return previous[rhs.count]
+    }
+}
