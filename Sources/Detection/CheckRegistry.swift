@@ -26,6 +26,7 @@ public enum CheckRegistry {
         let webShells = WebShellScanBoard(options: options.webShells ?? WebShellScanOptions.builtin, requests: requests)
         return [
             WebShellContentCheck(board: webShells),
+            WebShellLocationCheck(board: webShells),
         ]
     }
 

@@ -46,13 +46,13 @@ struct LocationVerdicts {
     func notes(for entry: Manifest.Entry) -> [LocationNote] {
         let path = entry.sourcePath.lowercased()
         guard entry.size > 0, let info = MemberInfo(member: entry.path) else { return [] }
-        let inZone = zones.first { path.hasPrefix($0.folder + "/") }
-        guard inZone != nil || selection.wants(info) else { return [] }
+        let inZones = zones.filter { path.hasPrefix($0.folder + "/") }
+        guard !inZones.isEmpty || selection.wants(info) else { return [] }
         let name = String(path.split(separator: "/").last ?? "")
         let ext = info.fileExtension
         let script = list.scriptExtensions.contains(ext)
         var notes: [LocationNote] = []
-        if let (folder, zone) = inZone {
+        for (folder, zone) in inZones {
             let relative = path.dropFirst(folder.count + 1)
             let nested = relative.contains("/")
             let depthMatches = zone.depth == .any || (zone.depth == .top && !nested) || (zone.depth == .nested && nested)
@@ -61,7 +61,7 @@ struct LocationVerdicts {
                                           text: "in \(zone.name): \(zone.reason)"))
             }
         }
-        if script || inZone != nil {
+        if script || !inZones.isEmpty {
             if let twin = lookAlike(of: name) {
                 notes.append(LocationNote(verdict: .informational, text: "name looks like Exchange's \(twin) (an edit or two away)"))
             }
@@ -89,13 +89,13 @@ struct LocationVerdicts {
         return notes
     }
 
-    /// An allow-listed name within the look-alike distance, not equal to `name`.
+    /// An allow-listed name within the look-alike distance (larger for long names), not equal to `name`.
     func lookAlike(of name: String) -> String? {
         let known = list.lookAlikeNames
         if known.contains(where: { $0.lowercased() == name }) { return nil }
         return known.first { candidate in
-            let distance = EditDistance.between(Array(candidate.lowercased().utf8), Array(name.utf8), limit: list.lookAlikeDistance)
-            return distance <= list.lookAlikeDistance
+            let limit = candidate.count >= list.longNameLength ? list.longNameDistance : list.lookAlikeDistance
+            return EditDistance.between(Array(candidate.lowercased().utf8), Array(name.utf8), limit: limit) <= limit
         }
     }
 }

@@ -31,6 +31,9 @@ public struct WebShellLocationList: Sendable {
     public var zones: [Zone]
     public var lookAlikeNames: [String]
     public var lookAlikeDistance: Int
+    /// Names at least this long allow `longNameDistance` edits (Server for Service is three).
+    public var longNameLength: Int
+    public var longNameDistance: Int
     /// Lower-cased.
     public var nameIndicators: Set<String>
     public var attackWindows: [Window]
@@ -83,6 +86,7 @@ public struct WebShellLocationList: Sendable {
             webExtensions: Set(strings(node["webExtensions"]).map { $0.lowercased() }),
             webRoots: strings(node["webRoots"]), zones: zones,
             lookAlikeNames: strings(node["lookAlikes"]?["names"]), lookAlikeDistance: node["lookAlikes"]?["maxDistance"]?.int ?? 2,
+            longNameLength: node["lookAlikes"]?["longNameLength"]?.int ?? 16, longNameDistance: node["lookAlikes"]?["longNameMaxDistance"]?.int ?? 3,
             nameIndicators: Set(strings(node["nameIndicators"]).map { $0.lowercased() }),
             attackWindows: windows, siblingSkewDays: node["siblingSkewDays"]?.int ?? 7)
     }
@@ -93,7 +97,7 @@ public struct WebShellLocationList: Sendable {
         scriptExtensions: ["aspx", "ashx", "asmx", "asax", "asp", "cshtml"],
         webExtensions: ["aspx", "ashx", "asmx", "asax", "asp", "cshtml", "js", "htm", "html", "config"],
         webRoots: ["inetpub/", "%ExchangeInstallPath%/FrontEnd/HttpProxy/", "%ExchangeInstallPath%/ClientAccess/"],
-        zones: [], lookAlikeNames: [], lookAlikeDistance: 2, nameIndicators: [], attackWindows: [], siblingSkewDays: 7)
+        zones: [], lookAlikeNames: [], lookAlikeDistance: 2, longNameLength: 16, longNameDistance: 3, nameIndicators: [], attackWindows: [], siblingSkewDays: 7)
 
     /// `%ExchangeInstallPath%` replaced and lower-cased; nil when the path needs an install path
     /// the bundle does not have.

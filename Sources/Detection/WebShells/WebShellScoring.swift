@@ -94,7 +94,9 @@ struct WebShellScoring {
         }
 
         let firstMatch = matches.first?.strings.first?.text ?? matches.first?.rule ?? notes.first?.text ?? member.sourcePath
-        var evidence = [Evidence(member: member.member, originalPath: member.sourcePath, timestamp: entry?.modified,
+        // The file's own times go in the details, not the evidence time: a copied or restored
+        // tree carries copy times, which must not pose as the attack's (the requests carry those).
+        var evidence = [Evidence(member: member.member, originalPath: member.sourcePath, timestamp: nil,
                                  excerpt: firstMatch, sha256: entry?.sha256 ?? "", details: details)]
         evidence += requests.flatMap { $0.1.evidence }.prefix(WebShellScoring.requestEvidenceShown)
 
