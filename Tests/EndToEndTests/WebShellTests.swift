@@ -50,4 +50,46 @@ import TestSupport
         let scanned = try WebShellTests.coverage(run.stdout).first { $0["checkId"] as? String == "EXT-C10" }
         #expect((scanned?["members"] as? Int ?? 0) > 20)
     }
+
+    /// An analyst's pack loads next to the built-in rules; a file with a syntax error is reported
+    /// with file and line (where libyara noticed it) and skipped, or stops the run with --strict-rules.
+    @Test func externalRulePacksLoadAndBadFilesAreReported() throws {
+        let temp = try TemporaryDirectory()
+        let bundle = try collectSample("exchange2016-compromised", into: temp)
+        try temp.write("pack/nested/analyst.yar", """
+            rule Analyst_Ananas_Parameter
+            {
+                meta:
+                    description = "the Chopper password seen in this case"
+                strings:
+                    $p = "Ananas"
+                condition:
+                    $p and filename matches /\\.aspx$/
+            }
+            """)
+        let broken = try temp.write("pack/broken.yara", "rule Broken {\n  strings: $a = \"x\"\n  condition: $b\n}\n")
+        let run = try Run.extriage(["analyze", bundle, "--format", "json", "--rules", temp.path + "/pack"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("broken.yara:4:"), "\(run.stderr)")
+        let shells = try WebShellTests.findings(run.stdout).filter { $0["checkId"] as? String == "EXT-C10" }
+        let discover = try #require(shells.first { ($0["title"] as? String) == "Web shell: discover.aspx" })
+        #expect((discover["pivots"] as? [String: [String]])?["yaraRule"]?.contains("Analyst_Ananas_Parameter") == true)
+        let skipped = try WebShellTests.coverage(run.stdout).filter { $0["title"] as? String == "YARA rule file skipped" }
+        #expect(skipped.count == 1)
+        #expect((skipped.first?["reason"] as? String)?.contains(broken + ":4:") == true)
+
+        let strict = try Run.extriage(["analyze", bundle, "--rules", temp.path + "/pack", "--strict-rules"])
+        #expect(strict.status != 0)
+        #expect(strict.stderr.contains("broken.yara:4:"), "\(strict.stderr)")
+
+        let only = try Run.extriage(["analyze", bundle, "--format", "json", "--rules", temp.path + "/pack/nested", "--no-builtin-rules"])
+        #expect(only.status == 0, "\(only.stderr)")
+        let onlyShells = try WebShellTests.findings(only.stdout).filter { $0["checkId"] as? String == "EXT-C10" }
+        #expect(onlyShells.compactMap { $0["title"] as? String } == ["Web shell: discover.aspx"], "\(onlyShells.map { $0["title"] ?? "" })")
+        #expect(onlyShells.allSatisfy { (($0["pivots"] as? [String: [String]])?["yaraRule"] ?? []) == ["Analyst_Ananas_Parameter"] })
+
+        let invalid = try Run.extriage(["analyze", bundle, "--no-builtin-rules"])
+        #expect(invalid.status != 0)
+        #expect(invalid.stderr.contains("--no-builtin-rules needs at least one --rules directory"))
+    }
 }
