@@ -44,10 +44,11 @@ test: deps
 	$(SWIFT) test --skip-build
 
 ## Benchmarks on a synthetic tree (BENCH_SIZE=200M for a quick run): collect vs tar + sha256sum,
-## analyze vs grep -c 'ServerInfo~'.
+## analyze vs grep -c 'ServerInfo~', YARA scanning of web files: analyze vs the yara CLI.
 bench: release
 	python3 Benchmarks/bench_collect.py --size $(BENCH_SIZE)
 	python3 Benchmarks/bench_analyze.py --size $(BENCH_SIZE)
+	python3 Benchmarks/bench_yara.py
 
 ## Web-shell detection quality: recall over ../shared/corpora/webshells and false positives over
 ## ../shared/corpora/benign-aspx with the built-in rules (skipped with a message when absent).

@@ -35,8 +35,9 @@ final class WebShellContentCheck: MemberCheck {
     func consume(_ bytes: UnsafeRawBufferPointer) {
         memberBytes += bytes.count
         let room = board.options.sizeCap - buffer.count
-        guard room > 0 else { return }
-        buffer.append(contentsOf: bytes.prefix(room))
+        guard room > 0, let base = bytes.baseAddress else { return }
+        // A typed view copies with memcpy; appending raw bytes one by one costs more than the scan.
+        buffer.append(contentsOf: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: min(room, bytes.count)))
     }
 
     func end() {

@@ -19,8 +19,9 @@ struct LocationVerdicts {
     let exchange: String?
     /// Resolved zone folders (lower-case, no trailing slash) with their zone.
     let zones: [(folder: String, zone: WebShellLocationList.Zone)]
-    /// Newest modification time per folder, over every collected file in it.
-    let newestInFolder: [String: [Timestamp]]
+    /// The newest and second-newest distinct modification times per folder, over every
+    /// collected file in it (so each file's newest *other* time is known without a rescan).
+    let newestInFolder: [String: (first: Timestamp, second: Timestamp?)]
 
     init(list: WebShellLocationList, facts: BundleFacts) {
         self.list = list
@@ -29,10 +30,19 @@ struct LocationVerdicts {
         zones = list.zones.compactMap { zone in
             WebShellLocationList.resolve(zone.folder, exchange: facts.exchangeInstallPath).map { (folder: $0, zone: zone) }
         }
-        var times: [String: [Timestamp]] = [:]
+        var times: [String: (first: Timestamp, second: Timestamp?)] = [:]
         for (path, entry) in facts.filesByFoldedPath {
             guard let modified = entry.modified else { continue }
-            times[LocationVerdicts.folder(of: path), default: []].append(modified)
+            let folder = LocationVerdicts.folder(of: path)
+            guard let known = times[folder] else {
+                times[folder] = (modified, nil)
+                continue
+            }
+            if modified > known.first {
+                times[folder] = (modified, known.first)
+            } else if modified < known.first, known.second.map({ modified > $0 }) ?? true {
+                times[folder] = (known.first, modified)
+            }
         }
         newestInFolder = times
     }
@@ -73,8 +83,9 @@ struct LocationVerdicts {
         // own; a time inside an attack window only adds context to another note.
         if script, let modified = entry.modified {
             let window = list.attackWindows.first { modified >= $0.start && modified <= $0.end }
-            let siblings = (newestInFolder[LocationVerdicts.folder(of: path)] ?? []).filter { $0 != modified }
-            if let newest = siblings.max(), modified.seconds - newest.seconds > Int64(list.siblingSkewDays) * 86_400 {
+            let newestTwo = newestInFolder[LocationVerdicts.folder(of: path)]
+            let newestOther = newestTwo?.first == modified ? newestTwo?.second : newestTwo?.first
+            if let newest = newestOther, modified.seconds - newest.seconds > Int64(list.siblingSkewDays) * 86_400 {
                 let days = (modified.seconds - newest.seconds) / 86_400
                 notes.append(LocationNote(verdict: .informational, text: "modified \(days) days after the newest other file in its folder"
                                           + (window.map { ", during the \($0.name) window" } ?? "")))

@@ -12,7 +12,7 @@ public struct WebShellScanOptions: Sendable {
     public var sizeCap: Int
     /// Seconds one file may take in libyara before it is reported as timed out.
     public var timeoutSeconds: Int
-    /// Scanning threads; members in flight never exceed this plus the one being read.
+    /// Scanning threads; buffers in flight never exceed twice this plus the one being read.
     public var workers: Int
     /// The location and allow-list data (Profiles/rules/webshell-locations.yaml).
     public var locations: WebShellLocationList

@@ -3,8 +3,8 @@ import ExTriageCore
 import Foundation
 
 /// Scans buffers on worker threads, one `YaraScanner` per worker over the shared rules, with at
-/// most `workers` buffers in flight: `submit` blocks the reading thread while every worker is
-/// busy, so memory stays bounded by (workers + 1) × the buffer cap whatever the bundle holds.
+/// most two buffers per worker in flight: `submit` blocks the reading thread while they are all
+/// taken, so memory stays bounded by (2 × workers + 1) × the buffer cap whatever the bundle holds.
 final class YaraScanPool: @unchecked Sendable {
     /// One finished scan, tagged with what the caller passed in.
     struct Result<Tag: Sendable>: Sendable {
@@ -21,8 +21,9 @@ final class YaraScanPool: @unchecked Sendable {
 
     init(rules: YaraRules, workers: Int, timeoutSeconds: Int) throws {
         let count = max(1, workers)
-        slots = DispatchSemaphore(value: count)
-        idle = try (0..<count).map { _ in try YaraScanner(rules: rules, timeoutSeconds: timeoutSeconds) }
+        // Two buffers per worker: one scanning, one queued, so the reading thread rarely waits.
+        slots = DispatchSemaphore(value: count * 2)
+        idle = try (0..<count * 2).map { _ in try YaraScanner(rules: rules, timeoutSeconds: timeoutSeconds) }
     }
 
     /// Queues one scan; waits for a free worker first. `bytes` is owned by the scan from here on.
