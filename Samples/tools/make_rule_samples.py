@@ -242,6 +242,16 @@ SAMPLES = {
             "App_Web_report.dll": pe(["App_Web_report", "get_Request", "Page_Load"], ["report"]),
         },
     },
+    "Compiled_Record_For_DropZone_Page": {
+        "positive": {
+            "discover.aspx.cdcab7d2.compiled": b'<?xml version="1.0" encoding="utf-8"?>\r\n<preserve resultType="3" virtualPath="/aspnet_client/discover.aspx" hash="16f4b5a35" filehash="cfde5fbd4b3a83fe" flags="110000" assembly="App_Web_k4p2x9qz" type="ASP.aspnet_client_discover_aspx">\r\n    <filedeps>\r\n        <filedep name="/aspnet_client/discover.aspx" />\r\n    </filedeps>\r\n</preserve>\r\n',
+            "erroree.aspx.1a2b3c4d.compiled": b'<?xml version="1.0" encoding="utf-8"?>\r\n<preserve resultType="3" virtualPath="/owa/auth/errorEE.aspx" hash="1" filehash="2" flags="110000" assembly="App_Web_zz11yy22" type="ASP.owa_auth_erroree_aspx" />\r\n',
+        },
+        "negative": {
+            "logon.aspx.cdcab7d2.compiled": b'<?xml version="1.0" encoding="utf-8"?>\r\n<preserve resultType="3" virtualPath="/owa/auth/logon.aspx" hash="1" filehash="2" flags="110000" assembly="App_Web_aa11bb22" type="ASP.owa_auth_logon_aspx" />\r\n',
+            "timeoutlogoff.aspx.99aa88bb.compiled": b'<?xml version="1.0" encoding="utf-8"?>\r\n<preserve resultType="3" virtualPath="/ecp/auth/TimeoutLogoff.aspx" hash="1" filehash="2" flags="110000" assembly="App_Web_cc33dd44" type="ASP.ecp_auth_timeoutlogoff_aspx" />\r\n',
+        },
+    },
     "Exchange_PST_Shaped_Page": {
         "positive": {
             "mailbox-export.aspx": b"!BDN" + bytes(range(256)) * 8,

@@ -1351,6 +1351,14 @@ def make_compromised(root: pathlib.Path) -> Tree:
                      compiled_page_placeholder("~/aspnet_client/system_web/4_0_30319/healthcheck.aspx", "App_Web_k4p2x9qz"),
                      Trace("C11", "Temporary ASP.NET Files App_Web_k4p2x9qz.dll: compiled page of ~/aspnet_client/.../healthcheck.aspx "
                                   "with JScriptEvaluate (the source page no longer exists)", "T1505.003", T_CONFIRMED))
+    tree.write_text("Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/root/7c1e55a2/3b9d04f1/"
+                    "healthcheck.aspx.cdcab7d2.compiled",
+                    '<?xml version="1.0" encoding="utf-8"?>\n<preserve resultType="3" virtualPath="/aspnet_client/system_web/4_0_30319/'
+                    'healthcheck.aspx" hash="16f4b5a35" filehash="cfde5fbd4b3a83fe" flags="110000" assembly="App_Web_k4p2x9qz" '
+                    'type="ASP.aspnet_client_system_web_4_0_30319_healthcheck_aspx">\n    <filedeps>\n        <filedep '
+                    'name="/aspnet_client/system_web/4_0_30319/healthcheck.aspx" />\n    </filedeps>\n</preserve>\n',
+                    Trace("C11", "preserve record healthcheck.aspx.cdcab7d2.compiled: virtualPath under /aspnet_client/, page not in the bundle",
+                          "T1505.003", T_LIKELY))
 
     # ---- dumps, staging, lateral movement ----
     dump1 = build_minidump(int(d(2021, 3, 3, 7, 47, 12).timestamp()), 40960, seed=11)

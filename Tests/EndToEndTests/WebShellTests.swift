@@ -25,11 +25,15 @@ import TestSupport
         let findings = try WebShellTests.findings(run.stdout)
         let shells = findings.filter { $0["checkId"] as? String == "EXT-C10" }
         let names = shells.compactMap { ($0["title"] as? String)?.replacingOccurrences(of: "Web shell: ", with: "") }.sorted()
-        #expect(names == ["App_Web_k4p2x9qz.dll", "RedirSuiteServerProxy.aspx", "discover.aspx", "errorEW.aspx", "qGtWmKzP.aspx"])
-        #expect(shells.allSatisfy { $0["verdict"] as? String == "confirmed" })
+        #expect(names == ["App_Web_k4p2x9qz.dll", "RedirSuiteServerProxy.aspx", "discover.aspx", "errorEW.aspx",
+                          "healthcheck.aspx.cdcab7d2.compiled", "qGtWmKzP.aspx"])
+        // The compile record proves a drop-zone page was requested once: likely; the rest are shells.
+        #expect(shells.filter { $0["verdict"] as? String == "confirmed" }.count == 5)
+        #expect(shells.first { ($0["title"] as? String)?.hasSuffix(".compiled") == true }?["verdict"] as? String == "likely")
         // Two were never requested (a UTF-16 page among static resources, a compiled page whose
         // source is gone); the other three carry their request history.
-        for shell in shells where !["Web shell: errorEW.aspx", "Web shell: App_Web_k4p2x9qz.dll"].contains(shell["title"] as? String ?? "") {
+        for shell in shells where !["Web shell: errorEW.aspx", "Web shell: App_Web_k4p2x9qz.dll",
+                                    "Web shell: healthcheck.aspx.cdcab7d2.compiled"].contains(shell["title"] as? String ?? "") {
             #expect(shell["verdict"] as? String == "confirmed")
             let evidence = shell["evidence"] as? [[String: Any]] ?? []
             let details = evidence.first?["details"] as? [String: String] ?? [:]

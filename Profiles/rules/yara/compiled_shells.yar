@@ -76,3 +76,24 @@ rule Compiled_AppWeb_Process_From_Request
     condition:
         uint16(0) == 0x5A4D and filesize < 2MB and $asm and $req and 2 of ($p*)
 }
+
+rule Compiled_Record_For_DropZone_Page
+{
+    meta:
+        description = "A <page>.<hash>.compiled record in Temporary ASP.NET Files naming a page in a web-shell drop zone (aspnet_client, ecp/auth, OAB, owa/auth outside Exchange's pages, owa/auth resource folders): the page was requested and compiled, even if it is gone. The owa/auth and ecp/auth names mirror the allow-lists in Profiles/rules/webshell-locations.yaml"
+        reference = "https://github.com/EricZimmerman/KapeFiles (ExchangeCompiled target); EXCHANGE-ARTIFACTS.md C11"
+        mitre_attack = "T1505.003"
+        verdict = "likely"
+        score = 75
+    strings:
+        $preserve = "<preserve" nocase ascii wide
+        $client = /virtualPath="\/aspnet_client\/[^"]{1,200}\.(aspx|ashx|asmx|asp)"/ nocase ascii wide
+        $ecp = /virtualPath="\/ecp\/auth\/[^"]{1,200}\.(aspx|ashx|asmx)"/ nocase ascii wide
+        $ecp_known = /virtualPath="\/ecp\/auth\/TimeoutLogoff\.aspx"/ nocase ascii wide
+        $oab = /virtualPath="\/oab\/[^"]{1,200}\.(aspx|ashx|asmx)"/ nocase ascii wide
+        $owa_nested = /virtualPath="\/owa\/auth\/[^"\/]{1,60}\/[^"]{1,200}\.(aspx|ashx|asmx)"/ nocase ascii wide
+        $owa_top = /virtualPath="\/owa\/auth\/[^"\/]{1,100}\.(aspx|ashx|asmx)"/ nocase ascii wide
+        $owa_known = /virtualPath="\/owa\/auth\/(errorFE|expiredpassword|frowny|logoff|logon|OutlookCN|RedirSuiteServiceProxy|signout)\.aspx"/ nocase ascii wide
+    condition:
+        filesize < 64KB and $preserve and ($client or ($ecp and not $ecp_known) or $oab or $owa_nested or ($owa_top and not $owa_known))
+}

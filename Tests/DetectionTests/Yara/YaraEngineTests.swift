@@ -89,3 +89,17 @@ import TestSupport
         #expect([UInt8(0x3C), 0x01, 0x41].withUnsafeBytes { MatchText.readable($0) } == "<\\x01A")
     }
 }
+
+/// A rule that cannot finish in time is cut by the per-file timeout; the outcome says so.
+@Suite struct YaraTimeoutTests {
+    @Test func aSlowRuleTimesOutAndIsReported() throws {
+        let slow = """
+            rule Quadratic { condition: for all i in (0..filesize - 1) : (for all j in (0..filesize - 1) : (uint8(i) != 0xFF or uint8(j) != 0xFE)) }
+            """
+        let rules = try YaraRules.compile(source: slow, label: "slow.yar")
+        let scanner = try YaraScanner(rules: rules, timeoutSeconds: 1)
+        let bytes = [UInt8](repeating: 0x41, count: 1 << 16)
+        let outcome = bytes.withUnsafeBytes { scanner.scan($0, externals: YaraExternals()) }
+        #expect(outcome.isTimeout, "\(outcome)")
+    }
+}
