@@ -16,6 +16,8 @@ final class WebShellContentCheck: MemberCheck {
     private var buffer: [UInt8] = []
     private var memberBytes = 0
     private var wanted = 0
+    /// Scanned members the collector stored only in part (head of a file over its size cap).
+    private var collectedInPart: [String] = []
 
     init(board: WebShellScanBoard) { self.board = board }
 
@@ -53,6 +55,9 @@ final class WebShellContentCheck: MemberCheck {
 
     func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding] {
         let scans = board.results()
+        collectedInPart = scans.values.compactMap { scan in
+            facts.filesByFoldedPath[scan.member.sourcePath.lowercased()]?.status == .partial ? scan.member.sourcePath : nil
+        }.sorted()
         let files = scans.values.filter { !$0.outcome.matches.isEmpty }.sorted { $0.member.member < $1.member.member }
         let scoring = WebShellScoring(board: board, facts: facts)
         return files.map { scoring.finding(checkId: id, member: $0.member, scan: $0) }
@@ -75,6 +80,10 @@ final class WebShellContentCheck: MemberCheck {
         if !partial.isEmpty {
             reason += "; \(partial.count) scanned partially (first \(ByteCount.format(UInt64(board.options.sizeCap))) only): "
                 + partial.prefix(5).map(\.member.sourcePath).joined(separator: ", ")
+        }
+        if !collectedInPart.isEmpty {
+            reason += "; \(collectedInPart.count) collected only in part (head stored), scanned over what was stored: "
+                + collectedInPart.prefix(5).joined(separator: ", ")
         }
         if !timedOut.isEmpty {
             reason += "; \(timedOut.count) timed out after \(board.options.timeoutSeconds) s (partial result): "

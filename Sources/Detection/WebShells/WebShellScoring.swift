@@ -72,6 +72,7 @@ struct WebShellScoring {
         if let scan {
             details["scan"] = scan.partial ? "scanned partially: first \(scan.scannedBytes) of \(scan.memberBytes) bytes"
                 : (scan.outcome.isTimeout ? "timed out; matches before the timeout shown" : "scanned whole (\(scan.scannedBytes) bytes)")
+            if entry?.status == .partial { details["scan", default: ""] += "; the bundle holds only the file's head (collection size cap)" }
         } else {
             details["scan"] = "not content-scanned (location only)"
         }

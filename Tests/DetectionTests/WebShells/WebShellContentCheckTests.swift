@@ -71,6 +71,19 @@ import TestSupport
         #expect(coverage.reason?.contains("2 scanned partially") == true)
     }
 
+    /// A file the collector cut at its size cap is scanned over the stored head, and both the
+    /// finding and the coverage row say so.
+    @Test func aMemberCollectedInPartIsSaidToBe() throws {
+        let path = "inetpub/wwwroot/aspnet_client/big.aspx"
+        let check = WebShellContentCheck(board: WebShellScanBoard(options: try WebShellContentCheckTests.options(cap: 1 << 20), requests: nil))
+        WebShellContentCheckTests.stream(check, path: path, chunks: [WebShellContentCheckTests.chopper])
+        var entry = WebShellLocationTests.entry(path, size: 50 << 20)
+        entry.status = .partial
+        let finding = try #require(check.finish(BundleFacts(manifest: WebShellLocationTests.manifest([entry])), logFindings: []).first)
+        #expect(finding.evidence.first?.details?["scan"]?.hasSuffix("the bundle holds only the file's head (collection size cap)") == true)
+        #expect(check.coverage().first?.reason?.contains("1 collected only in part (head stored), scanned over what was stored: \(path)") == true)
+    }
+
     @Test func withoutRulesNothingIsScannedAndCoverageSaysWhy() {
         let options = WebShellScanOptions(rules: nil, rulesProblem: "rules missing", locations: WebShellScanOptions.builtin.locations)
         let check = WebShellContentCheck(board: WebShellScanBoard(options: options, requests: nil))
