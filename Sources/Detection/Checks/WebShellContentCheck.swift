@@ -59,7 +59,7 @@ final class WebShellContentCheck: MemberCheck {
             facts.filesByFoldedPath[scan.member.sourcePath.lowercased()]?.status == .partial ? scan.member.sourcePath : nil
         }.sorted()
         let files = scans.values.filter { !$0.outcome.matches.isEmpty }.sorted { $0.member.member < $1.member.member }
-        let scoring = WebShellScoring(board: board, facts: facts)
+        let scoring = WebShellScoring(board: board, facts: facts, logFindings: logFindings)
         return files.map { scoring.finding(checkId: id, member: $0.member, scan: $0) }
     }
 

@@ -23,7 +23,7 @@ final class WebShellLocationCheck: MemberCheck {
 
     func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding] {
         let scans = board.results()
-        let scoring = WebShellScoring(board: board, facts: facts)
+        let scoring = WebShellScoring(board: board, facts: facts, logFindings: logFindings)
         var findings: [Finding] = []
         for entry in facts.filesByFoldedPath.values.sorted(by: { $0.path < $1.path }) {
             guard let member = MemberInfo(member: entry.path) else { continue }

@@ -23,17 +23,25 @@ struct LocationVerdicts {
     /// collected file in it (so each file's newest *other* time is known without a rescan).
     let newestInFolder: [String: (first: Timestamp, second: Timestamp?)]
 
-    init(list: WebShellLocationList, facts: BundleFacts) {
+    /// Every modification time per folder, in seconds, sorted (for update-cluster checks).
+    let timesInFolder: [String: [Int64]]
+    /// The attack as this bundle's logs show it (first to last likely-or-confirmed evidence).
+    let observed: WebShellLocationList.Window?
+
+    init(list: WebShellLocationList, facts: BundleFacts, observed: WebShellLocationList.Window? = nil) {
         self.list = list
+        self.observed = observed
         selection = WebFileSelection(list)
         exchange = facts.exchangeInstallPath
         zones = list.zones.compactMap { zone in
             WebShellLocationList.resolve(zone.folder, exchange: facts.exchangeInstallPath).map { (folder: $0, zone: zone) }
         }
         var times: [String: (first: Timestamp, second: Timestamp?)] = [:]
+        var all: [String: [Int64]] = [:]
         for (path, entry) in facts.filesByFoldedPath {
             guard let modified = entry.modified else { continue }
             let folder = LocationVerdicts.folder(of: path)
+            all[folder, default: []].append(modified.seconds)
             guard let known = times[folder] else {
                 times[folder] = (modified, nil)
                 continue
@@ -45,6 +53,33 @@ struct LocationVerdicts {
             }
         }
         newestInFolder = times
+        timesInFolder = all.mapValues { $0.sorted() }
+    }
+
+    /// Files of one folder changed within an hour of each other: an install or update, not a drop.
+    static let clusterSize = 4
+
+    /// How many files of `folder` (this one included) were modified within an hour of `time`.
+    func filesModified(near time: Timestamp, in folder: String) -> Int {
+        guard let sorted = timesInFolder[folder] else { return 0 }
+        func lowerBound(_ value: Int64) -> Int {
+            var low = 0, high = sorted.count
+            while low < high {
+                let middle = (low + high) / 2
+                if sorted[middle] < value { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+        return lowerBound(time.seconds + 3_601) - lowerBound(time.seconds - 3_600)
+    }
+
+    /// From a day before the first to a week after the last likely-or-confirmed log evidence:
+    /// shells are written during the attack or soon after, by the same or a later actor.
+    static func observedWindow(_ findings: [Finding]) -> WebShellLocationList.Window? {
+        let times = findings.filter { $0.verdict >= .likely }.flatMap { $0.evidence.compactMap(\.timestamp) }
+        guard let first = times.min(), let last = times.max() else { return nil }
+        return WebShellLocationList.Window(name: "attack seen in the logs (\(first.iso8601) to \(last.iso8601))",
+                                           start: Timestamp(seconds: first.seconds - 86_400), end: Timestamp(seconds: last.seconds + 7 * 86_400))
     }
 
     static func folder(of path: String) -> String {
@@ -89,6 +124,9 @@ struct LocationVerdicts {
                 let days = (modified.seconds - newest.seconds) / 86_400
                 notes.append(LocationNote(verdict: .informational, text: "modified \(days) days after the newest other file in its folder"
                                           + (window.map { ", during the \($0.name) window" } ?? "")))
+            } else if let observed, modified >= observed.start, modified <= observed.end,
+                      filesModified(near: modified, in: LocationVerdicts.folder(of: path)) < LocationVerdicts.clusterSize {
+                notes.append(LocationNote(verdict: .informational, text: "modified \(modified.iso8601), during the \(observed.name)"))
             } else if let window, !notes.isEmpty {
                 notes.append(LocationNote(verdict: .informational, text: "modified \(modified.iso8601), during the \(window.name) window"))
             }

@@ -23,6 +23,12 @@ public struct WebShellLocationList: Sendable {
         public var name: String
         public var start: Timestamp
         public var end: Timestamp
+
+        public init(name: String, start: Timestamp, end: Timestamp) {
+            self.name = name
+            self.start = start
+            self.end = end
+        }
     }
 
     public var scriptExtensions: Set<String>

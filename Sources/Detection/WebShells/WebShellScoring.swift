@@ -19,10 +19,11 @@ struct WebShellScoring {
     static let stringsShown = 6
     static let requestEvidenceShown = 20
 
-    init(board: WebShellScanBoard, facts: BundleFacts) {
+    init(board: WebShellScanBoard, facts: BundleFacts, logFindings: [Finding] = []) {
         self.board = board
         self.facts = facts
-        locations = LocationVerdicts(list: board.options.locations, facts: facts)
+        locations = LocationVerdicts(list: board.options.locations, facts: facts,
+                                     observed: LocationVerdicts.observedWindow(logFindings))
     }
 
     /// The URL paths (lower-case) a collected file answers to: web root, front end or back end.

@@ -85,6 +85,29 @@ import TestSupport
         #expect(EditDistance.between(Array("logon.aspx".utf8), Array("shell90.aspx".utf8), limit: 2) == 3)
     }
 
+    /// A script file written while the logs show the attack is noted, even outside drop zones.
+    @Test func aScriptWrittenDuringTheObservedAttackIsNoted() throws {
+        let path = "inetpub/wwwroot/app/report.aspx"
+        let files = [WebShellLocationTests.entry(path, modified: "2021-03-03T07:30:00Z"),
+                     WebShellLocationTests.entry("inetpub/wwwroot/app/other.aspx", modified: "2021-03-03T07:30:00Z")]
+        let evidence = Evidence(member: "evidence/C/x.log", originalPath: "x.log", line: 1, timestamp: Timestamp(iso8601: "2021-03-03T07:02:37Z"),
+                                excerpt: "POST", sha256: "")
+        let attack = Finding(checkId: "EXT-C03", title: "SSRF", severity: .critical, verdict: .confirmed, evidence: [evidence], explanation: "")
+        let window = try #require(LocationVerdicts.observedWindow([attack]))
+        let facts = BundleFacts(manifest: WebShellLocationTests.manifest(files))
+        let verdicts = LocationVerdicts(list: WebShellScanOptions.builtin.locations, facts: facts, observed: window)
+        let notes = verdicts.notes(for: files[0])
+        #expect(notes.map(\.text) == ["modified 2021-03-03T07:30:00Z, during the attack seen in the logs (2021-03-03T07:02:37Z to 2021-03-03T07:02:37Z)"])
+        #expect(notes.first?.verdict == .informational)
+        #expect(LocationVerdicts(list: WebShellScanOptions.builtin.locations, facts: facts).notes(for: files[0]).isEmpty)
+        #expect(LocationVerdicts.observedWindow([]) == nil)
+        // A security update rewrites many files of a folder at once: that cluster is not noted.
+        let update = (0..<5).map { WebShellLocationTests.entry("inetpub/wwwroot/owa/page\($0).aspx", modified: "2021-03-04T10:0\($0):00Z") }
+        let clustered = LocationVerdicts(list: WebShellScanOptions.builtin.locations,
+                                         facts: BundleFacts(manifest: WebShellLocationTests.manifest(update)), observed: window)
+        #expect(clustered.notes(for: update[0]).isEmpty)
+    }
+
     /// A generic rule match in aspnet_client with POSTs answered 200 is confirmed and carries the
     /// requests; the matching EXT-C12 finding is absorbed; without POSTs it stays likely.
     @Test func scoringMergesRequestsAndRaisesTheTier() throws {
