@@ -10,6 +10,9 @@ import ExTriageCore
 /// and was written by the exploit chain (C07 links it) is decided by the campaign view. Requests
 /// answered 404 are `attempt` (in 2021 the whole internet probed for other actors' shells).
 /// Paths are matched on `cs-uri-stem`, never on the query (Sigma's portability trap).
+/// When the requested file is in the bundle and a web-shell finding (EXT-C10 content, EXT-C09
+/// location) reports it, that finding carries these requests and this one is left out of the
+/// report (`MemberCheck.supersedes`): one finding per file.
 /// References: EXCHANGE-ARTIFACTS.md C09, C12.
 final class WebShellRequestCheck: LogCheck {
     let id = "EXT-C12"
@@ -66,7 +69,7 @@ final class WebShellRequestCheck: LogCheck {
 
     func finish(_ facts: BundleFacts) -> [Finding] {
         byPath.keys.sorted().compactMap { path in
-            let requests = byPath[path]!
+            guard let requests = byPath[path] else { return nil }
             let onServer = facts.entry(forWebPath: path)
             let verdict: Verdict = requests.successes > 0 ? .likely : .attempt
             let severity: Severity = verdict == .likely ? (requests.posts > 0 ? .critical : .high) : .low
