@@ -26,14 +26,19 @@ struct WebShellScoring {
                                      observed: LocationVerdicts.observedWindow(logFindings))
     }
 
-    /// The URL paths (lower-case) a collected file answers to: web root, front end or back end.
+    /// The URL paths a collected file answers to (web root, front end or back end), in the
+    /// file's own spelling; IIS ignores case, so look them up lower-cased.
     static func webPaths(of sourcePath: String, exchange: String?) -> [String] {
         let path = sourcePath.lowercased()
         var roots = ["inetpub/wwwroot/"]
         if let exchange = exchange?.lowercased(), !exchange.isEmpty {
             roots += [exchange + "/frontend/httpproxy/", exchange + "/clientaccess/"]
         }
-        return roots.compactMap { root in path.hasPrefix(root) ? "/" + path.dropFirst(root.count) : nil }
+        return roots.compactMap { root in
+            guard path.hasPrefix(root) else { return nil }
+            let original = sourcePath.dropFirst(root.count)
+            return "/" + (original.lowercased() == path.dropFirst(root.count) ? String(original) : String(path.dropFirst(root.count)))
+        }
     }
 
     /// The finding for one file; `scan` is nil for location-only files.
@@ -95,7 +100,9 @@ struct WebShellScoring {
             details["clients"] = Set(all.flatMap(\.ips)).sorted().joined(separator: ", ")
         }
 
-        let firstMatch = matches.first?.strings.first?.text ?? matches.first?.rule ?? notes.first?.text ?? member.sourcePath
+        // The excerpt: the longest string the strongest rule matched (the most telling part).
+        let firstMatch = matches.first?.strings.max { $0.text.count < $1.text.count }?.text
+            ?? matches.first?.rule ?? notes.first?.text ?? member.sourcePath
         // The file's own times go in the details, not the evidence time: a copied or restored
         // tree carries copy times, which must not pose as the attack's (the requests carry those).
         var evidence = [Evidence(member: member.member, originalPath: member.sourcePath, timestamp: nil,
