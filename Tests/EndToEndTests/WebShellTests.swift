@@ -100,4 +100,49 @@ import TestSupport
         #expect(invalid.status != 0)
         #expect(invalid.stderr.contains("--no-builtin-rules needs at least one --rules directory"))
     }
+
+    /// A 200 MB web file collected whole (a profile without the usual cap) is scanned over the
+    /// first --scan-size-cap bytes, reported as scanned partially, and analyze's peak memory stays
+    /// far below the file's size. The file is written in 1 MiB chunks and deleted with the folder.
+    @Test func aHugeWebMemberIsScannedWithinTheCapAndMemoryStaysBounded() throws {
+        let time = "/usr/bin/time"
+        try #require(FileManager.default.isExecutableFile(atPath: time), "GNU time (/usr/bin/time) is needed: scripts/install-deps.sh installs it")
+        let temp = try TemporaryDirectory()
+        try temp.write("profiles/artifacts/test/big-web.yaml", """
+            version: 1
+            name: test.big-web
+            description: every file under the web root, whole (test only)
+            paths:
+              - "inetpub/wwwroot/**/*"
+            sizeCap: 512 MiB
+            mode: content
+            references:
+              - "test"
+            """)
+        try temp.write("profiles/profiles/big-web.yaml", "version: 1\nname: big-web\ndescription: test\nartifacts:\n  - test.big-web\n")
+        let big = try temp.write("tree/inetpub/wwwroot/app/huge.aspx", [])
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: big))
+        let head = Array("<%@ Page Language=\"Jscript\"%><%eval(Request.Item[\"k\"],\"unsafe\");%>\n".utf8)
+        let filler = Data(repeating: 0x20, count: 1 << 20)
+        handle.write(Data(head + [UInt8](repeating: 0x20, count: (1 << 20) - head.count)))
+        for _ in 1..<200 { handle.write(filler) }
+        try handle.close()
+        let bundle = temp.path + "/big.tar"
+        let collect = try Run.extriage(["collect", "--source", temp.path + "/tree", "--output", bundle, "--case", "BIG", "--examiner", "t",
+                                        "--profiles", temp.path + "/profiles", "--profile", "big-web", "--quiet"])
+        #expect(collect.status == 0, "\(collect.stderr)")
+        try FileManager.default.removeItem(atPath: big)
+        let run = try Run.extriage(["analyze", bundle, "--format", "json", "--output", temp.path + "/r.json", "--scan-size-cap", "1MiB"],
+                                   prefix: [time, "-f", "peak-rss-kb %M"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try String(contentsOfFile: temp.path + "/r.json", encoding: .utf8)
+        let scanned = try WebShellTests.coverage(report).first { $0["checkId"] as? String == "EXT-C10" }
+        #expect((scanned?["reason"] as? String)?.contains("1 scanned partially (first 1.0 MiB only): inetpub/wwwroot/app/huge.aspx") == true, "\(scanned ?? [:])")
+        let shell = try WebShellTests.findings(report).first { $0["title"] as? String == "Web shell: huge.aspx" }
+        let details = (shell?["evidence"] as? [[String: Any]])?.first?["details"] as? [String: String]
+        #expect(details?["scan"] == "scanned partially: first 1048576 of 209715200 bytes")
+        let peak = run.stderr.split(separator: "\n").last { $0.hasPrefix("peak-rss-kb ") }.flatMap { Int($0.dropFirst(12)) }
+        let kilobytes = try #require(peak, "\(run.stderr)")
+        #expect(kilobytes < 150_000, "analyze peaked at \(kilobytes) KB for a 200 MB member")
+    }
 }
