@@ -88,9 +88,18 @@ struct LocationVerdicts {
     }
 
     /// The notes for one collected file; empty when nothing is odd or the file is not a web file.
+    /// A published shell hash is `confirmed` wherever the file is.
     func notes(for entry: Manifest.Entry) -> [LocationNote] {
+        guard entry.size > 0 else { return [] }
+        let known = list.knownShellHashes.contains(entry.sha256.lowercased())
+            ? [LocationNote(verdict: .confirmed, text: "its SHA-256 is one of the web shells Microsoft published for HAFNIUM")] : []
+        return known + placeNotes(for: entry)
+    }
+
+    /// Place, name, time and attribute notes for a web file or a file in a drop zone.
+    private func placeNotes(for entry: Manifest.Entry) -> [LocationNote] {
         let path = entry.sourcePath.lowercased()
-        guard entry.size > 0, let info = MemberInfo(member: entry.path) else { return [] }
+        guard let info = MemberInfo(member: entry.path) else { return [] }
         let inZones = zones.filter { path.hasPrefix($0.folder + "/") }
         guard !inZones.isEmpty || selection.wants(info) else { return [] }
         let name = String(path.split(separator: "/").last ?? "")

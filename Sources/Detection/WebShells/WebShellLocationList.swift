@@ -43,6 +43,8 @@ public struct WebShellLocationList: Sendable {
     /// Lower-cased.
     public var nameIndicators: Set<String>
     public var attackWindows: [Window]
+    /// Lower-case SHA-256 values of published web shells.
+    public var knownShellHashes: Set<String>
     public var siblingSkewDays: Int
 
     /// Loads and checks the file; unknown or missing keys are named in the error.
@@ -65,7 +67,7 @@ public struct WebShellLocationList: Sendable {
             throw ExTriageError(.invalidProfile, "the web-shell location list needs version: 1", path: file)
         }
         let known: Set<String> = ["version", "scriptExtensions", "webExtensions", "webRoots", "zones", "lookAlikes",
-                                  "nameIndicators", "attackWindows", "siblingSkewDays"]
+                                  "nameIndicators", "attackWindows", "siblingSkewDays", "knownShellHashes"]
         for key in node.mapping?.keys.compactMap(\.string) ?? [] where !known.contains(key) {
             throw ExTriageError(.invalidProfile, "unknown key '\(key)' in the web-shell location list", path: file)
         }
@@ -94,7 +96,8 @@ public struct WebShellLocationList: Sendable {
             lookAlikeNames: strings(node["lookAlikes"]?["names"]), lookAlikeDistance: node["lookAlikes"]?["maxDistance"]?.int ?? 2,
             longNameLength: node["lookAlikes"]?["longNameLength"]?.int ?? 16, longNameDistance: node["lookAlikes"]?["longNameMaxDistance"]?.int ?? 3,
             nameIndicators: Set(strings(node["nameIndicators"]).map { $0.lowercased() }),
-            attackWindows: windows, siblingSkewDays: node["siblingSkewDays"]?.int ?? 7)
+            attackWindows: windows, knownShellHashes: Set(strings(node["knownShellHashes"]).map { $0.lowercased() }),
+            siblingSkewDays: node["siblingSkewDays"]?.int ?? 7)
     }
 
     /// The minimum when the data file cannot be found: script extensions and web roots only,
@@ -103,7 +106,7 @@ public struct WebShellLocationList: Sendable {
         scriptExtensions: ["aspx", "ashx", "asmx", "asax", "asp", "cshtml"],
         webExtensions: ["aspx", "ashx", "asmx", "asax", "asp", "cshtml", "js", "htm", "html", "config"],
         webRoots: ["inetpub/", "%ExchangeInstallPath%/FrontEnd/HttpProxy/", "%ExchangeInstallPath%/ClientAccess/"],
-        zones: [], lookAlikeNames: [], lookAlikeDistance: 2, longNameLength: 16, longNameDistance: 3, nameIndicators: [], attackWindows: [], siblingSkewDays: 7)
+        zones: [], lookAlikeNames: [], lookAlikeDistance: 2, longNameLength: 16, longNameDistance: 3, nameIndicators: [], attackWindows: [], knownShellHashes: [], siblingSkewDays: 7)
 
     /// `%ExchangeInstallPath%` replaced and lower-cased; nil when the path needs an install path
     /// the bundle does not have.

@@ -64,6 +64,7 @@ struct WebShellScoring {
         case .informational?, .attempt?: verdict = inZone ? .likely : .informational
         case nil: verdict = locationTier ?? .informational
         }
+        if locationTier == .confirmed { verdict = .confirmed }
         let severity: Severity = verdict == .confirmed ? .critical : verdict == .likely ? .high : .low
 
         var details: [String: String] = [:]

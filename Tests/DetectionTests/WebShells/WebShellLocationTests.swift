@@ -85,6 +85,18 @@ import TestSupport
         #expect(EditDistance.between(Array("logon.aspx".utf8), Array("shell90.aspx".utf8), limit: 2) == 3)
     }
 
+    /// A file whose hash Microsoft published is confirmed by the location check, wherever it is.
+    @Test func aPublishedShellHashIsConfirmed() throws {
+        var entry = WebShellLocationTests.entry("Windows/Temp/x.bin")
+        entry.sha256 = "2b6f1ebb2208e93ade4a6424555d6a8341fd6d9f60c25e44afe11008f5c1aad1"
+        let facts = BundleFacts(manifest: WebShellLocationTests.manifest([entry]))
+        let findings = WebShellLocationCheck(board: WebShellScanBoard(options: WebShellScanOptions.builtin, requests: nil)).finish(facts, logFindings: [])
+        let finding = try #require(findings.first)
+        #expect(finding.verdict == .confirmed)
+        #expect(finding.explanation.contains("Microsoft published"))
+        #expect(WebShellScanOptions.builtin.locations.knownShellHashes.count == 8)
+    }
+
     /// A script file written while the logs show the attack is noted, even outside drop zones.
     @Test func aScriptWrittenDuringTheObservedAttackIsNoted() throws {
         let path = "inetpub/wwwroot/app/report.aspx"
