@@ -84,6 +84,25 @@ import TestSupport
         #expect(check.coverage().first?.reason?.contains("1 collected only in part (head stored), scanned over what was stored: \(path)") == true)
     }
 
+    /// UTF-16 pages, little- and big-endian, with and without a byte-order mark, are found by the
+    /// rules' `wide` strings (big-endian text is the little-endian byte stream shifted by one).
+    @Test func utf16PagesAreFoundInEitherByteOrder() throws {
+        let text = String(decoding: WebShellContentCheckTests.chopper, as: UTF8.self)
+        let little: [UInt8] = text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let big: [UInt8] = text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        let board = WebShellScanBoard(options: try WebShellContentCheckTests.options(cap: 1 << 20), requests: nil)
+        let check = WebShellContentCheck(board: board)
+        let pages = ["le-bom.aspx": [0xFF, 0xFE] + little, "le.aspx": little, "be-bom.aspx": [0xFE, 0xFF] + big]
+        for (name, bytes) in pages {
+            WebShellContentCheckTests.stream(check, path: "inetpub/wwwroot/app/" + name, chunks: [bytes])
+        }
+        let scans = board.results()
+        for name in pages.keys {
+            let scan = try #require(scans["evidence/C/inetpub/wwwroot/app/" + name])
+            #expect(scan.outcome.matches.contains { $0.rule == "ChinaChopper_Eval_Request" }, "\(name)")
+        }
+    }
+
     @Test func withoutRulesNothingIsScannedAndCoverageSaysWhy() {
         let options = WebShellScanOptions(rules: nil, rulesProblem: "rules missing", locations: WebShellScanOptions.builtin.locations)
         let check = WebShellContentCheck(board: WebShellScanBoard(options: options, requests: nil))
