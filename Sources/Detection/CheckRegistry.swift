@@ -19,9 +19,15 @@ public enum CheckRegistry {
         makeSwiftChecks(builds: builds) + rules.map { RuleCheck(rule: $0) }
     }
 
-    /// The checks over whole members (web files, event logs, dumps), made fresh per bundle.
-    static func makeMemberChecks() -> [any MemberCheck] {
-        []
+    /// The checks over whole members (web files, event logs, dumps), made fresh per bundle;
+    /// `logChecks` are this bundle's log checks (the web-shell findings merge their request index).
+    static func makeMemberChecks(options: AnalysisOptions = AnalysisOptions(), logChecks: [any LogCheck] = []) -> [any MemberCheck] {
+        let requests = logChecks.lazy.compactMap { $0 as? WebShellRequestCheck }.first
+        let webShells = WebShellScanBoard(options: options.webShells ?? WebShellScanOptions.builtin, requests: requests)
+        return [
+            WebShellContentCheck(board: webShells),
+            WebShellLocationCheck(board: webShells),
+        ]
     }
 
     /// Ids of the Swift checks, for the registry test.

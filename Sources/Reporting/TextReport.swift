@@ -100,6 +100,9 @@ private struct TextWriter {
         for evidence in shown {
             line("      - " + safe(ReportFacts.location(evidence)) + "  " + (evidence.timestamp?.iso8601 ?? "(no timestamp)"))
             line("          " + safe(evidence.excerpt))
+            for key in (evidence.details ?? [:]).keys.sorted() {
+                line("          " + safe(key) + ": " + safe(evidence.details?[key] ?? ""))
+            }
         }
         if finding.evidence.count > shown.count { line("      … \(finding.evidence.count - shown.count) more") }
     }

@@ -45,7 +45,31 @@ struct Analyze: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Who analyzes (with --record; default: the current user).", valueName: "name"))
     var actor: String?
 
+    @Option(name: .long, help: ArgumentHelp("Also load every .yar/.yara file under this directory, searched recursively (repeatable); a file that does not compile is reported and skipped.", valueName: "dir"))
+    var rules: [String] = []
+
+    @Flag(name: .customLong("no-builtin-rules"), help: "Scan web files with the --rules packs only, not the built-in rules.")
+    var noBuiltinRules = false
+
+    @Flag(name: .customLong("strict-rules"), help: "Stop when a rule file from --rules does not compile, instead of skipping it.")
+    var strictRules = false
+
+    @Option(name: .customLong("scan-size-cap"), help: ArgumentHelp("Bytes of one web file held for YARA scanning; longer files are scanned over their head and reported as partial (default 8MiB).", valueName: "size"))
+    var scanSizeCap: String?
+
+    @Option(name: .customLong("scan-timeout"), help: ArgumentHelp("Seconds one web file may take in YARA before it is reported as timed out (default 10).", valueName: "seconds"))
+    var scanTimeout: Int?
+
     func validate() throws {
+        if noBuiltinRules && rules.isEmpty {
+            throw ValidationError("--no-builtin-rules needs at least one --rules directory")
+        }
+        if let scanSizeCap, (ByteCount.parse(scanSizeCap) ?? 0) == 0 {
+            throw ValidationError("--scan-size-cap takes a size such as 2MiB or 500000")
+        }
+        if let scanTimeout, scanTimeout < 1 {
+            throw ValidationError("--scan-timeout takes a number of seconds, at least 1")
+        }
         if let failOn, Severity(rawValue: failOn) == nil, Verdict(rawValue: failOn) == nil {
             throw ValidationError("--fail-on takes a severity (\(Severity.allCases.map(\.rawValue).joined(separator: ", "))) or a verdict (\(Verdict.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
@@ -55,6 +79,7 @@ struct Analyze: ParsableCommand {
         let data = try CheckRegistry.loadData()
         var options = AnalysisOptions(allowUnverified: allowUnverified)
         options.trustedKeys = try trustedKeys.map { SigningKeyPublic(try SigningKeys.loadPublicKey(path: $0)) }
+        options.webShells = try webShellOptions()
         let results = Analyze.analyzeAll(bundles, rules: data.rules, builds: data.builds, options: options)
         var reports: [AnalysisReport] = []
         var refusal: Int32?
@@ -96,6 +121,28 @@ struct Analyze: ParsableCommand {
             results.set(index, result)
         }
         return results.values
+    }
+
+    /// The YARA rules compiled once for every bundle of this run, and the scan limits.
+    func webShellOptions() throws -> WebShellScanOptions {
+        guard let profiles = DataDirectory.locateProfiles() else {
+            throw ExTriageError(.invalidProfile, "cannot find the Profiles directory with the detection rules")
+        }
+        let locations = try WebShellLocationList.load(file: profiles + "/rules/webshell-locations.yaml")
+        let builtin = noBuiltinRules ? [] : try WebShellScanOptions.builtinRuleFiles(profiles: profiles)
+        var external: [String] = []
+        for directory in rules {
+            let files = try YaraRules.ruleFiles(in: directory)
+            if files.isEmpty { printError("warning: no .yar or .yara file under \(EscapedText.display(directory))") }
+            external += files
+        }
+        let compiled = try YaraRules.compile(builtin: builtin, external: external, strict: strictRules)
+        for problem in compiled.skipped {
+            printError("warning: YARA rule file skipped (use --strict-rules to stop instead): \(EscapedText.display(problem.description))")
+        }
+        return WebShellScanOptions(rules: compiled, locations: locations,
+                                   sizeCap: scanSizeCap.flatMap(ByteCount.parse).map { Int(clamping: $0) } ?? WebShellScanOptions.defaultSizeCap,
+                                   timeoutSeconds: scanTimeout ?? WebShellScanOptions.defaultTimeoutSeconds)
     }
 
     static func reaches(_ report: AnalysisReport, _ level: String) -> Bool {

@@ -22,6 +22,19 @@ func normalizedJSON(_ text: String) throws -> String {
         bundle["collectedAt"] = "<collectedAt>"
         object["bundle"] = bundle
     }
+    // File times of the sample copy (web-shell evidence details) are the copy's, not fixed.
+    if var findings = object["findings"] as? [[String: Any]] {
+        for index in findings.indices {
+            guard var evidence = findings[index]["evidence"] as? [[String: Any]] else { continue }
+            for item in evidence.indices {
+                guard var details = evidence[item]["details"] as? [String: Any] else { continue }
+                for key in ["modified", "created", "changed", "accessed"] where details[key] != nil { details[key] = "<file time>" }
+                evidence[item]["details"] = details
+            }
+            findings[index]["evidence"] = evidence
+        }
+        object["findings"] = findings
+    }
     let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
     return String(decoding: data, as: UTF8.self) + "\n"
 }

@@ -10,6 +10,9 @@ import ExTriageCore
 /// and was written by the exploit chain (C07 links it) is decided by the campaign view. Requests
 /// answered 404 are `attempt` (in 2021 the whole internet probed for other actors' shells).
 /// Paths are matched on `cs-uri-stem`, never on the query (Sigma's portability trap).
+/// When the requested file is in the bundle and a web-shell finding (EXT-C10 content, EXT-C09
+/// location) reports it, that finding carries these requests and this one is left out of the
+/// report (`MemberCheck.supersedes`): one finding per file.
 /// References: EXCHANGE-ARTIFACTS.md C09, C12.
 final class WebShellRequestCheck: LogCheck {
     let id = "EXT-C12"
@@ -21,6 +24,10 @@ final class WebShellRequestCheck: LogCheck {
         var successes = 0
         var posts = 0
         var notFound = 0
+        /// POSTs answered 2xx: the shell ran (C12: `confirmed` when its content is a shell).
+        var postSuccesses = 0
+        var first: Timestamp?
+        var last: Timestamp?
         var ips: Set<String> = []
         var agents: Set<String> = []
     }
@@ -47,14 +54,22 @@ final class WebShellRequestCheck: LogCheck {
         if (200..<300).contains(status) { entry.successes += 1 }
         if method == "POST" { entry.posts += 1 }
         if status == 404 { entry.notFound += 1 }
+        if method == "POST", (200..<300).contains(status) { entry.postSuccesses += 1 }
+        if let time = record.timestamp {
+            entry.first = min(entry.first ?? time, time)
+            entry.last = max(entry.last ?? time, time)
+        }
         if let ip = record.value("c-ip") ?? record.value("ClientIpAddress"), !ip.isEmpty { entry.ips.insert(ip) }
         if let agent = record.value("cs(User-Agent)") ?? record.value("UserAgent"), !agent.isEmpty { entry.agents.insert(agent) }
         byPath[stem.lowercased()] = entry
     }
 
+    /// The requests logged to a URL path (lower-cased stem), for the web-shell findings.
+    func requests(to path: String) -> Requests? { byPath[path.lowercased()] }
+
     func finish(_ facts: BundleFacts) -> [Finding] {
         byPath.keys.sorted().compactMap { path in
-            let requests = byPath[path]!
+            guard let requests = byPath[path] else { return nil }
             let onServer = facts.entry(forWebPath: path)
             let verdict: Verdict = requests.successes > 0 ? .likely : .attempt
             let severity: Severity = verdict == .likely ? (requests.posts > 0 ? .critical : .high) : .low

@@ -7,6 +7,8 @@ public struct AnalysisOptions: Sendable {
     /// Analyze a bundle even when it does not verify (the report says so loudly).
     public var allowUnverified = false
     public var trustedKeys: [SigningKeyPublic] = []
+    /// Web-shell scanning (rules, size cap, timeout); nil: the built-in rules with defaults.
+    public var webShells: WebShellScanOptions?
 
     public init(allowUnverified: Bool = false) { self.allowUnverified = allowUnverified }
 }
@@ -30,7 +32,7 @@ public final class BundleAnalyzer {
         self.path = path
         self.options = options
         self.checks = CheckRegistry.makeLogChecks(rules: rules, builds: builds)
-        self.memberChecks = CheckRegistry.makeMemberChecks()
+        self.memberChecks = CheckRegistry.makeMemberChecks(options: options, logChecks: checks)
     }
 
     /// One read of the bundle: verification hashes each member while the log checks read it.
@@ -52,7 +54,8 @@ public final class BundleAnalyzer {
         }
         let facts = BundleFacts(manifest: manifest)
         let logFindings = BundleAnalyzer.bindToManifest(checks.flatMap { $0.finish(facts) } + stream.spans.gapFindings, manifest)
-        var findings = logFindings + BundleAnalyzer.bindToManifest(memberChecks.flatMap { $0.finish(facts, logFindings: logFindings) }, manifest)
+        let memberFindings = BundleAnalyzer.bindToManifest(memberChecks.flatMap { $0.finish(facts, logFindings: logFindings) }, manifest)
+        var findings = logFindings.filter { finding in !memberChecks.contains { $0.supersedes(finding) } } + memberFindings
         findings.sort { lhs, rhs in
             (lhs.verdict, lhs.severity, rhs.firstSeen ?? Timestamp(seconds: .max)) > (rhs.verdict, rhs.severity, lhs.firstSeen ?? Timestamp(seconds: .max))
         }

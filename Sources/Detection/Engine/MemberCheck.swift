@@ -50,6 +50,13 @@ public protocol MemberCheck: AnyObject {
     func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding]
     /// What it read, or why it could not run: one row or more, never none.
     func coverage() -> [CoverageRow]
+    /// Whether a log finding says nothing this check's findings do not already carry (it merged
+    /// it into one finding per file); asked after `finish`, such log findings are dropped.
+    func supersedes(_ logFinding: Finding) -> Bool
+}
+
+extension MemberCheck {
+    public func supersedes(_ logFinding: Finding) -> Bool { false }
 }
 
 /// Streams each member to the log checks (line by line) and to the member checks that want it.

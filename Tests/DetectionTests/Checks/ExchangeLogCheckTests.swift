@@ -187,7 +187,8 @@ import TestSupport
         let directory = Repository.root + "/Sources/Detection/Checks"
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".swift") }.map { String($0.dropLast(6)) }
         let registered = CheckRegistry.makeSwiftChecks(builds: BuildTable(fixes: [])).map { String(describing: type(of: $0)) }
+            + CheckRegistry.makeMemberChecks().map { String(describing: type(of: $0)) }
         #expect(Set(files) == Set(registered), "unregistered: \(Set(files).subtracting(registered)); missing files: \(Set(registered).subtracting(files))")
-        #expect(Set(CheckRegistry.swiftCheckIDs).count == registered.count)
+        #expect(Set(CheckRegistry.swiftCheckIDs + CheckRegistry.makeMemberChecks().map(\.id)).count == registered.count)
     }
 }

