@@ -21,7 +21,11 @@ public struct Digests: Hashable, Sendable, Codable {
 /// halves cost about the same), while the caller's own work for that chunk (writing it to the
 /// bundle) runs meanwhile on the calling thread. The caller's buffer must stay untouched until
 /// `update` returns; it waits for both halves.
+///
+/// `sha256Only` skips SHA-1 and MD5 (their digests come out empty): what `analyze` uses to check
+/// members, since equal SHA-256 means equal bytes and the manifest's other digests are sealed.
 public final class ContentHasher: @unchecked Sendable {
+    public let sha256Only: Bool
     private var sha256 = SHA256()
     private var sha1 = Insecure.SHA1()
     private var md5 = Insecure.MD5()
@@ -31,7 +35,7 @@ public final class ContentHasher: @unchecked Sendable {
     /// Below this chunk size the hand-off to other threads costs more than it saves.
     private static let parallelThreshold = 256 * 1024
 
-    public init() {}
+    public init(sha256Only: Bool = false) { self.sha256Only = sha256Only }
 
     public func update(_ buffer: UnsafeRawBufferPointer) {
         update(buffer, meanwhile: {})
@@ -43,16 +47,20 @@ public final class ContentHasher: @unchecked Sendable {
         count += UInt64(buffer.count)
         if buffer.count < ContentHasher.parallelThreshold {
             sha256.update(bufferPointer: buffer)
-            sha1.update(bufferPointer: buffer)
-            md5.update(bufferPointer: buffer)
+            if !sha256Only {
+                sha1.update(bufferPointer: buffer)
+                md5.update(bufferPointer: buffer)
+            }
             return try work()
         }
         let group = DispatchGroup()
         let chunk = SendableBuffer(buffer)
         let queue = DispatchQueue.global(qos: .userInitiated)
-        queue.async(group: group) { [self] in
-            md5.update(bufferPointer: chunk.buffer)
-            sha1.update(bufferPointer: chunk.buffer)
+        if !sha256Only {
+            queue.async(group: group) { [self] in
+                md5.update(bufferPointer: chunk.buffer)
+                sha1.update(bufferPointer: chunk.buffer)
+            }
         }
         queue.async(group: group) { [self] in
             sha256.update(bufferPointer: chunk.buffer)
@@ -63,7 +71,7 @@ public final class ContentHasher: @unchecked Sendable {
 
     /// An independent hasher with the same state: its digests cover the bytes so far.
     public func copy() -> ContentHasher {
-        let other = ContentHasher()
+        let other = ContentHasher(sha256Only: sha256Only)
         other.sha256 = sha256
         other.sha1 = sha1
         other.md5 = md5
@@ -85,8 +93,8 @@ public final class ContentHasher: @unchecked Sendable {
     public func finalize() -> Digests {
         Digests(
             sha256: Hex.encode(sha256.finalize()),
-            sha1: Hex.encode(sha1.finalize()),
-            md5: Hex.encode(md5.finalize())
+            sha1: sha256Only ? "" : Hex.encode(sha1.finalize()),
+            md5: sha256Only ? "" : Hex.encode(md5.finalize())
         )
     }
 

@@ -193,12 +193,15 @@ public struct VerificationSummary: Codable, Sendable {
     public var problems: [String]
     /// True when the analysis went ahead on a bundle that did not verify (`--allow-unverified`).
     public var analyzedAnyway: Bool
+    /// The member digests recomputed (`analyze` checks SHA-256; `verify` all three).
+    public var digestsChecked: [String]?
 
-    public init(status: String, text: String, problems: [String], analyzedAnyway: Bool) {
+    public init(status: String, text: String, problems: [String], analyzedAnyway: Bool, digestsChecked: [String]? = nil) {
         self.status = status
         self.text = text
         self.problems = problems
         self.analyzedAnyway = analyzedAnyway
+        self.digestsChecked = digestsChecked
     }
 }
 

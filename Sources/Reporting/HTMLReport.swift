@@ -128,6 +128,9 @@ private struct HTMLPage {
     mutating func verification(_ verification: VerificationSummary) {
         raw("<h2>Verification</h2>")
         raw("<p><strong>" + text(verification.text) + "</strong> <span class=\"muted\">(" + text(verification.status) + ")</span></p>")
+        if let digests = verification.digestsChecked {
+            raw("<p class=\"muted\">Member digests recomputed: " + text(digests.joined(separator: ", ")) + "</p>")
+        }
         if !verification.problems.isEmpty {
             raw("<ul>" + verification.problems.map { "<li>" + text($0) + "</li>" }.joined() + "</ul>")
         }

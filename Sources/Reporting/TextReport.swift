@@ -59,6 +59,9 @@ private struct TextWriter {
     mutating func verification(_ verification: VerificationSummary) {
         line()
         line("Verification: " + safe(verification.text) + "  [" + safe(verification.status) + "]")
+        if let digests = verification.digestsChecked {
+            line("  member digests recomputed: " + digests.map { safe($0) }.joined(separator: ", "))
+        }
         for problem in verification.problems { line("  problem: " + safe(problem)) }
         if verification.analyzedAnyway {
             line("  " + paint("!!! ANALYZED ANYWAY:", "1;31")

@@ -110,6 +110,9 @@ func normalizedJSON(_ text: String) throws -> String {
         let allowed = try Run.extriage(["analyze", bundle, "--allow-unverified"])
         #expect(allowed.status == 0)
         #expect(allowed.stdout.contains("NOT INTACT") || allowed.stdout.contains("not-intact"))
+        // analyze recomputes SHA-256 alone, and that is enough to see the flipped byte.
+        #expect(allowed.stdout.contains("member digests recomputed: sha256\n"))
+        #expect(allowed.stdout.contains("sha256 differs"))
     }
 
     @Test func malformedLogsAreCountedNeverFatal() throws {

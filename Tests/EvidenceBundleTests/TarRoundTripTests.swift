@@ -32,6 +32,18 @@ import TestSupport
         #expect(chunked.finalize() == oneShot)
         #expect(copyAtMillion.finalize() == ContentHasher.digests(of: Array(bytes[0..<1_000_000])))
     }
+
+    @Test func sha256OnlyGivesTheSameSHA256AndNoOtherDigest() {
+        let bytes = (0..<1_500_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let strong = ContentHasher(sha256Only: true)
+        bytes.withUnsafeBytes { raw in
+            strong.update(UnsafeRawBufferPointer(rebasing: raw[0..<100]))
+            strong.update(UnsafeRawBufferPointer(rebasing: raw[100...]))
+        }
+        let digests = strong.finalize()
+        #expect(digests.sha256 == ContentHasher.digests(of: bytes).sha256)
+        #expect(digests.sha1.isEmpty && digests.md5.isEmpty)
+    }
 }
 
 @Suite struct TarRoundTripTests {

@@ -40,10 +40,12 @@ public final class BundleAnalyzer {
     public func run() throws -> AnalysisReport {
         let stream = LogStream(checks: checks)
         let fanOut = MemberFanOut(logs: stream, memberChecks: memberChecks)
-        let verification = BundleVerifier(trustedKeys: options.trustedKeys.map(\.key)).verify(path: path, observer: fanOut)
+        let verification = BundleVerifier(trustedKeys: options.trustedKeys.map(\.key), sha256Only: true)
+            .verify(path: path, observer: fanOut)
         let intact = verification.verdict == .intactSigned || verification.verdict == .intactUnsigned
         let summary = VerificationSummary(status: verification.verdict.rawValue, text: verification.verdictText,
-                                          problems: verification.problems.map(\.message), analyzedAnyway: !intact)
+                                          problems: verification.problems.map(\.message), analyzedAnyway: !intact,
+                                          digestsChecked: verification.digestsChecked)
         guard intact || options.allowUnverified else {
             let reasons = verification.problems.prefix(5).map(\.message).joined(separator: "; ")
             throw ExTriageError(.bundleRefused, "the bundle does not verify (\(verification.verdictText)): \(reasons); use --allow-unverified to analyze it anyway",
