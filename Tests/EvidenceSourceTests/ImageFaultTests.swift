@@ -49,8 +49,14 @@ import TestSupport
     @Test func aBadlyTruncatedImageStillListsWhatItCanAndNamesTheRest() throws {
         let images = try SampleImages()
         let image = try images.ntfs()
-        let cut = try DiskImageBuilder.size(of: image) * 55 / 100
+        // Lose the second half of the volume, but keep the whole MFT (wherever the sample's size
+        // puts it): every record stays readable, and what is lost is directory indexes and file data.
+        let layout = try NTFSLayout(image: image)
+        let mftEnd = try layout.clusters(ofInode: 0).map { ($0 + 1) * layout.clusterSize }.max() ?? 0
+        let cut = max(try DiskImageBuilder.size(of: image) * 55 / 100, mftEnd)
+        #expect(cut < (try DiskImageBuilder.size(of: image)) * 9 / 10, "the MFT fills the volume: nothing left to cut")
         try DiskImageBuilder.run("truncate", ["-s", "\(cut)", image])
+        let expected = try allFiles(DirectorySource(path: images.tree))
         let source = try SourceOpener.open(path: image)
         var listed = 0, unlistable: [String] = [], damaged = 0
         var queue: [EvidencePath] = [.root]
@@ -66,14 +72,43 @@ import TestSupport
                 if entry.kind == .directory { queue.append(path) }
                 guard entry.kind == .file else { continue }
                 let file = try source.open(volume: "C", path: path)
-                _ = try readAll(file)
+                let bytes = try readAll(file)
                 if !file.unreadableRanges.isEmpty { damaged += 1 }
                 #expect(file.unreadableRanges.allSatisfy { ($0.imageOffset ?? 0) >= UInt64(cut) })
+                // No invented bytes: what was readable is the original, what was lost reads as zeros.
+                var original = try #require(expected[path.escaped], "\(path)")
+                for range in file.unreadableRanges {
+                    let end = min(original.count, Int(range.offset + range.length))
+                    let lost = min(end, Int(range.offset))..<end
+                    original.replaceSubrange(lost, with: repeatElement(0, count: lost.count))
+                }
+                #expect(bytes == original, "\(path)")
             }
         }
         #expect(listed > 5)
         #expect(damaged + unlistable.count > 0)
         #expect(unlistable.allSatisfy { $0.contains("cannot list directory") })
+    }
+
+    @Test func aSystemVolumeWhoseWindowsFolderCannotBeListedIsStillVolumeC() throws {
+        let images = try SampleImages()
+        let image = try images.ntfs()
+        // Cut the image where the Windows folder's index block starts (found with TSK), past the
+        // whole MFT: the folder's record is readable, its listing is not, so System32 cannot be seen.
+        // (A zeroed index block is not enough: TSK also lists a folder's children from the MFT.)
+        let layout = try NTFSLayout(image: image)
+        let index = try #require(try layout.clusters(ofInode: try layout.inode(of: "Windows"), attribute: "$INDEX_ALLOCATION").first)
+        let mftEnd = try layout.clusters(ofInode: 0).map { ($0 + 1) * layout.clusterSize }.max() ?? 0
+        try #require(index * layout.clusterSize >= mftEnd, "this test needs the Windows index after the MFT")
+        try DiskImageBuilder.run("truncate", ["-s", "\(index * layout.clusterSize)", image])
+
+        let source = try #require(try SourceOpener.open(path: image) as? ImageSource)
+        #expect(source.volumes.map(\.name) == ["C"])
+        #expect(source.warnings.contains { $0.contains("named C") && $0.contains("could not be confirmed") }, "\(source.warnings)")
+        #expect(throws: ExTriageError.self) { try source.list(volume: "C", directory: EvidencePath(parsing: "Windows")) }
+        let root = try source.list(volume: "C", directory: .root)
+        #expect(root.contains { $0.name.escaped == "inetpub" && $0.kind == .directory })
+        #expect(root.contains { $0.name.escaped == "Windows" && $0.kind == .directory })
     }
 
     @Test func somethingThatIsNotADiskImageGetsAClearError() throws {

@@ -75,10 +75,11 @@ public final class ImageSource: EvidenceSource, @unchecked Sendable {
         if ewf != nil, storedMD5 == nil, storedSHA1 == nil {
             notes.append("the E01 set stores no acquisition hash (is its last segment missing?): the image cannot be checked against its acquisition")
         }
-        warnings = notes + scan.unreadable.map { "file system not readable: " + $0 }
+        notes += scan.unreadable.map { "file system not readable: " + $0 }
         partitionTable = scan.partitionTable
         volumeSystem = scan.volumeSystem
-        let named = try VolumeNaming.assign(scan.fileSystems, volumeMap: volumeMap)
+        let named = try VolumeNaming.assign(scan.fileSystems, volumeMap: volumeMap, warnings: &notes)
+        warnings = notes
         volumes = named.map(\.info)
         for (info, fileSystem) in named { fileSystems[info.name] = fileSystem }
     }

@@ -28,11 +28,23 @@ final class TSKFileSystem {
 
     var label: String? { FileSystemLabel.read(self) }
 
-    /// Whether `Windows/System32` exists (any case): the Windows system volume.
-    var holdsWindowsSystem: Bool {
-        guard let windows = try? list(.root).first(where: { $0.kind == .directory && $0.name.folded == "windows" }),
-              let system = try? list(EvidencePath([windows.name])) else { return false }
-        return system.contains { $0.kind == .directory && $0.name.folded == "system32" }
+    /// How surely this is the Windows system volume.
+    enum SystemVolumeEvidence {
+        case none
+        /// The root holds a `Windows` folder that cannot be listed (damaged or truncated image).
+        case unconfirmedWindows
+        /// `Windows/System32` exists (any case).
+        case windowsSystem32
+    }
+
+    /// Whether this volume holds `Windows/System32`, or only a `Windows` folder whose
+    /// listing failed, so that damage to one index block does not hide the system volume.
+    var systemVolumeEvidence: SystemVolumeEvidence {
+        guard let windows = try? list(.root).first(where: { $0.kind == .directory && $0.name.folded == "windows" }) else {
+            return .none
+        }
+        guard let system = try? list(EvidencePath([windows.name])) else { return .unconfirmedWindows }
+        return system.contains { $0.kind == .directory && $0.name.folded == "system32" } ? .windowsSystem32 : .none
     }
 
     /// The inode of `path`, listing parents as needed; names match exactly, else ignoring case.

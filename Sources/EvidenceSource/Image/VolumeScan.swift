@@ -74,12 +74,21 @@ struct VolumeScan {
     }
 }
 
-/// Names volumes: `C` for the file system holding `Windows/System32`, `vol<N>` for the rest,
-/// then the user's `--volume-map` on top.
+/// Names volumes: `C` for the file system holding `Windows/System32` (failing that, the one
+/// whose root holds a `Windows` folder that cannot be listed, with a warning), `vol<N>` for the
+/// rest, then the user's `--volume-map` on top.
 enum VolumeNaming {
-    static func assign(_ found: [VolumeScan.Found], volumeMap: [String: String]) throws -> [(info: VolumeInfo, fileSystem: TSKFileSystem)] {
+    static func assign(_ found: [VolumeScan.Found], volumeMap: [String: String],
+                       warnings: inout [String]) throws -> [(info: VolumeInfo, fileSystem: TSKFileSystem)] {
         var names = found.map { "vol\($0.number)" }
-        if let system = found.firstIndex(where: { $0.fileSystem.holdsWindowsSystem }) { names[system] = "C" }
+        let evidence = found.map(\.fileSystem.systemVolumeEvidence)
+        if let system = evidence.firstIndex(of: .windowsSystem32) {
+            names[system] = "C"
+        } else if let guess = evidence.firstIndex(of: .unconfirmedWindows) {
+            names[guess] = "C"
+            warnings.append("volume \(found[guess].number) named C from the Windows folder at its root: "
+                            + "that folder cannot be listed, so Windows/System32 could not be confirmed")
+        }
         for (key, value) in volumeMap {
             guard let index = found.firstIndex(where: { key == "\($0.number)" || key.lowercased() == "vol\($0.number)" }) else {
                 throw ExTriageError(.invalidArgument, "--volume-map names a volume the image does not have",
