@@ -63,6 +63,13 @@ public struct CollectionSummary: Sendable {
     /// The signer's fingerprint when the manifest was signed.
     public var signer: String?
 
-    /// `.incomplete` when any outcome is `failed`.
-    public var exitStatus: ExitStatus { manifest.outcomes.contains { $0.status == .failed } ? .incomplete : .success }
+    /// `.incomplete` when any outcome is `failed`, or the source lost bytes: a file with ranges the
+    /// image could not supply, or a source warning (a missing E01 segment, an unreadable file system).
+    /// A file cut at its size cap is `partial` by design and does not count.
+    public var exitStatus: ExitStatus {
+        let failed = manifest.outcomes.contains { $0.status == .failed }
+        let lost = manifest.entries.contains { !($0.unreadableRanges ?? []).isEmpty }
+        let warned = !(manifest.source.warnings ?? []).isEmpty
+        return failed || lost || warned ? .incomplete : .success
+    }
 }
