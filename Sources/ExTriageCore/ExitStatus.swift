@@ -4,7 +4,7 @@ public enum ExitStatus: Int32, Sendable {
     case success = 0
     /// Nothing useful was produced: bad arguments, unreadable source, unwritable output.
     case fatal = 1
-    /// `collect` wrote a bundle, but at least one outcome is `failed`.
+    /// `collect` wrote a bundle that is not the whole evidence: an outcome `failed`, or image bytes were lost.
     case incomplete = 2
     /// `verify`: the bundle is not intact (or the custody chain is broken, for `custody show`).
     case notIntact = 3
