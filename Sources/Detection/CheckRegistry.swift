@@ -20,8 +20,26 @@ public enum CheckRegistry {
     }
 
     /// The checks over whole members (web files, event logs, dumps), made fresh per bundle.
-    static func makeMemberChecks() -> [any MemberCheck] {
+    static func makeMemberChecks(eventRules: [EventRule] = []) -> [any MemberCheck] {
+        [EventLogScan(checks: makeEventChecks(rules: eventRules))]
+    }
+
+    /// The Swift event-log checks, one per file under `Checks/`.
+    static func makeSwiftEventChecks() -> [any EventCheck] {
         []
+    }
+
+    /// Swift event checks plus one check per YAML event rule, made fresh per bundle.
+    static func makeEventChecks(rules: [EventRule]) -> [any EventCheck] {
+        makeSwiftEventChecks() + rules.map { EventRuleCheck(rule: $0) }
+    }
+
+    /// The YAML event rules under the built-in (or given) Profiles directory.
+    public static func loadEventRules(profiles: String? = nil) throws -> [EventRule] {
+        guard let directory = profiles ?? DataDirectory.locateProfiles() else {
+            throw ExTriageError(.invalidProfile, "cannot find the Profiles directory with the detection rules")
+        }
+        return try EventRuleLoader.load(directory: directory + "/rules/events")
     }
 
     /// Ids of the Swift checks, for the registry test.
