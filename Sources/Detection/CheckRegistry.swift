@@ -26,7 +26,9 @@ public enum CheckRegistry {
 
     /// The Swift event-log checks, one per file under `Checks/`.
     static func makeSwiftEventChecks() -> [any EventCheck] {
-        []
+        [
+            LsassAccessCheck(),
+        ]
     }
 
     /// Swift event checks plus one check per YAML event rule, made fresh per bundle.

@@ -201,6 +201,7 @@ enum BinaryXML {
             out += [type.rawValue, 0]
         }
         for (_, data) in values { out += data }
+        out.append(0x00)  // end of the record's fragment
         return out
     }
 

@@ -87,3 +87,22 @@ struct EventMatches {
         }
     }
 }
+
+/// Windows paths as event logs write them (`C:\Windows\System32\cmd.exe`, maybe quoted).
+enum ImagePath {
+    /// The last `\`- or `/`-separated part, without quotes, lower-cased.
+    static func fileName(_ path: String) -> String {
+        let last = path.split(whereSeparator: { $0 == "\\" || $0 == "/" }).last.map(String.init) ?? path
+        return String(last.filter { $0 != "\"" }).trimmedSpaces.lowercased()
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces.
+    var trimmedSpaces: String {
+        var text = Substring(self)
+        while text.first == " " { text.removeFirst() }
+        while text.last == " " { text.removeLast() }
+        return String(text)
+    }
+}

@@ -39,4 +39,16 @@ import TestSupport
         #expect(output.components(separatedBy: "Event identifier").count - 1 == 900)
         #expect(output.contains("x899"))
     }
+
+    /// Records end on any byte boundary before padding: every value length must read back.
+    @Test func everyValueLengthReadsBack() throws {
+        let directory = try TemporaryDirectory()
+        let events = (0..<24).map { length in
+            EvtxEvent(eventID: 1000, provider: "Application Error", channel: "Application", time: Self.time,
+                      data: [("", String(repeating: "a", count: length)), ("Name", "v")])
+        }
+        let path = try directory.write("Application.evtx", EvtxWriter.write(events))
+        let output = try ExternalTool.run("evtxexport", [path])
+        #expect(output.components(separatedBy: "Event identifier").count - 1 == 24)
+    }
 }
