@@ -28,6 +28,10 @@ public enum CheckRegistry {
     static func makeSwiftEventChecks() -> [any EventCheck] {
         [
             LsassAccessCheck(),
+            RemoteServiceInstallCheck(),
+            RemoteLogonCheck(),
+            WebShellProcessChainCheck(),
+            ScheduledTaskCheck(),
         ]
     }
 

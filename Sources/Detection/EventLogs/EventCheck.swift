@@ -20,9 +20,15 @@ public protocol EventCheck: AnyObject {
     var title: String { get }
     /// The event IDs it reads: the pre-filter that decides which records are fully decoded.
     var eventIDs: Set<UInt32> { get }
+    /// Providers (lower-cased) whose every event it reads, whatever the ID; usually empty.
+    var everyEventOf: Set<String> { get }
     func inspect(_ record: EventRecord, from source: EventSource)
     /// Findings once every member was seen; `logFindings` are the log checks' results.
     func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding]
+}
+
+extension EventCheck {
+    public var everyEventOf: Set<String> { [] }
 }
 
 /// Machine-readable finding categories for event and dump evidence (`Finding.category`).

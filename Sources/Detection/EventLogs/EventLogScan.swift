@@ -14,6 +14,8 @@ final class EventLogScan: MemberCheck {
     private var wanted = [Bool](repeating: false, count: 65_536)
     private var wideIDs: Set<UInt32> = []
     private var byID: [UInt32: [Int]] = [:]
+    /// Checks that read every event of a provider (lower-cased name).
+    private var byProvider: [String: [Int]] = [:]
     static let maximumSpool: Int64 = 4 << 30
 
     private var current: MemberInfo?
@@ -31,6 +33,7 @@ final class EventLogScan: MemberCheck {
                 byID[eventID, default: []].append(index)
                 if eventID < 65_536 { wanted[Int(eventID)] = true } else { wideIDs.insert(eventID) }
             }
+            for provider in check.everyEventOf { byProvider[provider, default: []].append(index) }
         }
     }
 
@@ -60,8 +63,14 @@ final class EventLogScan: MemberCheck {
         }
         file.close()
         let source = EventSource(member: member.member, sourcePath: member.sourcePath)
-        let read = EvtxReader.read(path: file.path, wants: { self.isWanted($0) }) { record in
-            for index in self.byID[record.eventID] ?? [] {
+        let providers = byProvider
+        let read = EvtxReader.read(path: file.path, wants: { self.isWanted($0) },
+                                   wantsProvider: providers.isEmpty ? nil : { providers[$0] != nil }) { record in
+            var indexes = self.byID[record.eventID] ?? []
+            if !providers.isEmpty, let more = providers[record.provider.lowercased()] {
+                for index in more where !indexes.contains(index) { indexes.append(index) }
+            }
+            for index in indexes {
                 self.checks[index].inspect(record, from: source)
                 self.offered[self.checks[index].id, default: 0] += 1
             }

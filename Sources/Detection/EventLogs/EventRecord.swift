@@ -32,19 +32,21 @@ public struct EventRecord: Sendable {
         self.recovered = recovered
     }
 
-    /// A field by name, ignoring ASCII case; also the System values `EventID`, `Provider`,
-    /// `Channel`, `Computer`, `Level`, and `Data` (every unnamed or named value joined by ` | `).
+    /// A field by name, ignoring ASCII case. The System values `EventID`, `Provider`, `Channel`,
+    /// `Computer`, `Level` come first, and `Data` is every field value joined by ` | `.
     public func value(_ name: String) -> String? {
-        for field in fields where Self.same(field.name, name) { return field.value }
+        // System values first: a UserData field may be called Channel too (System 104).
         switch name.lowercased() {
+        case "data": return allData
         case "eventid": return String(eventID)
         case "provider": return provider
         case "channel": return channel
         case "computer": return computer
         case "level": return String(level)
-        case "data": return allData
-        default: return nil
+        default: break
         }
+        for field in fields where Self.same(field.name, name) { return field.value }
+        return nil
     }
 
     /// Every field value joined: what a rule matches for classic providers with unnamed data.

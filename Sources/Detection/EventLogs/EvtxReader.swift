@@ -24,7 +24,10 @@ public struct EvtxReadSummary: Sendable {
 /// built only for records whose event ID `wants` accepts (a pre-filter, like the log checks'
 /// needles): that rendering is most of the cost of a record.
 public enum EvtxReader {
-    public static func read(path: String, wants: (UInt32) -> Bool, each: (EventRecord) -> Void) -> EvtxReadSummary {
+    /// `wantsProvider`, when given, is asked (with the lower-cased provider name) about records
+    /// whose event ID is not wanted.
+    public static func read(path: String, wants: (UInt32) -> Bool, wantsProvider: ((String) -> Bool)? = nil,
+                            each: (EventRecord) -> Void) -> EvtxReadSummary {
         var summary = EvtxReadSummary()
         var error: ErrorHandle?
         guard libevtx_check_file_signature(path, &error) == 1 else {
@@ -60,7 +63,8 @@ public enum EvtxReader {
                     continue
                 }
                 defer { libevtx_record_free(&record, nil) }
-                guard let event = readRecord(record, recovered: recovered, wants: wants, xml: &xml, text: &text) else {
+                guard let event = readRecord(record, recovered: recovered, wants: wants, wantsProvider: wantsProvider,
+                                                   xml: &xml, text: &text) else {
                     summary.failed += 1
                     continue
                 }
@@ -77,18 +81,24 @@ public enum EvtxReader {
     }
 
     /// A record's cheap values, and the full record when its event ID is wanted; nil if unreadable.
-    static func readRecord(_ record: RecordHandle?, recovered: Bool, wants: (UInt32) -> Bool,
+    static func readRecord(_ record: RecordHandle?, recovered: Bool, wants: (UInt32) -> Bool, wantsProvider: ((String) -> Bool)?,
                            xml: inout [UInt8], text: inout [UInt8]) -> (time: Timestamp?, full: EventRecord?)? {
         var eventID: UInt32 = 0
         var filetime: UInt64 = 0
         var number: UInt64 = 0
         guard libevtx_record_get_event_identifier(record, &eventID, nil) == 1 else { return nil }
         let written = libevtx_record_get_written_time(record, &filetime, nil) == 1 ? Self.timestamp(filetime: filetime) : nil
-        guard wants(eventID) else { return (written, nil) }
+        var provider: String?
+        if !wants(eventID) {
+            guard let wantsProvider else { return (written, nil) }
+            let name = string(record, &text, size: libevtx_record_get_utf8_source_name_size, get: libevtx_record_get_utf8_source_name)
+            guard wantsProvider(name.lowercased()) else { return (written, nil) }
+            provider = name
+        }
         _ = libevtx_record_get_identifier(record, &number, nil)
         var level: UInt8 = 0
         _ = libevtx_record_get_event_level(record, &level, nil)
-        let provider = string(record, &text, size: libevtx_record_get_utf8_source_name_size, get: libevtx_record_get_utf8_source_name)
+        let providerName = provider ?? string(record, &text, size: libevtx_record_get_utf8_source_name_size, get: libevtx_record_get_utf8_source_name)
         let computer = string(record, &text, size: libevtx_record_get_utf8_computer_name_size, get: libevtx_record_get_utf8_computer_name)
         var xmlSize = 0
         guard libevtx_record_get_utf8_xml_string_size(record, &xmlSize, nil) == 1, xmlSize > 0 else { return nil }
@@ -101,7 +111,7 @@ public enum EvtxReader {
             EventXMLScanner.scan(UnsafeBufferPointer(rebasing: buffer[0..<max(0, xmlSize - 1)]))
         }
         let time = parsed.time ?? written
-        return (time, EventRecord(recordNumber: number, eventID: eventID, provider: provider, channel: parsed.channel,
+        return (time, EventRecord(recordNumber: number, eventID: eventID, provider: providerName, channel: parsed.channel,
                                   computer: computer, level: level, time: time, fields: parsed.fields, recovered: recovered))
     }
 

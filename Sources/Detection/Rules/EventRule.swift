@@ -42,12 +42,14 @@ public struct EventRule: Sendable {
         public var channel: String
         public var data: [(name: String, value: String)]
         public var userDataRoot: String?
+        public var level: UInt8
     }
 
     public var id: String
     public var title: String
     public var description: String
     public var category: String
+    /// Empty: every event of `providers`.
     public var eventIDs: Set<UInt32>
     /// Lower-cased; empty means any.
     public var providers: Set<String>
@@ -68,7 +70,7 @@ public struct EventRule: Sendable {
 
     /// The tier for a record, or nil when the rule does not match it; with the fields that matched.
     public func verdict(for record: EventRecord) -> (Verdict, [String])? {
-        guard eventIDs.contains(record.eventID) else { return nil }
+        guard eventIDs.isEmpty || eventIDs.contains(record.eventID) else { return nil }
         if !providers.isEmpty, !providers.contains(record.provider.lowercased()) { return nil }
         if !channels.isEmpty, !channels.contains(record.channel.lowercased()) { return nil }
         guard let group = groups.first(where: { $0.holds(record) }), !exclusions.contains(where: { $0.holds(record) }) else { return nil }
@@ -171,15 +173,16 @@ public enum EventRuleLoader {
         guard FindingCategory.all.contains(category) else {
             throw Problem(key: "category", message: "must be one of \(FindingCategory.all.sorted().joined(separator: ", "))")
         }
-        guard let events = values["events"], let idNodes = events["ids"]?.sequence, !idNodes.isEmpty else {
-            throw Problem(key: "events", message: "needs ids: a list of event IDs (and optional providers, channels)")
+        guard let events = values["events"], events["ids"] != nil || events["providers"] != nil else {
+            throw Problem(key: "events", message: "needs ids (a list of event IDs) or providers (every event of them), and optional channels")
         }
         var eventIDs: Set<UInt32> = []
-        for node in idNodes {
+        for node in events["ids"]?.sequence ?? [] {
             guard let number = node.int, number >= 0, number <= Int(UInt32.max) else { throw Problem(key: "events.ids", message: "must be numbers") }
             eventIDs.insert(UInt32(number))
         }
         let providers = try list(events["providers"], "events.providers")
+        guard !eventIDs.isEmpty || !providers.isEmpty else { throw Problem(key: "events.ids", message: "needs at least one event ID or a provider") }
         let channels = try list(events["channels"], "events.channels")
         guard let severity = Severity(rawValue: try string("severity")) else {
             throw Problem(key: "severity", message: "must be one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -211,7 +214,8 @@ public enum EventRuleLoader {
                 guard let name = name.string else { continue }
                 data.append((name, value.string ?? value.int.map(String.init) ?? ""))
             }
-            return .init(id: UInt32(id), provider: provider, channel: channel, data: data, userDataRoot: node["userData"]?.string)
+            return .init(id: UInt32(id), provider: provider, channel: channel, data: data, userDataRoot: node["userData"]?.string,
+                         level: UInt8(clamping: node["level"]?.int ?? 4))
         }
         guard let samples = values["samples"] else { throw Problem(key: "samples", message: "is required: positive and negative events") }
         var positive: [(EventRule.SampleEvent, Verdict)] = []

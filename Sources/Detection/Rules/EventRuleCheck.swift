@@ -6,6 +6,7 @@ final class EventRuleCheck: EventCheck {
     var id: String { rule.id }
     var title: String { rule.title }
     var eventIDs: Set<UInt32> { rule.eventIDs }
+    var everyEventOf: Set<String> { rule.eventIDs.isEmpty ? rule.providers : [] }
     private var matches = EventMatches()
 
     init(rule: EventRule) { self.rule = rule }

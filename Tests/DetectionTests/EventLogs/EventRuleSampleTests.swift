@@ -41,7 +41,7 @@ struct EventHarness {
 
     static func event(_ sample: EventRule.SampleEvent, at offset: Int) -> EvtxEvent {
         EvtxEvent(eventID: UInt16(truncatingIfNeeded: sample.id), provider: sample.provider, channel: sample.channel, computer: computer,
-                  time: Timestamp(seconds: 1_614_757_500 + Int64(offset)), data: sample.data, userDataRoot: sample.userDataRoot)
+                  time: Timestamp(seconds: 1_614_757_500 + Int64(offset)), level: sample.level, data: sample.data, userDataRoot: sample.userDataRoot)
     }
 }
 
@@ -52,7 +52,7 @@ struct EventHarness {
 
     @Test func rulesLoad() throws {
         let rules = try EventRuleLoader.load(directory: Repository.profiles + "/rules/events")
-        #expect(rules.count >= 9)
+        #expect(rules.count >= 20)
         for rule in rules { #expect(FindingCategory.all.contains(rule.category)) }
     }
 
