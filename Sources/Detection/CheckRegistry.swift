@@ -21,7 +21,11 @@ public enum CheckRegistry {
 
     /// The checks over whole members (web files, event logs, dumps), made fresh per bundle.
     static func makeMemberChecks(eventRules: [EventRule] = []) -> [any MemberCheck] {
-        [EventLogScan(checks: makeEventChecks(rules: eventRules))]
+        [
+            EventLogScan(checks: makeEventChecks(rules: eventRules)),
+            MinidumpCheck(),
+            StagingArchiveCheck(),
+        ]
     }
 
     /// The Swift event-log checks, one per file under `Checks/`.
