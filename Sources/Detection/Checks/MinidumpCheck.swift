@@ -95,7 +95,7 @@ final class MinidumpCheck: MemberCheck {
             } else {
                 continue
             }
-            byVerdict[verdict, default: []].append(Evidence(member: entry.path, originalPath: entry.sourcePath, timestamp: entry.modified,
+            byVerdict[verdict, default: []].append(Evidence(member: entry.path, originalPath: entry.sourcePath, timestamp: nil,
                                                             excerpt: "\(name): \(reason) (\(entry.size) bytes)", sha256: entry.sha256,
                                                             details: ["Reason": reason, "Size": String(entry.size)]))
         }

@@ -96,7 +96,7 @@ final class StagingArchiveCheck: MemberCheck {
                                               exchange: facts.exchangeInstallPath)
             let verdict: Verdict = score >= 60 && exploited ? .likely : .informational
             byVerdict[verdict, default: []].append(Evidence(
-                member: memberName, originalPath: path, timestamp: entry?.modified,
+                member: memberName, originalPath: path, timestamp: nil,
                 excerpt: "\(kind) archive, score \(score)" + (reasons.isEmpty ? "" : ": " + reasons.joined(separator: ", ")),
                 sha256: entry?.sha256 ?? "", details: ["Score": String(score), "Format": kind, "Size": String(entry?.size ?? 0)]))
         }

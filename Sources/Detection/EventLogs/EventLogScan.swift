@@ -25,6 +25,8 @@ final class EventLogScan: MemberCheck {
     private var offered: [String: Int] = [:]
     private var problems: [String] = []
     private var channelSpans: [String: (first: Timestamp?, last: Timestamp?)] = [:]
+    /// Channels read, from the file names (`Microsoft-Windows-Sysmon%4Operational.evtx`), lower-cased.
+    private var channelsRead: Set<String> = []
 
     init(checks: [any EventCheck]) {
         self.checks = checks
@@ -80,6 +82,8 @@ final class EventLogScan: MemberCheck {
             return
         }
         members += 1
+        let fileName = member.sourcePath.split(separator: "/").last.map(String.init) ?? ""
+        channelsRead.insert(String(fileName.dropLast(5)).replacingOccurrences(of: "%4", with: "/").lowercased())
         if read.corrupted { problems.append("\(member.sourcePath): dirty or corrupted (records read: \(read.records), failed: \(read.failed))") }
         summary.records += read.records
         summary.recovered += read.recovered
@@ -111,8 +115,15 @@ final class EventLogScan: MemberCheck {
                                   reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "),
                                   members: members, records: summary.records, malformed: summary.failed)
         return [readRow] + checks.map { check in
-            CoverageRow(checkId: check.id, title: check.title, status: members > 0 ? .ran : .failed,
-                        reason: members > 0 ? nil : "no event log could be read", members: members, records: offered[check.id] ?? 0)
+            guard members > 0 else {
+                return CoverageRow(checkId: check.id, title: check.title, status: .failed, reason: "no event log could be read")
+            }
+            // A rule bound to channels ran only if one of those logs was read.
+            if let channels = (check as? EventRuleCheck)?.rule.channels, !channels.isEmpty, channels.isDisjoint(with: channelsRead) {
+                return CoverageRow(checkId: check.id, title: check.title, status: .notApplicable,
+                                   reason: "no \(channels.sorted().joined(separator: ", ")) log in the bundle")
+            }
+            return CoverageRow(checkId: check.id, title: check.title, status: .ran, members: members, records: offered[check.id] ?? 0)
         }
     }
 }
