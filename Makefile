@@ -5,7 +5,7 @@ SAMPLE  ?= exchange2016-compromised
 OUT     ?= out
 BENCH_SIZE ?= 2G
 
-.PHONY: all deps build release demo test bench install uninstall clean
+.PHONY: all deps build release demo test bench evaluate install uninstall clean
 
 all: build
 
@@ -48,6 +48,10 @@ test: deps
 bench: release
 	python3 Benchmarks/bench_collect.py --size $(BENCH_SIZE)
 	python3 Benchmarks/bench_analyze.py --size $(BENCH_SIZE)
+
+## Detection quality on the labelled corpora in ../shared/corpora (skipped when absent).
+evaluate: release
+	python3 Benchmarks/evaluate_evtx.py
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/extriage

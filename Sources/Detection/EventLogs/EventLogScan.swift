@@ -88,6 +88,8 @@ final class EventLogScan: MemberCheck {
         summary.records += read.records
         summary.recovered += read.recovered
         summary.failed += read.failed
+        summary.recoveryFailed += read.recoveryFailed
+        summary.recoveredDuplicates += read.recoveredDuplicates
         channelSpans[member.sourcePath] = (read.first, read.last)
     }
 
@@ -106,6 +108,9 @@ final class EventLogScan: MemberCheck {
         }
         var reasons = problems.prefix(20).map { $0 }
         if summary.recovered > 0 { reasons.append("\(summary.recovered) records recovered from unallocated space") }
+        if summary.recoveryFailed > 0 || summary.recoveredDuplicates > 0 {
+            reasons.append("recovery candidates: \(summary.recoveredDuplicates) copies of live records skipped, \(summary.recoveryFailed) unreadable")
+        }
         let spans = channelSpans.keys.sorted().compactMap { path -> String? in
             guard let span = channelSpans[path], let first = span.first, let last = span.last else { return nil }
             return "\(path.split(separator: "/").last ?? ""): \(first.iso8601)..\(last.iso8601)"

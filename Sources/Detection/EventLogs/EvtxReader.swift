@@ -7,8 +7,12 @@ public struct EvtxReadSummary: Sendable {
     public var records = 0
     /// Of those, recovered from unallocated chunk space.
     public var recovered = 0
-    /// Records libevtx listed but could not parse (counted, never fatal).
+    /// Allocated records libevtx listed but could not parse (counted, never fatal).
     public var failed = 0
+    /// Recovery candidates (records found in unallocated chunk space) that did not parse.
+    public var recoveryFailed = 0
+    /// Recovered records skipped because the same record number is allocated in the file.
+    public var recoveredDuplicates = 0
     public var first: Timestamp?
     public var last: Timestamp?
     /// Set when the file could not be read as EVTX at all (not EVTX, truncated header, ...).
@@ -48,6 +52,7 @@ public enum EvtxReader {
         summary.corrupted = libevtx_file_is_corrupted(file, nil) == 1
         var xml = [UInt8](repeating: 0, count: 16_384)
         var text = [UInt8](repeating: 0, count: 512)
+        var allocated: Set<UInt64> = []
         for recovered in [false, true] {
             var count: Int32 = 0
             let counted = recovered ? libevtx_file_get_number_of_recovered_records(file, &count, nil)
@@ -59,13 +64,22 @@ public enum EvtxReader {
                     : libevtx_file_get_record_by_index(file, index, &record, &error)
                 guard got == 1, record != nil else {
                     libevtx_error_free(&error)
-                    summary.failed += 1
+                    if recovered { summary.recoveryFailed += 1 } else { summary.failed += 1 }
                     continue
                 }
                 defer { libevtx_record_free(&record, nil) }
+                var number: UInt64 = 0
+                if libevtx_record_get_identifier(record, &number, nil) == 1 {
+                    if !recovered {
+                        allocated.insert(number)
+                    } else if allocated.contains(number) {
+                        summary.recoveredDuplicates += 1
+                        continue
+                    }
+                }
                 guard let event = readRecord(record, recovered: recovered, wants: wants, wantsProvider: wantsProvider,
                                                    xml: &xml, text: &text) else {
-                    summary.failed += 1
+                    if recovered { summary.recoveryFailed += 1 } else { summary.failed += 1 }
                     continue
                 }
                 summary.records += 1
