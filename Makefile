@@ -44,10 +44,11 @@ test: deps
 	$(SWIFT) test --skip-build
 
 ## Benchmarks on a synthetic tree (BENCH_SIZE=200M for a quick run): collect vs tar + sha256sum,
-## analyze vs grep -c 'ServerInfo~'.
+## analyze vs grep -c 'ServerInfo~', EVTX records/s of analyze vs evtxexport.
 bench: release
 	python3 Benchmarks/bench_collect.py --size $(BENCH_SIZE)
 	python3 Benchmarks/bench_analyze.py --size $(BENCH_SIZE)
+	python3 Benchmarks/bench_evtx.py
 
 ## Detection quality on the labelled corpora in ../shared/corpora (skipped when absent).
 evaluate: release

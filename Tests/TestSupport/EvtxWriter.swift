@@ -38,10 +38,13 @@ public enum EvtxWriter {
 
     /// The whole file; record numbers start at `firstRecord`. `dirty` sets the header flag a log
     /// copied from a live system carries.
-    public static func write(_ events: [EvtxEvent], firstRecord: UInt64 = 1, dirty: Bool = false) -> [UInt8] {
+    /// With `shareTemplates`, records of the same shape in a chunk reuse the first one's template
+    /// definition, as Windows does; otherwise every record carries its own.
+    public static func write(_ events: [EvtxEvent], firstRecord: UInt64 = 1, dirty: Bool = false, shareTemplates: Bool = false) -> [UInt8] {
         var chunks: [[UInt8]] = []
         var pending: [(id: UInt64, bytes: [UInt8])] = []
         var pendingSize = 0
+        var definitions: [String: Int] = [:]
         var recordID = firstRecord
         var lastRecordID = firstRecord
         func flush() {
@@ -49,13 +52,16 @@ public enum EvtxWriter {
             chunks.append(chunk(pending))
             pending.removeAll()
             pendingSize = 0
+            definitions.removeAll()
         }
         for event in events {
             // Offsets in the binary XML are chunk-relative, so a record is built for its place.
-            var record = self.record(event, id: recordID, at: chunkHeaderSize + pendingSize)
-            if chunkHeaderSize + pendingSize + record.count > chunkSize {
+            let shape = shareTemplates ? BinaryXML.shape(event) : nil
+            var record = self.record(event, id: recordID, at: chunkHeaderSize + pendingSize, shape: shape, definitions: &definitions)
+            // Never fill a chunk to its last byte: libevtx drops a record that ends exactly there.
+            if chunkHeaderSize + pendingSize + record.count >= chunkSize {
                 flush()
-                record = self.record(event, id: recordID, at: chunkHeaderSize)
+                record = self.record(event, id: recordID, at: chunkHeaderSize, shape: shape, definitions: &definitions)
             }
             pending.append((recordID, record))
             pendingSize += record.count
@@ -114,8 +120,10 @@ public enum EvtxWriter {
     }
 
     /// A record (`**\0\0`, size, id, written time, binary XML, size again) placed at `offset` in its chunk.
-    static func record(_ event: EvtxEvent, id: UInt64, at offset: Int) -> [UInt8] {
-        let xml = BinaryXML.event(event, recordID: id, at: offset + 24)
+    static func record(_ event: EvtxEvent, id: UInt64, at offset: Int, shape: String? = nil, definitions: inout [String: Int]) -> [UInt8] {
+        let shared = shape.flatMap { definitions[$0] }
+        let (xml, definition) = BinaryXML.event(event, recordID: id, at: offset + 24, shape: shape, sharedDefinition: shared)
+        if let shape, shared == nil { definitions[shape] = definition }
         var bytes: [UInt8] = [0x2A, 0x2A, 0, 0]
         var padded = xml
         while (24 + padded.count + 4) % 8 != 0 { padded.append(0) }
@@ -142,7 +150,13 @@ enum BinaryXML {
 
     /// `base` is the chunk offset where these bytes start (names and the definition are inline,
     /// referenced by their own offsets).
-    static func event(_ event: EvtxEvent, recordID: UInt64, at base: Int) -> [UInt8] {
+    /// What makes two events share a template: ID, provider, field names, payload kind.
+    static func shape(_ event: EvtxEvent) -> String {
+        "\(event.eventID)|\(event.provider)|\(event.userDataRoot ?? "")|" + event.data.map(\.name).joined(separator: "|")
+    }
+
+    /// The bytes, and where the template definition is (inline here, or `sharedDefinition`).
+    static func event(_ event: EvtxEvent, recordID: UInt64, at base: Int, shape: String? = nil, sharedDefinition: Int? = nil) -> ([UInt8], Int) {
         var values: [(ValueType, [UInt8])] = []
         func substitution(_ type: ValueType, _ data: [UInt8]) -> Node {
             values.append((type, data))
@@ -179,22 +193,25 @@ enum BinaryXML {
             ?? .element("EventData", [], fields)
         let root = Node.element("Event", [("xmlns", .text("http://schemas.microsoft.com/win/2004/08/events/event"))], [system, payload])
 
+        let templateID = shape.map { CRC32.checksum(Array($0.utf8)) } ?? UInt32(truncatingIfNeeded: recordID &* 2_654_435_761)
         var out: [UInt8] = [0x0F, 0x01, 0x01, 0x00]
         out += [0x0C, 0x01]
-        out.append32(UInt32(truncatingIfNeeded: recordID &* 2_654_435_761))
-        let definitionOffset = base + out.count + 4
+        out.append32(templateID)
+        let definitionOffset = sharedDefinition ?? base + out.count + 4
         out.append32(UInt32(definitionOffset))
-        // Template definition: next offset, GUID, data size, then the fragment.
-        var fragment: [UInt8] = [0x0F, 0x01, 0x01, 0x00]
-        let fragmentBase = definitionOffset + 24
-        root.encode(into: &fragment, base: fragmentBase)
-        fragment.append(0x00)
-        out.append32(0)
-        var guid = [UInt8](repeating: 0, count: 16)
-        guid.replaceSubrange(0..<4, with: le(UInt64(UInt32(truncatingIfNeeded: recordID &* 2_654_435_761)), 4))
-        out += guid
-        out.append32(UInt32(fragment.count))
-        out += fragment
+        if sharedDefinition == nil {
+            // Template definition: next offset, GUID, data size, then the fragment.
+            var fragment: [UInt8] = [0x0F, 0x01, 0x01, 0x00]
+            let fragmentBase = definitionOffset + 24
+            root.encode(into: &fragment, base: fragmentBase)
+            fragment.append(0x00)
+            out.append32(0)
+            var guid = [UInt8](repeating: 0, count: 16)
+            guid.replaceSubrange(0..<4, with: le(UInt64(templateID), 4))
+            out += guid
+            out.append32(UInt32(fragment.count))
+            out += fragment
+        }
         out.append32(UInt32(values.count))
         for (type, data) in values {
             out += le(UInt64(data.count), 2)
@@ -202,7 +219,7 @@ enum BinaryXML {
         }
         for (_, data) in values { out += data }
         out.append(0x00)  // end of the record's fragment
-        return out
+        return (out, definitionOffset)
     }
 
     indirect enum Node {

@@ -65,9 +65,13 @@ final class EventLogScan: MemberCheck {
         }
         file.close()
         let source = EventSource(member: member.member, sourcePath: member.sourcePath)
-        let providers = byProvider
+        let logName = member.sourcePath.split(separator: "/").last.map(String.init) ?? ""
+        let fileChannel = String(logName.dropLast(5)).replacingOccurrences(of: "%4", with: "/").lowercased()
+        let providers = providerChecks(forFileChannel: fileChannel)
         let read = EvtxReader.read(path: file.path, wants: { self.isWanted($0) },
-                                   wantsProvider: providers.isEmpty ? nil : { providers[$0] != nil }) { record in
+                                   wantsProvider: providers.isEmpty ? nil : { providers[$0] != nil }) { decoded in
+            var record = decoded
+            record.searchText = Array(record.allData.utf8)
             var indexes = self.byID[record.eventID] ?? []
             if !providers.isEmpty, let more = providers[record.provider.lowercased()] {
                 for index in more where !indexes.contains(index) { indexes.append(index) }
@@ -90,7 +94,24 @@ final class EventLogScan: MemberCheck {
         summary.failed += read.failed
         summary.recoveryFailed += read.recoveryFailed
         summary.recoveredDuplicates += read.recoveredDuplicates
+        summary.namedByTemplate += read.namedByTemplate
         channelSpans[member.sourcePath] = (read.first, read.last)
+    }
+
+    /// The every-event-of-a-provider checks that can apply to a log, by its file name's channel: a
+    /// check bound to channels (UM errors: Application) is left out of other logs, so their records
+    /// need no provider look-up. Auto-backup archives (`Archive-*`) keep every such check.
+    private func providerChecks(forFileChannel channel: String) -> [String: [Int]] {
+        guard !channel.hasPrefix("archive-") else { return byProvider }
+        var out: [String: [Int]] = [:]
+        for (provider, indexes) in byProvider {
+            let kept = indexes.filter { index in
+                guard let channels = (checks[index] as? EventRuleCheck)?.rule.channels, !channels.isEmpty else { return true }
+                return channels.contains(channel)
+            }
+            if !kept.isEmpty { out[provider] = kept }
+        }
+        return out
     }
 
     @inline(__always) private func isWanted(_ eventID: UInt32) -> Bool {

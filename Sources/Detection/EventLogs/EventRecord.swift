@@ -18,6 +18,8 @@ public struct EventRecord: Sendable {
     public var fields: [(name: String, value: String)]
     /// Read from unallocated chunk space (libevtx's recovered records).
     public var recovered: Bool
+    /// Every field value as UTF-8, joined: what rule needles are searched in (filled by the scan).
+    public var searchText: [UInt8] = []
 
     public init(recordNumber: UInt64, eventID: UInt32, provider: String, channel: String, computer: String, level: UInt8 = 4,
                 time: Timestamp?, fields: [(name: String, value: String)], recovered: Bool = false) {

@@ -54,6 +54,9 @@ public struct EventRule: Sendable {
     /// Lower-cased; empty means any.
     public var providers: Set<String>
     public var channels: Set<String>
+    /// Lower-case substrings of which one must occur in some field value (a pre-filter before
+    /// the conditions, as the log rules' needles); empty means every record.
+    public var needles: [[UInt8]]
     public var groups: [Group]
     public var exclusions: [Group]
     public var tiers: [Tier]
@@ -73,6 +76,11 @@ public struct EventRule: Sendable {
         guard eventIDs.isEmpty || eventIDs.contains(record.eventID) else { return nil }
         if !providers.isEmpty, !providers.contains(record.provider.lowercased()) { return nil }
         if !channels.isEmpty, !channels.contains(record.channel.lowercased()) { return nil }
+        if !needles.isEmpty {
+            let text = record.searchText.isEmpty ? Array(record.allData.utf8) : record.searchText
+            let found = text.withUnsafeBufferPointer { buffer in needles.contains { ByteSearch.firstIndex(buffer, of: $0, from: 0) != nil } }
+            guard found else { return nil }
+        }
         guard let group = groups.first(where: { $0.holds(record) }), !exclusions.contains(where: { $0.holds(record) }) else { return nil }
         guard let tier = tiers.first(where: { $0.groups.isEmpty || $0.groups.contains { $0.holds(record) } }) else { return nil }
         var matched: [String] = []
@@ -120,7 +128,7 @@ enum ValueMatcher: @unchecked Sendable {
 
 /// Loads and validates event rules, naming the file and key of every problem.
 public enum EventRuleLoader {
-    static let allowedKeys: Set<String> = ["version", "id", "title", "description", "category", "events", "where", "unless", "verdicts",
+    static let allowedKeys: Set<String> = ["version", "id", "title", "description", "category", "events", "needles", "where", "unless", "verdicts",
                                            "severity", "cves", "attack", "explanation", "references", "pivots", "samples"]
     static let operators: Set<String> = ["contains", "equals", "any-of", "starts-with", "ends-with", "regex"]
 
@@ -233,6 +241,7 @@ public enum EventRuleLoader {
         guard !attack.isEmpty else { throw Problem(key: "attack", message: "needs at least one ATT&CK technique") }
         return EventRule(id: try string("id"), title: try string("title"), description: try string("description"), category: category,
                          eventIDs: eventIDs, providers: Set(providers.map { $0.lowercased() }), channels: Set(channels.map { $0.lowercased() }),
+                         needles: try list(values["needles"], "needles").map { Array($0.lowercased().utf8) },
                          groups: groups, exclusions: try parseGroups(values["unless"], key: "unless"), tiers: tiers, severity: severity,
                          cves: try list(values["cves"], "cves"), attack: attack, explanation: try string("explanation"),
                          references: try list(values["references"], "references"), pivots: pivots, positive: positive,

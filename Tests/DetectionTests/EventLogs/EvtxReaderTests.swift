@@ -47,6 +47,30 @@ import TestSupport
         #expect(summary.first == Self.base && summary.last == Timestamp(seconds: Self.base.seconds + 2, nanoseconds: 250_000_000))
     }
 
+    /// Windows shares a template between records of one shape in a chunk; the reader then names
+    /// fields from the template learned on the first record and must give the same records.
+    @Test func sharedTemplatesReadTheSameAsInlineOnes() throws {
+        let directory = try TemporaryDirectory()
+        var events = Self.events(300)
+        events.insert(EvtxEvent(eventID: 1102, provider: "Microsoft-Windows-Eventlog", channel: "Security", time: Self.base,
+                                data: [("SubjectUserName", "Administrator")], userDataRoot: "LogFileCleared"), at: 150)
+        let inline = try directory.write("inline.evtx", EvtxWriter.write(events))
+        let sharedBytes = EvtxWriter.write(events, shareTemplates: true)
+        let shared = try directory.write("shared.evtx", sharedBytes)
+        #expect(sharedBytes.count < (try Data(contentsOf: URL(fileURLWithPath: inline))).count)
+        let (expected, _) = Self.readAll(inline)
+        let (actual, summary) = Self.readAll(shared)
+        #expect(summary.namedByTemplate > 250, "the template path was not used: \(summary)")
+        #expect(actual.count == expected.count && expected.count == 301)
+        for (left, right) in zip(expected, actual) {
+            #expect(left.recordNumber == right.recordNumber && left.eventID == right.eventID && left.channel == right.channel)
+            #expect(left.fields.map(\.name) == right.fields.map(\.name) && left.fields.map(\.value) == right.fields.map(\.value))
+            #expect(left.computer == right.computer && left.provider == right.provider)
+        }
+        let output = try ExternalTool.run("evtxexport", [shared])
+        #expect(output.components(separatedBy: "Event identifier").count - 1 == 301)
+    }
+
     @Test func thePrefilterSkipsDecodingButCountsEveryRecord() throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write("Security.evtx", EvtxWriter.write(Self.events(5)))
