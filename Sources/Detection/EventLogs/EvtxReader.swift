@@ -1,4 +1,5 @@
 import CForensics
+import Foundation
 import Glibc
 import ExTriageCore
 
@@ -26,14 +27,18 @@ public struct EvtxReadSummary: Sendable {
 
 /// Reads every record of an EVTX file through libevtx (allocated, then recovered records).
 ///
-/// Event ID, provider, level and written time come from libevtx's getters for every record; the
-/// XML rendering, from which the channel, `TimeCreated` and the named fields are scanned, is
-/// built only for records whose event ID `wants` accepts (a pre-filter, like the log checks'
-/// needles): that rendering is most of the cost of a record.
+/// Event ID and written time come from libevtx's getters for every record. Only records whose
+/// event ID `wants` accepts (a pre-filter, like the log checks' needles) are decoded further: the
+/// first record of each template is rendered as XML and scanned for the channel, `TimeCreated`
+/// and the named fields; later records of that template take their values from libevtx in order
+/// and the names from the template (rendering XML costs about as much as libevtx's own parse).
+/// Large files are decoded by two threads, each with its own libevtx handle, in record order.
 public enum EvtxReader {
     /// `wantsProvider`, when given, is asked (with the lower-cased provider name) about records
     /// whose event ID is not wanted.
-    public static func read(path: String, wants: (UInt32) -> Bool, wantsProvider: ((String) -> Bool)? = nil,
+    /// Large files are decoded by two threads unless `parallel` is false; the records reach `each`
+    /// in the same order either way.
+    public static func read(path: String, wants: (UInt32) -> Bool, wantsProvider: ((String) -> Bool)? = nil, parallel: Bool = true,
                             each: (EventRecord) -> Void) -> EvtxReadSummary {
         var summary = EvtxReadSummary()
         var error: ErrorHandle?
@@ -54,49 +59,137 @@ public enum EvtxReader {
         defer { libevtx_file_close(file, nil) }
         summary.corrupted = libevtx_file_is_corrupted(file, nil) == 1
         let state = ReadState(path: path)
-        defer {
-            state.close()
-        }
+        defer { state.close() }
         var allocated: Set<UInt64> = []
-        for recovered in [false, true] {
-            var count: Int32 = 0
-            let counted = recovered ? libevtx_file_get_number_of_recovered_records(file, &count, nil)
-                : libevtx_file_get_number_of_records(file, &count, nil)
-            guard counted == 1 else { continue }
-            for index in 0..<count {
-                var record: RecordHandle?
-                let got = recovered ? libevtx_file_get_recovered_record_by_index(file, index, &record, &error)
-                    : libevtx_file_get_record_by_index(file, index, &record, &error)
-                guard got == 1, record != nil else {
-                    libevtx_error_free(&error)
-                    if recovered { summary.recoveryFailed += 1 } else { summary.failed += 1 }
-                    continue
-                }
-                defer { libevtx_record_free(&record, nil) }
-                var number: UInt64 = 0
-                if libevtx_record_get_identifier(record, &number, nil) == 1 {
-                    if !recovered {
-                        allocated.insert(number)
-                    } else if allocated.contains(number) {
-                        summary.recoveredDuplicates += 1
-                        continue
+        var count: Int32 = 0
+        if libevtx_file_get_number_of_records(file, &count, nil) == 1 {
+            func take(_ decoded: Decoded) {
+                apply(decoded, recovered: false, allocated: &allocated, summary: &summary, each: each)
+            }
+            if parallel, count >= Self.parallelThreshold {
+                withoutActuallyEscaping(wants) { wants in
+                    withoutActuallyEscaping(wantsProvider ?? { _ in false }) { byProvider in
+                        let provider: ((String) -> Bool)? = wantsProvider == nil ? nil : byProvider
+                        summary.namedByTemplate += readInParallel(path: path, file: file, count: Int(count), state: state,
+                                                                  wants: wants, wantsProvider: provider, take: take)
                     }
                 }
-                guard let event = readRecord(record, recovered: recovered, wants: wants, wantsProvider: wantsProvider, state: state) else {
-                    if recovered { summary.recoveryFailed += 1 } else { summary.failed += 1 }
-                    continue
+            } else {
+                for index in 0..<Int(count) {
+                    take(decode(file, index: index, recovered: false, wants: wants, wantsProvider: wantsProvider, state: state))
                 }
-                summary.records += 1
-                if recovered { summary.recovered += 1 }
-                if let time = event.time {
-                    summary.first = min(summary.first ?? time, time)
-                    summary.last = max(summary.last ?? time, time)
-                }
-                if let full = event.full { each(full) }
             }
         }
-        summary.namedByTemplate = state.namedByTemplate
+        var recoveredCount: Int32 = 0
+        if libevtx_file_get_number_of_recovered_records(file, &recoveredCount, nil) == 1 {
+            for index in 0..<Int(recoveredCount) {
+                let decoded = decode(file, index: index, recovered: true, wants: wants, wantsProvider: wantsProvider, state: state,
+                                     skip: { allocated.contains($0) })
+                apply(decoded, recovered: true, allocated: &allocated, summary: &summary, each: each)
+            }
+        }
+        summary.namedByTemplate += state.namedByTemplate
         return summary
+    }
+
+    /// One record as decoded: its number, time and full record (if wanted), or why it is not counted.
+    enum Decoded {
+        case record(number: UInt64?, time: Timestamp?, full: EventRecord?)
+        case failed
+        case duplicate
+    }
+
+    /// Files with at least this many records are decoded by two threads.
+    static let parallelThreshold: Int32 = 8192
+    static let blockSize = 2048
+
+    static func decode(_ file: UnsafeMutablePointer<libevtx_file_t>?, index: Int, recovered: Bool, wants: (UInt32) -> Bool,
+                       wantsProvider: ((String) -> Bool)?, state: ReadState, skip: (UInt64) -> Bool = { _ in false }) -> Decoded {
+        var record: RecordHandle?
+        let got = recovered ? libevtx_file_get_recovered_record_by_index(file, Int32(index), &record, nil)
+            : libevtx_file_get_record_by_index(file, Int32(index), &record, nil)
+        guard got == 1, record != nil else { return .failed }
+        defer { libevtx_record_free(&record, nil) }
+        var number: UInt64 = 0
+        let numbered = libevtx_record_get_identifier(record, &number, nil) == 1
+        if recovered, numbered, skip(number) { return .duplicate }
+        guard let event = readRecord(record, recovered: recovered, wants: wants, wantsProvider: wantsProvider, state: state) else { return .failed }
+        return .record(number: numbered ? number : nil, time: event.time, full: event.full)
+    }
+
+    static func apply(_ decoded: Decoded, recovered: Bool, allocated: inout Set<UInt64>, summary: inout EvtxReadSummary,
+                      each: (EventRecord) -> Void) {
+        switch decoded {
+        case .failed:
+            if recovered { summary.recoveryFailed += 1 } else { summary.failed += 1 }
+        case .duplicate:
+            summary.recoveredDuplicates += 1
+        case .record(let number, let time, let full):
+            if !recovered, let number { allocated.insert(number) }
+            summary.records += 1
+            if recovered { summary.recovered += 1 }
+            if let time {
+                summary.first = min(summary.first ?? time, time)
+                summary.last = max(summary.last ?? time, time)
+            }
+            if let full { each(full) }
+        }
+    }
+
+    /// Allocated records in blocks: this thread decodes the even blocks, a second thread with its own
+    /// libevtx handle the odd ones, at most one block ahead; results are taken in record order, so
+    /// checks see the same sequence as from one thread, and memory stays at one block.
+    static func readInParallel(path: String, file: UnsafeMutablePointer<libevtx_file_t>?, count: Int, state: ReadState,
+                               wants: @escaping (UInt32) -> Bool, wantsProvider: ((String) -> Bool)?, take: (Decoded) -> Void) -> Int {
+        let blocks = (count + blockSize - 1) / blockSize
+        let handoff = BlockHandoff()
+        let job = UncheckedSendable((wants, wantsProvider))
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            defer { finished.signal() }
+            var second: UnsafeMutablePointer<libevtx_file_t>?
+            let opened = libevtx_file_initialize(&second, nil) == 1
+                && libevtx_file_open(second, path, libevtx_get_access_flags_read(), nil) == 1
+            let workerState = ReadState(path: path)
+            for block in stride(from: 1, to: blocks, by: 2) {
+                handoff.space.wait()
+                if handoff.stopped { break }
+                var results: [Decoded] = []
+                if opened {
+                    let range = block * blockSize..<min(count, (block + 1) * blockSize)
+                    results.reserveCapacity(range.count)
+                    for index in range {
+                        results.append(decode(second, index: index, recovered: false, wants: job.value.0, wantsProvider: job.value.1, state: workerState))
+                    }
+                } else {
+                    results = []
+                }
+                handoff.put(results, opened: opened)
+            }
+            handoff.templates = workerState.namedByTemplate
+            workerState.close()
+            if opened { libevtx_file_close(second, nil) }
+            libevtx_file_free(&second, nil)
+        }
+        for block in 0..<blocks {
+            let range = block * blockSize..<min(count, (block + 1) * blockSize)
+            if block % 2 == 0 {
+                for index in range { take(decode(file, index: index, recovered: false, wants: wants, wantsProvider: wantsProvider, state: state)) }
+                continue
+            }
+            let (results, opened) = handoff.take()
+            handoff.space.signal()
+            if opened {
+                results.forEach(take)
+            } else {
+                // The second handle could not open: decode this block here.
+                for index in range { take(decode(file, index: index, recovered: false, wants: wants, wantsProvider: wantsProvider, state: state)) }
+            }
+        }
+        handoff.stopped = true
+        handoff.space.signal()
+        finished.wait()
+        return handoff.templates
     }
 
     /// A record's cheap values, and the full record when its event ID is wanted; nil if unreadable.
@@ -247,6 +340,7 @@ final class ReadState {
     private var chunk = [UInt8](repeating: 0, count: 65_536)
     private var chunkStart: Int64 = -1
     private var cursor = 512
+    /// Records that could not be found in the file; after a few the file is left to the XML path.
     private var misses = 0
 
     /// The template an allocated record instantiates, from the record's bytes: the template-instance
@@ -255,39 +349,75 @@ final class ReadState {
     /// give record offsets); after a few records that cannot be found the file is left to the XML path.
     func templateKey(_ record: EvtxReader.RecordHandle?, eventID: UInt32, recovered: Bool) -> TemplateKey? {
         var number: UInt64 = 0
-        guard !recovered, descriptor >= 0, misses < 3, libevtx_record_get_identifier(record, &number, nil) == 1,
+        guard !recovered, descriptor >= 0, misses < 16, libevtx_record_get_identifier(record, &number, nil) == 1,
               let at = locate(number), at + 38 <= chunk.count, chunk[at + 24] == 0x0F, chunk[at + 28] == 0x0C else { return nil }
         let definition = Int(chunk[at + 34]) | Int(chunk[at + 35]) << 8 | Int(chunk[at + 36]) << 16 | Int(chunk[at + 37]) << 24
         guard definition >= 512, definition + 24 <= chunk.count else { return nil }
         return TemplateKey(eventID: eventID, identity: Array(chunk[(definition + 4)..<(definition + 24)]))
     }
 
-    /// The record's offset in `chunk`, walking forward from the last one found.
+    /// Each chunk's file offset and record-number range, from the chunk headers.
+    private var table: [(start: Int64, first: UInt64, last: UInt64)]?
+    private var current: (first: UInt64, last: UInt64) = (1, 0)
+
+    /// The record's offset in `chunk`: the chunk whose header range holds the number, walked from
+    /// the last record found (records come in order) or from its start.
     private func locate(_ number: UInt64) -> Int? {
-        let savedStart = chunkStart
-        let savedCursor = cursor
-        var chunksTried = 0
-        while chunksTried < 3 {
-            if chunkStart < 0 || cursor + 24 > chunk.count {
-                let next = chunkStart < 0 ? 4096 : chunkStart + 65_536
-                guard load(next) else { break }
-                chunksTried += 1
+        if table == nil { table = readTable() }
+        if !(current.first...max(current.first, current.last)).contains(number) || chunkStart < 0 {
+            guard let entry = chunkEntry(number), load(entry.start) else {
+                misses += 1
+                return nil
             }
-            let size = Int(chunk[cursor + 4]) | Int(chunk[cursor + 5]) << 8 | Int(chunk[cursor + 6]) << 16 | Int(chunk[cursor + 7]) << 24
-            guard chunk[cursor] == 0x2A, chunk[cursor + 1] == 0x2A, size >= 28, cursor + size <= chunk.count else {
-                cursor = chunk.count  // end of this chunk's records
-                continue
+            current = (entry.first, entry.last)
+        }
+        for pass in 0..<2 {
+            if pass == 1 { cursor = 512 }
+            while cursor + 24 <= chunk.count {
+                let size = Int(chunk[cursor + 4]) | Int(chunk[cursor + 5]) << 8 | Int(chunk[cursor + 6]) << 16 | Int(chunk[cursor + 7]) << 24
+                guard chunk[cursor] == 0x2A, chunk[cursor + 1] == 0x2A, size >= 28, cursor + size <= chunk.count else { break }
+                var id: UInt64 = 0
+                for index in 0..<8 { id |= UInt64(chunk[cursor + 8 + index]) << (8 * UInt64(index)) }
+                let here = cursor
+                cursor += size
+                if id == number { return here }
+                if id > number { break }
             }
-            var id: UInt64 = 0
-            for index in 0..<8 { id |= UInt64(chunk[cursor + 8 + index]) << (8 * UInt64(index)) }
-            let here = cursor
-            cursor += size
-            if id == number { return here }
         }
         misses += 1
-        if savedStart >= 0, savedStart != chunkStart { _ = load(savedStart) }
-        cursor = savedCursor
         return nil
+    }
+
+    /// The chunk whose range holds `number`: binary search (chunks are in record order), else a scan.
+    private func chunkEntry(_ number: UInt64) -> (start: Int64, first: UInt64, last: UInt64)? {
+        guard let table, !table.isEmpty else { return nil }
+        var low = 0
+        var high = table.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if table[middle].last < number { low = middle + 1 } else { high = middle }
+        }
+        if table[low].first <= number, number <= table[low].last { return table[low] }
+        return table.first { $0.first <= number && number <= $0.last }
+    }
+
+    private func readTable() -> [(start: Int64, first: UInt64, last: UInt64)] {
+        var entries: [(start: Int64, first: UInt64, last: UInt64)] = []
+        var header = [UInt8](repeating: 0, count: 24)
+        var start: Int64 = 4096
+        while pread(descriptor, &header, 24, off_t(start)) == 24 {
+            if header.starts(with: Array("ElfChnk".utf8)) {
+                var first: UInt64 = 0
+                var last: UInt64 = 0
+                for index in 0..<8 {
+                    first |= UInt64(header[8 + index]) << (8 * UInt64(index))
+                    last |= UInt64(header[16 + index]) << (8 * UInt64(index))
+                }
+                entries.append((start, first, last))
+            }
+            start += 65_536
+        }
+        return entries
     }
 
     private func load(_ start: Int64) -> Bool {
@@ -297,4 +427,37 @@ final class ReadState {
         cursor = 512
         return true
     }
+}
+
+/// Decoded blocks passed from the second decoding thread, one at a time.
+final class BlockHandoff: @unchecked Sendable {
+    /// The worker may decode its next block (starts at one: a block ahead).
+    let space = DispatchSemaphore(value: 1)
+    private let ready = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var block: ([EvtxReader.Decoded], Bool)?
+    var stopped = false
+    var templates = 0
+
+    func put(_ results: [EvtxReader.Decoded], opened: Bool) {
+        lock.lock()
+        block = (results, opened)
+        lock.unlock()
+        ready.signal()
+    }
+
+    func take() -> ([EvtxReader.Decoded], Bool) {
+        ready.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = block ?? ([], false)
+        block = nil
+        return taken
+    }
+}
+
+/// Hands values that are only read to the second decoding thread.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -71,6 +71,24 @@ import TestSupport
         #expect(output.components(separatedBy: "Event identifier").count - 1 == 301)
     }
 
+    /// Large files are decoded by two threads in blocks; the records and their order must not change.
+    @Test func twoThreadsGiveTheSameRecordsInTheSameOrder() throws {
+        let directory = try TemporaryDirectory()
+        let count = Int(EvtxReader.parallelThreshold) + EvtxReader.blockSize + 100
+        let events = Self.events(count)
+        let path = try directory.write("Security.evtx", EvtxWriter.write(events, shareTemplates: true))
+        var sequential: [EventRecord] = []
+        let one = EvtxReader.read(path: path, wants: { _ in true }, parallel: false) { sequential.append($0) }
+        var parallel: [EventRecord] = []
+        let two = EvtxReader.read(path: path, wants: { _ in true }, parallel: true) { parallel.append($0) }
+        #expect(one.records == count && two.records == count && two.failed == 0)
+        #expect(sequential.map(\.recordNumber) == (1...UInt64(count)).map { $0 })
+        #expect(parallel.map(\.recordNumber) == sequential.map(\.recordNumber))
+        #expect(parallel.map { $0.value("CommandLine") ?? "" } == sequential.map { $0.value("CommandLine") ?? "" })
+        #expect(two.namedByTemplate > count / 2, "the template path was not used in both threads: \(two)")
+        #expect(one.first == two.first && one.last == two.last)
+    }
+
     @Test func thePrefilterSkipsDecodingButCountsEveryRecord() throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write("Security.evtx", EvtxWriter.write(Self.events(5)))
