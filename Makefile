@@ -57,17 +57,19 @@ test: deps
 
 ## Benchmarks on a synthetic tree (BENCH_SIZE=200M for a quick run): collect vs tar + sha256sum,
 ## analyze vs grep -c 'ServerInfo~', collect from a raw NTFS image vs from the directory, YARA
-## scanning of web files: analyze vs the yara CLI.
+## scanning of web files vs the yara CLI, EVTX records/s of analyze vs evtxexport.
 bench: release
 	python3 Benchmarks/bench_collect.py --size $(BENCH_SIZE)
 	python3 Benchmarks/bench_analyze.py --size $(BENCH_SIZE)
 	python3 Benchmarks/bench_collect_image.py --size $(BENCH_SIZE)
 	python3 Benchmarks/bench_yara.py
+	python3 Benchmarks/bench_evtx.py
 
-## Web-shell detection quality: recall over ../shared/corpora/webshells and false positives over
-## ../shared/corpora/benign-aspx with the built-in rules (skipped with a message when absent).
+## Detection quality on the labelled corpora in ../shared/corpora (each part skipped with a
+## message when its folder is absent): web shells (recall, false positives) and event logs.
 evaluate: release
 	python3 Benchmarks/evaluate_webshells.py
+	python3 Benchmarks/evaluate_evtx.py
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/extriage

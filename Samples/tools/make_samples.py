@@ -1417,7 +1417,24 @@ def make_compromised(root: pathlib.Path) -> Tree:
     # ---- registry placeholders, event log folder ----
     tree.write_bytes("Windows/System32/config/SYSTEM", regf_placeholder("SYSTEM", d(2021, 3, 3, 9, 40)))
     tree.write_bytes("Windows/System32/config/SOFTWARE", regf_placeholder("SOFTWARE", d(2021, 3, 3, 9, 41)))
-    tree.write_bytes("Windows/System32/winevt/Logs/.gitkeep", b"")
+    # Event logs (*.evtx) are written by the Swift EVTX writer (Tests/TestSupport/SampleEventLogs.swift,
+    # `UPDATE_SAMPLES=1 swift test --filter SampleEventLogTests`); this script keeps them.
+    logs = "Windows/System32/winevt/Logs"
+    for rel, record, trace in [
+        ("Security.evtx", 48213, Trace("C15", "4688 w3wp.exe -> cmd.exe with the China Chopper wrapper (whoami)", "T1505.003", T_CONFIRMED)),
+        ("Security.evtx", 48214, Trace("C13", "4688 w3wp.exe -> cmd.exe: comsvcs.dll MiniDump 624 C:\\root\\lsass.dmp", "T1003.001", T_CONFIRMED)),
+        ("Security.evtx", 48216, Trace("C18", "4624 type 3 NTLM key length 0 Administrator from WKS042 10.0.0.42 (PtH trait)", "T1550.002", T_INFO)),
+        ("Security.evtx", 48218, Trace("C17", "5145 ADMIN$ PSEXESVC.exe written (0x2) from 10.0.0.42", "T1021.002", T_LIKELY)),
+        ("Security.evtx", 48219, Trace("C16", "4697 service PSEXESVC installed", "T1569.002", T_LIKELY)),
+        ("Security.evtx", 48220, Trace("C17", "5145 IPC$ PSEXESVC-WKS042-5012-stdin", "T1021.002", T_LIKELY)),
+        ("Security.evtx", 48223, Trace("C13", "4688 rundll32 comsvcs.dll MiniDump 624 C:\\windows\\temp\\debug01.tmp", "T1003.001", T_CONFIRMED)),
+        ("Security.evtx", 48224, Trace("C14", "4688 7z a -t7z -p... C:\\ProgramData\\it.7z", "T1560.001", T_LIKELY)),
+        ("Security.evtx", 48225, Trace("C16", "4688 PsExec64 \\\\EXCH02 onward (4648 at 48226)", "T1021.002", T_LIKELY)),
+        ("Microsoft-Windows-Sysmon%4Operational.evtx", 90552, Trace("C13", "Sysmon 10 rundll32 -> lsass.exe 0x1FFFFF, CallTrace through comsvcs.dll", "T1003.001", T_CONFIRMED)),
+        ("System.evtx", 12401, Trace("C16", "7045 PSEXESVC %SystemRoot%\\PSEXESVC.exe", "T1569.002", T_LIKELY)),
+        ("System.evtx", 12403, Trace("C01", "104 'Windows PowerShell' log cleared by CORP\\Administrator", "T1070.001", T_LIKELY)),
+    ]:
+        tree.add_trace(f"{logs}/{rel}", record, trace)
 
     # Informational context the analyzer should also produce.
     tree.add_trace(f"{srv.exch_rel}/Logging/HttpProxy/Ecp/HttpProxy_2021030305-1.LOG", 2,
@@ -1611,7 +1628,13 @@ def make_clean(root: pathlib.Path) -> Tree:
     tree.write_log("Users/Administrator/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt", hist)
     tree.write_bytes("Windows/System32/config/SYSTEM", regf_placeholder("SYSTEM", d(2022, 12, 7, 11, 50)))
     tree.write_bytes("Windows/System32/config/SOFTWARE", regf_placeholder("SOFTWARE", d(2022, 12, 7, 11, 51)))
-    tree.write_bytes("Windows/System32/winevt/Logs/.gitkeep", b"")
+    # Event logs: benign only (Tests/TestSupport/SampleEventLogs.swift); traps below.
+    for rel, record, what in [
+        ("Security.evtx", 221908, "4688 w3wp.exe -> csc.exe: ASP.NET compiling a page, not a shell"),
+        ("System.evtx", 40017, "7045 MSExchangeDiagnostics from C:\\Exchange\\V15\\Bin: an Exchange service install"),
+        ("MSExchange Management.evtx", 5120, "Set-OabVirtualDirectory -ExternalUrl https://mail.corp.example/OAB by exadmin"),
+    ]:
+        tree.add_trace(f"Windows/System32/winevt/Logs/{rel}", record, Trace("C15/C16", what, "-", T_NONE))
     tree.add_trace("inetpub/wwwroot/aspnet_client/system_web/4_0_30319/.gitkeep", None,
                    Trace("C09", "zero-byte git placeholder that keeps the empty stock folder (see README)", "-", T_NONE))
     tree.add_trace(f"{srv.exch_rel}/Logging/ECP/Server/ECPServer20221207-1.log", 2,
@@ -1660,14 +1683,23 @@ def update_readme(trees: dict[str, Tree]) -> None:
     README.write_text(text, encoding="utf-8")
 
 
+EVTX_DIR = "Windows/System32/winevt/Logs"
+
+
 def generate(images: pathlib.Path) -> dict[str, Tree]:
     trees = {}
     for name, fn in (("exchange2016-compromised", make_compromised), ("exchange2019-clean", make_clean)):
         root = images / name
+        kept = {}
         if root.exists():
             assert root.parent.name == "images", root
+            # The event logs come from the Swift EVTX writer: keep them across regeneration.
+            kept = {p.relative_to(root): p.read_bytes() for p in (root / EVTX_DIR).glob("*.evtx")}
             shutil.rmtree(root)
         trees[name] = fn(root)
+        for rel, data in kept.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
     return trees
 
 
@@ -1682,7 +1714,8 @@ def main(argv: list[str]) -> int:
             bad = []
             for name in ("exchange2016-compromised", "exchange2019-clean"):
                 a, b = SAMPLES / "images" / name, tmp_images / name
-                fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+                # Event logs are checked by SampleEventLogTests (Swift writer), not here.
+                fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file() and not (p.suffix == ".evtx" and p.parent == a / EVTX_DIR))
                 fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
                 if fa != fb:
                     bad.append(f"{name}: file lists differ")

@@ -21,13 +21,41 @@ public enum CheckRegistry {
 
     /// The checks over whole members (web files, event logs, dumps), made fresh per bundle;
     /// `logChecks` are this bundle's log checks (the web-shell findings merge their request index).
-    static func makeMemberChecks(options: AnalysisOptions = AnalysisOptions(), logChecks: [any LogCheck] = []) -> [any MemberCheck] {
+    static func makeMemberChecks(options: AnalysisOptions = AnalysisOptions(), logChecks: [any LogCheck] = [],
+                                 eventRules: [EventRule] = []) -> [any MemberCheck] {
         let requests = logChecks.lazy.compactMap { $0 as? WebShellRequestCheck }.first
         let webShells = WebShellScanBoard(options: options.webShells ?? WebShellScanOptions.builtin, requests: requests)
         return [
             WebShellContentCheck(board: webShells),
             WebShellLocationCheck(board: webShells),
+            EventLogScan(checks: makeEventChecks(rules: eventRules)),
+            MinidumpCheck(),
+            StagingArchiveCheck(),
         ]
+    }
+
+    /// The Swift event-log checks, one per file under `Checks/`.
+    static func makeSwiftEventChecks() -> [any EventCheck] {
+        [
+            LsassAccessCheck(),
+            RemoteServiceInstallCheck(),
+            RemoteLogonCheck(),
+            WebShellProcessChainCheck(),
+            ScheduledTaskCheck(),
+        ]
+    }
+
+    /// Swift event checks plus one check per YAML event rule, made fresh per bundle.
+    static func makeEventChecks(rules: [EventRule]) -> [any EventCheck] {
+        makeSwiftEventChecks() + rules.map { EventRuleCheck(rule: $0) }
+    }
+
+    /// The YAML event rules under the built-in (or given) Profiles directory.
+    public static func loadEventRules(profiles: String? = nil) throws -> [EventRule] {
+        guard let directory = profiles ?? DataDirectory.locateProfiles() else {
+            throw ExTriageError(.invalidProfile, "cannot find the Profiles directory with the detection rules")
+        }
+        return try EventRuleLoader.load(directory: directory + "/rules/events")
     }
 
     /// Ids of the Swift checks, for the registry test.

@@ -71,9 +71,13 @@ public struct Finding: Codable, Sendable {
     public var explanation: String
     /// Values an analyst pivots on: `clientIp`, `userAgent`, `shellPath`, `shellParameter`, ...
     public var pivots: [String: [String]]
+    /// What kind of activity, machine-readable (`credential-access`, `lateral-movement`,
+    /// `exchange`, `anti-forensics`, `staging`); absent for checks that do not set one.
+    public var category: String?
 
     public init(checkId: String, title: String, severity: Severity, verdict: Verdict, cves: [String] = [],
-                attack: [String] = [], evidence: [Evidence], explanation: String, pivots: [String: [String]] = [:]) {
+                attack: [String] = [], evidence: [Evidence], explanation: String, pivots: [String: [String]] = [:],
+                category: String? = nil) {
         self.checkId = checkId
         self.title = title
         self.severity = severity
@@ -83,6 +87,7 @@ public struct Finding: Codable, Sendable {
         self.evidence = evidence
         self.explanation = explanation
         self.pivots = pivots
+        self.category = category
     }
 
     /// The earliest evidence time, for ordering and timelines.

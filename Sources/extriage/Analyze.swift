@@ -80,7 +80,8 @@ struct Analyze: ParsableCommand {
         var options = AnalysisOptions(allowUnverified: allowUnverified)
         options.trustedKeys = try trustedKeys.map { SigningKeyPublic(try SigningKeys.loadPublicKey(path: $0)) }
         options.webShells = try webShellOptions()
-        let results = Analyze.analyzeAll(bundles, rules: data.rules, builds: data.builds, options: options)
+        let eventRules = try CheckRegistry.loadEventRules()
+        let results = Analyze.analyzeAll(bundles, rules: data.rules, builds: data.builds, eventRules: eventRules, options: options)
         var reports: [AnalysisReport] = []
         var refusal: Int32?
         for (bundle, result) in zip(bundles, results) {
@@ -114,10 +115,11 @@ struct Analyze: ParsableCommand {
     }
 
     /// Bundles are analyzed in parallel, each on its own; results keep the bundles' order.
-    static func analyzeAll(_ bundles: [String], rules: [LogRule], builds: BuildTable, options: AnalysisOptions) -> [Result<AnalysisReport, Error>] {
+    static func analyzeAll(_ bundles: [String], rules: [LogRule], builds: BuildTable, eventRules: [EventRule] = [],
+                           options: AnalysisOptions) -> [Result<AnalysisReport, Error>] {
         let results = ResultSlots(count: bundles.count)
         DispatchQueue.concurrentPerform(iterations: bundles.count) { index in
-            let result = Result { try BundleAnalyzer(path: bundles[index], rules: rules, builds: builds, options: options).run() }
+            let result = Result { try BundleAnalyzer(path: bundles[index], rules: rules, builds: builds, eventRules: eventRules, options: options).run() }
             results.set(index, result)
         }
         return results.values

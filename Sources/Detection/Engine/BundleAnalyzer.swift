@@ -27,12 +27,13 @@ public final class BundleAnalyzer {
     let checks: [any LogCheck]
     let memberChecks: [any MemberCheck]
 
-    /// `rules` are the YAML log rules (`CheckRegistry.loadRules()`); checks are made fresh per bundle.
-    public init(path: String, rules: [LogRule], builds: BuildTable, options: AnalysisOptions = AnalysisOptions()) {
+    /// `rules` are the YAML log rules (`CheckRegistry.loadRules()`), `eventRules` the YAML event
+    /// rules (`CheckRegistry.loadEventRules()`); checks are made fresh per bundle.
+    public init(path: String, rules: [LogRule], builds: BuildTable, eventRules: [EventRule] = [], options: AnalysisOptions = AnalysisOptions()) {
         self.path = path
         self.options = options
         self.checks = CheckRegistry.makeLogChecks(rules: rules, builds: builds)
-        self.memberChecks = CheckRegistry.makeMemberChecks(options: options, logChecks: checks)
+        self.memberChecks = CheckRegistry.makeMemberChecks(options: options, logChecks: checks, eventRules: eventRules)
     }
 
     /// One read of the bundle: verification hashes each member while the log checks read it.

@@ -8,7 +8,7 @@ enum VerdictRules {
         ("CVE-2021-26855", ["EXT-C03"]),
         ("CVE-2021-27065", ["EXT-C05", "EXT-C06"]),
         ("CVE-2021-26858", ["EXT-C07"]),
-        ("CVE-2021-26857", ["EXT-C08"]),
+        ("CVE-2021-26857", ["EXT-C08", "EVT-EXCH-UM-INVALID-CAST"]),
         ("CVE-2021-34473", ["EXT-PROXYSHELL"]),
         ("CVE-2022-41040", ["EXT-PROXYNOTSHELL"]),
         ("CVE-2022-41080", ["EXT-OWASSRF"]),

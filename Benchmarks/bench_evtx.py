@@ -1,0 +1,371 @@
+#!/usr/bin/env python3
+"""Benchmark EVTX records per second: `extriage analyze` versus `evtxexport` on the same log, same run.
+
+A large synthetic Security.evtx is written (not timed) the way Windows writes one: 64 KiB chunks with
+CRCs, records whose binary XML is a template instance, one template definition per event shape per
+chunk shared by the later records of that chunk. The events are a Security-log mix (4624, 4634, 4672,
+4688, 4769, 5140, 5145, 4648; about half have event IDs the rules read, so they are fully decoded).
+A few are attack events so the analysis has something to find. The file is placed in an evidence
+tree at Windows/System32/winevt/Logs/Security.evtx and collected once (not timed):
+
+    extriage collect --source TREE --output OUT/bundle.tar --case BENCH --examiner bench --quiet --force
+
+Contenders, each run --repeat times (default 3, median reported), from a hot page cache:
+
+  a. extriage analyze OUT/bundle.tar --format json --output OUT/report.json
+     (verifies the whole bundle, spools the member, reads every record with libevtx, runs every check)
+  b. evtxexport TREE/.../Security.evtx > /dev/null    (libevtx-utils: reads and prints every record)
+
+Records per second = the file's record count / median wall time. Target (issue #7): analyze at least as
+fast as evtxexport (ratio evtxexport time / analyze time >= 1.0), printed as PASS/FAIL. The JSON report
+is checked to hold the planted findings and the EVTX coverage row to count every record.
+
+Exits 1 only with --strict when the target fails; 2 on a usage problem; 3 when a contender fails.
+Python 3 standard library only; needs evtxexport (libevtx-utils) and, for peak RSS, GNU time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import struct
+import sys
+import tempfile
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True
+from bench_collect import HarnessError, find_gnu_time, host_info, run_timed, say, tail  # noqa: E402
+
+DEFAULT_EXTRIAGE = os.path.join(REPO, ".build", "release", "extriage")
+CHUNK = 65536
+CHUNK_HEADER = 512
+
+# ----------------------------------------------------------------------------- EVTX writer
+
+
+def u16(v: int) -> bytes:
+    return struct.pack("<H", v)
+
+
+def u32(v: int) -> bytes:
+    return struct.pack("<I", v)
+
+
+def u64(v: int) -> bytes:
+    return struct.pack("<Q", v)
+
+
+def utf16(text: str) -> bytes:
+    return text.encode("utf-16-le")
+
+
+STRING, UINT8, UINT16, UINT64, FILETIME = 0x01, 0x04, 0x06, 0x0A, 0x11
+
+
+class Element:
+    def __init__(self, name, attributes=(), children=()):
+        self.name, self.attributes, self.children = name, list(attributes), list(children)
+
+
+def encode_name(out: bytearray, name: str, base: int) -> None:
+    out += u32(base + len(out) + 4)  # the name follows inline
+    out += u32(0)
+    h = 0
+    for unit in struct.unpack(f"<{len(name)}H", utf16(name)):
+        h = (h * 65599 + unit) & 0xFFFFFFFF
+    out += u16(h & 0xFFFF) + u16(len(name)) + utf16(name) + b"\0\0"
+
+
+def encode(node, out: bytearray, base: int) -> None:
+    """Binary XML for a node: ('sub', index, type), ('text', str) or an Element."""
+    if isinstance(node, tuple) and node[0] == "sub":
+        out += b"\x0d" + u16(node[1]) + bytes([node[2]])
+        return
+    if isinstance(node, tuple) and node[0] == "text":
+        out += b"\x05\x01" + u16(len(node[1])) + utf16(node[1])
+        return
+    out += bytes([0x41 if node.attributes else 0x01]) + b"\xff\xff"
+    size_at = len(out)
+    out += u32(0)
+    encode_name(out, node.name, base)
+    if node.attributes:
+        list_at = len(out)
+        out += u32(0)
+        start = len(out)
+        for i, (name, value) in enumerate(node.attributes):
+            out += bytes([0x06 if i == len(node.attributes) - 1 else 0x46])
+            encode_name(out, name, base)
+            encode(value, out, base)
+        out[list_at:list_at + 4] = u32(len(out) - start)
+    if node.children:
+        out += b"\x02"
+        for child in node.children:
+            encode(child, out, base)
+        out += b"\x04"
+    else:
+        out += b"\x03"
+    out[size_at:size_at + 4] = u32(len(out) - size_at - 4)
+
+
+def template(field_names: list[str]) -> Element:
+    """The Event element of a shape: System values then named Data, all substitutions (0..6 System)."""
+    system = Element("System", children=[
+        Element("Provider", [("Name", ("sub", 0, STRING))]),
+        Element("EventID", children=[("sub", 1, UINT16)]),
+        Element("Level", children=[("sub", 2, UINT8)]),
+        Element("TimeCreated", [("SystemTime", ("sub", 3, FILETIME))]),
+        Element("EventRecordID", children=[("sub", 4, UINT64)]),
+        Element("Channel", children=[("sub", 5, STRING)]),
+        Element("Computer", children=[("sub", 6, STRING)]),
+    ])
+    data = [Element("Data", [("Name", ("text", name))], [("sub", 7 + i, STRING)]) for i, name in enumerate(field_names)]
+    return Element("Event", [("xmlns", ("text", "http://schemas.microsoft.com/win/2004/08/events/event"))],
+                   [system, Element("EventData", children=data)])
+
+
+def filetime(seconds: float) -> int:
+    return int((seconds + 11644473600) * 10_000_000)
+
+
+class ChunkWriter:
+    def __init__(self):
+        self.records = bytearray()
+        self.templates: dict[tuple, int] = {}
+        self.ids: list[int] = []
+        self.last_offset = CHUNK_HEADER
+
+    def free(self) -> int:
+        return CHUNK - CHUNK_HEADER - len(self.records)
+
+    def record(self, record_id: int, event: dict) -> bytes:
+        offset = CHUNK_HEADER + len(self.records)
+        names = [name for name, _ in event["data"]]
+        key = (event["id"], tuple(names))
+        xml = bytearray(b"\x0f\x01\x01\x00\x0c\x01")
+        template_id = zlib.crc32(repr(key).encode())
+        xml += u32(template_id)
+        base = offset + 24  # binary XML starts after the record header
+        definition = self.templates.get(key)
+        inline = definition is None
+        if inline:
+            definition = base + len(xml) + 4
+        xml += u32(definition)
+        if inline:
+            # The fragment starts after next-offset, GUID and size (24 bytes); the element after its 4-byte header.
+            fragment = bytearray(b"\x0f\x01\x01\x00")
+            body = bytearray()
+            encode(template(names), body, definition + 24 + 4)
+            fragment += body + b"\x00"
+            xml += u32(0) + u32(template_id) + b"\0" * 12 + u32(len(fragment)) + fragment
+            self.templates[key] = definition
+        values = [(STRING, utf16(event["provider"])), (UINT16, u16(event["id"])), (UINT8, bytes([event.get("level", 0)])),
+                  (FILETIME, u64(filetime(event["time"]))), (UINT64, u64(record_id)), (STRING, utf16(event["channel"])),
+                  (STRING, utf16(event["computer"]))] + [(STRING, utf16(value)) for _, value in event["data"]]
+        xml += u32(len(values))
+        for kind, data in values:
+            xml += u16(len(data)) + bytes([kind, 0])
+        for _, data in values:
+            xml += data
+        xml += b"\x00"
+        while (24 + len(xml) + 4) % 8:
+            xml += b"\x00"
+        size = 24 + len(xml) + 4
+        return b"**\0\0" + u32(size) + u64(record_id) + u64(filetime(event["time"])) + bytes(xml) + u32(size)
+
+    def add(self, record: bytes, record_id: int) -> None:
+        self.last_offset = CHUNK_HEADER + len(self.records)
+        self.records += record
+        self.ids.append(record_id)
+
+    def finish(self) -> bytes:
+        header = bytearray(CHUNK_HEADER)
+        header[0:8] = b"ElfChnk\0"
+        header[8:16] = u64(self.ids[0])
+        header[16:24] = u64(self.ids[-1])
+        header[24:32] = u64(self.ids[0])
+        header[32:40] = u64(self.ids[-1])
+        header[40:44] = u32(128)
+        header[44:48] = u32(self.last_offset)
+        header[48:52] = u32(CHUNK_HEADER + len(self.records))
+        header[52:56] = u32(zlib.crc32(bytes(self.records)))
+        header[124:128] = u32(zlib.crc32(bytes(header[0:120]) + bytes(header[128:512])))
+        body = bytes(header) + bytes(self.records)
+        return body + b"\0" * (CHUNK - len(body))
+
+
+def write_evtx(path: str, events, first_record: int = 1) -> int:
+    """Writes the events (an iterator of dicts); returns the record count."""
+    chunks = 0
+    record_id = first_record
+    with open(path, "wb") as f:
+        f.write(b"\0" * 4096)
+        chunk = ChunkWriter()
+        for event in events:
+            record = chunk.record(record_id, event)
+            if len(record) >= chunk.free():  # libevtx drops a record that ends exactly at the chunk end
+                f.write(chunk.finish())
+                chunks += 1
+                chunk = ChunkWriter()
+                record = chunk.record(record_id, event)
+            chunk.add(record, record_id)
+            record_id += 1
+        if chunk.ids:
+            f.write(chunk.finish())
+            chunks += 1
+        if chunks > 0xFFFF:
+            raise HarnessError("too many chunks for one EVTX file (at most 65535, about 4 GiB)", 2)
+        header = bytearray(4096)
+        header[0:8] = b"ElfFile\0"
+        header[8:16] = u64(0)
+        header[16:24] = u64(chunks - 1)
+        header[24:32] = u64(record_id)
+        header[32:36] = u32(128)
+        header[36:38] = u16(1)
+        header[38:40] = u16(3)
+        header[40:42] = u16(4096)
+        header[42:44] = u16(chunks)
+        header[124:128] = u32(zlib.crc32(bytes(header[0:120])))
+        f.seek(0)
+        f.write(header)
+    return record_id - first_record
+
+
+def security_events(count: int, seed: int = 7):
+    """A Security-log mix with a few planted attack events; deterministic."""
+    import random
+    rng = random.Random(seed)
+    sec, chan, host = "Microsoft-Windows-Security-Auditing", "Security", "EXCH01.corp.local"
+    start = 1614729600.0
+    users = [f"user{n:04d}" for n in range(500)]
+    processes = ["C:\\Windows\\System32\\svchost.exe", "C:\\Windows\\System32\\conhost.exe", "C:\\Windows\\System32\\taskhostw.exe",
+                 "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Bin\\MSExchangeHMWorker.exe",
+                 "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe"]
+    planted = {count // 3: "chain", 2 * count // 3: "pth"}
+    for i in range(count):
+        t = start + i * 0.05
+        base = {"provider": sec, "channel": chan, "computer": host, "time": t}
+        if planted.get(i) == "chain":
+            yield dict(base, id=4688, data=[("SubjectUserName", "EXCH01$"), ("NewProcessName", "C:\\Windows\\System32\\rundll32.exe"),
+                                            ("CommandLine", "rundll32.exe C:\\windows\\system32\\comsvcs.dll, MiniDump 624 C:\\windows\\temp\\d.tmp full"),
+                                            ("ParentProcessName", "C:\\Windows\\System32\\cmd.exe")])
+            continue
+        if planted.get(i) == "pth":
+            yield dict(base, id=4624, data=[("TargetUserName", "Administrator"), ("TargetDomainName", "CORP"), ("TargetLogonId", "0x5a3f21"),
+                                            ("LogonType", "9"), ("LogonProcessName", "seclogo"), ("AuthenticationPackageName", "Negotiate"),
+                                            ("KeyLength", "0"), ("IpAddress", "::1"), ("ProcessName", "C:\\Windows\\System32\\svchost.exe")])
+            continue
+        roll = rng.random()
+        user = rng.choice(users)
+        if roll < 0.30:
+            yield dict(base, id=4624, data=[("SubjectUserSid", "S-1-0-0"), ("TargetUserName", user), ("TargetDomainName", "CORP"),
+                                            ("TargetLogonId", hex(rng.randrange(1 << 32))), ("LogonType", "3"), ("LogonProcessName", "Kerberos"),
+                                            ("AuthenticationPackageName", "Kerberos"), ("WorkstationName", "-"), ("KeyLength", "0"),
+                                            ("ProcessName", "-"), ("IpAddress", f"10.0.{rng.randrange(256)}.{rng.randrange(256)}"), ("IpPort", "0")])
+        elif roll < 0.60:
+            yield dict(base, id=4634, data=[("TargetUserSid", "S-1-5-21-1"), ("TargetUserName", user), ("TargetDomainName", "CORP"),
+                                            ("TargetLogonId", hex(rng.randrange(1 << 32))), ("LogonType", "3")])
+        elif roll < 0.72:
+            yield dict(base, id=4672, data=[("SubjectUserSid", "S-1-5-18"), ("SubjectUserName", "SYSTEM"), ("SubjectDomainName", "NT AUTHORITY"),
+                                            ("SubjectLogonId", "0x3e7"), ("PrivilegeList", "SeAssignPrimaryTokenPrivilege\n\t\t\tSeTcbPrivilege")])
+        elif roll < 0.87:
+            image = rng.choice(processes)
+            yield dict(base, id=4688, data=[("SubjectUserName", "EXCH01$"), ("SubjectLogonId", "0x3e7"), ("NewProcessName", image),
+                                            ("CommandLine", image + f" -k netsvcs -p -s Schedule{i % 97}"),
+                                            ("ParentProcessName", "C:\\Windows\\System32\\services.exe")])
+        elif roll < 0.95:
+            yield dict(base, id=4769, data=[("TargetUserName", user + "@CORP.LOCAL"), ("ServiceName", "EXCH01$"), ("TicketOptions", "0x40810000"),
+                                            ("TicketEncryptionType", "0x12"), ("IpAddress", "::ffff:10.0.0.5"), ("Status", "0x0")])
+        elif roll < 0.98:
+            yield dict(base, id=5145, data=[("SubjectUserName", "EXCH02$"), ("IpAddress", "10.0.0.11"), ("ShareName", "\\\\*\\IPC$"),
+                                            ("RelativeTargetName", "srvsvc"), ("AccessMask", "0x12019f")])
+        else:
+            yield dict(base, id=4648, data=[("SubjectUserName", "EXCH01$"), ("TargetUserName", "HealthMailbox" + user[-4:]),
+                                            ("TargetServerName", "localhost"), ("ProcessName", "C:\\Windows\\System32\\lsass.exe")])
+
+
+# ----------------------------------------------------------------------------- harness
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=1_000_000, help="records in the synthetic log (default 1,000,000)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--extriage", default=DEFAULT_EXTRIAGE)
+    parser.add_argument("--out", default=None, help="work folder (default: a temporary one, removed after)")
+    parser.add_argument("--strict", action="store_true")
+    args = parser.parse_args(argv)
+    if not os.access(args.extriage, os.X_OK):
+        say(f"bench_evtx: no extriage binary at {args.extriage} (make release)")
+        return 2
+    evtxexport = shutil.which("evtxexport")
+    if not evtxexport:
+        say("bench_evtx: evtxexport is not installed (libevtx-utils; scripts/install-deps.sh)")
+        return 2
+    out = args.out or tempfile.mkdtemp(prefix="extriage-bench-evtx-")
+    try:
+        tree = os.path.join(out, "tree")
+        logs = os.path.join(tree, "Windows", "System32", "winevt", "Logs")
+        os.makedirs(logs, exist_ok=True)
+        log_path = os.path.join(logs, "Security.evtx")
+        say(f"writing {args.records:,} records to {log_path} ...")
+        records = write_evtx(log_path, security_events(args.records))
+        size = os.path.getsize(log_path)
+        say(f"  {size / 2**20:.0f} MiB")
+        bundle = os.path.join(out, "bundle.tar")
+        bench_log = os.path.join(out, "bench.log")
+        gnu_time = find_gnu_time()
+        collect = run_timed([([args.extriage, "collect", "--source", tree, "--output", bundle, "--case", "BENCH", "--examiner", "bench",
+                               "--quiet", "--force"], None, None)], bench_log, gnu_time)
+        if collect["rc"] != 0:
+            raise HarnessError("collect failed:\n" + tail(bench_log))
+        report = os.path.join(out, "report.json")
+        analyze_runs, export_runs = [], []
+        for _ in range(args.repeat):
+            with open(log_path, "rb") as f:  # hot cache for both
+                while f.read(8 << 20):
+                    pass
+            result = run_timed([([args.extriage, "analyze", bundle, "--format", "json", "--output", report], None, None)], bench_log, gnu_time)
+            if result["rc"] != 0:
+                raise HarnessError("extriage analyze failed:\n" + tail(bench_log))
+            analyze_runs.append(result)
+            result = run_timed([([evtxexport, log_path], None, os.devnull)], bench_log, gnu_time)
+            if result["rc"] != 0:
+                raise HarnessError("evtxexport failed:\n" + tail(bench_log))
+            export_runs.append(result)
+        with open(report) as f:
+            analysis = json.load(f)
+        evtx_row = next((row for row in analysis["coverage"] if row["checkId"] == "EVTX"), {})
+        found = {finding["checkId"] for finding in analysis["findings"]}
+        checks_ok = evtx_row.get("records") == records and {"EVT-LSASS-COMSVCS-MINIDUMP", "EVT-LM-LOGON"} <= found
+        analyze_s = statistics.median(r["wall_s"] for r in analyze_runs)
+        export_s = statistics.median(r["wall_s"] for r in export_runs)
+        ratio = export_s / analyze_s if analyze_s else 0.0
+        info = host_info()
+        print(f"host: {info.get('cpus')} CPUs, {info.get('memory')}, {info.get('system')}")
+        print(f"log: {records:,} records, {size / 2**20:.0f} MiB (Security-log mix, shared templates per chunk)")
+        print(f"extriage analyze : {analyze_s:8.2f} s  {records / analyze_s:12,.0f} records/s  "
+              f"peak RSS {max(r['maxrss_kib'] for r in analyze_runs) / 1024:.0f} MB  (median of {args.repeat})")
+        print(f"evtxexport       : {export_s:8.2f} s  {records / export_s:12,.0f} records/s  "
+              f"peak RSS {max(r['maxrss_kib'] for r in export_runs) / 1024:.0f} MB  (median of {args.repeat})")
+        print(f"evtxexport time / analyze time = {ratio:.2f} (target >= 1.0): {'PASS' if ratio >= 1.0 else 'FAIL'}")
+        print(f"analysis check: EVTX coverage counts {evtx_row.get('records')} records, planted findings "
+              f"{'found' if checks_ok else 'MISSING'}")
+        if not checks_ok:
+            return 3
+        return 1 if args.strict and ratio < 1.0 else 0
+    except HarnessError as error:
+        say(f"bench_evtx: {error}")
+        return error.code if hasattr(error, "code") else 3
+    finally:
+        if not args.out:
+            shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,114 @@
+import EvidenceBundle
+import ExTriageCore
+
+/// LSASS dumps without event logs (EXCHANGE-ARTIFACTS.md C13, T1003.001): any member whose
+/// bytes start with `MDMP`, whatever its name, parsed far enough to name the dumped process from
+/// the module list (dumps are collected head-only, so the list may be cut); plus manifest names
+/// of LSASS dumps, archives of dumps and ProcDump binaries, collected or not.
+final class MinidumpCheck: MemberCheck {
+    let id = "DUMP-LSASS"
+    let title = "LSASS memory dumps, dump archives and ProcDump binaries on disk"
+    /// Enough for the header, the directory and a module list of a few hundred modules.
+    static let headLimit = 256 * 1024
+
+    private var head: [UInt8] = []
+    private var current: MemberInfo?
+    private var isDump = false
+    private var parsed: [(MemberInfo, MinidumpHeader)] = []
+    private var members = 0
+
+    func wants(_ member: MemberInfo) -> Bool { true }
+
+    func begin(_ member: MemberInfo) {
+        current = member
+        head.removeAll(keepingCapacity: true)
+        isDump = true
+    }
+
+    /// The first four bytes decide; only a minidump's head is kept.
+    func consume(_ bytes: UnsafeRawBufferPointer) {
+        guard isDump else { return }
+        var rest = bytes[...]
+        if head.count < 4 {
+            let take = min(4 - head.count, rest.count)
+            head.append(contentsOf: rest.prefix(take))
+            rest = rest.dropFirst(take)
+            if head.count == 4, head != MinidumpHeader.signature {
+                isDump = false
+                return
+            }
+        }
+        guard head.count < Self.headLimit else { return }
+        head.append(contentsOf: rest.prefix(Self.headLimit - head.count))
+    }
+
+    func end() {
+        guard let member = current else { return }
+        current = nil
+        members += 1
+        guard isDump, let header = MinidumpHeader.parse(head) else { return }
+        parsed.append((member, header))
+    }
+
+    func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding] {
+        var byVerdict: [Verdict: [Evidence]] = [:]
+        var processes: Set<String> = []
+        var seen: Set<String> = []
+        for (member, header) in parsed {
+            seen.insert(member.sourcePath.lowercased())
+            let name = String(member.sourcePath.split(separator: "/").last ?? "")
+            let process = header.processName
+            let verdict: Verdict
+            var reason: String
+            if process == "lsass.exe" {
+                verdict = .confirmed
+                reason = "minidump of lsass.exe (first module)"
+            } else if process == nil, DumpNames.isLsassDumpName(name) || DumpNames.isDropPlace(member.sourcePath) {
+                verdict = .likely
+                reason = "minidump whose module list is not in the collected head, named or placed like an LSASS dump"
+            } else {
+                verdict = .informational
+                reason = process.map { "minidump of \($0)" } ?? "minidump; the dumped process is not in the collected head"
+            }
+            if let process { processes.insert(process) }
+            var details = ["Reason": reason, "Streams": String(header.streams), "Flags": "0x" + String(header.flags, radix: 16)]
+            if let first = header.modules.first { details["FirstModule"] = first }
+            details["Modules"] = String(header.modules.count)
+            if let os = header.osVersion { details["OSVersion"] = os }
+            if header.moduleListCut { details["ModuleListCut"] = "true" }
+            reason += header.modules.isEmpty ? "" : "; \(header.modules.count) modules: " + header.modules.prefix(4).map(ImagePath.fileName).joined(separator: ", ")
+            byVerdict[verdict, default: []].append(Evidence(member: member.member, originalPath: member.sourcePath, timestamp: header.time,
+                                                            excerpt: "MDMP " + reason, sha256: "", details: details))
+        }
+        // Names alone: LSASS dump names (no MDMP head seen), archives of dumps, ProcDump binaries.
+        for (folded, entry) in facts.filesByFoldedPath.sorted(by: { $0.key < $1.key }) where !seen.contains(folded) {
+            let name = String(entry.sourcePath.split(separator: "/").last ?? "")
+            let minidumpFlag = entry.flags?.contains("minidump") == true
+            let reason: String
+            let verdict: Verdict
+            if DumpNames.isLsassDumpName(name) {
+                (verdict, reason) = (.likely, "file named like an LSASS dump or an archive of one")
+            } else if minidumpFlag {
+                (verdict, reason) = (DumpNames.isDropPlace(entry.sourcePath) ? .likely : .informational, "minidump (MDMP) noted at collection, head not stored")
+            } else if DumpNames.isProcdump(name) {
+                (verdict, reason) = (DumpNames.isDropPlace(entry.sourcePath) ? .likely : .informational, "ProcDump binary")
+            } else {
+                continue
+            }
+            byVerdict[verdict, default: []].append(Evidence(member: entry.path, originalPath: entry.sourcePath, timestamp: nil,
+                                                            excerpt: "\(name): \(reason) (\(entry.size) bytes)", sha256: entry.sha256,
+                                                            details: ["Reason": reason, "Size": String(entry.size)]))
+        }
+        return byVerdict.keys.sorted(by: >).map { verdict in
+            Finding(checkId: id, title: title, severity: verdict >= .likely ? .critical : .info, verdict: verdict, attack: ["T1003.001"],
+                    evidence: byVerdict[verdict] ?? [],
+                    explanation: "Memory dumps on disk: a dump whose first module is lsass.exe holds the credentials of every logged-on "
+                        + "user. Find who wrote it (the web-shell requests just before its TimeDateStamp) and whether it was downloaded.",
+                    pivots: processes.isEmpty ? [:] : ["dumpedProcess": processes.sorted()], category: FindingCategory.credentialAccess)
+        }
+    }
+
+    func coverage() -> [CoverageRow] {
+        [CoverageRow(checkId: id, title: title, status: .ran, members: members, records: parsed.count)]
+    }
+}

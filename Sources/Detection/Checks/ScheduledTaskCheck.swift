@@ -1,0 +1,52 @@
+import ExTriageCore
+
+/// Scheduled tasks created or changed from the network or with attacker-style actions
+/// (EXCHANGE-ARTIFACTS.md C19, T1053.005/T1021): Security 4698/4702 whose subject logon session
+/// is a network logon (4624 type 3) seen earlier in the same log (remote task registration,
+/// ATSVC/atexec), or whose action runs a shell, encoded PowerShell or a file from a writable folder.
+final class ScheduledTaskCheck: EventCheck {
+    let id = "EVT-LM-SCHEDULED-TASK"
+    let title = "Scheduled task registered remotely or running a shell from a writable folder (4698/4702)"
+    let eventIDs: Set<UInt32> = [4624, 4698, 4702]
+    private var matches = EventMatches()
+    /// Network logon sessions by computer and logon id → source address.
+    private var networkSessions: [String: String] = [:]
+    static let maximumSessions = 200_000
+
+    static let suspiciousContent = ["cmd.exe /c", "cmd /c", "powershell", "-enc", "-encodedcommand", "mshta", "rundll32", "regsvr32",
+                                    "\\programdata\\", "\\users\\public\\", "\\windows\\temp\\", "\\appdata\\local\\temp\\", "\\inetpub\\",
+                                    "\\perflogs\\", "certutil", "bitsadmin", "vsperfmon"]
+
+    func inspect(_ record: EventRecord, from source: EventSource) {
+        if record.eventID == 4624 {
+            guard record.value("LogonType") == "3", let logonID = record.value("TargetLogonId"), networkSessions.count < Self.maximumSessions else { return }
+            networkSessions[record.computer + "|" + Self.normalised(logonID)] = record.value("IpAddress") ?? ""
+            return
+        }
+        let content = (record.value("TaskContent") ?? record.value("TaskContentNew") ?? "").lowercased()
+        let session = record.value("SubjectLogonId").map { record.computer + "|" + Self.normalised($0) }
+        let remoteFrom = session.flatMap { networkSessions[$0] }
+        let marker = Self.suspiciousContent.first { content.contains($0) }
+        guard remoteFrom != nil || marker != nil else { return }
+        var evidence = record.evidence(from: source, matched: ["TaskName", "SubjectUserName", "SubjectLogonId"])
+        if let remoteFrom { evidence.details?["NetworkLogonFrom"] = remoteFrom }
+        if let marker { evidence.details?["ActionMarker"] = marker }
+        matches.add(.likely, evidence)
+        matches.pivot("taskName", record.value("TaskName"))
+        matches.pivot("computer", record.computer)
+    }
+
+    /// `0x00000000021a8c68` and `0x21a8c68` are the same session.
+    static func normalised(_ logonID: String) -> String {
+        var text = Substring(logonID.lowercased())
+        if text.hasPrefix("0x") { text = text.dropFirst(2) }
+        while text.count > 1, text.first == "0" { text = text.dropFirst() }
+        return String(text)
+    }
+
+    func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding] {
+        matches.findings(checkId: id, title: title, severity: .high, attack: ["T1053.005", "T1021"], category: FindingCategory.lateralMovement,
+                         explanation: "A scheduled task was created or changed by a network logon session or runs a shell or a file from a "
+                             + "writable folder: remote execution through the Task Scheduler. Read the task XML (Exec/Command).")
+    }
+}

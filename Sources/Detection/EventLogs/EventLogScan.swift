@@ -1,0 +1,204 @@
+import ExTriageCore
+import Foundation
+
+/// Reads every collected `.evtx` member with libevtx and offers its records to the event checks.
+///
+/// libevtx reads files, so each member is spooled, as it streams past, into one temporary file
+/// (that member only, at most `maximumSpool` bytes), read, and deleted before the next member.
+/// Failed records are counted; a member that is not EVTX is reported in coverage, never fatal.
+final class EventLogScan: MemberCheck {
+    let id = "EVTX"
+    let title = "Event logs (EVTX records via libevtx)"
+    let checks: [any EventCheck]
+    /// Event IDs any check reads, as a bitmap over the 16-bit range (larger IDs go to `wideIDs`).
+    private var wanted = [Bool](repeating: false, count: 65_536)
+    private var wideIDs: Set<UInt32> = []
+    private var byID: [UInt32: [Int]] = [:]
+    /// Checks that read every event of a provider (lower-cased name).
+    private var byProvider: [String: [Int]] = [:]
+    static let maximumSpool: Int64 = 4 << 30
+
+    private var current: MemberInfo?
+    private var spool: Spool?
+    private(set) var members = 0
+    private(set) var summary = EvtxReadSummary()
+    private var offered: [String: Int] = [:]
+    private var problems: [String] = []
+    private var channelSpans: [String: (first: Timestamp?, last: Timestamp?)] = [:]
+    /// Channels read, from the file names (`Microsoft-Windows-Sysmon%4Operational.evtx`), lower-cased.
+    private var channelsRead: Set<String> = []
+
+    init(checks: [any EventCheck]) {
+        self.checks = checks
+        for (index, check) in checks.enumerated() {
+            for eventID in check.eventIDs {
+                byID[eventID, default: []].append(index)
+                if eventID < 65_536 { wanted[Int(eventID)] = true } else { wideIDs.insert(eventID) }
+            }
+            for provider in check.everyEventOf { byProvider[provider, default: []].append(index) }
+        }
+    }
+
+    func wants(_ member: MemberInfo) -> Bool { member.fileExtension == "evtx" }
+
+    func begin(_ member: MemberInfo) {
+        current = member
+        do {
+            spool = try Spool(limit: Self.maximumSpool)
+        } catch {
+            problems.append("\(member.sourcePath): no temporary file for reading (\(error))")
+            spool = nil
+        }
+    }
+
+    func consume(_ bytes: UnsafeRawBufferPointer) { spool?.write(bytes) }
+
+    func end() {
+        guard let member = current else { return }
+        current = nil
+        guard let file = spool else { return }
+        spool = nil
+        defer { file.remove() }
+        if let failure = file.failure {
+            problems.append("\(member.sourcePath): \(failure)")
+            return
+        }
+        file.close()
+        let source = EventSource(member: member.member, sourcePath: member.sourcePath)
+        let logName = member.sourcePath.split(separator: "/").last.map(String.init) ?? ""
+        let fileChannel = String(logName.dropLast(5)).replacingOccurrences(of: "%4", with: "/").lowercased()
+        let providers = providerChecks(forFileChannel: fileChannel)
+        let read = EvtxReader.read(path: file.path, wants: { self.isWanted($0) },
+                                   wantsProvider: providers.isEmpty ? nil : { providers[$0] != nil }) { decoded in
+            var record = decoded
+            record.searchText = Array(record.allData.utf8)
+            var indexes = self.byID[record.eventID] ?? []
+            if !providers.isEmpty, let more = providers[record.provider.lowercased()] {
+                for index in more where !indexes.contains(index) { indexes.append(index) }
+            }
+            for index in indexes {
+                self.checks[index].inspect(record, from: source)
+                self.offered[self.checks[index].id, default: 0] += 1
+            }
+        }
+        if let problem = read.problem {
+            problems.append("\(member.sourcePath): \(problem)")
+            return
+        }
+        members += 1
+        let fileName = member.sourcePath.split(separator: "/").last.map(String.init) ?? ""
+        channelsRead.insert(String(fileName.dropLast(5)).replacingOccurrences(of: "%4", with: "/").lowercased())
+        if read.corrupted { problems.append("\(member.sourcePath): dirty or corrupted (records read: \(read.records), failed: \(read.failed))") }
+        summary.records += read.records
+        summary.recovered += read.recovered
+        summary.failed += read.failed
+        summary.recoveryFailed += read.recoveryFailed
+        summary.recoveredDuplicates += read.recoveredDuplicates
+        summary.namedByTemplate += read.namedByTemplate
+        channelSpans[member.sourcePath] = (read.first, read.last)
+    }
+
+    /// The every-event-of-a-provider checks that can apply to a log, by its file name's channel: a
+    /// check bound to channels (UM errors: Application) is left out of other logs, so their records
+    /// need no provider look-up. Auto-backup archives (`Archive-*`) keep every such check.
+    private func providerChecks(forFileChannel channel: String) -> [String: [Int]] {
+        guard !channel.hasPrefix("archive-") else { return byProvider }
+        var out: [String: [Int]] = [:]
+        for (provider, indexes) in byProvider {
+            let kept = indexes.filter { index in
+                guard let channels = (checks[index] as? EventRuleCheck)?.rule.channels, !channels.isEmpty else { return true }
+                return channels.contains(channel)
+            }
+            if !kept.isEmpty { out[provider] = kept }
+        }
+        return out
+    }
+
+    @inline(__always) private func isWanted(_ eventID: UInt32) -> Bool {
+        eventID < 65_536 ? wanted[Int(eventID)] : wideIDs.contains(eventID)
+    }
+
+    func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding] {
+        checks.flatMap { $0.finish(facts, logFindings: logFindings) }
+    }
+
+    func coverage() -> [CoverageRow] {
+        guard members > 0 || !problems.isEmpty else {
+            return [CoverageRow(checkId: id, title: title, status: .notApplicable, reason: "no .evtx event log in the bundle")]
+                + checks.map { CoverageRow(checkId: $0.id, title: $0.title, status: .notApplicable, reason: "no event log in the bundle") }
+        }
+        var reasons = problems.prefix(20).map { $0 }
+        if summary.recovered > 0 { reasons.append("\(summary.recovered) records recovered from unallocated space") }
+        if summary.recoveryFailed > 0 || summary.recoveredDuplicates > 0 {
+            reasons.append("recovery candidates: \(summary.recoveredDuplicates) copies of live records skipped, \(summary.recoveryFailed) unreadable")
+        }
+        let spans = channelSpans.keys.sorted().compactMap { path -> String? in
+            guard let span = channelSpans[path], let first = span.first, let last = span.last else { return nil }
+            return "\(path.split(separator: "/").last ?? ""): \(first.iso8601)..\(last.iso8601)"
+        }
+        if !spans.isEmpty { reasons.append("spans: " + spans.prefix(30).joined(separator: ", ")) }
+        let readRow = CoverageRow(checkId: id, title: title, status: members > 0 ? .ran : .failed,
+                                  reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "),
+                                  members: members, records: summary.records, malformed: summary.failed)
+        return [readRow] + checks.map { check in
+            guard members > 0 else {
+                return CoverageRow(checkId: check.id, title: check.title, status: .failed, reason: "no event log could be read")
+            }
+            // A rule bound to channels ran only if one of those logs was read.
+            if let channels = (check as? EventRuleCheck)?.rule.channels, !channels.isEmpty, channels.isDisjoint(with: channelsRead) {
+                return CoverageRow(checkId: check.id, title: check.title, status: .notApplicable,
+                                   reason: "no \(channels.sorted().joined(separator: ", ")) log in the bundle")
+            }
+            return CoverageRow(checkId: check.id, title: check.title, status: .ran, members: members, records: offered[check.id] ?? 0)
+        }
+    }
+}
+
+/// A temporary file one member is written to; bounded, removed by `remove()`.
+final class Spool {
+    let path: String
+    private var descriptor: Int32
+    private var written: Int64 = 0
+    let limit: Int64
+    private(set) var failure: String?
+
+    init(limit: Int64) throws {
+        var template = Array((NSTemporaryDirectory() + "/extriage-evtx-XXXXXX").utf8CString)
+        let descriptor = mkstemp(&template)
+        guard descriptor >= 0 else { throw ExTriageError(.io, "cannot create a temporary file: \(String(cString: strerror(errno)))") }
+        self.descriptor = descriptor
+        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        self.limit = limit
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) {
+        guard failure == nil, descriptor >= 0, let base = bytes.baseAddress else { return }
+        guard written + Int64(bytes.count) <= limit else {
+            failure = "larger than \(limit) bytes; not read"
+            return
+        }
+        var offset = 0
+        while offset < bytes.count {
+            let count = Foundation.write(descriptor, base + offset, bytes.count - offset)
+            if count < 0 {
+                if errno == EINTR { continue }
+                failure = "temporary file write failed: \(String(cString: strerror(errno)))"
+                return
+            }
+            offset += count
+        }
+        written += Int64(bytes.count)
+    }
+
+    func close() {
+        if descriptor >= 0 { Foundation.close(descriptor) }
+        descriptor = -1
+    }
+
+    func remove() {
+        close()
+        unlink(path)
+    }
+
+    deinit { remove() }
+}
