@@ -133,7 +133,7 @@ struct FileCapture {
         entry.mftSequence = file.record.flatMap { $0.sequence == 0 ? nil : $0.sequence }
         entry.fileNameTimes = times.fileName.map { .init(modified: $0.modified, accessed: $0.accessed, changed: $0.changed, created: $0.created) }
         if !unreadable.isEmpty {
-            entry.unreadableRanges = unreadable.map { .init(offset: $0.offset, length: $0.length, imageOffset: $0.imageOffset, cause: $0.cause) }
+            entry.unreadableRanges = unreadable
         }
         return .member(entry, bytesRead: total, readError: readError)
     }

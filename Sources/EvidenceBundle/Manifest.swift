@@ -159,20 +159,7 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
 
     /// A range of a file that could not be read from the image; the member holds zeros there.
-    public struct UnreadableRangeRecord: Codable, Sendable, Equatable {
-        /// Offset and length in the file (or stream).
-        public var offset: UInt64
-        public var length: UInt64
-        /// Where the same bytes are in the image, when known.
-        public var imageOffset: UInt64?
-        public var cause: String
-        public init(offset: UInt64, length: UInt64, imageOffset: UInt64?, cause: String) {
-            self.offset = offset
-            self.length = length
-            self.imageOffset = imageOffset
-            self.cause = cause
-        }
-    }
+    public typealias UnreadableRangeRecord = UnreadableRange
 
     /// The Exchange install directory found on the evidence, and how it was found.
     public struct InstallPathRecord: Codable, Sendable, Equatable {
