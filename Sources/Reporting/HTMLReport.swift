@@ -206,7 +206,7 @@ private struct HTMLPage {
             rows.append([
                 "<td><span class=\"tier t-" + campaign.verdict.rawValue + "\">" + campaign.verdict.rawValue + "</span></td>",
                 cell(campaign.highestStage),
-                "<td class=\"mono\">" + text(ReportFacts.capped(campaign.clientIps, limit: 20)) + "</td>",
+                "<td class=\"mono\">" + (campaign.clientIps.isEmpty ? "(on the host)" : text(ReportFacts.capped(campaign.clientIps, limit: 20))) + "</td>",
                 "<td class=\"mono\">" + campaign.userAgents.prefix(10).map(text).joined(separator: "<br>")
                     + (campaign.userAgents.count > 10 ? "<br>… \(campaign.userAgents.count - 10) more" : "") + "</td>",
                 cell(campaign.first?.iso8601 ?? "?"), cell(campaign.last?.iso8601 ?? "?"),

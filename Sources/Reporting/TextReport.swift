@@ -123,7 +123,7 @@ private struct TextWriter {
         for (number, campaign) in campaigns.enumerated() {
             line("  \(number + 1). [" + paint(campaign.verdict.rawValue, tierColor(campaign.verdict)) + "] highest stage: "
                 + safe(campaign.highestStage))
-            line("      IPs: " + ReportFacts.capped(campaign.clientIps.map(safe), limit: 20))
+            line("      IPs: " + (campaign.clientIps.isEmpty ? "(on the host: events, dumps, files)" : ReportFacts.capped(campaign.clientIps.map(safe), limit: 20)))
             line("      User agents: " + ReportFacts.capped(campaign.userAgents.map(safe), limit: 10))
             line("      Seen: " + ReportFacts.span(campaign.first, campaign.last))
             pivots(campaign.pivots, indent: "      ")
