@@ -175,7 +175,7 @@ private struct HTMLPage {
             rows.append([
                 "<td class=\"mono\" title=\"" + text(evidence.member) + "\">" + text(ReportFacts.location(evidence)) + "</td>",
                 cell(evidence.timestamp?.iso8601 ?? "—"),
-                "<td><code>" + text(evidence.excerpt) + "</code></td>",
+                "<td><code>" + text(evidence.excerpt) + "</code>" + details(evidence.details) + "</td>",
                 "<td class=\"mono\">" + text(evidence.sha256) + "</td>",
             ])
         }
@@ -184,6 +184,14 @@ private struct HTMLPage {
             raw("<p class=\"muted\">… \(finding.evidence.count - HTMLReport.evidenceLimit) more evidence items in the JSON report.</p>")
         }
         raw("</article>")
+    }
+
+    /// The named values behind a match (event fields, matched rule strings), under the excerpt.
+    func details(_ details: [String: String]?) -> String {
+        guard let details, !details.isEmpty else { return "" }
+        return "<div class=\"muted mono\">" + details.keys.sorted().map { key in
+            "<strong>" + text(key) + "</strong>: " + text(details[key] ?? "")
+        }.joined(separator: "<br>") + "</div>"
     }
 
     mutating func pivots(_ pivots: [String: [String]]) {

@@ -38,7 +38,10 @@ import Testing
         var report = SampleReports.compromised()
         report.findings[0].title = "x\" onmouseover='alert(2)' & <b>"
         report.cveStates["<img>"] = "<i>"
+        report.findings[0].evidence[0].details = ["<u>CommandLine": SampleReports.hostile]
         let page = HTMLReport.render([report])
+        #expect(page.contains("<strong>&lt;u&gt;CommandLine</strong>: &lt;script&gt;"))
+        #expect(!page.contains("<u>"))
         #expect(!page.contains(SampleReports.hostile))
         #expect(!page.contains("<script>"))
         #expect(!page.contains("\u{1B}"))
