@@ -132,51 +132,23 @@ public enum EventRuleLoader {
                                            "severity", "cves", "attack", "explanation", "references", "pivots", "samples"]
     static let operators: Set<String> = ["contains", "equals", "any-of", "starts-with", "ends-with", "regex"]
 
+    /// Every `*.yaml` under `directory`, sorted by file name.
     public static func load(directory: String) throws -> [EventRule] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { $0.hasSuffix(".yaml") }.sorted() ?? []
-        var rules: [EventRule] = []
-        var problems: [String] = []
-        for name in files {
-            let file = directory + "/" + name
-            do {
-                guard let data = FileManager.default.contents(atPath: file) else { throw LogRuleLoader.RuleProblem(key: nil, message: "cannot be read") }
-                rules.append(try parse(String(decoding: data, as: UTF8.self), file: file))
-            } catch let problem as LogRuleLoader.RuleProblem {
-                problems.append("\(file): \(problem.key.map { "key '\($0)': " } ?? "")\(problem.message)")
-            }
-        }
-        let ids = rules.map(\.id)
-        for id in Set(ids) where ids.filter({ $0 == id }).count > 1 { problems.append("event rule id \(id) is used twice") }
-        guard problems.isEmpty else {
-            throw ExTriageError(.invalidProfile, "invalid event rules:\n  " + problems.joined(separator: "\n  "))
-        }
-        return rules
+        try RuleFiles.load(directory: directory, kind: "event", id: \.id, parse: parse)
     }
 
-    typealias Problem = LogRuleLoader.RuleProblem
+    typealias Problem = RuleFiles.Problem
 
     public static func parse(_ text: String, file: String) throws -> EventRule {
-        let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch { throw Problem(key: nil, message: "is not valid YAML: \(error)") }
-        guard let mapping = node?.mapping else { throw Problem(key: nil, message: "must be a mapping") }
-        var values: [String: Node] = [:]
-        for (key, value) in mapping {
-            guard let name = key.string, allowedKeys.contains(name) else {
-                throw Problem(key: key.string, message: "is not allowed (allowed: \(allowedKeys.sorted().joined(separator: ", ")))")
-            }
-            values[name] = value
-        }
-        func string(_ key: String) throws -> String {
-            guard let value = values[key]?.string, !value.isEmpty else { throw Problem(key: key, message: "is required text") }
-            return value
-        }
+        let document = try RuleDocument(text, allowedKeys: allowedKeys)
+        let values = document.values
+        let string = document.string
         func list(_ node: Node?, _ key: String) throws -> [String] {
             guard let node else { return [] }
             if let single = node.string { return [single] }
             guard let items = node.sequence?.compactMap(\.string) else { throw Problem(key: key, message: "must be a list of text") }
             return items
         }
-        guard values["version"]?.int == 1 else { throw Problem(key: "version", message: "must be 1") }
         let category = try string("category")
         guard FindingCategory.all.contains(category) else {
             throw Problem(key: "category", message: "must be one of \(FindingCategory.all.sorted().joined(separator: ", "))")
@@ -192,25 +164,11 @@ public enum EventRuleLoader {
         let providers = try list(events["providers"], "events.providers")
         guard !eventIDs.isEmpty || !providers.isEmpty else { throw Problem(key: "events.ids", message: "needs at least one event ID or a provider") }
         let channels = try list(events["channels"], "events.channels")
-        guard let severity = Severity(rawValue: try string("severity")) else {
-            throw Problem(key: "severity", message: "must be one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let severity = try document.severity()
         let groups = try parseGroups(values["where"], key: "where")
         guard !groups.isEmpty else { throw Problem(key: "where", message: "needs at least one condition") }
-        guard let tierNodes = values["verdicts"]?.sequence, !tierNodes.isEmpty else {
-            throw Problem(key: "verdicts", message: "is required: a list of {verdict, where}")
-        }
-        var tiers: [EventRule.Tier] = []
-        for tier in tierNodes {
-            guard let verdictText = tier["verdict"]?.string, let verdict = Verdict(rawValue: verdictText) else {
-                throw Problem(key: "verdicts", message: "each entry needs verdict: confirmed, likely, attempt or informational")
-            }
-            tiers.append(.init(verdict: verdict, groups: try parseGroups(tier["where"], key: "verdicts.where")))
-        }
-        var pivots: [String: String] = [:]
-        for (key, value) in values["pivots"]?.mapping ?? [:] {
-            if let name = key.string, let field = value.string { pivots[name] = field }
-        }
+        let tiers = try document.tiers(parseGroups).map { EventRule.Tier(verdict: $0.0, groups: $0.1) }
+        let pivots = document.pivots()
         func sample(_ node: Node, key: String) throws -> EventRule.SampleEvent {
             guard let id = node["id"]?.int else { throw Problem(key: key, message: "each event needs id") }
             guard let provider = node["provider"]?.string ?? providers.first else {

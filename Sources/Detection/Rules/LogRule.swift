@@ -91,46 +91,15 @@ public enum LogRuleLoader {
 
     /// Every `*.yaml` under `directory`, sorted by file name.
     public static func load(directory: String) throws -> [LogRule] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { $0.hasSuffix(".yaml") }.sorted() ?? []
-        var rules: [LogRule] = []
-        var problems: [String] = []
-        for name in files {
-            let file = directory + "/" + name
-            do {
-                guard let data = FileManager.default.contents(atPath: file) else { throw RuleProblem(key: nil, message: "cannot be read") }
-                rules.append(try parse(String(decoding: data, as: UTF8.self), file: file))
-            } catch let problem as RuleProblem {
-                problems.append("\(file): \(problem.key.map { "key '\($0)': " } ?? "")\(problem.message)")
-            }
-        }
-        let ids = rules.map(\.id)
-        for id in Set(ids) where ids.filter({ $0 == id }).count > 1 { problems.append("rule id \(id) is used twice") }
-        guard problems.isEmpty else {
-            throw ExTriageError(.invalidProfile, "invalid log rules:\n  " + problems.joined(separator: "\n  "))
-        }
-        return rules
+        try RuleFiles.load(directory: directory, kind: "log", id: \.id, parse: parse)
     }
 
-    struct RuleProblem: Error {
-        var key: String?
-        var message: String
-    }
+    typealias RuleProblem = RuleFiles.Problem
 
     public static func parse(_ text: String, file: String) throws -> LogRule {
-        let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch { throw RuleProblem(key: nil, message: "is not valid YAML: \(error)") }
-        guard let mapping = node?.mapping else { throw RuleProblem(key: nil, message: "must be a mapping") }
-        var values: [String: Node] = [:]
-        for (key, value) in mapping {
-            guard let name = key.string, allowedKeys.contains(name) else {
-                throw RuleProblem(key: key.string, message: "is not allowed (allowed: \(allowedKeys.sorted().joined(separator: ", ")))")
-            }
-            values[name] = value
-        }
-        func string(_ key: String) throws -> String {
-            guard let value = values[key]?.string, !value.isEmpty else { throw RuleProblem(key: key, message: "is required text") }
-            return value
-        }
+        let document = try RuleDocument(text, allowedKeys: allowedKeys)
+        let values = document.values
+        let string = document.string
         func list(_ key: String, required: Bool = true) throws -> [String] {
             guard let node = values[key] else {
                 if required { throw RuleProblem(key: key, message: "is required (a list)") }
@@ -139,30 +108,15 @@ public enum LogRuleLoader {
             guard let items = node.sequence?.compactMap(\.string) else { throw RuleProblem(key: key, message: "must be a list of text") }
             return items
         }
-        guard values["version"]?.int == 1 else { throw RuleProblem(key: "version", message: "must be 1") }
         let families = try list("families")
         for family in families where !knownFamilies.contains(family) && !family.hasPrefix("httpproxy/") {
             throw RuleProblem(key: "families", message: "unknown family '\(family)' (known: \(knownFamilies.sorted().joined(separator: ", ")), httpproxy/<protocol>)")
         }
-        guard let severity = Severity(rawValue: try string("severity")) else {
-            throw RuleProblem(key: "severity", message: "must be one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let severity = try document.severity()
         let conditions = try parseConditions(values["where"], key: "where")
         guard !conditions.isEmpty else { throw RuleProblem(key: "where", message: "needs at least one condition") }
-        var tiers: [LogRule.Tier] = []
-        guard let tierNodes = values["verdicts"]?.sequence, !tierNodes.isEmpty else {
-            throw RuleProblem(key: "verdicts", message: "is required: a list of {verdict, where}")
-        }
-        for tier in tierNodes {
-            guard let verdictText = tier["verdict"]?.string, let verdict = Verdict(rawValue: verdictText) else {
-                throw RuleProblem(key: "verdicts", message: "each entry needs verdict: confirmed, likely, attempt or informational")
-            }
-            tiers.append(.init(verdict: verdict, conditions: try parseConditions(tier["where"], key: "verdicts.where")))
-        }
-        var pivots: [String: String] = [:]
-        for (key, value) in values["pivots"]?.mapping ?? [:] {
-            if let name = key.string, let field = value.string { pivots[name] = field }
-        }
+        let tiers = try document.tiers(parseConditions).map { LogRule.Tier(verdict: $0.0, conditions: $0.1) }
+        let pivots = document.pivots()
         guard let sampleNode = values["samples"], let fields = sampleNode["fields"]?.string else {
             throw RuleProblem(key: "samples", message: "is required: fields, positive (line + verdict), negative")
         }
