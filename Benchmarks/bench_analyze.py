@@ -349,23 +349,6 @@ def main(argv=None) -> int:
                 shutil.rmtree(temp_root, ignore_errors=True)
 
 
-def prepare_tree(args, tree: str) -> dict | None:
-    if os.path.exists(tree):
-        marker = generate_tree.read_marker(tree)
-        if marker:
-            note = f"generated tree, {generate_tree.fmt_bytes(marker['total_bytes'])}, seed {marker['seed']}"
-            if args.size is not None and marker.get("requested_size") != args.size_bytes:
-                say(f"note: reusing {tree} ({note}); --size {args.size} ignored (delete the tree to regenerate)")
-        else:
-            note = "existing tree (no generator marker)"
-        say(f"tree: {tree} ({note})")
-    else:
-        say(f"tree: generating {generate_tree.fmt_bytes(args.size_bytes)} at {tree}")
-        m = generate_tree.generate(tree, args.size_bytes, seed=args.seed, quiet=True)
-        say(f"      {m['total_files']} files, {generate_tree.fmt_bytes(m['total_bytes'])} in {m['seconds']}s")
-    return generate_tree.read_marker(tree)
-
-
 def run(args, extriage: str, tree: str, out: str) -> int:
     started = dt.datetime.now(dt.timezone.utc)
     log = os.path.join(out, "bench.log")
@@ -375,7 +358,7 @@ def run(args, extriage: str, tree: str, out: str) -> int:
                   "os.wait4 ru_maxrss (includes the forked harness image)")
 
     # 1. The tree, and the bundle (collected once, not timed).
-    marker = prepare_tree(args, tree)
+    marker = bench_collect.prepare_tree(args, tree)
     bundle = os.path.join(out, "bundle.tar")
     collect_s = collect(extriage, tree, bundle, log, gnu_time)
     bundle_bytes = os.path.getsize(bundle)

@@ -417,13 +417,8 @@ def main(argv=None) -> int:
                 shutil.rmtree(temp_root, ignore_errors=True)
 
 
-def run(args, extriage: str, tree: str, out: str) -> int:
-    started = dt.datetime.now(dt.timezone.utc)
-    log = os.path.join(out, "bench.log")
-    list_path = os.path.join(out, "files.lst")
-    host = host_info()
-
-    # 1. The source tree.
+def prepare_tree(args, tree: str) -> dict | None:
+    """Reuses the tree at `tree` (saying what it is) or generates one of --size; returns its marker."""
     if os.path.exists(tree):
         marker = generate_tree.read_marker(tree)
         if marker:
@@ -437,7 +432,17 @@ def run(args, extriage: str, tree: str, out: str) -> int:
         say(f"tree: generating {generate_tree.fmt_bytes(args.size_bytes)} at {tree}")
         m = generate_tree.generate(tree, args.size_bytes, seed=args.seed, quiet=True)
         say(f"      {m['total_files']} files, {generate_tree.fmt_bytes(m['total_bytes'])} in {m['seconds']}s")
-    marker = generate_tree.read_marker(tree)
+    return generate_tree.read_marker(tree)
+
+
+def run(args, extriage: str, tree: str, out: str) -> int:
+    started = dt.datetime.now(dt.timezone.utc)
+    log = os.path.join(out, "bench.log")
+    list_path = os.path.join(out, "files.lst")
+    host = host_info()
+
+    # 1. The source tree.
+    marker = prepare_tree(args, tree)
 
     # 2. Warm the page cache: every file of the tree, once.
     all_files = walk_files(tree)
