@@ -683,7 +683,7 @@ def write_static(w: Writer, rnd: random.Random, pool: bytes, mtime: float) -> No
     auth = fe + "/owa/auth"
     for name, reps in [("logon.aspx", 6), ("errorFE.aspx", 3), ("expiredpassword.aspx", 4),
                        ("frowny.aspx", 2), ("logoff.aspx", 1), ("OutlookCN.aspx", 2),
-                       ("RedirSuiteServiceProxy.aspx", 1), ("signout.aspx", 1), ("timeoutlogout.aspx", 2)]:
+                       ("RedirSuiteServiceProxy.aspx", 1), ("signout.aspx", 1)]:
         text(f"{auth}/{name}", LOGON_ASPX, reps)
     text(f"{auth}/getidtoken.htm", "<!DOCTYPE html><html><head><script>/* idtoken */</script></head></html>\n")
     text(f"{auth}/{ver}/scripts/premium/flogon.js",
@@ -693,7 +693,7 @@ def write_static(w: Writer, rnd: random.Random, pool: bytes, mtime: float) -> No
     text(f"{auth}/{ver}/themes/resources/logon.css", ".signInBg{background:#0072c6}\n", 300)
     text(f"{fe}/owa/web.config", WEB_CONFIG)
     text(f"{fe}/ecp/web.config", WEB_CONFIG)
-    text(f"{fe}/ecp/auth/TimeoutLogout.aspx", LOGON_ASPX, 2)
+    text(f"{fe}/ecp/auth/TimeoutLogoff.aspx", LOGON_ASPX, 2)
     text(f"{fe}/PowerShell/web.config", WEB_CONFIG)
     text(f"{fe}/OAB/web.config", WEB_CONFIG)
     text("inetpub/wwwroot/iisstart.htm", "<!DOCTYPE html><html><head><title>IIS Windows Server</title></head>"
