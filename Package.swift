@@ -7,7 +7,7 @@ import PackageDescription
 /// ExTriageCore ← EvidenceBundle ← ArtifactCollection. The executable stays thin.
 let package = Package(
     name: "extriage",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "extriage", targets: ["extriage"]),
     ],

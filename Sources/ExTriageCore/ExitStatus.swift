@@ -12,4 +12,6 @@ public enum ExitStatus: Int32, Sendable {
     case untrustedSigner = 4
     /// `verify`: the file is not an extriage bundle at all.
     case notABundle = 5
+    /// `analyze`: a finding reached the `--fail-on` severity or verdict.
+    case findingsAtThreshold = 6
 }

@@ -59,7 +59,7 @@ public struct Evidence: Codable, Sendable, Hashable {
 
 /// One result of one check: what, how sure, why, and where.
 public struct Finding: Codable, Sendable {
-    public var checkId: String
+    public var checkId: CheckID
     public var title: String
     public var severity: Severity
     public var verdict: Verdict
@@ -70,13 +70,15 @@ public struct Finding: Codable, Sendable {
     /// One line: why this matters.
     public var explanation: String
     /// Values an analyst pivots on: `clientIp`, `userAgent`, `shellPath`, `shellParameter`, ...
-    public var pivots: [String: [String]]
+    public var pivots: [PivotKey: [String]]
     /// What kind of activity, machine-readable (`credential-access`, `lateral-movement`,
     /// `exchange`, `anti-forensics`, `staging`); absent for checks that do not set one.
     public var category: String?
+    /// Evidence items found but not listed (a cap was reached); absent when every item is listed.
+    public var omittedEvidence: Int?
 
-    public init(checkId: String, title: String, severity: Severity, verdict: Verdict, cves: [String] = [],
-                attack: [String] = [], evidence: [Evidence], explanation: String, pivots: [String: [String]] = [:],
+    public init(checkId: CheckID, title: String, severity: Severity, verdict: Verdict, cves: [String] = [],
+                attack: [String] = [], evidence: [Evidence], explanation: String, pivots: [PivotKey: [String]] = [:],
                 category: String? = nil) {
         self.checkId = checkId
         self.title = title
@@ -104,7 +106,7 @@ public struct CoverageRow: Codable, Sendable {
         case failed
     }
 
-    public var checkId: String
+    public var checkId: CheckID
     public var title: String
     public var status: Status
     public var reason: String?
@@ -115,7 +117,7 @@ public struct CoverageRow: Codable, Sendable {
     /// Lines or records that could not be parsed (counted and skipped, never fatal).
     public var malformed: Int
 
-    public init(checkId: String, title: String, status: Status, reason: String? = nil, members: Int = 0, records: Int = 0, malformed: Int = 0) {
+    public init(checkId: CheckID, title: String, status: Status, reason: String? = nil, members: Int = 0, records: Int = 0, malformed: Int = 0) {
         self.checkId = checkId
         self.title = title
         self.status = status
@@ -155,12 +157,12 @@ public struct Campaign: Codable, Sendable {
     public var highestStage: String
     public var verdict: Verdict
     /// Shell paths, shell parameter names, canaries.
-    public var pivots: [String: [String]]
+    public var pivots: [PivotKey: [String]]
     /// Indexes into the report's findings, in time order.
     public var findingIndexes: [Int]
 
     public init(clientIps: [String], userAgents: [String], first: Timestamp?, last: Timestamp?, highestStage: String,
-                verdict: Verdict, pivots: [String: [String]], findingIndexes: [Int]) {
+                verdict: Verdict, pivots: [PivotKey: [String]], findingIndexes: [Int]) {
         self.clientIps = clientIps
         self.userAgents = userAgents
         self.first = first
@@ -243,8 +245,10 @@ public struct AnalysisReport: Codable, Sendable {
     public var bundle: BundleInfo
     public var verification: VerificationSummary
     public var verdict: HostVerdict
-    /// Per-CVE state: `exploited`, `attempted`, `no-evidence`, `not-assessable`.
-    public var cveStates: [String: String]
+    /// Per-CVE state: `exploited`, `attempted`, `exposed`, `no-evidence`, `not-assessable`.
+    public var cveStates: [String: CVEState]
+    /// Why a CVE has its state, where that needs saying (every `not-assessable` one); absent when empty.
+    public var cveReasons: [String: String]?
     /// Most severe first.
     public var findings: [Finding]
     public var coverage: [CoverageRow]
@@ -252,12 +256,14 @@ public struct AnalysisReport: Codable, Sendable {
     public var campaigns: [Campaign]
     public var tool: ToolInfoRecord
 
-    public init(bundle: BundleInfo, verification: VerificationSummary, verdict: HostVerdict, cveStates: [String: String],
-                findings: [Finding], coverage: [CoverageRow], logSpans: [LogSpan], campaigns: [Campaign], tool: ToolInfoRecord = .init()) {
+    public init(bundle: BundleInfo, verification: VerificationSummary, verdict: HostVerdict, cveStates: [String: CVEState],
+                cveReasons: [String: String] = [:], findings: [Finding], coverage: [CoverageRow], logSpans: [LogSpan],
+                campaigns: [Campaign], tool: ToolInfoRecord = .init()) {
         self.bundle = bundle
         self.verification = verification
         self.verdict = verdict
         self.cveStates = cveStates
+        self.cveReasons = cveReasons.isEmpty ? nil : cveReasons
         self.findings = findings
         self.coverage = coverage
         self.logSpans = logSpans

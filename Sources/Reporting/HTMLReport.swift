@@ -5,7 +5,9 @@ import ExTriageCore
 /// Every string from a report is escaped with `HTMLText.escape`: evidence excerpts hold attacker text
 /// such as `<script>`. A Content-Security-Policy that forbids scripts and remote loads backs that up.
 /// Several reports give the combined summary first, then one section per bundle.
-public enum HTMLReport {
+public struct HTMLReport: Sendable {
+    public init() {}
+
     /// Evidence rows shown per finding before `… N more`; the JSON report has them all.
     public static let evidenceLimit = 100
 
@@ -115,7 +117,7 @@ private struct HTMLPage {
             ("Tool", report.tool.name + " " + report.tool.version),
         ])
         verification(report.verification)
-        cveStates(report.cveStates)
+        cveStates(report.cveStates, reasons: report.cveReasons ?? [:])
         raw("<h2>Timeline</h2>")
         raw(TimelineChart.svg(report.findings))
         findings(report.findings, id: id)
@@ -139,13 +141,13 @@ private struct HTMLPage {
         }
     }
 
-    mutating func cveStates(_ states: [String: String]) {
+    mutating func cveStates(_ states: [String: CVEState], reasons: [String: String]) {
         raw("<h2>CVE states</h2>")
         guard !states.isEmpty else { raw("<p class=\"muted\">None reported.</p>"); return }
-        var rows = [[cell("CVE", header: true), cell("State", header: true)]]
+        var rows = [[cell("CVE", header: true), cell("State", header: true), cell("Why", header: true)]]
         for cve in states.keys.sorted() {
-            let state = states[cve] ?? ""
-            rows.append([cell(cve), "<td class=\"" + stateClass(state) + "\">" + text(state) + "</td>"])
+            guard let state = states[cve] else { continue }
+            rows.append([cell(cve), "<td class=\"" + stateClass(state) + "\">" + text(state.rawValue) + "</td>", cell(reasons[cve] ?? "")])
         }
         table(rows)
     }
@@ -162,7 +164,7 @@ private struct HTMLPage {
     mutating func finding(_ finding: Finding, anchor: String, number: Int) {
         let tier = finding.verdict.rawValue
         raw("<article class=\"finding f-" + tier + "\" id=\"" + anchor + "\">")
-        raw("<div><span class=\"tier t-" + tier + "\">" + tier + "</span> <strong>#\(number) " + text(finding.checkId)
+        raw("<div><span class=\"tier t-" + tier + "\">" + tier + "</span> <strong>#\(number) " + text(finding.checkId.rawValue)
             + "</strong> " + text(finding.title) + "</div>")
         var ids: [String] = []
         if !finding.cves.isEmpty { ids.append("CVE: " + text(finding.cves.joined(separator: ", "))) }
@@ -183,6 +185,9 @@ private struct HTMLPage {
         if finding.evidence.count > HTMLReport.evidenceLimit {
             raw("<p class=\"muted\">… \(finding.evidence.count - HTMLReport.evidenceLimit) more evidence items in the JSON report.</p>")
         }
+        if let omitted = finding.omittedEvidence {
+            raw("<p class=\"muted\">… \(omitted) more found, not kept (evidence cap).</p>")
+        }
         raw("</article>")
     }
 
@@ -194,10 +199,10 @@ private struct HTMLPage {
         }.joined(separator: "<br>") + "</div>"
     }
 
-    mutating func pivots(_ pivots: [String: [String]]) {
+    mutating func pivots(_ pivots: [PivotKey: [String]]) {
         guard !pivots.isEmpty else { return }
         raw("<ul class=\"pivots\">" + pivots.keys.sorted().map { key in
-            "<li><strong>" + text(key) + "</strong>: <code>" + text(ReportFacts.capped(pivots[key] ?? [], limit: 50)) + "</code></li>"
+            "<li><strong>" + text(key.rawValue) + "</strong>: <code>" + text(ReportFacts.capped(pivots[key] ?? [], limit: 50)) + "</code></li>"
         }.joined() + "</ul>")
     }
 
@@ -207,7 +212,7 @@ private struct HTMLPage {
         var rows = [["Verdict", "Highest stage", "Client IPs", "User agents", "First", "Last", "Pivots", "Findings"].map { cell($0, header: true) }]
         for campaign in campaigns {
             let pivots = campaign.pivots.keys.sorted().map { key in
-                "<strong>" + text(key) + "</strong>: " + text(ReportFacts.capped(campaign.pivots[key] ?? [], limit: 20))
+                "<strong>" + text(key.rawValue) + "</strong>: " + text(ReportFacts.capped(campaign.pivots[key] ?? [], limit: 20))
             }.joined(separator: "<br>")
             let links = campaign.findingIndexes.filter { (0..<findingCount).contains($0) }.prefix(50)
                 .map { "<a href=\"#" + id + "-f\($0 + 1)\">#\($0 + 1)</a>" }.joined(separator: " ")
@@ -240,7 +245,7 @@ private struct HTMLPage {
         guard !coverage.isEmpty else { raw("<p class=\"muted\">No checks recorded.</p>"); return }
         var rows = [["Check", "Title", "Status", "Reason", "Members", "Records", "Malformed"].map { cell($0, header: true) }]
         for row in coverage {
-            rows.append([cell(row.checkId), cell(row.title), cell(row.status.rawValue), cell(row.reason ?? ""),
+            rows.append([cell(row.checkId.rawValue), cell(row.title), cell(row.status.rawValue), cell(row.reason ?? ""),
                          number(row.members), number(row.records), number(row.malformed)])
         }
         table(rows)
@@ -262,12 +267,12 @@ private struct HTMLPage {
 
     func number(_ value: Int) -> String { "<td class=\"num\">\(value)</td>" }
 
-    func stateClass(_ state: String) -> String {
+    func stateClass(_ state: CVEState) -> String {
         switch state {
-        case "exploited": return "s-exploited"
-        case "attempted": return "s-attempted"
-        case "no-evidence": return "s-clean"
-        default: return "s-unknown"
+        case .exploited: return "s-exploited"
+        case .attempted, .exposed: return "s-attempted"
+        case .noEvidence: return "s-clean"
+        case .notAssessable: return "s-unknown"
         }
     }
 }

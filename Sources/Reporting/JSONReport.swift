@@ -7,7 +7,9 @@ import Foundation
 /// `coverage`, `logSpans`, `campaigns`, `tool`). Several render as
 /// `{"bundles": [...], "summary": {"worstVerdict": ..., "bundles": [...]}}`. Text stays lossless:
 /// JSON string escaping already neutralises control characters.
-public enum JSONReport {
+public struct JSONReport: Sendable {
+    public init() {}
+
     /// Encodes the reports as UTF-8 JSON ending in a newline.
     public static func render(_ reports: [AnalysisReport]) throws -> [UInt8] {
         let encoder = JSONEncoder()

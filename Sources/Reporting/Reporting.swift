@@ -47,7 +47,7 @@ enum ReportFacts {
     static func evidenceTimes(_ findings: [Finding]) -> [(time: Timestamp, verdict: Verdict, checkId: String)] {
         findings.flatMap { finding in
             finding.evidence.compactMap { evidence in
-                evidence.timestamp.map { (time: $0, verdict: finding.verdict, checkId: finding.checkId) }
+                evidence.timestamp.map { (time: $0, verdict: finding.verdict, checkId: finding.checkId.rawValue) }
             }
         }
     }

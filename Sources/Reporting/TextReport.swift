@@ -5,7 +5,9 @@ import ExTriageCore
 /// Every string that came from a report goes through `EscapedText.display`, so hostile evidence
 /// (terminal escapes, bidirectional overrides, newlines) can never drive the analyst's terminal.
 /// With `color`, only the verdict and tier words get ANSI colours.
-public enum TextReport {
+public struct TextReport: Sendable {
+    public init() {}
+
     /// Evidence items shown per finding before `… N more`.
     public static let evidenceLimit = 10
 
@@ -49,7 +51,7 @@ private struct TextWriter {
         field("Exchange path", safe(bundle.exchangeInstallPath ?? "not found"))
         field("Tool", safe(report.tool.name) + " " + safe(report.tool.version))
         verification(report.verification)
-        cveStates(report.cveStates)
+        cveStates(report.cveStates, reasons: report.cveReasons ?? [:])
         findings(report.findings)
         campaigns(report.campaigns, findings: report.findings)
         logSpans(report.logSpans)
@@ -69,13 +71,14 @@ private struct TextWriter {
         }
     }
 
-    mutating func cveStates(_ states: [String: String]) {
+    mutating func cveStates(_ states: [String: CVEState], reasons: [String: String]) {
         line()
         line("CVE states:")
         if states.isEmpty { line("  (none reported)") }
         let width = states.keys.map { safe($0).count }.max() ?? 0
         for cve in states.keys.sorted() {
-            line("  " + safe(cve).padding(width + 2) + safe(states[cve] ?? ""))
+            let reason = reasons[cve].map { ": " + safe($0) } ?? ""
+            line("  " + safe(cve).padding(width + 2) + (states[cve]?.rawValue ?? "") + reason)
         }
     }
 
@@ -92,7 +95,7 @@ private struct TextWriter {
 
     mutating func finding(_ finding: Finding, number: Int) {
         line("  #\(number) [" + paint(finding.verdict.rawValue, tierColor(finding.verdict)) + "] "
-            + safe(finding.checkId) + "  " + safe(finding.title))
+            + safe(finding.checkId.rawValue) + "  " + safe(finding.title))
         var ids: [String] = []
         if !finding.cves.isEmpty { ids.append("CVE: " + finding.cves.map(safe).joined(separator: ", ")) }
         if !finding.attack.isEmpty { ids.append("ATT&CK: " + finding.attack.map(safe).joined(separator: ", ")) }
@@ -108,11 +111,12 @@ private struct TextWriter {
             }
         }
         if finding.evidence.count > shown.count { line("      … \(finding.evidence.count - shown.count) more") }
+        if let omitted = finding.omittedEvidence { line("      … \(omitted) more found, not kept (evidence cap)") }
     }
 
-    mutating func pivots(_ pivots: [String: [String]], indent: String) {
+    mutating func pivots(_ pivots: [PivotKey: [String]], indent: String) {
         for key in pivots.keys.sorted() {
-            line(indent + "Pivot " + safe(key) + ": " + ReportFacts.capped((pivots[key] ?? []).map(safe), limit: 20))
+            line(indent + "Pivot " + safe(key.rawValue) + ": " + ReportFacts.capped((pivots[key] ?? []).map(safe), limit: 20))
         }
     }
 
@@ -150,7 +154,7 @@ private struct TextWriter {
         if rows.isEmpty { line("  (no checks recorded)"); return }
         let header = ["CHECK", "STATUS", "MEMBERS", "RECORDS", "MALFORMED", "REASON"]
         let cells = rows.map { row in
-            [safe(row.checkId), row.status.rawValue, String(row.members), String(row.records), String(row.malformed),
+            [safe(row.checkId.rawValue), row.status.rawValue, String(row.members), String(row.records), String(row.malformed),
              safe(row.reason ?? "")]
         }
         let widths = header.indices.map { column in ([header] + cells).map { $0[column].count }.max() ?? 0 }

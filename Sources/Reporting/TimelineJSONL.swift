@@ -7,7 +7,9 @@ import Foundation
 /// `EscapedText.display` because it is what an analyst reads first; the other fields keep the report's
 /// values losslessly, so they join with the JSON report (JSON escaping neutralises control characters).
 /// Evidence without a timestamp is left out; it stays in the JSON report.
-public enum TimelineJSONL {
+public struct TimelineJSONL: Sendable {
+    public init() {}
+
     /// Encodes the timeline as JSON Lines, `\n` after every line.
     public static func render(_ reports: [AnalysisReport]) throws -> [UInt8] {
         let encoder = JSONEncoder()
@@ -75,14 +77,14 @@ struct TimelineEvent: Encodable {
 
     init(report: AnalysisReport, finding: Finding, evidence: Evidence, time: Timestamp) {
         let newCves = finding.cves.filter { !finding.title.contains($0) }
-        let prefix = "[" + finding.verdict.rawValue + "] " + finding.checkId
+        let prefix = "[" + finding.verdict.rawValue + "] " + finding.checkId.rawValue
             + (newCves.isEmpty ? "" : " " + newCves.joined(separator: ","))
         message = EscapedText.display(prefix + " " + finding.title + ": " + finding.explanation)
         datetime = time.iso8601
         timestamp = time.seconds * 1_000_000 + Int64(time.nanoseconds / 1000)
         bundle = report.bundle.path
         host = report.bundle.host ?? ""
-        checkId = finding.checkId
+        checkId = finding.checkId.rawValue
         verdict = finding.verdict.rawValue
         severity = finding.severity.rawValue
         cve = finding.cves.joined(separator: ",")

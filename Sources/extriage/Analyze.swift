@@ -1,6 +1,5 @@
 import ArgumentParser
 import Detection
-import Dispatch
 import EvidenceBundle
 import ExTriageCore
 import Foundation
@@ -16,13 +15,11 @@ struct Analyze: ParsableCommand {
             (not intact); 5 not a bundle; 6 a finding reached --fail-on; 1 fatal error.
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, html }
-
     @Argument(help: ArgumentHelp("One or more bundles (.tar).", valueName: "bundle"))
     var bundles: [String]
 
-    @Option(name: .long, help: "Report format: text, json or html.")
-    var format: Format = .text
+    @Option(name: .long, help: ArgumentHelp("Report format: \(ReportRenderers.names.joined(separator: ", ")).", valueName: "format"))
+    var format = "text"
 
     @Option(name: .long, help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
@@ -61,6 +58,9 @@ struct Analyze: ParsableCommand {
     var scanTimeout: Int?
 
     func validate() throws {
+        if ReportRenderers.named(format) == nil {
+            throw ValidationError("--format takes one of: \(ReportRenderers.names.joined(separator: ", "))")
+        }
         if noBuiltinRules && rules.isEmpty {
             throw ValidationError("--no-builtin-rules needs at least one --rules directory")
         }
@@ -70,36 +70,26 @@ struct Analyze: ParsableCommand {
         if let scanTimeout, scanTimeout < 1 {
             throw ValidationError("--scan-timeout takes a number of seconds, at least 1")
         }
-        if let failOn, Severity(rawValue: failOn) == nil, Verdict(rawValue: failOn) == nil {
+        if let failOn, FindingThreshold(failOn) == nil {
             throw ValidationError("--fail-on takes a severity (\(Severity.allCases.map(\.rawValue).joined(separator: ", "))) or a verdict (\(Verdict.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
     }
 
     func run() throws {
-        let data = try CheckRegistry.loadData()
-        var options = AnalysisOptions(allowUnverified: allowUnverified)
-        options.trustedKeys = try trustedKeys.map { SigningKeyPublic(try SigningKeys.loadPublicKey(path: $0)) }
-        options.webShells = try webShellOptions()
-        let eventRules = try CheckRegistry.loadEventRules()
-        let results = Analyze.analyzeAll(bundles, rules: data.rules, builds: data.builds, eventRules: eventRules, options: options)
+        let data = try DetectionData.load(yara: yaraRequest())
+        for warning in data.warnings { printError("warning: " + warning) }
+        let options = AnalysisOptions(allowUnverified: allowUnverified,
+                                      trustedKeys: try trustedKeys.map { try SigningKeys.loadPublicKey(path: $0) })
+        let outcomes = Analysis.run(bundles: bundles, data: data, options: options)
         var reports: [AnalysisReport] = []
-        var refusal: Int32?
-        for (bundle, result) in zip(bundles, results) {
-            switch result {
+        for outcome in outcomes {
+            switch outcome.result {
             case .success(let report): reports.append(report)
-            case .failure(let error):
-                printError("error: \(EscapedText.display(bundle)): \(error)")
-                let code = (error as? ExTriageError)?.code == .notABundle ? ExitStatus.notABundle : ExitStatus.notIntact
-                refusal = max(refusal ?? 0, code.rawValue)
+            case .failure(let error): printError("error: \(EscapedText.display(outcome.bundle)): \(error)")
             }
         }
-        if !reports.isEmpty {
-            let rendered: [UInt8]
-            switch format {
-            case .text: rendered = Array(TextReport.render(reports, color: output == nil && isatty(STDOUT_FILENO) == 1).utf8)
-            case .json: rendered = try JSONReport.render(reports)
-            case .html: rendered = Array(HTMLReport.render(reports).utf8)
-            }
+        if !reports.isEmpty, let renderer = ReportRenderers.named(format) {
+            let rendered = try renderer.render(reports, options: RenderOptions(color: output == nil && isatty(STDOUT_FILENO) == 1))
             if let output { try write(rendered, to: output) } else { FileHandle.standardOutput.write(Data(rendered)) }
             if let timeline { try write(try TimelineJSONL.render(reports), to: timeline) }
         }
@@ -110,70 +100,26 @@ struct Analyze: ParsableCommand {
                                       bundleSha256: report.bundle.sha256 ?? "unknown")
             }
         }
-        if let refusal { throw ExitCode(refusal) }
-        if let failOn, reports.contains(where: { Analyze.reaches($0, failOn) }) { throw ExitCode(6) }
+        if let refusal = outcomes.compactMap(\.failureStatus).max(by: { $0.rawValue < $1.rawValue }) { throw ExitCode(refusal.rawValue) }
+        if let threshold = failOn.flatMap(FindingThreshold.init), reports.contains(where: threshold.isReached) {
+            throw ExitCode(ExitStatus.findingsAtThreshold.rawValue)
+        }
     }
 
-    /// Bundles are analyzed in parallel, each on its own; results keep the bundles' order.
-    static func analyzeAll(_ bundles: [String], rules: [LogRule], builds: BuildTable, eventRules: [EventRule] = [],
-                           options: AnalysisOptions) -> [Result<AnalysisReport, Error>] {
-        let results = ResultSlots(count: bundles.count)
-        DispatchQueue.concurrentPerform(iterations: bundles.count) { index in
-            let result = Result { try BundleAnalyzer(path: bundles[index], rules: rules, builds: builds, eventRules: eventRules, options: options).run() }
-            results.set(index, result)
-        }
-        return results.values
-    }
-
-    /// The YARA rules compiled once for every bundle of this run, and the scan limits.
-    func webShellOptions() throws -> WebShellScanOptions {
-        guard let profiles = DataDirectory.locateProfiles() else {
-            throw ExTriageError(.invalidProfile, "cannot find the Profiles directory with the detection rules")
-        }
-        let locations = try WebShellLocationList.load(file: profiles + "/rules/webshell-locations.yaml")
-        let builtin = noBuiltinRules ? [] : try WebShellScanOptions.builtinRuleFiles(profiles: profiles)
-        var external: [String] = []
-        for directory in rules {
-            let files = try YaraRules.ruleFiles(in: directory)
-            if files.isEmpty { printError("warning: no .yar or .yara file under \(EscapedText.display(directory))") }
-            external += files
-        }
-        let compiled = try YaraRules.compile(builtin: builtin, external: external, strict: strictRules)
-        for problem in compiled.skipped {
-            printError("warning: YARA rule file skipped (use --strict-rules to stop instead): \(EscapedText.display(problem.description))")
-        }
-        return WebShellScanOptions(rules: compiled, locations: locations,
-                                   sizeCap: scanSizeCap.flatMap(ByteCount.parse).map { Int(clamping: $0) } ?? WebShellScanOptions.defaultSizeCap,
-                                   timeoutSeconds: scanTimeout ?? WebShellScanOptions.defaultTimeoutSeconds)
-    }
-
-    static func reaches(_ report: AnalysisReport, _ level: String) -> Bool {
-        if let severity = Severity(rawValue: level) { return report.findings.contains { $0.severity >= severity } }
-        if let verdict = Verdict(rawValue: level) { return report.findings.contains { $0.verdict >= verdict } }
-        return false
+    /// The YARA packs and scan limits asked for on the command line.
+    func yaraRequest() -> DetectionData.YaraRequest {
+        var request = DetectionData.YaraRequest()
+        request.externalFolders = rules
+        request.includeBuiltin = !noBuiltinRules
+        request.strict = strictRules
+        if let cap = scanSizeCap.flatMap(ByteCount.parse) { request.sizeCap = Int(clamping: cap) }
+        if let scanTimeout { request.timeoutSeconds = scanTimeout }
+        return request
     }
 
     func write(_ bytes: [UInt8], to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
             throw ExTriageError(.outputUnwritable, "cannot write the report", path: path)
         }
-    }
-}
-
-/// Results written from concurrent workers, one slot each.
-final class ResultSlots: @unchecked Sendable {
-    private var slots: [Result<AnalysisReport, Error>?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Result<AnalysisReport, Error>) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    var values: [Result<AnalysisReport, Error>] {
-        slots.map { $0 ?? .failure(ExTriageError(.io, "not analyzed")) }
     }
 }

@@ -37,7 +37,8 @@ import Testing
     @Test func escapesEveryHostileString() {
         var report = SampleReports.compromised()
         report.findings[0].title = "x\" onmouseover='alert(2)' & <b>"
-        report.cveStates["<img>"] = "<i>"
+        report.cveStates["<img>"] = .notAssessable
+        report.cveReasons = ["<img>": "<i>"]
         report.findings[0].evidence[0].details = ["<u>CommandLine": SampleReports.hostile]
         let page = HTMLReport.render([report])
         #expect(page.contains("<strong>&lt;u&gt;CommandLine</strong>: &lt;script&gt;"))

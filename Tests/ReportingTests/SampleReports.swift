@@ -59,7 +59,8 @@ enum SampleReports {
             verification: .init(status: "not-intact", text: "NOT INTACT: 1 member hash mismatch",
                                 problems: ["evidence/C/inetpub/x.aspx: sha256 mismatch"], analyzedAnyway: true),
             verdict: .compromised,
-            cveStates: ["CVE-2021-26855": "exploited", "CVE-2021-27065": "exploited", "CVE-2021-26857": "not-assessable"],
+            cveStates: ["CVE-2021-26855": .exploited, "CVE-2021-27065": .exploited, "CVE-2021-26857": .notAssessable],
+            cveReasons: ["CVE-2021-26857": "no check that assesses it could run (EVT-EXCH-UM-INVALID-CAST: no application log in the bundle)"],
             findings: [coverageFinding, shell, ssrf, probe],
             coverage: [
                 CoverageRow(checkId: "EXT-C03", title: "ProxyLogon SSRF", status: .ran, members: 24, records: 51_234, malformed: 3),
@@ -80,7 +81,7 @@ enum SampleReports {
                           exchangeInstallPath: nil),
             verification: .init(status: "intact-signed", text: "intact and signed by 4f:2a (trusted)", problems: [], analyzedAnyway: false),
             verdict: .noEvidenceFound,
-            cveStates: ["CVE-2021-26855": "no-evidence"],
+            cveStates: ["CVE-2021-26855": .noEvidence],
             findings: [],
             coverage: [CoverageRow(checkId: "EXT-C03", title: "ProxyLogon SSRF", status: .ran, members: 10, records: 900)],
             logSpans: [],

@@ -9,35 +9,35 @@ import Yams
 /// `15.1.2176.2`) and compared as four integers with the fixed builds in
 /// `Profiles/rules/exchange-builds.yaml`. Always `informational`: a build never proves compromise.
 /// References: EXCHANGE-ARTIFACTS.md C02, §4; Microsoft "Exchange Server build numbers".
-final class BuildStatusCheck: LogCheck {
-    let id = "EXT-C02"
+struct BuildStatusCheck: Check {
+    let id: CheckID = "EXT-C02"
     let title = "Exchange build and patch status from log headers"
-    let needles: [[UInt8]]? = []
+    /// Headers only: no record is parsed for this check.
+    let input = CheckInput.logRecords(LogSelector(needles: [], families: BuildStatusCheck.reads))
     let builds: BuildTable
-
-    private var seen: [ExchangeBuild: (first: Timestamp?, evidence: Evidence)] = [:]
 
     init(builds: BuildTable) { self.builds = builds }
 
-    func reads(_ family: LogFamily) -> Bool {
+    @Sendable static func reads(_ family: LogFamily) -> Bool {
         switch family {
         case .httpProxy, .rpsCmdlet, .rpsHttp, .oabGenerator, .localCmdlet: return true
         default: return false
         }
     }
 
-    func inspect(_ record: LogRecord, header: LogHeader, in member: MemberContext) {}
+    func makeState() -> [ExchangeBuild: (first: Timestamp?, evidence: Evidence)] { [:] }
 
-    func noteHeader(_ header: LogHeader, firstRecord: Timestamp?, in member: MemberContext) {
-        guard let text = header.version, let build = ExchangeBuild(text), build.build > 0 else { return }
+    func observe(_ observation: Observation, into seen: inout [ExchangeBuild: (first: Timestamp?, evidence: Evidence)]) {
+        guard case .logHeader(let header, let firstRecord, let member) = observation,
+              let text = header.version, let build = ExchangeBuild(text), build.build > 0 else { return }
         let evidence = member.evidence(line: 1, timestamp: firstRecord, excerpt: "#Version: \(text)")
         if let known = seen[build], let time = known.first, let first = firstRecord, time <= first { return }
         seen[build] = (firstRecord, evidence)
     }
 
-    func finish(_ facts: BundleFacts) -> [Finding] {
+    func finish(_ seen: inout [ExchangeBuild: (first: Timestamp?, evidence: Evidence)], in context: FinishContext) -> CheckOutput {
         let ordered = seen.sorted { ($0.value.first ?? Timestamp(seconds: 0)) < ($1.value.first ?? Timestamp(seconds: 0)) }
-        return ordered.map { build, value in
+        return CheckOutput(findings: ordered.map { build, value in
             let status = builds.status(of: build)
             let vulnerable = status.filter { !$0.patched }
             let explanation = vulnerable.isEmpty
@@ -46,8 +46,8 @@ final class BuildStatusCheck: LogCheck {
             return Finding(checkId: id, title: "Exchange build \(build) \(vulnerable.isEmpty ? "patched" : "vulnerable")", severity: .info,
                            verdict: .informational, cves: vulnerable.flatMap(\.cves), evidence: [value.evidence],
                            explanation: explanation + (value.first.map { "; first log with this build: \($0.iso8601)" } ?? ""),
-                           pivots: ["build": [build.description]])
-        }
+                           pivots: [.build: [build.description]])
+        })
     }
 }
 

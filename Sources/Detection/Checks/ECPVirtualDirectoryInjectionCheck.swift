@@ -8,24 +8,31 @@ import ExTriageCore
 /// password (`Request["klk123456"]`) is extracted as a pivot, and a later clean-up
 /// (`ExternalUrl` set empty) is noted. Admins set normal URLs every day: only script counts.
 /// References: EXCHANGE-ARTIFACTS.md C05; signature-base apt_hafnium_log_sigs.yar; Test-ProxyLogon.
-final class ECPVirtualDirectoryInjectionCheck: LogCheck {
-    let id = "EXT-C05"
+struct ECPVirtualDirectoryInjectionCheck: Check {
+    let id: CheckID = "EXT-C05"
     let title = "CVE-2021-27065 script in a virtual-directory URL (ECP Server log)"
-    let needles: [[UInt8]]? = ByteSearch.needles(["virtualdirectory"])
+    let input = CheckInput.logRecords(LogSelector(needles: ["virtualdirectory"], families: { $0 == .ecpServer }))
+    let assesses = Assessment(cves: ["CVE-2021-27065"])
 
     static let scriptMarkers = ["<script", "runat=", "page_load", "eval(", "request[", "request.item", "unsafe", "<%"]
 
-    private var injections: [(Evidence, [String], String)] = []
-    private var resets: [Evidence] = []
-    private var cleanups: [Evidence] = []
+    struct State {
+        var injections = EvidenceList()
+        /// What each kept injection set, and the shell passwords in it.
+        var injected: [String] = []
+        var passwords: Set<String> = []
+        var resets = EvidenceList()
+        var cleanups = 0
+    }
 
-    func reads(_ family: LogFamily) -> Bool { family == .ecpServer }
+    func makeState() -> State { State() }
 
-    func inspect(_ record: LogRecord, header: LogHeader, in member: MemberContext) {
+    func observe(_ observation: Observation, into state: inout State) {
+        guard case .logRecord(let record, _, let member) = observation else { return }
         let data = ECPEventData.parse(record.value("EventData") ?? "")
         let evidence = member.evidence(line: record.line, timestamp: record.timestamp, excerpt: record.raw)
         if let url = data["URL"], url.lowercased().contains("schema=reset"), url.lowercased().contains("virtualdirectory") {
-            resets.append(evidence)
+            state.resets.append(evidence)
         }
         guard let command = data["CMD"], let (name, parameters) = ECPEventData.cmdlet(command),
               name.lowercased().hasPrefix("set-"), name.lowercased().hasSuffix("virtualdirectory") else { return }
@@ -34,7 +41,7 @@ final class ECPVirtualDirectoryInjectionCheck: LogCheck {
         for (parameter, value) in parameters.sorted(by: { $0.key < $1.key }) where parameter.lowercased().hasSuffix("url") {
             let lowered = value.lowercased()
             if value.isEmpty || lowered == "$null" {
-                cleanups.append(evidence)
+                state.cleanups += 1
                 continue
             }
             if ECPVirtualDirectoryInjectionCheck.scriptMarkers.contains(where: lowered.contains) || !ECPVirtualDirectoryInjectionCheck.isAbsoluteHTTPURI(value) {
@@ -42,7 +49,10 @@ final class ECPVirtualDirectoryInjectionCheck: LogCheck {
                 passwords += ShellParameter.names(in: value)
             }
         }
-        if !bad.isEmpty { injections.append((evidence, passwords, "\(name) \(bad.joined(separator: ", "))")) }
+        guard !bad.isEmpty else { return }
+        if state.injections.items.count < state.injections.cap { state.injected.append("\(name) \(bad.joined(separator: ", "))") }
+        state.injections.append(evidence)
+        if state.passwords.count < 100 { state.passwords.formUnion(passwords) }
     }
 
     /// `http(s)://host[:port]/...` with a host of more than one character and no spaces or angle brackets.
@@ -55,24 +65,23 @@ final class ECPVirtualDirectoryInjectionCheck: LogCheck {
         return !value.contains { $0 == " " || $0 == "<" || $0 == ">" || $0 == "\"" || $0 == "'" }
     }
 
-    func finish(_ facts: BundleFacts) -> [Finding] {
+    func finish(_ state: inout State, in context: FinishContext) -> CheckOutput {
         var findings: [Finding] = []
-        if !injections.isEmpty {
-            let passwords = Array(Set(injections.flatMap(\.1))).sorted()
+        if !state.injections.isEmpty {
             findings.append(Finding(
                 checkId: id, title: "CVE-2021-27065 script written into a virtual-directory URL", severity: .critical, verdict: .confirmed,
-                cves: ["CVE-2021-27065"], attack: ["T1190", "T1505.003"], evidence: injections.map(\.0),
-                explanation: "\(injections.map(\.2).joined(separator: "; ")) set to script or a non-URI: the web shell the OAB reset writes" + (cleanups.isEmpty ? "" : "; the URL was later cleared (clean-up)"),
-                pivots: ["shellParameter": passwords, "stage": ["DDIService SetObject"]]))
+                cves: ["CVE-2021-27065"], attack: ["T1190", "T1505.003"], evidence: [],
+                explanation: "\(state.injected.joined(separator: "; ")) set to script or a non-URI: the web shell the OAB reset writes" + (state.cleanups == 0 ? "" : "; the URL was later cleared (clean-up)"),
+                pivots: [.shellParameter: state.passwords.sorted(), .stage: [AttackStage.ddiSetObject.rawValue]]).listing(state.injections))
         }
-        if !resets.isEmpty {
+        if !state.resets.isEmpty {
             findings.append(Finding(
                 checkId: id, title: "Virtual-directory reset through ECP (file write)", severity: .high, verdict: .likely,
-                cves: ["CVE-2021-27065"], attack: ["T1190", "T1505.003"], evidence: resets,
+                cves: ["CVE-2021-27065"], attack: ["T1190", "T1505.003"], evidence: [],
                 explanation: "a Reset*VirtualDirectory call writes the directory's configuration, script included, to a path the caller chose",
-                pivots: ["stage": ["ResetOABVirtualDirectory"]]))
+                pivots: [.stage: [AttackStage.resetOABVirtualDirectory.rawValue]]).listing(state.resets))
         }
-        return findings
+        return CheckOutput(findings: findings)
     }
 }
 

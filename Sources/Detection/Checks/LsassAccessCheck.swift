@@ -7,11 +7,10 @@ import ExTriageCore
 /// The access mask is read as bits (PROCESS_VM_READ 0x10 with a query right), which a pattern
 /// cannot express; well-known system and security processes that open LSASS routinely are only
 /// reported when the call stack shows a dump.
-final class LsassAccessCheck: EventCheck {
-    let id = "EVT-LSASS-ACCESS"
+struct LsassAccessCheck: Check {
+    let id: CheckID = "EVT-LSASS-ACCESS"
     let title = "Process access to LSASS with dumping rights or a dump call stack"
-    let eventIDs: Set<UInt32> = [8, 10, 4656, 4663]
-    private var matches = EventMatches()
+    let input = CheckInput.events(EventSelector(eventIDs: [8, 10, 4656, 4663]))
 
     /// Processes that open LSASS as part of normal operation.
     static let routine: Set<String> = [
@@ -22,16 +21,19 @@ final class LsassAccessCheck: EventCheck {
     static let processVMRead: UInt64 = 0x10
     static let queryRights: UInt64 = 0x400 | 0x1000
 
-    func inspect(_ record: EventRecord, from source: EventSource) {
+    func makeState() -> EventMatches { EventMatches() }
+
+    func observe(_ observation: Observation, into matches: inout EventMatches) {
+        guard case .event(let record, let source) = observation else { return }
         switch record.eventID {
-        case 10 where Self.isSysmon(record): inspectAccess(record, source)
-        case 8 where Self.isSysmon(record): inspectRemoteThread(record, source)
-        case 4656, 4663: inspectHandle(record, source)
+        case 10 where Self.isSysmon(record): inspectAccess(record, source, &matches)
+        case 8 where Self.isSysmon(record): inspectRemoteThread(record, source, &matches)
+        case 4656, 4663: inspectHandle(record, source, &matches)
         default: break
         }
     }
 
-    func inspectAccess(_ record: EventRecord, _ source: EventSource) {
+    func inspectAccess(_ record: EventRecord, _ source: EventSource, _ matches: inout EventMatches) {
         guard let target = record.value("TargetImage"), Self.isLsass(target) else { return }
         let sourceImage = record.value("SourceImage") ?? ""
         let sourceName = Self.fileName(sourceImage)
@@ -61,7 +63,7 @@ final class LsassAccessCheck: EventCheck {
         matches.pivot("computer", record.computer)
     }
 
-    func inspectRemoteThread(_ record: EventRecord, _ source: EventSource) {
+    func inspectRemoteThread(_ record: EventRecord, _ source: EventSource, _ matches: inout EventMatches) {
         guard let target = record.value("TargetImage"), Self.isLsass(target) else { return }
         let sourceImage = record.value("SourceImage") ?? ""
         guard !Self.routine.contains(Self.fileName(sourceImage)) else { return }
@@ -70,7 +72,7 @@ final class LsassAccessCheck: EventCheck {
         matches.pivot("computer", record.computer)
     }
 
-    func inspectHandle(_ record: EventRecord, _ source: EventSource) {
+    func inspectHandle(_ record: EventRecord, _ source: EventSource, _ matches: inout EventMatches) {
         guard let object = record.value("ObjectName"), Self.isLsass(object) else { return }
         if let type = record.value("ObjectType"), type.lowercased() != "process" { return }
         let process = record.value("ProcessName") ?? ""
@@ -82,10 +84,10 @@ final class LsassAccessCheck: EventCheck {
         matches.pivot("computer", record.computer)
     }
 
-    func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding] {
-        matches.findings(checkId: id, title: title, severity: .critical, attack: ["T1003.001"], category: FindingCategory.credentialAccess,
+    func finish(_ matches: inout EventMatches, in context: FinishContext) -> CheckOutput {
+        CheckOutput(findings: matches.findings(checkId: id, title: title, severity: .critical, attack: ["T1003.001"], category: FindingCategory.credentialAccess,
                          explanation: "A process opened LSASS with memory-read rights or through the minidump call path (dbghelp/dbgcore, "
-                             + "comsvcs): the way LSASS dumps are taken. Check the source image, the account and any dump file written at that time.")
+                             + "comsvcs): the way LSASS dumps are taken. Check the source image, the account and any dump file written at that time."))
     }
 
     static func isSysmon(_ record: EventRecord) -> Bool { record.provider.lowercased() == "microsoft-windows-sysmon" }

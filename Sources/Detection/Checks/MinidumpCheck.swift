@@ -5,52 +5,24 @@ import ExTriageCore
 /// bytes start with `MDMP`, whatever its name, parsed far enough to name the dumped process from
 /// the module list (dumps are collected head-only, so the list may be cut); plus manifest names
 /// of LSASS dumps, archives of dumps and ProcDump binaries, collected or not.
-final class MinidumpCheck: MemberCheck {
-    let id = "DUMP-LSASS"
+struct MinidumpCheck: Check {
+    let id: CheckID = "DUMP-LSASS"
     let title = "LSASS memory dumps, dump archives and ProcDump binaries on disk"
     /// Enough for the header, the directory and a module list of a few hundred modules.
     static let headLimit = 256 * 1024
+    /// Every member is offered; only those starting `MDMP` are held, up to `headLimit`.
+    let input = CheckInput.memberContent(MemberSelector(limit: MinidumpCheck.headLimit, leadingBytes: MinidumpHeader.signature) { _ in true })
 
-    private var head: [UInt8] = []
-    private var current: MemberInfo?
-    private var isDump = false
-    private var parsed: [(MemberInfo, MinidumpHeader)] = []
-    private var members = 0
+    /// The minidumps parsed, with the member each came from.
+    func makeState() -> [(MemberInfo, MinidumpHeader)] { [] }
 
-    func wants(_ member: MemberInfo) -> Bool { true }
-
-    func begin(_ member: MemberInfo) {
-        current = member
-        head.removeAll(keepingCapacity: true)
-        isDump = true
+    func observe(_ observation: Observation, into parsed: inout [(MemberInfo, MinidumpHeader)]) {
+        guard case .content(let content) = observation, let header = MinidumpHeader.parse(content.head) else { return }
+        parsed.append((content.member, header))
     }
 
-    /// The first four bytes decide; only a minidump's head is kept.
-    func consume(_ bytes: UnsafeRawBufferPointer) {
-        guard isDump else { return }
-        var rest = bytes[...]
-        if head.count < 4 {
-            let take = min(4 - head.count, rest.count)
-            head.append(contentsOf: rest.prefix(take))
-            rest = rest.dropFirst(take)
-            if head.count == 4, head != MinidumpHeader.signature {
-                isDump = false
-                return
-            }
-        }
-        guard head.count < Self.headLimit else { return }
-        head.append(contentsOf: rest.prefix(Self.headLimit - head.count))
-    }
-
-    func end() {
-        guard let member = current else { return }
-        current = nil
-        members += 1
-        guard isDump, let header = MinidumpHeader.parse(head) else { return }
-        parsed.append((member, header))
-    }
-
-    func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding] {
+    func finish(_ parsed: inout [(MemberInfo, MinidumpHeader)], in context: FinishContext) -> CheckOutput {
+        let facts = context.facts
         var byVerdict: [Verdict: [Evidence]] = [:]
         var processes: Set<String> = []
         var seen: Set<String> = []
@@ -99,16 +71,13 @@ final class MinidumpCheck: MemberCheck {
                                                             excerpt: "\(name): \(reason) (\(entry.size) bytes)", sha256: entry.sha256,
                                                             details: ["Reason": reason, "Size": String(entry.size)]))
         }
-        return byVerdict.keys.sorted(by: >).map { verdict in
+        let findings = byVerdict.keys.sorted(by: >).map { verdict in
             Finding(checkId: id, title: title, severity: verdict >= .likely ? .critical : .info, verdict: verdict, attack: ["T1003.001"],
                     evidence: byVerdict[verdict] ?? [],
                     explanation: "Memory dumps on disk: a dump whose first module is lsass.exe holds the credentials of every logged-on "
                         + "user. Find who wrote it (the web-shell requests just before its TimeDateStamp) and whether it was downloaded.",
-                    pivots: processes.isEmpty ? [:] : ["dumpedProcess": processes.sorted()], category: FindingCategory.credentialAccess)
+                    pivots: processes.isEmpty ? [:] : [.dumpedProcess: processes.sorted()], category: FindingCategory.credentialAccess)
         }
-    }
-
-    func coverage() -> [CoverageRow] {
-        [CoverageRow(checkId: id, title: title, status: .ran, members: members, records: parsed.count)]
+        return CheckOutput(findings: findings, coverage: CoverageNote(records: parsed.count))
     }
 }

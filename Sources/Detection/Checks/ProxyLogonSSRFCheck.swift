@@ -9,10 +9,15 @@ import ExTriageCore
 /// back-end paths answered 2xx; `attempt` for autodiscover-only sources, localhost probes and
 /// errors. Grade, never drop (CSS-Exchange #310, #312). `ServerVersion~` is not a hit.
 /// References: EXCHANGE-ARTIFACTS.md C03; Microsoft Test-ProxyLogon; signature-base apt_hafnium_log_sigs.yar.
-final class ProxyLogonSSRFCheck: LogCheck {
-    let id = "EXT-C03"
+struct ProxyLogonSSRFCheck: Check {
+    let id: CheckID = "EXT-C03"
     let title = "CVE-2021-26855 ProxyLogon SSRF in HttpProxy logs"
-    let needles: [[UInt8]]? = ProxyLogonSSRFCheck.strongNeedles + [ProxyLogonSSRFCheck.cookieNeedle]
+    let input = CheckInput.logRecords(LogSelector(needles: ["serverinfo~", "x-beresource-cookie", "x-anonresource-backend-cookie", "server~"],
+                                                  families: { if case .httpProxy = $0 { return true } else { return false } },
+                                                  refine: ProxyLogonSSRFCheck.refine))
+    let assesses = Assessment(cves: ["CVE-2021-26855"])
+    /// Hits kept in memory; rows past it are counted per source.
+    static let maximumHits = 100_000
 
     struct Hit {
         var evidence: Evidence
@@ -21,24 +26,24 @@ final class ProxyLogonSSRFCheck: LogCheck {
         var target: String
         var status: Int
         var verdict: Verdict
-        var stage: String?
+        var stage: AttackStage?
         var authenticated: Bool
     }
 
-    private var hits: [Hit] = []
-    private var omitted: [String: Int] = [:]
-
-    func reads(_ family: LogFamily) -> Bool {
-        if case .httpProxy = family { return true }
-        return false
+    struct State {
+        var hits: [Hit] = []
+        var omitted: [String: Int] = [:]
     }
 
+    func makeState() -> State { State() }
+
     static let strongNeedles = ByteSearch.needles(["serverinfo~", "x-beresource-cookie", "x-anonresource-backend-cookie"])
+    /// Also a needle: only a `Server~` value holding a `/` is worth parsing (`refine`).
     static let cookieNeedle = Array("server~".utf8)
 
     /// Normal rows carry `Server~<fqdn>~<version>~<expiry>` cookies: only a `Server~` value with a
     /// `/` before its next `~` (an injected path) is worth parsing, unless another needle is present.
-    func refine(_ line: String, found: (_ needle: [UInt8]) -> Bool) -> Bool {
+    @Sendable static func refine(_ line: String, found: (_ needle: [UInt8]) -> Bool) -> Bool {
         if ProxyLogonSSRFCheck.strongNeedles.contains(where: found) { return true }
         var text = line
         return text.withUTF8 { bytes in
@@ -55,7 +60,8 @@ final class ProxyLogonSSRFCheck: LogCheck {
         }
     }
 
-    func inspect(_ record: LogRecord, header: LogHeader, in member: MemberContext) {
+    func observe(_ observation: Observation, into state: inout State) {
+        guard case .logRecord(let record, _, let member) = observation else { return }
         let anchor = record.value("AnchorMailbox") ?? ""
         let cookie = record.value("BackEndCookie") ?? ""
         let hint = (record.value("RoutingHint") ?? "").lowercased()
@@ -76,11 +82,11 @@ final class ProxyLogonSSRFCheck: LogCheck {
         let hit = Hit(evidence: member.evidence(line: record.line, timestamp: record.timestamp, excerpt: record.raw),
                       ip: ip, userAgent: record.value("UserAgent") ?? "", target: target, status: status,
                       verdict: verdict, stage: stage, authenticated: authenticated)
-        if hits.count < 100_000 { hits.append(hit) } else { omitted[ip, default: 0] += 1 }
+        if state.hits.count < Self.maximumHits { state.hits.append(hit) } else { state.omitted[ip, default: 0] += 1 }
     }
 
     /// The tier and chain stage of one hit.
-    static func grade(target: String, anchor: String, status: Int) -> (Verdict, String?) {
+    static func grade(target: String, anchor: String, status: Int) -> (Verdict, AttackStage?) {
         let path = target.lowercased()
         let stage = ProxyLogonSSRFCheck.stage(path)
         if status >= 400 || status == 0 && !path.contains("proxylogon") { return (.attempt, stage) }
@@ -92,25 +98,25 @@ final class ProxyLogonSSRFCheck: LogCheck {
         return (.attempt, stage)
     }
 
-    static func stage(_ path: String) -> String? {
-        if path.contains("resetoabvirtualdirectory") || path.contains("schema=reset") { return "ResetOABVirtualDirectory" }
-        if path.contains("ddiservice.svc/setobject") { return "DDIService SetObject" }
-        if path.contains("ddiservice.svc/getobject") { return "DDIService GetObject" }
-        if path.contains("proxylogon.ecp") { return "proxyLogon.ecp" }
-        if path.contains("/mapi/emsmdb") { return "mapi/emsmdb" }
-        if path.contains("/ews/") { return "ews" }
-        if path.contains("autodiscover") { return "autodiscover" }
+    static func stage(_ path: String) -> AttackStage? {
+        if path.contains("resetoabvirtualdirectory") || path.contains("schema=reset") { return .resetOABVirtualDirectory }
+        if path.contains("ddiservice.svc/setobject") { return .ddiSetObject }
+        if path.contains("ddiservice.svc/getobject") { return .ddiGetObject }
+        if path.contains("proxylogon.ecp") { return .proxyLogonECP }
+        if path.contains("/mapi/emsmdb") { return .mapiEmsmdb }
+        if path.contains("/ews/") { return .ews }
+        if path.contains("autodiscover") { return .autodiscover }
         return nil
     }
 
-    func finish(_ facts: BundleFacts) -> [Finding] {
+    func finish(_ state: inout State, in context: FinishContext) -> CheckOutput {
         var bySource: [String: [Hit]] = [:]
-        for hit in hits { bySource[hit.ip, default: []].append(hit) }
-        return bySource.keys.sorted().map { ip in
-            let group = bySource[ip]!.sorted { ($0.evidence.timestamp ?? Timestamp(seconds: 0), $0.evidence.line ?? 0) < ($1.evidence.timestamp ?? Timestamp(seconds: 0), $1.evidence.line ?? 0) }
+        for hit in state.hits { bySource[hit.ip, default: []].append(hit) }
+        return CheckOutput(findings: bySource.keys.sorted().map { ip in
+            let group = (bySource[ip] ?? []).sorted { ($0.evidence.timestamp ?? Timestamp(seconds: 0), $0.evidence.line ?? 0) < ($1.evidence.timestamp ?? Timestamp(seconds: 0), $1.evidence.line ?? 0) }
             let verdict = group.map(\.verdict).max() ?? .attempt
-            let stages = Array(Set(group.compactMap(\.stage))).sorted { (AttackStage.order.firstIndex(of: $0) ?? 0) < (AttackStage.order.firstIndex(of: $1) ?? 0) }
-            let onlyAutodiscover = group.allSatisfy { $0.stage == "autodiscover" }
+            let stages = Set(group.compactMap(\.stage)).sorted { ($0.chainPosition ?? 0) < ($1.chainPosition ?? 0) }.map(\.rawValue)
+            let onlyAutodiscover = group.allSatisfy { $0.stage == .autodiscover }
             var explanation: String
             switch verdict {
             case .confirmed: explanation = "the SSRF reached the ECP back end and succeeded (proxyLogon.ecp 241 or DDIService 200): the chain was completed from this source"
@@ -118,13 +124,13 @@ final class ProxyLogonSSRFCheck: LogCheck {
             default: explanation = onlyAutodiscover ? "autodiscover-only SSRF probes with nothing later from this source" : "SSRF attempts that failed or only probed (errors, localhost probe)"
             }
             if group.contains(where: \.authenticated) { explanation += "; some rows are authenticated (reported as logged, #146)" }
-            if let extra = omitted[ip] { explanation += "; \(extra) more rows not listed" }
+            if let extra = state.omitted[ip] { explanation += "; \(extra) more rows not listed" }
             let severity: Severity = verdict == .confirmed ? .critical : verdict == .likely ? .high : .medium
             return Finding(checkId: id, title: "CVE-2021-26855 SSRF from \(ip.isEmpty ? "an unknown client" : ip)", severity: severity,
                            verdict: verdict, cves: ["CVE-2021-26855"], attack: ["T1190"], evidence: group.map(\.evidence),
                            explanation: explanation,
-                           pivots: ["clientIp": [ip].filter { !$0.isEmpty }, "userAgent": Array(Set(group.map(\.userAgent).filter { !$0.isEmpty })).sorted(),
-                                    "stage": stages, "target": Array(Set(group.map(\.target))).sorted()])
-        }
+                           pivots: [.clientIp: [ip].filter { !$0.isEmpty }, .userAgent: Array(Set(group.map(\.userAgent).filter { !$0.isEmpty })).sorted(),
+                                    .stage: stages, .target: Array(Set(group.map(\.target))).sorted()])
+        })
     }
 }

@@ -4,13 +4,15 @@ import ExTriageCore
 /// type 9 `seclogo` (credentials injected for outgoing use, as `sekurlsa::pth` does), type 3
 /// NTLM with key length 0 from a named account (pass-the-hash), and type 10 (RDP), graded by
 /// whether the source address is public.
-final class RemoteLogonCheck: EventCheck {
-    let id = "EVT-LM-LOGON"
+struct RemoteLogonCheck: Check {
+    let id: CheckID = "EVT-LM-LOGON"
     let title = "Logon with pass-the-hash or remote-interactive traits (4624)"
-    let eventIDs: Set<UInt32> = [4624]
-    private var matches = EventMatches()
+    let input = CheckInput.events(EventSelector(eventIDs: [4624]))
 
-    func inspect(_ record: EventRecord, from source: EventSource) {
+    func makeState() -> EventMatches { EventMatches() }
+
+    func observe(_ observation: Observation, into matches: inout EventMatches) {
+        guard case .event(let record, let source) = observation else { return }
         let type = record.value("LogonType") ?? ""
         let process = (record.value("LogonProcessName") ?? "").trimmedSpaces.lowercased()
         let user = record.value("TargetUserName") ?? ""
@@ -60,10 +62,10 @@ final class RemoteLogonCheck: EventCheck {
         }
     }
 
-    func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding] {
-        matches.findings(checkId: id, title: title, severity: .high, attack: ["T1550.002", "T1021.001", "T1078"],
+    func finish(_ matches: inout EventMatches, in context: FinishContext) -> CheckOutput {
+        CheckOutput(findings: matches.findings(checkId: id, title: title, severity: .high, attack: ["T1550.002", "T1021.001", "T1078"],
                          category: FindingCategory.lateralMovement,
                          explanation: "Logons with the traits of pass-the-hash or remote desktop use. Exchange makes many ordinary network "
-                             + "logons, so weigh them by account, source and time next to other findings.")
+                             + "logons, so weigh them by account, source and time next to other findings."))
     }
 }

@@ -4,11 +4,10 @@ import ExTriageCore
 /// T1569.002/T1021.002): System 7045 and Security 4697 with the PsExec service or a renamed
 /// copy, smbexec's command-line services, Impacket/Metasploit random names, and image paths that
 /// are a command line, a bare file name, or a file in a temporary or user-writable folder.
-final class RemoteServiceInstallCheck: EventCheck {
-    let id = "EVT-LM-SERVICE-INSTALL"
+struct RemoteServiceInstallCheck: Check {
+    let id: CheckID = "EVT-LM-SERVICE-INSTALL"
     let title = "Service installed by a remote-execution tool (PsExec, smbexec, Impacket) or from a suspicious path"
-    let eventIDs: Set<UInt32> = [7045, 4697]
-    private var matches = EventMatches()
+    let input = CheckInput.events(EventSelector(eventIDs: [7045, 4697]))
 
     static let knownTools = ["psexesvc", "remcomsvc", "paexec", "csexecsvc", "winexesvc", "rexecsvc"]
     static let commandMarkers = ["cmd.exe /c", "cmd /c", "cmd.exe /q", "%comspec%", "powershell", "pwsh", "mshta", "rundll32",
@@ -18,7 +17,10 @@ final class RemoteServiceInstallCheck: EventCheck {
     /// Vendor services that live under ProgramData by design.
     static let trustedUnderWritable = ["\\programdata\\microsoft\\windows defender\\platform\\"]
 
-    func inspect(_ record: EventRecord, from source: EventSource) {
+    func makeState() -> EventMatches { EventMatches() }
+
+    func observe(_ observation: Observation, into matches: inout EventMatches) {
+        guard case .event(let record, let source) = observation else { return }
         let name = record.value("ServiceName") ?? ""
         guard let image = record.value("ImagePath") ?? record.value("ServiceFileName"), !image.isEmpty else { return }
         guard let (verdict, reason) = Self.judge(name: name, image: image) else { return }
@@ -74,9 +76,9 @@ final class RemoteServiceInstallCheck: EventCheck {
         return String(image.prefix { $0 != " " })
     }
 
-    func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding] {
-        matches.findings(checkId: id, title: title, severity: .high, attack: ["T1569.002", "T1021.002"], category: FindingCategory.lateralMovement,
+    func finish(_ matches: inout EventMatches, in context: FinishContext) -> CheckOutput {
+        CheckOutput(findings: matches.findings(checkId: id, title: title, severity: .high, attack: ["T1569.002", "T1021.002"], category: FindingCategory.lateralMovement,
                          explanation: "A service was installed with the traits of remote execution over SMB (PsExec, smbexec, Impacket). "
-                             + "Find the source host (4624 type 3 just before, PSEXEC-<host>-*.key files) and what the service ran.")
+                             + "Find the source host (4624 type 3 just before, PSEXEC-<host>-*.key files) and what the service ran."))
     }
 }

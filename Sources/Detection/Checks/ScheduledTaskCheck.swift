@@ -4,36 +4,42 @@ import ExTriageCore
 /// (EXCHANGE-ARTIFACTS.md C19, T1053.005/T1021): Security 4698/4702 whose subject logon session
 /// is a network logon (4624 type 3) seen earlier in the same log (remote task registration,
 /// ATSVC/atexec), or whose action runs a shell, encoded PowerShell or a file from a writable folder.
-final class ScheduledTaskCheck: EventCheck {
-    let id = "EVT-LM-SCHEDULED-TASK"
+struct ScheduledTaskCheck: Check {
+    let id: CheckID = "EVT-LM-SCHEDULED-TASK"
     let title = "Scheduled task registered remotely or running a shell from a writable folder (4698/4702)"
-    let eventIDs: Set<UInt32> = [4624, 4698, 4702]
-    private var matches = EventMatches()
-    /// Network logon sessions by computer and logon id → source address.
-    private var networkSessions: [String: String] = [:]
+    let input = CheckInput.events(EventSelector(eventIDs: [4624, 4698, 4702]))
+
+    struct State {
+        var matches = EventMatches()
+        /// Network logon sessions by computer and logon id → source address.
+        var networkSessions: [String: String] = [:]
+    }
     static let maximumSessions = 200_000
 
     static let suspiciousContent = ["cmd.exe /c", "cmd /c", "powershell", "-enc", "-encodedcommand", "mshta", "rundll32", "regsvr32",
                                     "\\programdata\\", "\\users\\public\\", "\\windows\\temp\\", "\\appdata\\local\\temp\\", "\\inetpub\\",
                                     "\\perflogs\\", "certutil", "bitsadmin", "vsperfmon"]
 
-    func inspect(_ record: EventRecord, from source: EventSource) {
+    func makeState() -> State { State() }
+
+    func observe(_ observation: Observation, into state: inout State) {
+        guard case .event(let record, let source) = observation else { return }
         if record.eventID == 4624 {
-            guard record.value("LogonType") == "3", let logonID = record.value("TargetLogonId"), networkSessions.count < Self.maximumSessions else { return }
-            networkSessions[record.computer + "|" + Self.normalised(logonID)] = record.value("IpAddress") ?? ""
+            guard record.value("LogonType") == "3", let logonID = record.value("TargetLogonId"), state.networkSessions.count < Self.maximumSessions else { return }
+            state.networkSessions[record.computer + "|" + Self.normalised(logonID)] = record.value("IpAddress") ?? ""
             return
         }
         let content = (record.value("TaskContent") ?? record.value("TaskContentNew") ?? "").lowercased()
         let session = record.value("SubjectLogonId").map { record.computer + "|" + Self.normalised($0) }
-        let remoteFrom = session.flatMap { networkSessions[$0] }
+        let remoteFrom = session.flatMap { state.networkSessions[$0] }
         let marker = Self.suspiciousContent.first { content.contains($0) }
         guard remoteFrom != nil || marker != nil else { return }
         var evidence = record.evidence(from: source, matched: ["TaskName", "SubjectUserName", "SubjectLogonId"])
         if let remoteFrom { evidence.details?["NetworkLogonFrom"] = remoteFrom }
         if let marker { evidence.details?["ActionMarker"] = marker }
-        matches.add(.likely, evidence)
-        matches.pivot("taskName", record.value("TaskName"))
-        matches.pivot("computer", record.computer)
+        state.matches.add(.likely, evidence)
+        state.matches.pivot("taskName", record.value("TaskName"))
+        state.matches.pivot(.computer, record.computer)
     }
 
     /// `0x00000000021a8c68` and `0x21a8c68` are the same session.
@@ -44,9 +50,9 @@ final class ScheduledTaskCheck: EventCheck {
         return String(text)
     }
 
-    func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding] {
-        matches.findings(checkId: id, title: title, severity: .high, attack: ["T1053.005", "T1021"], category: FindingCategory.lateralMovement,
+    func finish(_ state: inout State, in context: FinishContext) -> CheckOutput {
+        CheckOutput(findings: state.matches.findings(checkId: id, title: title, severity: .high, attack: ["T1053.005", "T1021"], category: FindingCategory.lateralMovement,
                          explanation: "A scheduled task was created or changed by a network logon session or runs a shell or a file from a "
-                             + "writable folder: remote execution through the Task Scheduler. Read the task XML (Exec/Command).")
+                             + "writable folder: remote execution through the Task Scheduler. Read the task XML (Exec/Command)."))
     }
 }

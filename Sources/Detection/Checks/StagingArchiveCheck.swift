@@ -6,34 +6,26 @@ import ExTriageCore
 /// scored by place (root-level ProgramData short names, ProgramData\pst, web folders), content
 /// hints in the head (encrypted ZIP, .pst/.dmp/hive names, recon file names in a CAB), and minus
 /// for deep vendor paths. Every archive is listed; the tier rises only beside exploitation.
-final class StagingArchiveCheck: MemberCheck {
-    let id = "STAGING-ARCHIVES"
+struct StagingArchiveCheck: Check {
+    let id: CheckID = "STAGING-ARCHIVES"
     let title = "Archives staged in ProgramData or web folders, scored"
     static let headLimit = 4096
     static let extensions: Set<String> = ["zip", "7z", "rar", "cab", "gz", "tgz", "tar"]
+    let input = CheckInput.memberContent(MemberSelector(limit: StagingArchiveCheck.headLimit) { _ in true })
 
-    private var current: MemberInfo?
-    private var head: [UInt8] = []
-    private var heads: [String: (member: MemberInfo, kind: String, head: [UInt8])] = [:]
-    private var members = 0
-
-    func wants(_ member: MemberInfo) -> Bool { true }
-
-    func begin(_ member: MemberInfo) {
-        current = member
-        head.removeAll(keepingCapacity: true)
+    /// An archive found by its magic bytes.
+    struct Seen {
+        var member: MemberInfo
+        var kind: String
+        var head: [UInt8]
     }
 
-    func consume(_ bytes: UnsafeRawBufferPointer) {
-        guard head.count < Self.headLimit else { return }
-        head.append(contentsOf: bytes.prefix(Self.headLimit - head.count))
-    }
+    /// Archives by lower-cased source path.
+    func makeState() -> [String: Seen] { [:] }
 
-    func end() {
-        guard let member = current else { return }
-        current = nil
-        members += 1
-        if let kind = Self.kind(head) { heads[member.sourcePath.lowercased()] = (member, kind, head) }
+    func observe(_ observation: Observation, into heads: inout [String: Seen]) {
+        guard case .content(let content) = observation, let kind = Self.kind(content.head) else { return }
+        heads[content.member.sourcePath.lowercased()] = Seen(member: content.member, kind: kind, head: content.head)
     }
 
     /// The archive format from its magic bytes.
@@ -80,8 +72,9 @@ final class StagingArchiveCheck: MemberCheck {
         return (score, reasons)
     }
 
-    func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding] {
-        let exploited = logFindings.contains { $0.verdict >= .likely && !$0.cves.isEmpty }
+    func finish(_ heads: inout [String: Seen], in context: FinishContext) -> CheckOutput {
+        let facts = context.facts
+        let exploited = context.logFindings.contains { $0.verdict >= .likely && !$0.cves.isEmpty }
         var byVerdict: [Verdict: [Evidence]] = [:]
         var archives: [(Manifest.Entry?, MemberInfo?, String, [UInt8])] = []
         for (folded, seen) in heads { archives.append((facts.filesByFoldedPath[folded], seen.member, seen.kind, seen.head)) }
@@ -100,16 +93,13 @@ final class StagingArchiveCheck: MemberCheck {
                 excerpt: "\(kind) archive, score \(score)" + (reasons.isEmpty ? "" : ": " + reasons.joined(separator: ", ")),
                 sha256: entry?.sha256 ?? "", details: ["Score": String(score), "Format": kind, "Size": String(entry?.size ?? 0)]))
         }
-        return byVerdict.keys.sorted(by: >).map { verdict in
+        let findings = byVerdict.keys.sorted(by: >).map { verdict in
             Finding(checkId: id, title: title, severity: verdict >= .likely ? .high : .info, verdict: verdict, attack: ["T1560.001", "T1074.001"],
                     evidence: byVerdict[verdict] ?? [],
                     explanation: "Archives found by magic or extension and scored by place and content (C14). High scores beside "
                         + "exploitation are likely staging for theft; vendor archives deep in ProgramData score low and stay listed.",
                     category: FindingCategory.staging)
         }
-    }
-
-    func coverage() -> [CoverageRow] {
-        [CoverageRow(checkId: id, title: title, status: .ran, members: members, records: heads.count)]
+        return CheckOutput(findings: findings, coverage: CoverageNote(records: heads.count))
     }
 }

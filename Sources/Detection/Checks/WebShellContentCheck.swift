@@ -4,81 +4,84 @@ import ExTriageCore
 /// Web-shell content: every web file under the web roots (and compiled pages in `Temporary
 /// ASP.NET Files`) is scanned with the YARA rules as it streams past, from memory, on worker
 /// threads. One finding per file with a rule match, merging its matches, its location verdicts,
-/// its hashes and times, and the requests to it in the logs (`WebShellScoring`).
+/// its hashes and times, and the requests to it in the logs (`WebShellScoring`, with the
+/// `WebShellRequests` exhibit of `EXT-C12`, whose findings for those files it supersedes).
 ///
-/// A member is buffered up to the size cap; beyond it, the first cap bytes are scanned and the
+/// A member is held up to the size cap; beyond it, the first cap bytes are scanned and the
 /// file is reported as scanned partially. References: EXCHANGE-ARTIFACTS.md C10, C11, C12.
-final class WebShellContentCheck: MemberCheck {
-    let id = "EXT-C10"
+struct WebShellContentCheck: Check {
+    let id: CheckID = "EXT-C10"
     let title = "Web-shell content (YARA rules)"
-    let board: WebShellScanBoard
-    private var current: MemberInfo?
-    private var buffer: [UInt8] = []
-    private var memberBytes = 0
-    private var wanted = 0
-    /// Scanned members the collector stored only in part (head of a file over its size cap).
-    private var collectedInPart: [String] = []
+    let options: WebShellScanOptions
+    let input: CheckInput
 
-    init(board: WebShellScanBoard) { self.board = board }
-
-    func wants(_ member: MemberInfo) -> Bool {
-        guard board.selection.wants(member) else { return false }
-        wanted += 1
-        return board.pool != nil
+    init(options: WebShellScanOptions) {
+        self.options = options
+        let selection = WebFileSelection(options.locations)
+        // Without rules nothing is scanned: the files are counted, their bytes not held.
+        input = .memberContent(MemberSelector(limit: options.rules == nil ? 0 : options.sizeCap) { selection.wants($0) })
     }
 
-    func begin(_ member: MemberInfo) {
-        current = member
-        buffer = []
-        buffer.reserveCapacity(min(board.options.sizeCap, 64 << 10))
-        memberBytes = 0
+    struct State {
+        let pool: YaraScanPool?
+        /// Why nothing is scanned, when `pool` is nil.
+        let problem: String?
+        var wanted = 0
     }
 
-    func consume(_ bytes: UnsafeRawBufferPointer) {
-        memberBytes += bytes.count
-        let room = board.options.sizeCap - buffer.count
-        guard room > 0, let base = bytes.baseAddress else { return }
-        // A typed view copies with memcpy; appending raw bytes one by one costs more than the scan.
-        buffer.append(contentsOf: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: min(room, bytes.count)))
-    }
-
-    func end() {
-        guard let member = current, let pool = board.pool else { return }
-        let externals = buffer.withUnsafeBytes { head in
-            YaraExternals(volume: member.volume, sourcePath: member.sourcePath, head: UnsafeRawBufferPointer(rebasing: head.prefix(8)))
+    func makeState() -> State {
+        guard let rules = options.rules else {
+            return State(pool: nil, problem: options.rulesProblem ?? "no YARA rules were loaded")
         }
-        let file = ScannedWebFile(member: member, scannedBytes: buffer.count, memberBytes: memberBytes, outcome: .scanned([]))
-        pool.submit(buffer, externals: externals, tag: file)
-        buffer = []
-        current = nil
+        do {
+            return State(pool: try YaraScanPool(rules: rules, workers: options.workers, timeoutSeconds: options.timeoutSeconds), problem: nil)
+        } catch {
+            return State(pool: nil, problem: "\(error)")
+        }
     }
 
-    func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding] {
-        let scans = board.results()
-        collectedInPart = scans.values.compactMap { scan in
+    func observe(_ observation: Observation, into state: inout State) {
+        guard case .content(let content) = observation else { return }
+        state.wanted += 1
+        guard let pool = state.pool else { return }
+        let externals = content.head.withUnsafeBytes { head in
+            YaraExternals(volume: content.member.volume, sourcePath: content.member.sourcePath, head: UnsafeRawBufferPointer(rebasing: head.prefix(8)))
+        }
+        let file = ScannedWebFile(member: content.member, scannedBytes: content.head.count, memberBytes: content.size, outcome: .scanned([]))
+        pool.submit(content.head, externals: externals, tag: file)
+    }
+
+    func finish(_ state: inout State, in context: FinishContext) -> CheckOutput {
+        guard let rules = options.rules, let pool = state.pool else {
+            return CheckOutput(findings: [], coverage: CoverageNote(
+                status: .failed, reason: "not scanned: \(state.problem ?? "no rules"); \(state.wanted) web file(s) not scanned",
+                members: 0, records: 0))
+        }
+        var scans: [String: ScannedWebFile] = [:]
+        for result in pool.drain(ScannedWebFile.self) {
+            var file = result.tag
+            file.outcome = result.outcome
+            scans[file.member.member] = file
+        }
+        let facts = context.facts
+        let scoring = WebShellScoring(list: options.locations, requests: context.exhibit(WebShellRequests.self), facts: facts,
+                                      logFindings: context.logFindings)
+        let files = scans.values.filter { !$0.outcome.matches.isEmpty }.sorted { $0.member.member < $1.member.member }
+        let findings = files.map { scoring.finding(checkId: id, member: $0.member, scan: $0) }
+        let collectedInPart = scans.values.compactMap { scan in
             facts.filesByFoldedPath[scan.member.sourcePath.lowercased()]?.status == .partial ? scan.member.sourcePath : nil
         }.sorted()
-        let files = scans.values.filter { !$0.outcome.matches.isEmpty }.sorted { $0.member.member < $1.member.member }
-        let scoring = WebShellScoring(board: board, facts: facts, logFindings: logFindings)
-        return files.map { scoring.finding(checkId: id, member: $0.member, scan: $0) }
+        return CheckOutput(findings: findings, coverage: coverage(Array(scans.values), rules: rules, collectedInPart: collectedInPart),
+                           exhibits: [WebFileScans(byMember: scans)], supersedes: [scoring.supersession(of: findings)])
     }
 
-    func supersedes(_ logFinding: Finding) -> Bool {
-        WebShellScoring.absorbs(logFinding, board: board)
-    }
-
-    func coverage() -> [CoverageRow] {
-        guard let rules = board.options.rules, board.pool != nil else {
-            return [CoverageRow(checkId: id, title: title, status: .failed,
-                                reason: "not scanned: \(board.problem ?? "no rules"); \(wanted) web file(s) not scanned")]
-        }
-        let scans = board.results().values
+    func coverage(_ scans: [ScannedWebFile], rules: YaraRules, collectedInPart: [String]) -> CoverageNote {
         let partial = scans.filter(\.partial)
         let timedOut = scans.filter { if case .timedOut = $0.outcome { return true } else { return false } }
         let failed = scans.filter { if case .failed = $0.outcome { return true } else { return false } }
         var reason = "\(scans.count) web file(s) scanned with \(rules.ruleCount) rules from \(rules.files.count) file(s)"
         if !partial.isEmpty {
-            reason += "; \(partial.count) scanned partially (first \(ByteCount.format(UInt64(board.options.sizeCap))) only): "
+            reason += "; \(partial.count) scanned partially (first \(ByteCount.format(UInt64(options.sizeCap))) only): "
                 + partial.prefix(5).map(\.member.sourcePath).joined(separator: ", ")
         }
         if !collectedInPart.isEmpty {
@@ -86,18 +89,16 @@ final class WebShellContentCheck: MemberCheck {
                 + collectedInPart.prefix(5).joined(separator: ", ")
         }
         if !timedOut.isEmpty {
-            reason += "; \(timedOut.count) timed out after \(board.options.timeoutSeconds) s (partial result): "
+            reason += "; \(timedOut.count) timed out after \(options.timeoutSeconds) s (partial result): "
                 + timedOut.prefix(5).map(\.member.sourcePath).joined(separator: ", ")
         }
         if !failed.isEmpty {
             reason += "; \(failed.count) not scanned (libyara error): " + failed.prefix(5).map(\.member.sourcePath).joined(separator: ", ")
         }
-        var rows = [CoverageRow(checkId: id, title: title, status: .ran, reason: reason, members: scans.count,
-                                records: scans.count - partial.count - failed.count, malformed: failed.count + timedOut.count)]
-        for problem in rules.skipped {
-            rows.append(CoverageRow(checkId: id, title: "YARA rule file skipped", status: .failed,
-                                    reason: "does not compile, left out: \(problem)"))
+        let skipped = rules.skipped.map { problem in
+            CoverageRow(checkId: id, title: "YARA rule file skipped", status: .failed, reason: "does not compile, left out: \(problem)")
         }
-        return rows
+        return CoverageNote(status: .ran, reason: reason, members: scans.count, records: scans.count - partial.count - failed.count,
+                            malformed: failed.count + timedOut.count, extraRows: skipped)
     }
 }

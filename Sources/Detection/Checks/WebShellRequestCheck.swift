@@ -12,15 +12,20 @@ import ExTriageCore
 /// Paths are matched on `cs-uri-stem`, never on the query (Sigma's portability trap).
 /// When the requested file is in the bundle and a web-shell finding (EXT-C10 content, EXT-C09
 /// location) reports it, that finding carries these requests and this one is left out of the
-/// report (`MemberCheck.supersedes`): one finding per file.
+/// report (a `Supersession`): one finding per file. The request index is left for them as a
+/// `WebShellRequests` exhibit.
 /// References: EXCHANGE-ARTIFACTS.md C09, C12.
-final class WebShellRequestCheck: LogCheck {
-    let id = "EXT-C12"
+struct WebShellRequestCheck: Check {
+    static let checkID: CheckID = "EXT-C12"
+    let id = WebShellRequestCheck.checkID
     let title = "Requests to web-shell locations (IIS, HttpProxy)"
-    let needles: [[UInt8]]? = ByteSearch.needles(["/aspnet_client/", "/owa/auth/", "/ecp/auth/", "/oab/"])
+    let input = CheckInput.logRecords(LogSelector(needles: ["/aspnet_client/", "/owa/auth/", "/ecp/auth/", "/oab/"],
+                                                  families: WebShellRequestCheck.reads))
 
-    struct Requests {
-        var evidence: [Evidence] = []
+    /// The requests logged to one URL path.
+    struct Requests: Sendable {
+        /// The first 500 requests as evidence; `total` counts them all.
+        var evidence = EvidenceList(cap: 500)
         var successes = 0
         var posts = 0
         var notFound = 0
@@ -32,9 +37,7 @@ final class WebShellRequestCheck: LogCheck {
         var agents: Set<String> = []
     }
 
-    private var byPath: [String: Requests] = [:]
-
-    func reads(_ family: LogFamily) -> Bool {
+    @Sendable static func reads(_ family: LogFamily) -> Bool {
         switch family {
         case .iis: return true
         case .httpProxy: return true
@@ -42,15 +45,16 @@ final class WebShellRequestCheck: LogCheck {
         }
     }
 
-    func inspect(_ record: LogRecord, header: LogHeader, in member: MemberContext) {
+    func makeState() -> [String: Requests] { [:] }
+
+    func observe(_ observation: Observation, into byPath: inout [String: Requests]) {
+        guard case .logRecord(let record, _, let member) = observation else { return }
         let stem = record.value("cs-uri-stem") ?? record.value("UrlStem") ?? ""
         guard WebShellLocations.isSuspicious(stem: stem) else { return }
         let method = (record.value("cs-method") ?? record.value("Method") ?? "").uppercased()
         let status = Int(record.value("sc-status") ?? record.value("HttpStatus") ?? "") ?? 0
         var entry = byPath[stem.lowercased()] ?? Requests()
-        if entry.evidence.count < 500 {
-            entry.evidence.append(member.evidence(line: record.line, timestamp: record.timestamp, excerpt: record.raw))
-        }
+        entry.evidence.append(member.evidence(line: record.line, timestamp: record.timestamp, excerpt: record.raw))
         if (200..<300).contains(status) { entry.successes += 1 }
         if method == "POST" { entry.posts += 1 }
         if status == 404 { entry.notFound += 1 }
@@ -59,28 +63,35 @@ final class WebShellRequestCheck: LogCheck {
             entry.first = min(entry.first ?? time, time)
             entry.last = max(entry.last ?? time, time)
         }
-        if let ip = record.value("c-ip") ?? record.value("ClientIpAddress"), !ip.isEmpty { entry.ips.insert(ip) }
-        if let agent = record.value("cs(User-Agent)") ?? record.value("UserAgent"), !agent.isEmpty { entry.agents.insert(agent) }
+        if let ip = record.value("c-ip") ?? record.value("ClientIpAddress"), !ip.isEmpty, entry.ips.count < 1000 { entry.ips.insert(ip) }
+        if let agent = record.value("cs(User-Agent)") ?? record.value("UserAgent"), !agent.isEmpty, entry.agents.count < 1000 { entry.agents.insert(agent) }
         byPath[stem.lowercased()] = entry
     }
 
-    /// The requests logged to a URL path (lower-cased stem), for the web-shell findings.
-    func requests(to path: String) -> Requests? { byPath[path.lowercased()] }
-
-    func finish(_ facts: BundleFacts) -> [Finding] {
-        byPath.keys.sorted().compactMap { path in
+    func finish(_ byPath: inout [String: Requests], in context: FinishContext) -> CheckOutput {
+        let facts = context.facts
+        let findings = byPath.keys.sorted().compactMap { path -> Finding? in
             guard let requests = byPath[path] else { return nil }
             let onServer = facts.entry(forWebPath: path)
             let verdict: Verdict = requests.successes > 0 ? .likely : .attempt
             let severity: Severity = verdict == .likely ? (requests.posts > 0 ? .critical : .high) : .low
-            var explanation = "\(requests.evidence.count) request(s) to \(path): \(requests.posts) POST, \(requests.successes) answered 2xx, \(requests.notFound) answered 404"
+            var explanation = "\(requests.evidence.total) request(s) to \(path): \(requests.posts) POST, \(requests.successes) answered 2xx, \(requests.notFound) answered 404"
             if let onServer { explanation += "; the file is in the bundle (\(onServer.path))" } else if requests.successes > 0 { explanation += "; the file is not in the bundle (deleted?)" }
             return Finding(checkId: id, title: "Requests to \(path)", severity: severity, verdict: verdict,
-                           attack: ["T1505.003"], evidence: requests.evidence, explanation: explanation,
-                           pivots: ["clientIp": requests.ips.sorted(), "userAgent": requests.agents.sorted(), "shellPath": [path],
-                                    "stage": verdict == .likely ? ["web shell request"] : []])
+                           attack: ["T1505.003"], evidence: [], explanation: explanation,
+                           pivots: [.clientIp: requests.ips.sorted(), .userAgent: requests.agents.sorted(), .shellPath: [path],
+                                    .stage: verdict == .likely ? [AttackStage.webShellRequest.rawValue] : []])
+                .listing(requests.evidence)
         }
+        return CheckOutput(findings: findings, exhibits: [WebShellRequests(byPath: byPath)])
     }
+}
+
+/// The requests to each drop-zone URL path (lower-cased), for the web-shell findings.
+struct WebShellRequests: Exhibit {
+    let byPath: [String: WebShellRequestCheck.Requests]
+
+    func requests(to path: String) -> WebShellRequestCheck.Requests? { byPath[path.lowercased()] }
 }
 
 /// Where web shells were dropped, and the legitimate files there (EXCHANGE-ARTIFACTS.md C09).

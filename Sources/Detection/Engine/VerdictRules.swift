@@ -3,30 +3,26 @@ import ExTriageCore
 /// Turns findings and coverage into the host verdict and one state per CVE (§3.0): never "no
 /// evidence" where the logs that would show it are missing.
 enum VerdictRules {
-    /// The CVEs a report always states, with the checks whose coverage makes them assessable.
-    static let assessedBy: [(cve: String, checks: [String])] = [
-        ("CVE-2021-26855", ["EXT-C03"]),
-        ("CVE-2021-27065", ["EXT-C05", "EXT-C06"]),
-        ("CVE-2021-26858", ["EXT-C07"]),
-        ("CVE-2021-26857", ["EXT-C08", "EVT-EXCH-UM-INVALID-CAST"]),
-        ("CVE-2021-34473", ["EXT-PROXYSHELL"]),
-        ("CVE-2022-41040", ["EXT-PROXYNOTSHELL"]),
-        ("CVE-2022-41080", ["EXT-OWASSRF"]),
-    ]
-
-    static func cveStates(findings: [Finding], coverage: [CoverageRow], spans: [LogSpan]) -> [String: String] {
-        var states: [String: String] = [:]
-        let ran = Set(coverage.filter { $0.status == .ran }.map(\.checkId))
-        for (cve, checks) in assessedBy {
+    /// One state per CVE some check declares it assesses (`Check.assesses`): `exploited` or
+    /// `attempted` from the findings that carry it; else `no-evidence` when one of those checks
+    /// ran; else `not-assessable`, with the reason.
+    static func cveStates(findings: [Finding], assessments: [(assessment: Assessment, row: CoverageRow)]) -> [String: (state: CVEState, reason: String?)] {
+        var assessedBy: [String: [CoverageRow]] = [:]
+        for (assessment, row) in assessments {
+            for cve in assessment.cves { assessedBy[cve, default: []].append(row) }
+        }
+        var states: [String: (state: CVEState, reason: String?)] = [:]
+        for (cve, rows) in assessedBy {
             let related = findings.filter { $0.cves.contains(cve) && $0.verdict != .informational }
             if related.contains(where: { $0.verdict >= .likely }) {
-                states[cve] = "exploited"
+                states[cve] = (.exploited, nil)
             } else if !related.isEmpty {
-                states[cve] = "attempted"
-            } else if checks.contains(where: ran.contains) {
-                states[cve] = "no-evidence"
+                states[cve] = (.attempted, nil)
+            } else if rows.contains(where: { $0.status == .ran }) {
+                states[cve] = (.noEvidence, nil)
             } else {
-                states[cve] = "not-assessable"
+                let why = rows.sorted { $0.checkId < $1.checkId }.map { "\($0.checkId): \($0.reason ?? $0.status.rawValue)" }
+                states[cve] = (.notAssessable, "no check that assesses it could run (" + why.joined(separator: "; ") + ")")
             }
         }
         return states
@@ -72,7 +68,7 @@ enum CampaignBuilder {
 
     /// Findings about the host rather than a client: no client IP, above informational, timed.
     static func hostIndexes(_ findings: [Finding]) -> [Int] {
-        findings.indices.filter { findings[$0].verdict != .informational && (findings[$0].pivots["clientIp"] ?? []).isEmpty && findings[$0].firstSeen != nil }
+        findings.indices.filter { findings[$0].verdict != .informational && (findings[$0].pivots[.clientIp] ?? []).isEmpty && findings[$0].firstSeen != nil }
     }
 
     static func distance(_ time: Timestamp, _ campaign: Campaign) -> Int64 {
@@ -113,11 +109,11 @@ enum CampaignBuilder {
     static func clientCampaigns(from findings: [Finding]) -> [Campaign] {
         var byIp: [String: [Int]] = [:]
         for (index, finding) in findings.enumerated() where finding.verdict != .informational {
-            for ip in finding.pivots["clientIp"] ?? [] { byIp[ip, default: []].append(index) }
+            for ip in finding.pivots[.clientIp] ?? [] { byIp[ip, default: []].append(index) }
         }
         var campaigns: [Campaign] = []
         for ip in byIp.keys.sorted() {
-            let indexes = byIp[ip]!.sorted { (findings[$0].firstSeen ?? Timestamp(seconds: 0)) < (findings[$1].firstSeen ?? Timestamp(seconds: 0)) }
+            let indexes = (byIp[ip] ?? []).sorted { (findings[$0].firstSeen ?? Timestamp(seconds: 0)) < (findings[$1].firstSeen ?? Timestamp(seconds: 0)) }
             var group: [Int] = []
             var lastTime: Timestamp?
             func flush() {
@@ -139,29 +135,17 @@ enum CampaignBuilder {
     /// A campaign of the findings at `indexes`: of one client (`ip`), or of the host itself.
     static func campaign(ip: String?, indexes: [Int], findings: [Finding]) -> Campaign {
         let members = indexes.map { findings[$0] }
-        var pivots: [String: Set<String>] = [:]
+        var pivots: [PivotKey: Set<String>] = [:]
         for finding in members {
-            for (key, values) in finding.pivots where key != "clientIp" { pivots[key, default: []].formUnion(values) }
+            for (key, values) in finding.pivots where key != .clientIp { pivots[key, default: []].formUnion(values) }
         }
         let times = members.flatMap { $0.evidence.compactMap(\.timestamp) }
-        let stages = members.flatMap { $0.pivots["stage"] ?? [] }
+        let stages = members.flatMap { $0.pivots[.stage] ?? [] }
         let best = members.max { $0.verdict < $1.verdict }
-        return Campaign(clientIps: ip.map { [$0] } ?? [], userAgents: (pivots["userAgent"] ?? []).sorted(), first: times.min(), last: times.max(),
+        return Campaign(clientIps: ip.map { [$0] } ?? [], userAgents: (pivots[.userAgent] ?? []).sorted(), first: times.min(), last: times.max(),
                         highestStage: AttackStage.highest(stages) ?? best?.title ?? "",
                         verdict: best?.verdict ?? .informational,
-                        pivots: pivots.filter { $0.key != "userAgent" && $0.key != "stage" }.mapValues { $0.sorted() },
+                        pivots: pivots.filter { $0.key != .userAgent && $0.key != .stage }.mapValues { $0.sorted() },
                         findingIndexes: indexes)
-    }
-}
-
-/// The ProxyLogon chain stages in the order public incident write-ups give (C04).
-public enum AttackStage {
-    public static let order = [
-        "autodiscover", "mapi/emsmdb", "ews", "proxyLogon.ecp", "DDIService GetObject", "DDIService SetObject",
-        "ResetOABVirtualDirectory", "OAB file write", "web shell request",
-    ]
-
-    static func highest(_ stages: [String]) -> String? {
-        stages.max { (order.firstIndex(of: $0) ?? -1) < (order.firstIndex(of: $1) ?? -1) }
     }
 }

@@ -70,6 +70,8 @@ public struct EventRule: Sendable {
     public var positive: [(event: SampleEvent, verdict: Verdict)]
     public var negative: [SampleEvent]
     public var file: String
+    /// CVEs whose state this rule's coverage decides (`assesses:`): `no-evidence` when it ran and found nothing.
+    public var assesses: [String] = []
 
     /// The tier for a record, or nil when the rule does not match it; with the fields that matched.
     public func verdict(for record: EventRecord) -> (Verdict, [String])? {

@@ -1,25 +1,26 @@
 import ExTriageCore
 
 /// Runs one YAML event rule: matching records become evidence, grouped per tier.
-final class EventRuleCheck: EventCheck {
+struct EventRuleCheck: Check {
     let rule: EventRule
-    var id: String { rule.id }
+    var id: CheckID { CheckID(rule.id) }
     var title: String { rule.title }
-    var eventIDs: Set<UInt32> { rule.eventIDs }
-    var everyEventOf: Set<String> { rule.eventIDs.isEmpty ? rule.providers : [] }
-    private var matches = EventMatches()
+    var input: CheckInput {
+        .events(EventSelector(eventIDs: rule.eventIDs, everyEventOf: rule.eventIDs.isEmpty ? rule.providers : [], channels: rule.channels))
+    }
+    var assesses: Assessment { Assessment(cves: Set(rule.assesses)) }
 
-    init(rule: EventRule) { self.rule = rule }
+    func makeState() -> EventMatches { EventMatches() }
 
-    func inspect(_ record: EventRecord, from source: EventSource) {
-        guard let (verdict, matched) = rule.verdict(for: record) else { return }
+    func observe(_ observation: Observation, into matches: inout EventMatches) {
+        guard case .event(let record, let source) = observation, let (verdict, matched) = rule.verdict(for: record) else { return }
         matches.add(verdict, record.evidence(from: source, matched: matched))
-        for (pivot, field) in rule.pivots { matches.pivot(pivot, record.value(field)) }
-        matches.pivot("computer", record.computer)
+        for (pivot, field) in rule.pivots { matches.pivot(PivotKey(pivot), record.value(field)) }
+        matches.pivot(.computer, record.computer)
     }
 
-    func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding] {
-        matches.findings(checkId: rule.id, title: rule.title, severity: rule.severity, cves: rule.cves, attack: rule.attack,
-                         category: rule.category, explanation: rule.explanation)
+    func finish(_ matches: inout EventMatches, in context: FinishContext) -> CheckOutput {
+        CheckOutput(findings: matches.findings(checkId: id, title: rule.title, severity: rule.severity, cves: rule.cves, attack: rule.attack,
+                                               category: rule.category, explanation: rule.explanation))
     }
 }

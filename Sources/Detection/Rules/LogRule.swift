@@ -42,6 +42,8 @@ public struct LogRule: Sendable {
     public var pivots: [String: String]
     public var samples: Sample
     public var file: String
+    /// CVEs whose state this rule's coverage decides (`assesses:`): `no-evidence` when it ran and found nothing.
+    public var assesses: [String] = []
 
     /// The tier for a record, or nil when the rule does not match it.
     public func verdict(for value: (String) -> String?) -> Verdict? {

@@ -39,20 +39,4 @@ public struct WebShellScanOptions: Sendable {
     public static func builtinRuleFiles(profiles: String) throws -> [String] {
         try YaraRules.ruleFiles(in: profiles + "/rules/yara")
     }
-
-    /// Built-in rules and locations from the Profiles directory, compiled once per process for
-    /// callers that do not bring their own (tests, library users); a failure is recorded, not thrown.
-    public static let builtin: WebShellScanOptions = {
-        guard let profiles = DataDirectory.locateProfiles() else {
-            return WebShellScanOptions(rules: nil, rulesProblem: "cannot find the Profiles directory with the YARA rules",
-                                       locations: WebShellLocationList.fallback)
-        }
-        let locations = (try? WebShellLocationList.load(file: profiles + "/rules/webshell-locations.yaml")) ?? WebShellLocationList.fallback
-        do {
-            let rules = try YaraRules.compile(builtin: try builtinRuleFiles(profiles: profiles), external: [], strict: true)
-            return WebShellScanOptions(rules: rules, locations: locations)
-        } catch {
-            return WebShellScanOptions(rules: nil, rulesProblem: "\(error)", locations: locations)
-        }
-    }()
 }

@@ -11,7 +11,7 @@ import ExTriageCore
 /// zone → `likely` together, each alone keeps its own tier; location oddities alone stay as the
 /// location says. References: EXCHANGE-ARTIFACTS.md §3.0, C09–C12.
 struct WebShellScoring {
-    let board: WebShellScanBoard
+    let requests: WebShellRequests?
     let facts: BundleFacts
     let locations: LocationVerdicts
 
@@ -19,11 +19,19 @@ struct WebShellScoring {
     static let stringsShown = 6
     static let requestEvidenceShown = 20
 
-    init(board: WebShellScanBoard, facts: BundleFacts, logFindings: [Finding] = []) {
-        self.board = board
+    /// Scores files against `list` with the requests of `requests` (`EXT-C12`'s exhibit) and
+    /// the attack window the log findings show.
+    init(list: WebShellLocationList, requests: WebShellRequests?, facts: BundleFacts, logFindings: [Finding] = []) {
+        self.requests = requests
         self.facts = facts
-        locations = LocationVerdicts(list: board.options.locations, facts: facts,
-                                     observed: LocationVerdicts.observedWindow(logFindings))
+        locations = LocationVerdicts(list: list, facts: facts, observed: LocationVerdicts.observedWindow(logFindings))
+    }
+
+    /// The URL paths whose request findings `findings` carry (every `shellPath` of a finding
+    /// that merged requests): their `EXT-C12` findings are left out of the report.
+    func supersession(of findings: [Finding]) -> Supersession {
+        let paths = findings.flatMap { $0.pivots[.shellPath] ?? [] }.filter { requests?.requests(to: $0) != nil }
+        return Supersession(check: WebShellRequestCheck.checkID, pivot: .shellPath, values: Set(paths.map { $0.lowercased() }))
     }
 
     /// The URL paths a collected file answers to (web root, front end or back end), in the
@@ -42,7 +50,7 @@ struct WebShellScoring {
     }
 
     /// The finding for one file; `scan` is nil for location-only files.
-    func finding(checkId: String, member: MemberInfo, scan: ScannedWebFile?, notes known: [LocationNote]? = nil) -> Finding {
+    func finding(checkId: CheckID, member: MemberInfo, scan: ScannedWebFile?, notes known: [LocationNote]? = nil) -> Finding {
         let entry = facts.filesByFoldedPath[member.sourcePath.lowercased()]
         let notes = known ?? entry.map(locations.notes(for:)) ?? []
         // Strongest first: confirmed rules, then by score, so the report leads with the best reason.
@@ -52,8 +60,7 @@ struct WebShellScoring {
         let ruleTier = matches.map(WebShellScoring.tier).max()
         let locationTier = notes.map(\.verdict).max()
         let paths = WebShellScoring.webPaths(of: member.sourcePath, exchange: facts.exchangeInstallPath)
-        let requests = paths.compactMap { path in board.requests?.requests(to: path).map { (path, $0) } }
-        board.absorb(requests.map(\.0))
+        let requests = paths.compactMap { path in self.requests?.requests(to: path).map { (path, $0) } }
         let postSuccesses = requests.reduce(0) { $0 + $1.1.postSuccesses }
         let inZone = notes.contains { $0.verdict >= .likely }
 
@@ -93,7 +100,7 @@ struct WebShellScoring {
         }
         if !requests.isEmpty {
             let all = requests.map(\.1)
-            let count = all.reduce(0) { $0 + $1.evidence.count }
+            let count = all.reduce(0) { $0 + $1.evidence.total }
             let first = all.compactMap(\.first).min()
             let last = all.compactMap(\.last).max()
             details["requests"] = "\(count) logged (\(all.reduce(0) { $0 + $1.posts }) POST, \(postSuccesses) POST answered 2xx, \(all.reduce(0) { $0 + $1.notFound }) answered 404)"
@@ -108,7 +115,7 @@ struct WebShellScoring {
         // tree carries copy times, which must not pose as the attack's (the requests carry those).
         var evidence = [Evidence(member: member.member, originalPath: member.sourcePath, timestamp: nil,
                                  excerpt: firstMatch, sha256: entry?.sha256 ?? "", details: details)]
-        evidence += requests.flatMap { $0.1.evidence }.prefix(WebShellScoring.requestEvidenceShown)
+        evidence += requests.flatMap { $0.1.evidence.items }.prefix(WebShellScoring.requestEvidenceShown)
 
         var why: [String] = []
         if !matches.isEmpty { why.append("matches \(matches.map(\.rule).joined(separator: ", "))") }
@@ -117,12 +124,12 @@ struct WebShellScoring {
         if scan?.partial == true { why.append("content scanned partially") }
         let cveLists: [String] = matches.compactMap { $0.meta["cve"] }
         let cves = Set(cveLists.flatMap { list in list.split(separator: ",").map { String($0).trimmingWhitespace() } })
-        var pivots: [String: [String]] = ["shellPath": paths, "stage": [verdict >= .likely ? "web shell" : "web file"]]
-        if !matches.isEmpty { pivots["yaraRule"] = matches.map(\.rule) }
+        var pivots: [PivotKey: [String]] = [.shellPath: paths, .stage: [(verdict >= .likely ? AttackStage.webShell : .webFile).rawValue]]
+        if !matches.isEmpty { pivots[.yaraRule] = matches.map(\.rule) }
         let ips = Set(requests.flatMap { $0.1.ips }).sorted()
         let agents = Set(requests.flatMap { $0.1.agents }).sorted()
-        if !ips.isEmpty { pivots["clientIp"] = ips }
-        if !agents.isEmpty { pivots["userAgent"] = agents }
+        if !ips.isEmpty { pivots[.clientIp] = ips }
+        if !agents.isEmpty { pivots[.userAgent] = agents }
         let name = member.sourcePath.split(separator: "/").last.map(String.init) ?? member.sourcePath
         let title = matches.isEmpty ? "Unexpected web file: \(name)" : "Web shell: \(name)"
         return Finding(checkId: checkId, title: title, severity: severity, verdict: verdict, cves: cves.sorted(),
@@ -132,12 +139,6 @@ struct WebShellScoring {
     /// The tier a rule claims (`meta.verdict`); rules from external packs without one count as `likely`.
     static func tier(_ match: YaraMatch) -> Verdict {
         match.meta["verdict"].flatMap { Verdict(rawValue: $0) } ?? .likely
-    }
-
-    /// Whether an `EXT-C12` request finding is already merged into a web-shell finding.
-    static func absorbs(_ finding: Finding, board: WebShellScanBoard) -> Bool {
-        guard finding.checkId == "EXT-C12", let paths = finding.pivots["shellPath"], !paths.isEmpty else { return false }
-        return paths.allSatisfy { board.isAbsorbed($0) }
     }
 }
 

@@ -13,24 +13,6 @@ public struct EventSource: Sendable {
     }
 }
 
-/// A check over event-log records. Every collected `.evtx` member is read once (`EventLogScan`)
-/// and each record whose event ID a check names is offered to it.
-public protocol EventCheck: AnyObject {
-    var id: String { get }
-    var title: String { get }
-    /// The event IDs it reads: the pre-filter that decides which records are fully decoded.
-    var eventIDs: Set<UInt32> { get }
-    /// Providers (lower-cased) whose every event it reads, whatever the ID; usually empty.
-    var everyEventOf: Set<String> { get }
-    func inspect(_ record: EventRecord, from source: EventSource)
-    /// Findings once every member was seen; `logFindings` are the log checks' results.
-    func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding]
-}
-
-extension EventCheck {
-    public var everyEventOf: Set<String> { [] }
-}
-
 /// Machine-readable finding categories for event and dump evidence (`Finding.category`).
 public enum FindingCategory {
     public static let credentialAccess = "credential-access"
@@ -62,34 +44,26 @@ extension EventRecord {
 
 /// Evidence of one check grouped by tier, capped, with pivot values: the common state of event checks.
 struct EventMatches {
-    static let maximumEvidence = 1000
-    private(set) var byVerdict: [Verdict: [Evidence]] = [:]
-    private(set) var pivots: [String: Set<String>] = [:]
-    private(set) var total: [Verdict: Int] = [:]
+    private(set) var byVerdict: [Verdict: EvidenceList] = [:]
+    private(set) var pivots: [PivotKey: Set<String>] = [:]
 
     mutating func add(_ verdict: Verdict, _ evidence: Evidence) {
-        total[verdict, default: 0] += 1
-        if byVerdict[verdict, default: []].count < Self.maximumEvidence { byVerdict[verdict, default: []].append(evidence) }
+        byVerdict[verdict, default: EvidenceList()].append(evidence)
     }
 
-    mutating func pivot(_ name: String, _ value: String?) {
+    mutating func pivot(_ name: PivotKey, _ value: String?) {
         guard let value, !value.isEmpty, value != "-", pivots[name, default: []].count < 100 else { return }
         pivots[name, default: []].insert(value)
     }
 
     /// One finding per tier, most certain first.
-    func findings(checkId: String, title: String, severity: Severity, cves: [String] = [], attack: [String], category: String,
+    func findings(checkId: CheckID, title: String, severity: Severity, cves: [String] = [], attack: [String], category: String,
                   explanation: String) -> [Finding] {
         byVerdict.keys.sorted(by: >).map { verdict in
             let level: Severity = verdict >= .likely ? severity : verdict == .attempt ? min(severity, .medium) : .info
-            let count = total[verdict] ?? 0
-            let shown = byVerdict[verdict]?.count ?? 0
-            let note = count > shown ? " (\(count) events, first \(shown) shown)" : ""
-            var finding = Finding(checkId: checkId, title: title, severity: level, verdict: verdict, cves: cves, attack: attack,
-                                  evidence: byVerdict[verdict] ?? [], explanation: explanation + note,
-                                  pivots: pivots.mapValues { $0.sorted() })
-            finding.category = category
-            return finding
+            return Finding(checkId: checkId, title: title, severity: level, verdict: verdict, cves: cves, attack: attack,
+                           evidence: [], explanation: explanation, pivots: pivots.mapValues { $0.sorted() }, category: category)
+                .listing(byVerdict[verdict] ?? EvidenceList())
         }
     }
 }

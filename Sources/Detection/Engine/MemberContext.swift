@@ -36,40 +36,11 @@ public struct BundleFacts: Sendable {
     }
 }
 
-/// A check over W3C-style log records, fed line by line as members stream past.
-///
-/// A check names the log families it reads and, optionally, lower-case ASCII `needles`: a line
-/// containing none of them cannot matter to it, so it is not parsed for this check (the byte
-/// pre-filter Test-ProxyLogon uses for `ServerInfo~`, EXCHANGE-ARTIFACTS.md §5 R1).
-public protocol LogCheck: AnyObject {
-    var id: String { get }
-    var title: String { get }
-    /// The families this check reads; `nil` family members are never offered.
-    func reads(_ family: LogFamily) -> Bool
-    /// Lower-case needles for the line pre-filter; nil means every record.
-    var needles: [[UInt8]]? { get }
-    /// A cheap second look at a line that contains one of the needles, before it is parsed;
-    /// `found` tells which of the check's needles the line holds (already searched for).
-    func refine(_ line: String, found: (_ needle: [UInt8]) -> Bool) -> Bool
-    /// One parsed record of a family it reads.
-    func inspect(_ record: LogRecord, header: LogHeader, in member: MemberContext)
-    /// The header values of a member it reads, once the member has been read.
-    func noteHeader(_ header: LogHeader, firstRecord: Timestamp?, in member: MemberContext)
-    /// Findings once every member was seen.
-    func finish(_ facts: BundleFacts) -> [Finding]
-}
-
 /// The header values of the log a record came from.
 public struct LogHeader: Sendable {
     public var software: String?
     public var version: String?
     public var logType: String?
-}
-
-extension LogCheck {
-    public var needles: [[UInt8]]? { nil }
-    public func refine(_ line: String, found: (_ needle: [UInt8]) -> Bool) -> Bool { true }
-    public func noteHeader(_ header: LogHeader, firstRecord: Timestamp?, in member: MemberContext) {}
 }
 
 /// Windows paths as logged, made comparable with bundle source paths.

@@ -1,15 +1,17 @@
 import ExTriageCore
 import Foundation
 
-/// Reads every collected `.evtx` member with libevtx and offers its records to the event checks.
+/// Reads every collected `.evtx` member with libevtx and offers its records to the event checks
+/// whose selector names them; the `EVTX` coverage row is its own.
 ///
 /// libevtx reads files, so each member is spooled, as it streams past, into one temporary file
 /// (that member only, at most `maximumSpool` bytes), read, and deleted before the next member.
 /// Failed records are counted; a member that is not EVTX is reported in coverage, never fatal.
-final class EventLogScan: MemberCheck {
-    let id = "EVTX"
-    let title = "Event logs (EVTX records via libevtx)"
-    let checks: [any EventCheck]
+final class EventLogReader {
+    static let id: CheckID = "EVTX"
+    static let title = "Event logs (EVTX records via libevtx)"
+    /// The event checks: their index in the runner's list, the check and its selector.
+    let checks: [(index: Int, check: any RunningCheck, selector: EventSelector)]
     /// Event IDs any check reads, as a bitmap over the 16-bit range (larger IDs go to `wideIDs`).
     private var wanted = [Bool](repeating: false, count: 65_536)
     private var wideIDs: Set<UInt32> = []
@@ -22,26 +24,31 @@ final class EventLogScan: MemberCheck {
     private var spool: Spool?
     private(set) var members = 0
     private(set) var summary = EvtxReadSummary()
-    private var offered: [String: Int] = [:]
+    /// Records offered, per position in `checks`.
+    private var offered: [Int]
     private var problems: [String] = []
     private var channelSpans: [String: (first: Timestamp?, last: Timestamp?)] = [:]
     /// Channels read, from the file names (`Microsoft-Windows-Sysmon%4Operational.evtx`), lower-cased.
     private var channelsRead: Set<String> = []
 
-    init(checks: [any EventCheck]) {
-        self.checks = checks
-        for (index, check) in checks.enumerated() {
-            for eventID in check.eventIDs {
-                byID[eventID, default: []].append(index)
+    init(checks: [any RunningCheck]) {
+        self.checks = checks.enumerated().compactMap { index, check in
+            guard case .events(let selector) = check.input else { return nil }
+            return (index, check, selector)
+        }
+        offered = Array(repeating: 0, count: self.checks.count)
+        for (position, entry) in self.checks.enumerated() {
+            for eventID in entry.selector.eventIDs {
+                byID[eventID, default: []].append(position)
                 if eventID < 65_536 { wanted[Int(eventID)] = true } else { wideIDs.insert(eventID) }
             }
-            for provider in check.everyEventOf { byProvider[provider, default: []].append(index) }
+            for provider in entry.selector.everyEventOf { byProvider[provider, default: []].append(position) }
         }
     }
 
-    func wants(_ member: MemberInfo) -> Bool { member.fileExtension == "evtx" }
-
-    func begin(_ member: MemberInfo) {
+    /// Whether `path` is an event log; if so its bytes follow through `consume`.
+    func begin(member path: String) -> Bool {
+        guard let member = MemberInfo(member: path), member.fileExtension == "evtx" else { return false }
         current = member
         do {
             spool = try Spool(limit: Self.maximumSpool)
@@ -49,6 +56,7 @@ final class EventLogScan: MemberCheck {
             problems.append("\(member.sourcePath): no temporary file for reading (\(error))")
             spool = nil
         }
+        return true
     }
 
     func consume(_ bytes: UnsafeRawBufferPointer) { spool?.write(bytes) }
@@ -72,13 +80,13 @@ final class EventLogScan: MemberCheck {
                                    wantsProvider: providers.isEmpty ? nil : { providers[$0] != nil }) { decoded in
             var record = decoded
             record.searchText = Array(record.allData.utf8)
-            var indexes = self.byID[record.eventID] ?? []
+            var positions = self.byID[record.eventID] ?? []
             if !providers.isEmpty, let more = providers[record.provider.lowercased()] {
-                for index in more where !indexes.contains(index) { indexes.append(index) }
+                for position in more where !positions.contains(position) { positions.append(position) }
             }
-            for index in indexes {
-                self.checks[index].inspect(record, from: source)
-                self.offered[self.checks[index].id, default: 0] += 1
+            for position in positions {
+                self.checks[position].check.observe(.event(record, source))
+                self.offered[position] += 1
             }
         }
         if let problem = read.problem {
@@ -86,8 +94,7 @@ final class EventLogScan: MemberCheck {
             return
         }
         members += 1
-        let fileName = member.sourcePath.split(separator: "/").last.map(String.init) ?? ""
-        channelsRead.insert(String(fileName.dropLast(5)).replacingOccurrences(of: "%4", with: "/").lowercased())
+        channelsRead.insert(fileChannel)
         if read.corrupted { problems.append("\(member.sourcePath): dirty or corrupted (records read: \(read.records), failed: \(read.failed))") }
         summary.records += read.records
         summary.recovered += read.recovered
@@ -104,10 +111,10 @@ final class EventLogScan: MemberCheck {
     private func providerChecks(forFileChannel channel: String) -> [String: [Int]] {
         guard !channel.hasPrefix("archive-") else { return byProvider }
         var out: [String: [Int]] = [:]
-        for (provider, indexes) in byProvider {
-            let kept = indexes.filter { index in
-                guard let channels = (checks[index] as? EventRuleCheck)?.rule.channels, !channels.isEmpty else { return true }
-                return channels.contains(channel)
+        for (provider, positions) in byProvider {
+            let kept = positions.filter { position in
+                let channels = checks[position].selector.channels
+                return channels.isEmpty || channels.contains(channel)
             }
             if !kept.isEmpty { out[provider] = kept }
         }
@@ -118,14 +125,10 @@ final class EventLogScan: MemberCheck {
         eventID < 65_536 ? wanted[Int(eventID)] : wideIDs.contains(eventID)
     }
 
-    func finish(_ facts: BundleFacts, logFindings: [Finding]) -> [Finding] {
-        checks.flatMap { $0.finish(facts, logFindings: logFindings) }
-    }
-
-    func coverage() -> [CoverageRow] {
+    /// The reader's own row: what was read, recovered, failed, and each log's span.
+    func readerRow() -> CoverageRow {
         guard members > 0 || !problems.isEmpty else {
-            return [CoverageRow(checkId: id, title: title, status: .notApplicable, reason: "no .evtx event log in the bundle")]
-                + checks.map { CoverageRow(checkId: $0.id, title: $0.title, status: .notApplicable, reason: "no event log in the bundle") }
+            return CoverageRow(checkId: Self.id, title: Self.title, status: .notApplicable, reason: "no .evtx event log in the bundle")
         }
         var reasons = problems.prefix(20).map { $0 }
         if summary.recovered > 0 { reasons.append("\(summary.recovered) records recovered from unallocated space") }
@@ -137,20 +140,27 @@ final class EventLogScan: MemberCheck {
             return "\(path.split(separator: "/").last ?? ""): \(first.iso8601)..\(last.iso8601)"
         }
         if !spans.isEmpty { reasons.append("spans: " + spans.prefix(30).joined(separator: ", ")) }
-        let readRow = CoverageRow(checkId: id, title: title, status: members > 0 ? .ran : .failed,
-                                  reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "),
-                                  members: members, records: summary.records, malformed: summary.failed)
-        return [readRow] + checks.map { check in
-            guard members > 0 else {
-                return CoverageRow(checkId: check.id, title: check.title, status: .failed, reason: "no event log could be read")
-            }
-            // A rule bound to channels ran only if one of those logs was read.
-            if let channels = (check as? EventRuleCheck)?.rule.channels, !channels.isEmpty, channels.isDisjoint(with: channelsRead) {
-                return CoverageRow(checkId: check.id, title: check.title, status: .notApplicable,
-                                   reason: "no \(channels.sorted().joined(separator: ", ")) log in the bundle")
-            }
-            return CoverageRow(checkId: check.id, title: check.title, status: .ran, members: members, records: offered[check.id] ?? 0)
+        return CoverageRow(checkId: Self.id, title: Self.title, status: members > 0 ? .ran : .failed,
+                           reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "),
+                           members: members, records: summary.records, malformed: summary.failed)
+    }
+
+    /// The row of the event check at runner index `index`, before its own note.
+    func row(forCheckAt index: Int) -> CoverageRow? {
+        guard let position = checks.firstIndex(where: { $0.index == index }) else { return nil }
+        let (_, check, selector) = checks[position]
+        guard members > 0 || !problems.isEmpty else {
+            return CoverageRow(checkId: check.id, title: check.title, status: .notApplicable, reason: "no event log in the bundle")
         }
+        guard members > 0 else {
+            return CoverageRow(checkId: check.id, title: check.title, status: .failed, reason: "no event log could be read")
+        }
+        // A check bound to channels ran only if one of those logs was read.
+        if !selector.channels.isEmpty, selector.channels.isDisjoint(with: channelsRead) {
+            return CoverageRow(checkId: check.id, title: check.title, status: .notApplicable,
+                               reason: "no \(selector.channels.sorted().joined(separator: ", ")) log in the bundle")
+        }
+        return CoverageRow(checkId: check.id, title: check.title, status: .ran, members: members, records: offered[position])
     }
 }
 
