@@ -26,7 +26,6 @@ real malware, real process memory or real credentials.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import filecmp
 import io
@@ -44,102 +43,26 @@ from dataclasses import dataclass, field
 sys.dont_write_bytecode = True  # keep Samples/tools free of __pycache__
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from make_minidump import build as build_minidump  # noqa: E402
+from evidence_formats import (  # noqa: E402  (the log formats, shared with Benchmarks/)
+    CRLF, ECP_FIELDS, ECP_LOG_VERSION, HTTPPROXY_FIELDS, OAB_FIELDS, RPS_CMDLET_FIELDS, csv_row,
+    exchange_header, exchange_user_agent, exchange_version, httperr_header, iis_header, iis_user_agent,
+    iso_ms, log_bytes, named_row, w3c_date, w3c_row, w3c_time)
 
 SAMPLES = pathlib.Path(__file__).resolve().parent.parent
 README = SAMPLES / "README.md"
-CRLF = "\r\n"
-BOM = "\ufeff"
+
 UTC = dt.timezone.utc
 
 INERT_BANNER = "EXTRIAGE SYNTHETIC SAMPLE - inert, for detection testing only"
-
-# --------------------------------------------------------------------------------------
-# Log format constants (see Samples/README.md and shared docs EXCHANGE-ARTIFACTS.md §2)
-# --------------------------------------------------------------------------------------
-
-HTTPPROXY_FIELDS = (
-    "DateTime,RequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,ClientRequestId,"
-    "Protocol,UrlHost,UrlStem,ProtocolAction,AuthenticationType,IsAuthenticated,AuthenticatedUser,"
-    "Organization,AnchorMailbox,UserAgent,ClientIpAddress,ServerHostName,HttpStatus,BackEndStatus,"
-    "ErrorCode,Method,ProxyAction,TargetServer,TargetServerVersion,RoutingType,RoutingHint,"
-    "BackEndCookie,ServerLocatorHost,ServerLocatorLatency,RequestBytes,ResponseBytes,"
-    "TargetOutstandingRequests,AuthModulePerfContext,HttpPipelineLatency,CalculateTargetBackEndLatency,"
-    "GlsLatencyBreakup,TotalGlsLatency,AccountForestLatencyBreakup,TotalAccountForestLatency,"
-    "ResourceForestLatencyBreakup,TotalResourceForestLatency,ADLatency,SharedCacheLatencyBreakup,"
-    "TotalSharedCacheLatency,ActivityContextLifeTime,ModuleToHandlerSwitchingLatency,"
-    "ClientReqStreamLatency,BackendReqInitLatency,BackendReqStreamLatency,BackendProcessingLatency,"
-    "BackendRespInitLatency,BackendRespStreamLatency,ClientRespStreamLatency,KerberosAuthHeaderLatency,"
-    "HandlerCompletionLatency,RequestHandlerLatency,HandlerToModuleSwitchingLatency,ProxyTime,"
-    "CoreLatency,RoutingLatency,HttpProxyOverhead,TotalRequestTime,RouteRefresherLatency,UrlQuery,"
-    "BackEndGenericInfo,GenericInfo,GenericErrors,EdgeTraceId,DatabaseGuid,UserADObjectGuid,"
-    "PartitionEndpointLookupLatency,RoutingStatus"
-).split(",")
-
-RPS_CMDLET_FIELDS = (
-    "DateTime,StartTime,RequestId,ClientRequestId,MajorVersion,MinorVersion,BuildVersion,"
-    "RevisionVersion,ServerHostName,ProcessId,ProcessName,ThreadId,CultureInfo,Organization,"
-    "AuthenticatedUser,ExecutingUserSid,EffectiveOrganization,UserServicePlan,IsAdmin,"
-    "ClientApplication,Cmdlet,Parameters,CmdletUniqueId,UserBudgetOnStart,ContributeToFailFast,"
-    "RunspaceSettingsCreationHint,ADViewEntireForest,ADRecipientViewRoot,"
-    "ADConfigurationDomainControllers,ADPreferredGlobalCatalogs,ADPreferredDomainControllers,"
-    "ADUserConfigurationDomainController,ADUserPreferredGlobalCatalog,"
-    "ADuserPreferredDomainControllers,ThrottlingInfo,DelayInfo,ThrottlingDelay,"
-    "IsOutputObjectRedacted,CmdletProxyStage,CmdletProxyRemoteServer,"
-    "CmdletProxyRemoteServerVersion,CmdletProxyMethod,ProxiedObjectCount,CmdletProxyLatency,"
-    "OutputObjectCount,ParameterBinding,BeginProcessing,ProcessRecord,EndProcessing,"
-    "StopProcessing,BizLogic,PowerShellLatency,UserInteractionLatency,ProvisioningLayerLatency,"
-    "ActivityContextLifeTime,TotalTime,ErrorType,ExecutionResult,CacheHitCount,CacheMissCount,"
-    "GenericLatency,GenericInfo,GenericErrors,ObjectGuid,ExternalDirectoryOrganizationId,"
-    "ExternalDirectoryObjectId,NonPiiParameters"
-).split(",")
-
-# The public record does not show the OABGenerator log's column list; this layout is
-# synthetic. EXCHANGE-ARTIFACTS.md §2.4: treat the file as text, do not rely on columns.
-OAB_FIELDS = "DateTime,ServerName,ProcessId,ThreadId,Level,Component,OABName,Message".split(",")
-
-IIS_FIELDS = ("date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
-              "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken")
-HTTPERR_FIELDS = ("date time c-ip c-port s-ip s-port cs-version cs-method cs-uri streamid "
-                  "sc-status s-siteid s-reason s-queuename")
 
 SCRIPT_PAYLOAD = ('<script language="JScript" runat="server">function Page_Load()'
                   '{eval(Request["klk123456"],"unsafe");}</script>')
 CHOPPER_URL = "http://f/" + SCRIPT_PAYLOAD
 
 
-def iso_ms(t: dt.datetime) -> str:
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
-
-
-def w3c_date(t: dt.datetime) -> str:
-    return t.strftime("%Y-%m-%d")
-
-
-def w3c_time(t: dt.datetime) -> str:
-    return t.strftime("%H:%M:%S")
-
-
-def csv_line(values) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(["" if v is None else str(v) for v in values])
-    s = buf.getvalue()
-    assert "\n" not in s and "\r" not in s, s
-    return s
-
-
 def exch_version_int(major: int, minor: int, build: int) -> int:
     """Exchange's packed ServerVersion integer as seen in FEAuth=BEVersion-<n> and cookies."""
     return 0x70000000 | (major << 22) | (minor << 16) | 0x8000 | build
-
-
-def ua_for_exchange_csv(ua: str) -> str:
-    # Exchange's CSV logs replace commas in the user agent by spaces ("KHTML  like Gecko").
-    return ua.replace(",", " ")
-
-
-def ua_for_iis(ua: str) -> str:
-    return ua.replace(" ", "+") if ua else "-"
 
 
 # --------------------------------------------------------------------------------------
@@ -186,10 +109,7 @@ class Tree:
         return p
 
     def write_log(self, rel: str, log: LogFile, bom: bool = False) -> None:
-        text = CRLF.join(line.text for line in log.lines) + CRLF
-        if bom:
-            text = BOM + text
-        self._path(rel).write_bytes(text.encode("utf-8"))
+        self._path(rel).write_bytes(log_bytes([line.text for line in log.lines], bom))
         for i, line in enumerate(log.lines, start=1):
             if line.trace:
                 self.traces.append(TraceRow(rel, i, line.trace))
@@ -252,8 +172,7 @@ class Server:
 
     @property
     def ver_header(self) -> str:
-        a, b, c, d = self.build
-        return f"{a:02d}.{b:02d}.{c:04d}.{d:03d}"
+        return exchange_version(self.build)
 
     @property
     def ver_dotted(self) -> str:
@@ -324,7 +243,7 @@ class Req:
 
 def httpproxy_row(srv: Server, r: Req) -> list[str]:
     begin = r.end - dt.timedelta(milliseconds=r.latency)
-    v = dict.fromkeys(HTTPPROXY_FIELDS, "")
+    v = {}
     a, b, c, d = srv.build
     v.update({
         "DateTime": iso_ms(r.end), "RequestId": r.rid,
@@ -333,7 +252,7 @@ def httpproxy_row(srv: Server, r: Req) -> list[str]:
         "ProtocolAction": r.protocol_action,
         "AuthenticationType": r.auth_type, "IsAuthenticated": "true" if r.is_auth else "false",
         "AuthenticatedUser": r.auth_user, "AnchorMailbox": r.anchor,
-        "UserAgent": ua_for_exchange_csv(r.ua), "ClientIpAddress": r.cip,
+        "UserAgent": exchange_user_agent(r.ua), "ClientIpAddress": r.cip,
         "ServerHostName": srv.short, "HttpStatus": r.status, "ErrorCode": r.error_code,
         "Method": r.method,
         "UrlQuery": ("?" + r.query) if r.query else "",
@@ -370,7 +289,7 @@ def httpproxy_row(srv: Server, r: Req) -> list[str]:
             "GenericInfo": (f"BeginRequest={iso_ms(begin)};CorrelationID=<empty>;"
                             f"SharedCacheGuard=0;EndRequest={iso_ms(r.end)};"),
         })
-    return [v[f] for f in HTTPPROXY_FIELDS]
+    return named_row(HTTPPROXY_FIELDS, v)
 
 
 def iis_fe_line(srv: Server, r: Req) -> str:
@@ -381,9 +300,9 @@ def iis_fe_line(srv: Server, r: Req) -> str:
         q = (r.query + suffix) if r.query else suffix
     else:
         q = r.query or "-"
-    return " ".join([
+    return w3c_row([
         w3c_date(r.end), w3c_time(r.end), srv.ip, r.method, r.stem, q, "443", r.iis_user or "-",
-        r.cip, ua_for_iis(r.ua), "-", str(r.status), str(r.substatus), str(r.win32),
+        r.cip, iis_user_agent(r.ua), "-", str(r.status), str(r.substatus), str(r.win32),
         str(r.latency)])
 
 
@@ -391,21 +310,11 @@ def iis_be_line(srv: Server, r: Req) -> str:
     t = r.end - dt.timedelta(milliseconds=2)
     stem = r.be_stem or r.stem
     q = r.be_query if r.be_query is not None else r.query
-    return " ".join([
+    return w3c_row([
         w3c_date(t), w3c_time(t), srv.ip, r.method, stem, q or "-", "444",
-        r.be_user or r.iis_user or "-", srv.ip, ua_for_iis(r.ua), "-",
+        r.be_user or r.iis_user or "-", srv.ip, iis_user_agent(r.ua), "-",
         str(r.be_status if r.be_status is not None else r.status), "0", "0",
         str(max(1, r.latency - 6))])
-
-
-def iis_header(t: dt.datetime, software: str = "Microsoft Internet Information Services 10.0") -> list[str]:
-    return [f"#Software: {software}", "#Version: 1.0",
-            f"#Date: {w3c_date(t)} {w3c_time(t)}", f"#Fields: {IIS_FIELDS}"]
-
-
-def exchange_header(srv_version: str, log_type: str, t: dt.datetime, fields: list[str]) -> list[str]:
-    return ["#Software: Microsoft Exchange Server", f"#Version: {srv_version}",
-            f"#Log-type: {log_type}", f"#Date: {iso_ms(t)}", "#Fields: " + ",".join(fields)]
 
 
 # --------------------------------------------------------------------------------------
@@ -606,10 +515,10 @@ def write_web_logs(tree: Tree, srv: Server, reqs: list[Req], hp_hours: list[dt.d
             rows = [r for r in reqs if r.proto == proto and hour <= r.end < hour + dt.timedelta(hours=1)]
             log = LogFile()
             first = hour + dt.timedelta(milliseconds=srv.rng.randint(20, 900))
-            for h in exchange_header(srv.ver_header, "HttpProxy Logs", first, HTTPPROXY_FIELDS):
+            for h in exchange_header(srv.ver_header, "HttpProxy Logs", iso_ms(first), HTTPPROXY_FIELDS):
                 log.add(h)
             for r in rows:
-                log.add(csv_line(httpproxy_row(srv, r)), r.proxy_trace)
+                log.add(csv_row(httpproxy_row(srv, r)), r.proxy_trace)
             stamp = hour.strftime("%Y%m%d%H")
             ext = "log" if (proto, stamp) in lower_ext else "LOG"
             rel = f"{srv.exch_rel}/Logging/HttpProxy/{srv.folders[proto]}/HttpProxy_{stamp}-1.{ext}"
@@ -664,7 +573,7 @@ def ecp_activity_data(srv: Server, psa: str, url: str, actid: str, extra: str = 
 def rps_row(srv: Server, t: dt.datetime, user: str, sid: str, is_admin: bool, app: str,
             cmdlet: str, params: str, result: str = "Success", pid: int = 7412,
             generic_errors: str = "", output: int = 1) -> list[str]:
-    v = dict.fromkeys(RPS_CMDLET_FIELDS, "")
+    v = {}
     a, b, c, d = srv.build
     start = t - dt.timedelta(milliseconds=srv.rng.randint(15, 400))
     dc = f"DC01.{srv.dom}"
@@ -683,7 +592,7 @@ def rps_row(srv: Server, t: dt.datetime, user: str, sid: str, is_admin: bool, ap
         "GenericInfo": f"PSSenderInfo={user};", "GenericErrors": generic_errors,
         "NonPiiParameters": params,
     })
-    return [v[f] for f in RPS_CMDLET_FIELDS]
+    return named_row(RPS_CMDLET_FIELDS, v)
 
 
 # --------------------------------------------------------------------------------------
@@ -1182,8 +1091,8 @@ def make_compromised(root: pathlib.Path) -> Tree:
 
     # ---- ECP Server log ----
     ecp = LogFile()
-    for h in exchange_header("15.0.0.0", "ECP Server Log", d(2021, 3, 3, 0, 1, 18, 223),
-                             ["TimeStamp", "ServerName", "EventId", "EventData"]):
+    for h in exchange_header(ECP_LOG_VERSION, "ECP Server Log", iso_ms(d(2021, 3, 3, 0, 1, 18, 223)),
+                             ECP_FIELDS):
         ecp.add(h)
     adm = srv.users["exadmin"]
     adm_sid = srv.sid(adm.rid)
@@ -1231,12 +1140,12 @@ def make_compromised(root: pathlib.Path) -> Tree:
     for t, ms, sess, cmd, url, ex, tr in ecp_rows:
         usid = atk_usid if sess == atk_sess else (adm_usid if sess == adm_sess else srv.guid())
         data = ecp_server_data(srv, ms, sess, cmd, url, srv.guid(), usid, ex)
-        ecp.add(csv_line([iso_ms(t), srv.short, "ECP.Request", data]), tr)
+        ecp.add(csv_row([iso_ms(t), srv.short, "ECP.Request", data]), tr)
     tree.write_log(f"{srv.exch_rel}/Logging/ECP/Server/ECPServer20210303-1.LOG", ecp, bom=True)
 
     act = LogFile()
-    for h in exchange_header("15.0.0.0", "ECP Activity Context Log", d(2021, 3, 3, 0, 1, 18, 198),
-                             ["TimeStamp", "ServerName", "EventId", "EventData"]):
+    for h in exchange_header(ECP_LOG_VERSION, "ECP Activity Context Log", iso_ms(d(2021, 3, 3, 0, 1, 18, 198)),
+                             ECP_FIELDS):
         act.add(h)
     be = f"https://{srv.fqdn}:444"
     act_rows = [
@@ -1253,13 +1162,13 @@ def make_compromised(root: pathlib.Path) -> Tree:
          f"{be}/ecp/DDI/DDIService.svc/GetList?schema=MailboxService&msExchEcpCanary={admin_canary}", None),
     ]
     for t, psa, url, tr in act_rows:
-        act.add(csv_line([iso_ms(t), srv.short, "Request",
+        act.add(csv_row([iso_ms(t), srv.short, "Request",
                           ecp_activity_data(srv, psa, url, srv.guid(), f"Dbl:WLM.TS={rng.randint(0, 40)}")]), tr)
     tree.write_log(f"{srv.exch_rel}/Logging/ECP/Activity/ECPActivity_5512_20210303-1.LOG", act, bom=True)
 
     # ---- OABGenerator ----
     oab = LogFile()
-    for h in exchange_header(srv.ver_header, "OABGenerator Log", d(2021, 3, 3, 0, 12, 3, 47), OAB_FIELDS):
+    for h in exchange_header(srv.ver_header, "OABGenerator Log", iso_ms(d(2021, 3, 3, 0, 12, 3, 47)), OAB_FIELDS):
         oab.add(h)
     oabn = "\\Default Offline Address Book"
     oab_temp = f"{exw}\\ClientAccess\\OAB\\Temp\\LZXhzdmgalp.djs"
@@ -1283,12 +1192,12 @@ def make_compromised(root: pathlib.Path) -> Tree:
          f"OAB generation for '{oabn}' completed: no changes, sequence 412 kept.", None),
     ]
     for t, lvl, comp, msg, tr in oab_rows:
-        oab.add(csv_line([iso_ms(t), srv.short, 6124, rng.randint(8, 60), lvl, comp, oabn, msg]), tr)
+        oab.add(csv_row([iso_ms(t), srv.short, 6124, rng.randint(8, 60), lvl, comp, oabn, msg]), tr)
     tree.write_log(f"{srv.exch_rel}/Logging/OABGeneratorLog/OABGenerator_20210303-1.LOG", oab, bom=True)
 
     # ---- Rps cmdlet log (benign admin + health probe noise) ----
     rps = LogFile()
-    for h in exchange_header(srv.ver_header, "Rps Cmdlet Logs", d(2021, 3, 3, 8, 3, 14, 607), RPS_CMDLET_FIELDS):
+    for h in exchange_header(srv.ver_header, "Rps Cmdlet Logs", iso_ms(d(2021, 3, 3, 8, 3, 14, 607)), RPS_CMDLET_FIELDS):
         rps.add(h)
     hmb = f"{srv.netbios}\\{srv.health}"
     ex = f"{srv.netbios}\\exadmin"
@@ -1300,13 +1209,12 @@ def make_compromised(root: pathlib.Path) -> Tree:
         (d(2021, 3, 3, 8, 44, 51, 19), ex, srv.sid(1105), True, "ManagementShell", "Get-MailboxDatabaseCopyStatus", '-Server "EXCH01"'),
         (d(2021, 3, 3, 8, 58, 36, 842), hmb, srv.sid(1151), False, "ActiveMonitor", "Get-Mailbox", '-ResultSize "1"'),
     ]:
-        rps.add(csv_line(rps_row(srv, t, user, sid, isadm, app, cmd, params)))
+        rps.add(csv_row(rps_row(srv, t, user, sid, isadm, app, cmd, params)))
     tree.write_log(f"{srv.exch_rel}/Logging/CmdletInfra/Powershell-Proxy/Cmdlet/Rps_Cmdlet_2021030308-1.LOG", rps, bom=True)
 
     # ---- HTTPERR ----
     he = LogFile()
-    for h in ["#Software: Microsoft HTTP API 2.0", "#Version: 1.0", "#Date: 2021-03-02 23:14:02",
-              f"#Fields: {HTTPERR_FIELDS}"]:
+    for h in httperr_header(d(2021, 3, 2, 23, 14, 2)):
         he.add(h)
     for line in [
         "2021-03-02 23:14:02 10.0.1.25 51822 10.0.0.10 443 - - - - - - Timer_ConnectionIdle -",
@@ -1519,8 +1427,8 @@ def make_clean(root: pathlib.Path) -> Tree:
 
     # ECP Server + Activity logs (lower-case .log on the Server log, on purpose).
     ecp = LogFile()
-    for h in exchange_header("15.0.0.0", "ECP Server Log", d(2022, 12, 7, 0, 0, 41, 19),
-                             ["TimeStamp", "ServerName", "EventId", "EventData"]):
+    for h in exchange_header(ECP_LOG_VERSION, "ECP Server Log", iso_ms(d(2022, 12, 7, 0, 0, 41, 19)),
+                             ECP_FIELDS):
         ecp.add(h)
     sess, usid = srv.guid(), srv.guid()
     getlist = f"/ecp/DDI/DDIService.svc/GetList?schema=MailboxService&msExchEcpCanary={admin_canary}"
@@ -1536,12 +1444,12 @@ def make_clean(root: pathlib.Path) -> Tree:
         (d(2022, 12, 7, 10, 23, 40, 611), 12, sess,
          f"Get-OabVirtualDirectory.ADPropertiesOnly=$true.Identity='{srv.oab_vdir_guid}'", setobj, None),
     ]:
-        ecp.add(csv_line([iso_ms(t), srv.short, "ECP.Request",
+        ecp.add(csv_row([iso_ms(t), srv.short, "ECP.Request",
                           ecp_server_data(srv, ms, s, cmd, url, srv.guid(), usid if s == sess else srv.guid())]), tr)
     tree.write_log(f"{srv.exch_rel}/Logging/ECP/Server/ECPServer20221207-1.log", ecp, bom=True)
     act = LogFile()
-    for h in exchange_header("15.0.0.0", "ECP Activity Context Log", d(2022, 12, 7, 0, 0, 41, 2),
-                             ["TimeStamp", "ServerName", "EventId", "EventData"]):
+    for h in exchange_header(ECP_LOG_VERSION, "ECP Activity Context Log", iso_ms(d(2022, 12, 7, 0, 0, 41, 2)),
+                             ECP_FIELDS):
         act.add(h)
     be = f"https://{srv.fqdn}:444"
     for t, psa, url in [
@@ -1551,12 +1459,12 @@ def make_clean(root: pathlib.Path) -> Tree:
         (d(2022, 12, 7, 10, 21, 7, 410), f"exadmin@{srv.dom}", f"{be}{getlist}"),
         (d(2022, 12, 7, 10, 23, 40, 650), f"exadmin@{srv.dom}", f"{be}{setobj}"),
     ]:
-        act.add(csv_line([iso_ms(t), srv.short, "Request",
+        act.add(csv_row([iso_ms(t), srv.short, "Request",
                           ecp_activity_data(srv, psa, url, srv.guid(), f"Dbl:WLM.TS={rng.randint(0, 40)}")]))
     tree.write_log(f"{srv.exch_rel}/Logging/ECP/Activity/ECPActivity_9104_20221207-1.LOG", act, bom=True)
 
     oab = LogFile()
-    for h in exchange_header(srv.ver_header, "OABGenerator Log", d(2022, 12, 7, 0, 9, 12, 310), OAB_FIELDS):
+    for h in exchange_header(srv.ver_header, "OABGenerator Log", iso_ms(d(2022, 12, 7, 0, 9, 12, 310)), OAB_FIELDS):
         oab.add(h)
     oabn = "\\Default Offline Address Book (Ex2019)"
     tmp = f"{srv.exch_win}\\ClientAccess\\OAB\\Temp"
@@ -1576,11 +1484,11 @@ def make_clean(root: pathlib.Path) -> Tree:
         (d(2022, 12, 7, 8, 9, 38, 210), "Info", "OABGeneratorAssistant",
          f"OAB generation for '{oabn}' completed: no changes, sequence 88 kept.", None),
     ]:
-        oab.add(csv_line([iso_ms(t), srv.short, 3388, rng.randint(8, 60), lvl, comp, oabn, msg]), tr)
+        oab.add(csv_row([iso_ms(t), srv.short, 3388, rng.randint(8, 60), lvl, comp, oabn, msg]), tr)
     tree.write_log(f"{srv.exch_rel}/Logging/OABGeneratorLog/OABGenerator_20221207-1.LOG", oab, bom=True)
 
     rps = LogFile()
-    for h in exchange_header(srv.ver_header, "Rps Cmdlet Logs", d(2022, 12, 7, 9, 2, 7, 415), RPS_CMDLET_FIELDS):
+    for h in exchange_header(srv.ver_header, "Rps Cmdlet Logs", iso_ms(d(2022, 12, 7, 9, 2, 7, 415)), RPS_CMDLET_FIELDS):
         rps.add(h)
     hmb = f"{srv.netbios}\\{srv.health}"
     ex = f"{srv.netbios}\\exadmin"
@@ -1590,12 +1498,11 @@ def make_clean(root: pathlib.Path) -> Tree:
         (d(2022, 12, 7, 9, 6, 2, 997), ex, srv.sid(1105), True, "ManagementShell", "Get-MailboxDatabase", '-Status "True"'),
         (d(2022, 12, 7, 9, 32, 44, 610), hmb, srv.sid(1151), False, "ActiveMonitor", "Get-Mailbox", '-ResultSize "1"'),
     ]:
-        rps.add(csv_line(rps_row(srv, t, user, sid, isadm, app, cmd, params, pid=5120)))
+        rps.add(csv_row(rps_row(srv, t, user, sid, isadm, app, cmd, params, pid=5120)))
     tree.write_log(f"{srv.exch_rel}/Logging/CmdletInfra/Powershell-Proxy/Cmdlet/Rps_Cmdlet_2022120709-1.LOG", rps, bom=True)
 
     he = LogFile()
-    for h in ["#Software: Microsoft HTTP API 2.0", "#Version: 1.0", "#Date: 2022-12-06 02:41:17",
-              f"#Fields: {HTTPERR_FIELDS}"]:
+    for h in httperr_header(d(2022, 12, 6, 2, 41, 17)):
         he.add(h)
     for line in [
         "2022-12-06 02:41:17 10.0.1.25 50412 10.0.0.19 443 - - - - - - Timer_ConnectionIdle -",
