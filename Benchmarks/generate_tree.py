@@ -51,11 +51,11 @@ import zlib
 sys.dont_write_bytecode = True  # keep Samples/tools free of __pycache__
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Samples", "tools"))
 from evidence_formats import (  # noqa: E402  (the log formats, shared with the samples)
-    CRLF, ECP_FIELDS, HTTPPROXY_FIELDS, csv_row, exchange_header, exchange_version, iis_header, iso_ms,
+    CRLF, ECP_FIELDS, HTTPPROXY_FIELDS, OAB_FIELDS, csv_row, exchange_header, exchange_version, iis_header, iso_ms,
     log_bytes, named_row, w3c_row)
 
 MARKER = ".extriage-bench-tree.json"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: OABGenerator rows in the samples' column layout
 
 EXCH = "Program Files/Microsoft/Exchange Server/V15"
 LOGGING = EXCH + "/Logging"
@@ -66,6 +66,7 @@ SERVER = "EXCH01"
 DOMAIN = "corp.example.com"
 FQDN = f"exch01.{DOMAIN}"
 FE_IP = "10.0.1.20"
+OAB_PID = 6124  # the OABGenerator service process
 
 # Fixed-width placeholders (NUL bytes never occur in real text, so replace() is exact).
 PH_DATEHOUR = "\0" * 13  # "2021-03-02T15"
@@ -471,15 +472,17 @@ def oab_block(seed: int, nrows: int) -> Block:
     for ms in ms_offsets(rnd, nrows, 86_400_000, diurnal=False):
         m = rnd.choice(msgs).format(oab=oab, n=rnd.randrange(1, 5000), g=guid(rnd), g2=guid(rnd),
                                     b=rnd.randrange(100, 9_000_000), ms=rnd.randrange(100, 90000))
-        out.append(csv_row([f"{PH_DATE}T{hms(ms)}Z", SERVER, rnd.randrange(4, 300),
-                            rnd.choice(["Information", "Information", "Information", "Warning"]), m]) + CRLF)
+        row = {"DateTime": f"{PH_DATE}T{hms(ms)}Z", "ServerName": SERVER, "ProcessId": OAB_PID,
+               "ThreadId": rnd.randrange(4, 300),
+               "Level": rnd.choice(["Information", "Information", "Information", "Warning"]),
+               "Component": m.split(".", 1)[0], "OABName": oab, "Message": m}
+        out.append(csv_row(named_row(OAB_FIELDS, row)) + CRLF)
     return Block("".join(out), PH_DATE)
 
 
 def oab_header(t: dt.datetime) -> bytes:
     first = t + dt.timedelta(milliseconds=4)
-    return log_bytes(exchange_header(exchange_version(BUILD), "OABGenerator Log", iso_ms(first),
-                                     ["Timestamp", "Machine", "ThreadId", "Level", "Message"]))
+    return log_bytes(exchange_header(exchange_version(BUILD), "OABGenerator Log", iso_ms(first), OAB_FIELDS))
 
 
 # --------------------------------------------------------------------------- writer
