@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark EVTX records per second: `extriage analyze` versus `evtxexport` on the same log, same run.
 
-A large synthetic Security.evtx is written (not timed) the way Windows writes one: 64 KiB chunks with
+A large synthetic Security.evtx is written (not timed, by the EVTX writer in
+Samples/tools/evidence_formats.py) the way Windows writes one: 64 KiB chunks with
 CRCs, records whose binary XML is a template instance, one template definition per event shape per
 chunk shared by the later records of that chunk. The events are a Security-log mix (4624, 4634, 4672,
 4688, 4769, 5140, 5145, 4648; about half have event IDs the rules read, so they are fully decoded).
@@ -31,209 +32,26 @@ import json
 import os
 import shutil
 import statistics
-import struct
 import sys
 import tempfile
-import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
 from bench_collect import HarnessError, find_gnu_time, host_info, run_timed, say, tail  # noqa: E402
+sys.path.insert(0, os.path.join(REPO, "Samples", "tools"))
+import evidence_formats  # noqa: E402  (the EVTX writer shared with the samples)
 
 DEFAULT_EXTRIAGE = os.path.join(REPO, ".build", "release", "extriage")
-CHUNK = 65536
-CHUNK_HEADER = 512
-
-# ----------------------------------------------------------------------------- EVTX writer
 
 
-def u16(v: int) -> bytes:
-    return struct.pack("<H", v)
-
-
-def u32(v: int) -> bytes:
-    return struct.pack("<I", v)
-
-
-def u64(v: int) -> bytes:
-    return struct.pack("<Q", v)
-
-
-def utf16(text: str) -> bytes:
-    return text.encode("utf-16-le")
-
-
-STRING, UINT8, UINT16, UINT64, FILETIME = 0x01, 0x04, 0x06, 0x0A, 0x11
-
-
-class Element:
-    def __init__(self, name, attributes=(), children=()):
-        self.name, self.attributes, self.children = name, list(attributes), list(children)
-
-
-def encode_name(out: bytearray, name: str, base: int) -> None:
-    out += u32(base + len(out) + 4)  # the name follows inline
-    out += u32(0)
-    h = 0
-    for unit in struct.unpack(f"<{len(name)}H", utf16(name)):
-        h = (h * 65599 + unit) & 0xFFFFFFFF
-    out += u16(h & 0xFFFF) + u16(len(name)) + utf16(name) + b"\0\0"
-
-
-def encode(node, out: bytearray, base: int) -> None:
-    """Binary XML for a node: ('sub', index, type), ('text', str) or an Element."""
-    if isinstance(node, tuple) and node[0] == "sub":
-        out += b"\x0d" + u16(node[1]) + bytes([node[2]])
-        return
-    if isinstance(node, tuple) and node[0] == "text":
-        out += b"\x05\x01" + u16(len(node[1])) + utf16(node[1])
-        return
-    out += bytes([0x41 if node.attributes else 0x01]) + b"\xff\xff"
-    size_at = len(out)
-    out += u32(0)
-    encode_name(out, node.name, base)
-    if node.attributes:
-        list_at = len(out)
-        out += u32(0)
-        start = len(out)
-        for i, (name, value) in enumerate(node.attributes):
-            out += bytes([0x06 if i == len(node.attributes) - 1 else 0x46])
-            encode_name(out, name, base)
-            encode(value, out, base)
-        out[list_at:list_at + 4] = u32(len(out) - start)
-    if node.children:
-        out += b"\x02"
-        for child in node.children:
-            encode(child, out, base)
-        out += b"\x04"
-    else:
-        out += b"\x03"
-    out[size_at:size_at + 4] = u32(len(out) - size_at - 4)
-
-
-def template(field_names: list[str]) -> Element:
-    """The Event element of a shape: System values then named Data, all substitutions (0..6 System)."""
-    system = Element("System", children=[
-        Element("Provider", [("Name", ("sub", 0, STRING))]),
-        Element("EventID", children=[("sub", 1, UINT16)]),
-        Element("Level", children=[("sub", 2, UINT8)]),
-        Element("TimeCreated", [("SystemTime", ("sub", 3, FILETIME))]),
-        Element("EventRecordID", children=[("sub", 4, UINT64)]),
-        Element("Channel", children=[("sub", 5, STRING)]),
-        Element("Computer", children=[("sub", 6, STRING)]),
-    ])
-    data = [Element("Data", [("Name", ("text", name))], [("sub", 7 + i, STRING)]) for i, name in enumerate(field_names)]
-    return Element("Event", [("xmlns", ("text", "http://schemas.microsoft.com/win/2004/08/events/event"))],
-                   [system, Element("EventData", children=data)])
-
-
-def filetime(seconds: float) -> int:
-    return int((seconds + 11644473600) * 10_000_000)
-
-
-class ChunkWriter:
-    def __init__(self):
-        self.records = bytearray()
-        self.templates: dict[tuple, int] = {}
-        self.ids: list[int] = []
-        self.last_offset = CHUNK_HEADER
-
-    def free(self) -> int:
-        return CHUNK - CHUNK_HEADER - len(self.records)
-
-    def record(self, record_id: int, event: dict) -> bytes:
-        offset = CHUNK_HEADER + len(self.records)
-        names = [name for name, _ in event["data"]]
-        key = (event["id"], tuple(names))
-        xml = bytearray(b"\x0f\x01\x01\x00\x0c\x01")
-        template_id = zlib.crc32(repr(key).encode())
-        xml += u32(template_id)
-        base = offset + 24  # binary XML starts after the record header
-        definition = self.templates.get(key)
-        inline = definition is None
-        if inline:
-            definition = base + len(xml) + 4
-        xml += u32(definition)
-        if inline:
-            # The fragment starts after next-offset, GUID and size (24 bytes); the element after its 4-byte header.
-            fragment = bytearray(b"\x0f\x01\x01\x00")
-            body = bytearray()
-            encode(template(names), body, definition + 24 + 4)
-            fragment += body + b"\x00"
-            xml += u32(0) + u32(template_id) + b"\0" * 12 + u32(len(fragment)) + fragment
-            self.templates[key] = definition
-        values = [(STRING, utf16(event["provider"])), (UINT16, u16(event["id"])), (UINT8, bytes([event.get("level", 0)])),
-                  (FILETIME, u64(filetime(event["time"]))), (UINT64, u64(record_id)), (STRING, utf16(event["channel"])),
-                  (STRING, utf16(event["computer"]))] + [(STRING, utf16(value)) for _, value in event["data"]]
-        xml += u32(len(values))
-        for kind, data in values:
-            xml += u16(len(data)) + bytes([kind, 0])
-        for _, data in values:
-            xml += data
-        xml += b"\x00"
-        while (24 + len(xml) + 4) % 8:
-            xml += b"\x00"
-        size = 24 + len(xml) + 4
-        return b"**\0\0" + u32(size) + u64(record_id) + u64(filetime(event["time"])) + bytes(xml) + u32(size)
-
-    def add(self, record: bytes, record_id: int) -> None:
-        self.last_offset = CHUNK_HEADER + len(self.records)
-        self.records += record
-        self.ids.append(record_id)
-
-    def finish(self) -> bytes:
-        header = bytearray(CHUNK_HEADER)
-        header[0:8] = b"ElfChnk\0"
-        header[8:16] = u64(self.ids[0])
-        header[16:24] = u64(self.ids[-1])
-        header[24:32] = u64(self.ids[0])
-        header[32:40] = u64(self.ids[-1])
-        header[40:44] = u32(128)
-        header[44:48] = u32(self.last_offset)
-        header[48:52] = u32(CHUNK_HEADER + len(self.records))
-        header[52:56] = u32(zlib.crc32(bytes(self.records)))
-        header[124:128] = u32(zlib.crc32(bytes(header[0:120]) + bytes(header[128:512])))
-        body = bytes(header) + bytes(self.records)
-        return body + b"\0" * (CHUNK - len(body))
-
-
-def write_evtx(path: str, events, first_record: int = 1) -> int:
-    """Writes the events (an iterator of dicts); returns the record count."""
-    chunks = 0
-    record_id = first_record
-    with open(path, "wb") as f:
-        f.write(b"\0" * 4096)
-        chunk = ChunkWriter()
-        for event in events:
-            record = chunk.record(record_id, event)
-            if len(record) >= chunk.free():  # libevtx drops a record that ends exactly at the chunk end
-                f.write(chunk.finish())
-                chunks += 1
-                chunk = ChunkWriter()
-                record = chunk.record(record_id, event)
-            chunk.add(record, record_id)
-            record_id += 1
-        if chunk.ids:
-            f.write(chunk.finish())
-            chunks += 1
-        if chunks > 0xFFFF:
-            raise HarnessError("too many chunks for one EVTX file (at most 65535, about 4 GiB)", 2)
-        header = bytearray(4096)
-        header[0:8] = b"ElfFile\0"
-        header[8:16] = u64(0)
-        header[16:24] = u64(chunks - 1)
-        header[24:32] = u64(record_id)
-        header[32:36] = u32(128)
-        header[36:38] = u16(1)
-        header[38:40] = u16(3)
-        header[40:42] = u16(4096)
-        header[42:44] = u16(chunks)
-        header[124:128] = u32(zlib.crc32(bytes(header[0:120])))
-        f.seek(0)
-        f.write(header)
-    return record_id - first_record
+def write_evtx(path: str, events) -> int:
+    """The shared EVTX writer (Samples/tools/evidence_formats.py); a file too big for one log is a usage error."""
+    try:
+        return evidence_formats.write_evtx(path, events)
+    except ValueError as error:
+        raise HarnessError(str(error), 2) from error
 
 
 def security_events(count: int, seed: int = 7):

@@ -48,8 +48,14 @@ import sys
 import time
 import zlib
 
+sys.dont_write_bytecode = True  # keep Samples/tools free of __pycache__
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Samples", "tools"))
+from evidence_formats import (  # noqa: E402  (the log formats, shared with the samples)
+    CRLF, ECP_FIELDS, HTTPPROXY_FIELDS, OAB_FIELDS, csv_row, exchange_header, exchange_version, iis_header, iso_ms,
+    log_bytes, named_row, w3c_row)
+
 MARKER = ".extriage-bench-tree.json"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: OABGenerator rows in the samples' column layout
 
 EXCH = "Program Files/Microsoft/Exchange Server/V15"
 LOGGING = EXCH + "/Logging"
@@ -60,7 +66,7 @@ SERVER = "EXCH01"
 DOMAIN = "corp.example.com"
 FQDN = f"exch01.{DOMAIN}"
 FE_IP = "10.0.1.20"
-CRLF = "\r\n"
+OAB_PID = 6124  # the OABGenerator service process
 
 # Fixed-width placeholders (NUL bytes never occur in real text, so replace() is exact).
 PH_DATEHOUR = "\0" * 13  # "2021-03-02T15"
@@ -87,28 +93,6 @@ LARGE_SHARES = [  # (family, key, share of total)
     ("iis2", None, 0.06),
 ]
 MEDIUM_SHARES = {"httpproxy": 0.62, "iis1": 0.20, "iis2": 0.10, "ecp": 0.05, "oab": 0.03}
-
-HTTPPROXY_FIELDS = (
-    "DateTime,RequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,ClientRequestId,"
-    "Protocol,UrlHost,UrlStem,ProtocolAction,AuthenticationType,IsAuthenticated,AuthenticatedUser,"
-    "Organization,AnchorMailbox,UserAgent,ClientIpAddress,ServerHostName,HttpStatus,BackEndStatus,"
-    "ErrorCode,Method,ProxyAction,TargetServer,TargetServerVersion,RoutingType,RoutingHint,"
-    "BackEndCookie,ServerLocatorHost,ServerLocatorLatency,RequestBytes,ResponseBytes,"
-    "TargetOutstandingRequests,AuthModulePerfContext,HttpPipelineLatency,CalculateTargetBackEndLatency,"
-    "GlsLatencyBreakup,TotalGlsLatency,AccountForestLatencyBreakup,TotalAccountForestLatency,"
-    "ResourceForestLatencyBreakup,TotalResourceForestLatency,ADLatency,SharedCacheLatencyBreakup,"
-    "TotalSharedCacheLatency,ActivityContextLifeTime,ModuleToHandlerSwitchingLatency,"
-    "ClientReqStreamLatency,BackendReqInitLatency,BackendReqStreamLatency,BackendProcessingLatency,"
-    "BackendRespInitLatency,BackendRespStreamLatency,ClientRespStreamLatency,KerberosAuthHeaderLatency,"
-    "HandlerCompletionLatency,RequestHandlerLatency,HandlerToModuleSwitchingLatency,ProxyTime,"
-    "CoreLatency,RoutingLatency,HttpProxyOverhead,TotalRequestTime,RouteRefresherLatency,UrlQuery,"
-    "BackEndGenericInfo,GenericInfo,GenericErrors,EdgeTraceId,DatabaseGuid,UserADObjectGuid,"
-    "PartitionEndpointLookupLatency,RoutingStatus"
-)
-IIS_FIELDS = (
-    "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) "
-    "cs(Referer) sc-status sc-substatus sc-win32-status time-taken"
-)
 
 USERS = [
     "alice.smith", "bob.jones", "carol.white", "dave.brown", "erin.clark", "frank.lewis",
@@ -164,16 +148,6 @@ def stable_seed(seed: int, name: str) -> int:
 def guid(rnd: random.Random) -> str:
     h = f"{rnd.getrandbits(128):032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
-_NEEDS_QUOTES = re.compile(r'[,"\r\n]').search
-
-
-def csv_row(values) -> str:
-    """One CSV row, quoting a value only when it holds a comma, quote or line break."""
-    return ",".join(
-        [('"' + v.replace('"', '""') + '"') if _NEEDS_QUOTES(v) else v for v in map(str, values)]
-    ) + CRLF
 
 
 def ms_offsets(rnd: random.Random, n: int, span_ms: int, diurnal: bool) -> list[int]:
@@ -342,35 +316,41 @@ def httpproxy_block(seed: int, proto: str, nrows: int) -> Block:
             f"S:ServiceCommonMetadata.HttpMethod={method};S:WLM.Bal=300000;S:WLM.BT=Ews;"
             f"I32:ADS.C[{SERVER}]={rnd.randrange(0, 3)};F:ADS.AL[{SERVER}]={rnd.random() * 3:.4f}"
         )
-        row = [
-            ts, guid(rnd), BUILD[0], BUILD[1], BUILD[2], BUILD[3], guid(rnd) if rnd.random() < 0.5 else "",
-            proto, f"mail.{DOMAIN}", stem, action, auth, authed, auth_user,
-            "", anchor, ua, cip, SERVER, status, be_status,
-            "", method, "Proxy", FQDN, "Version 15.1 (Build 2176.0)", routing_type, routing_hint,
-            be_cookie, FQDN, lat[0], rnd.randrange(0, 60000), rnd.randrange(0, 200000),
-            rnd.randrange(0, 6), "", lat[1], lat[2],
-            "", lat[3], "", lat[4],
-            "", lat[5], lat[6], "",
-            lat[7], total + lat[8], lat[9],
-            lat[10], lat[11], lat[12], max(1, total - 6),
-            lat[13], lat[14], lat[15], lat[16],
-            lat[17], lat[18], lat[19], max(1, total - 2),
-            lat[20], lat[21], lat[22], total, lat[23], query,
-            "", generic, "", "", rnd.choice(dbs), mbx.get(user, ""),
-            "", "",
-        ]
-        out.append(csv_row(row))
+        row = {
+            "DateTime": ts, "RequestId": guid(rnd),
+            "MajorVersion": BUILD[0], "MinorVersion": BUILD[1], "BuildVersion": BUILD[2], "RevisionVersion": BUILD[3],
+            "ClientRequestId": guid(rnd) if rnd.random() < 0.5 else "",
+            "Protocol": proto, "UrlHost": f"mail.{DOMAIN}", "UrlStem": stem, "ProtocolAction": action,
+            "AuthenticationType": auth, "IsAuthenticated": authed, "AuthenticatedUser": auth_user,
+            "AnchorMailbox": anchor, "UserAgent": ua, "ClientIpAddress": cip, "ServerHostName": SERVER,
+            "HttpStatus": status, "BackEndStatus": be_status, "Method": method, "ProxyAction": "Proxy",
+            "TargetServer": FQDN, "TargetServerVersion": "Version 15.1 (Build 2176.0)",
+            "RoutingType": routing_type, "RoutingHint": routing_hint, "BackEndCookie": be_cookie,
+            "ServerLocatorHost": FQDN, "ServerLocatorLatency": lat[0],
+            "RequestBytes": rnd.randrange(0, 60000), "ResponseBytes": rnd.randrange(0, 200000),
+            "TargetOutstandingRequests": rnd.randrange(0, 6),
+            "HttpPipelineLatency": lat[1], "CalculateTargetBackEndLatency": lat[2], "TotalGlsLatency": lat[3],
+            "TotalAccountForestLatency": lat[4], "TotalResourceForestLatency": lat[5], "ADLatency": lat[6],
+            "TotalSharedCacheLatency": lat[7], "ActivityContextLifeTime": total + lat[8],
+            "ModuleToHandlerSwitchingLatency": lat[9], "ClientReqStreamLatency": lat[10],
+            "BackendReqInitLatency": lat[11], "BackendReqStreamLatency": lat[12],
+            "BackendProcessingLatency": max(1, total - 6), "BackendRespInitLatency": lat[13],
+            "BackendRespStreamLatency": lat[14], "ClientRespStreamLatency": lat[15],
+            "KerberosAuthHeaderLatency": lat[16], "HandlerCompletionLatency": lat[17],
+            "RequestHandlerLatency": lat[18], "HandlerToModuleSwitchingLatency": lat[19],
+            "ProxyTime": max(1, total - 2), "CoreLatency": lat[20], "RoutingLatency": lat[21],
+            "HttpProxyOverhead": lat[22], "TotalRequestTime": total, "RouteRefresherLatency": lat[23],
+            "UrlQuery": query, "GenericInfo": generic,
+            "DatabaseGuid": rnd.choice(dbs), "UserADObjectGuid": mbx.get(user, ""),
+        }
+        out.append(csv_row(named_row(HTTPPROXY_FIELDS, row)) + CRLF)
     return Block("".join(out), PH_DATEHOUR)
 
 
 def httpproxy_header(proto: str, t: dt.datetime, rnd: random.Random) -> bytes:
-    return (
-        "#Software: Microsoft Exchange Server" + CRLF
-        + f"#Version: {BUILD[0]:02d}.{BUILD[1]:02d}.{BUILD[2]:04d}.{BUILD[3]:03d}" + CRLF
-        + "#Log-type: HttpProxy Logs" + CRLF
-        + f"#Date: {t:%Y-%m-%dT%H}:00:{rnd.randrange(0, 3):02d}.{rnd.randrange(1000):03d}Z" + CRLF
-        + "#Fields: " + HTTPPROXY_FIELDS + CRLF
-    ).encode()
+    first = t.replace(minute=0, second=rnd.randrange(0, 3))
+    first = first.replace(microsecond=rnd.randrange(1000) * 1000)
+    return log_bytes(exchange_header(exchange_version(BUILD), "HttpProxy Logs", iso_ms(first), HTTPPROXY_FIELDS))
 
 
 IIS_STEMS_FE = [
@@ -423,20 +403,13 @@ def iis_block(seed: int, site: int, nrows: int) -> Block:
         ua = AGENTS[agent].replace(" ", "+")
         ref = f"https://mail.{DOMAIN}/owa/" if agent in ("chrome", "edge", "firefox") else "-"
         taken = rnd.randrange(0, 60) if rnd.random() < 0.9 else rnd.randrange(60, 40000)
-        out.append(
-            f"{PH_DATE} {hms(ms)[:8]} {FE_IP} {method} {stem} {query} {port} {uname} {cip} {ua} {ref} "
-            f"{status} {sub} {win32} {taken}{CRLF}"
-        )
+        out.append(w3c_row([PH_DATE, hms(ms)[:8], FE_IP, method, stem, query, port, uname, cip, ua, ref,
+                            status, sub, win32, taken]) + CRLF)
     return Block("".join(out), PH_DATE)
 
 
-def iis_header(t: dt.datetime) -> bytes:
-    return (
-        "#Software: Microsoft Internet Information Services 10.0" + CRLF
-        + "#Version: 1.0" + CRLF
-        + f"#Date: {t:%Y-%m-%d %H:%M:%S}" + CRLF
-        + "#Fields: " + IIS_FIELDS + CRLF
-    ).encode()
+def iis_header_bytes(t: dt.datetime) -> bytes:
+    return log_bytes(iis_header(t))
 
 
 def ecp_block(seed: int, nrows: int) -> Block:
@@ -474,18 +447,13 @@ def ecp_block(seed: int, nrows: int) -> Block:
         if rnd.random() < 0.02:
             items.append("S:EX=System.Threading.ThreadAbortException: Thread was being aborted., at "
                          "System.Web.HttpResponse.End()")
-        out.append(csv_row([f"{PH_DATE}T{hms(ms)}Z", SERVER, "ECP.Request", ";".join(items)]))
+        out.append(csv_row([f"{PH_DATE}T{hms(ms)}Z", SERVER, "ECP.Request", ";".join(items)]) + CRLF)
     return Block("".join(out), PH_DATE)
 
 
 def ecp_header(t: dt.datetime) -> bytes:
-    return (
-        "#Software: Microsoft Exchange Server" + CRLF
-        + f"#Version: {BUILD[0]:02d}.{BUILD[1]:02d}.{BUILD[2]:04d}.{BUILD[3]:03d}" + CRLF
-        + "#Log-type: ECP Server Log" + CRLF
-        + f"#Date: {t:%Y-%m-%dT%H:%M:%S}.021Z" + CRLF
-        + "#Fields: TimeStamp,ServerName,EventId,EventData" + CRLF
-    ).encode()
+    first = t + dt.timedelta(milliseconds=21)
+    return log_bytes(exchange_header(exchange_version(BUILD), "ECP Server Log", iso_ms(first), ECP_FIELDS))
 
 
 def oab_block(seed: int, nrows: int) -> Block:
@@ -504,19 +472,17 @@ def oab_block(seed: int, nrows: int) -> Block:
     for ms in ms_offsets(rnd, nrows, 86_400_000, diurnal=False):
         m = rnd.choice(msgs).format(oab=oab, n=rnd.randrange(1, 5000), g=guid(rnd), g2=guid(rnd),
                                     b=rnd.randrange(100, 9_000_000), ms=rnd.randrange(100, 90000))
-        out.append(csv_row([f"{PH_DATE}T{hms(ms)}Z", SERVER, rnd.randrange(4, 300),
-                            rnd.choice(["Information", "Information", "Information", "Warning"]), m]))
+        row = {"DateTime": f"{PH_DATE}T{hms(ms)}Z", "ServerName": SERVER, "ProcessId": OAB_PID,
+               "ThreadId": rnd.randrange(4, 300),
+               "Level": rnd.choice(["Information", "Information", "Information", "Warning"]),
+               "Component": m.split(".", 1)[0], "OABName": oab, "Message": m}
+        out.append(csv_row(named_row(OAB_FIELDS, row)) + CRLF)
     return Block("".join(out), PH_DATE)
 
 
 def oab_header(t: dt.datetime) -> bytes:
-    return (
-        "#Software: Microsoft Exchange Server" + CRLF
-        + f"#Version: {BUILD[0]:02d}.{BUILD[1]:02d}.{BUILD[2]:04d}.{BUILD[3]:03d}" + CRLF
-        + "#Log-type: OABGenerator Log" + CRLF
-        + f"#Date: {t:%Y-%m-%dT%H:%M:%S}.004Z" + CRLF
-        + "#Fields: Timestamp,Machine,ThreadId,Level,Message" + CRLF
-    ).encode()
+    first = t + dt.timedelta(milliseconds=4)
+    return log_bytes(exchange_header(exchange_version(BUILD), "OABGenerator Log", iso_ms(first), OAB_FIELDS))
 
 
 # --------------------------------------------------------------------------- writer
@@ -789,8 +755,8 @@ def _generate(out: str, tmp: str, size: int, seed: int, days: int, quiet: bool) 
                   rnd, calendar.timegm((d + dt.timedelta(hours=23, minutes=59)).timetuple()),
                   repeat_header=repeat_header)
 
-    daily("iis1", lambda d: f"{IIS_LOGS}/W3SVC1/u_ex{d:%y%m%d}.log", iis_header, repeat_header=True)
-    daily("iis2", lambda d: f"{IIS_LOGS}/W3SVC2/u_ex{d:%y%m%d}.log", iis_header, repeat_header=True)
+    daily("iis1", lambda d: f"{IIS_LOGS}/W3SVC1/u_ex{d:%y%m%d}.log", iis_header_bytes, repeat_header=True)
+    daily("iis2", lambda d: f"{IIS_LOGS}/W3SVC2/u_ex{d:%y%m%d}.log", iis_header_bytes, repeat_header=True)
     daily("ecp", lambda d: f"{LOGGING}/ECP/Server/ECPServer{d:%Y%m%d}-1.LOG", ecp_header)
     daily("oab", lambda d: f"{LOGGING}/OABGeneratorLog/OABGenerator{d:%Y%m%d}-1.LOG", oab_header)
     say(f"  IIS/ECP/OAB done ({time.monotonic() - t0:.1f}s)")

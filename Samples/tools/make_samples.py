@@ -17,6 +17,49 @@ It writes two Windows C: volume trees:
 and rewrites the block between the GENERATED markers in Samples/README.md with the list of
 planted traces and their line numbers.
 
+Each host is built from scenario functions, run in this order. Activity functions add web
+requests (written to HttpProxy, W3SVC1 and W3SVC2 as each would log them) and rows of the ECP,
+OABGenerator, Rps and HTTPERR logs; then the logs are written; then the disk functions write the
+files left on the volume, and the note functions add trace rows for files made elsewhere (the
+event logs come from the Swift EVTX writer). Times are UTC.
+
+  exchange2016-compromised (EXCH01, 2021-03-02/03)
+    ex16_everyday_traffic              health probes and four users; health ECP/Rps rows; idle HTTPERR
+    ex16_admin_work                    08:36-08:44 CORP\\exadmin: ECP and Remote PowerShell (benign)
+    ex16_scanner_autodiscover_ssrf     05:13-05:14 198.51.100.23: autodiscover-only SSRF on /ecp/kq.js
+    ex16_scanner_nmap_probe            05:16 198.51.100.23: Nmap NSE localhost probe, 500
+    ex16_proxylogon_chain              06:48-06:49 203.0.113.45: ProxyLogon chain on /ecp/y.js + ECP rows
+    ex16_oab_dump_written              06:50 OABGenerator: the dump written to aspnet_client (26858)
+    ex16_ews_via_backend_cookie        07:14 attacker: EWS through an injected BackEndCookie
+    ex16_oab_shell_use                 07:02-07:04 attacker: GET and POSTs to the OAB-dump shell
+    ex16_discover_shell_use            07:08-07:20 attacker: discover.aspx (antSword), lsass dump
+    ex16_owa_shell_use                 07:05-07:06 attacker: RedirSuiteServerProxy.aspx
+    ex16_shell_name_probes             08:12 192.0.2.77: 404s for other actors' shell names
+    ex16_iis_restart                   09:12 OWA app pool offline, IIS header block repeated
+    ex16_oab_generation                00:12, 08:12 OAB generator runs (benign Temp download)
+    ex16_stock_server_files            disk: applicationHost.config, web folders, wwwroot
+    ex16_planted_web_shells            disk: RedirSuiteServerProxy, qGtWmKzP, discover, errorEW
+    ex16_compiled_shell_residue        disk: App_Web_*.dll and .compiled of a vanished shell
+    ex16_dumps_staging_lateral_files   disk: debug01.tmp, lsass.dmp, it.7z, PsExec residue, vendor ZIP
+    ex16_benign_temp_files             disk: benign Temp files
+    ex16_console_history               disk: PSReadLine history (admin, then dump and 7-Zip)
+    ex16_registry_placeholders         disk: SYSTEM, SOFTWARE placeholders
+    ex16_event_log_traces              notes: the evtx records that must fire
+    ex16_build_and_coverage_notes      notes: build, coverage, ECP #Version, .gitkeep
+
+  exchange2019-clean (EXCH19, 2022-12-06/07), nothing above informational
+    ex19_everyday_traffic              health probes and four users; health ECP/Rps rows; HTTPERR
+    ex19_admin_oab_vdir_change         09:05-10:23 CORP\\exadmin: Rps, ECP Set-OabVirtualDirectory https
+    ex19_outlook_rest_autodiscover     09:31 autodiscover.json with '@' (trap)
+    ex19_oab_generation                00:09, 08:09 OAB generator runs (Temp download, trap)
+    ex19_stock_server_files            disk: applicationHost.config, web folders, wwwroot, vendor ZIP
+    ex19_benign_files                  disk: Defender log, console history, registry placeholders
+    ex19_event_log_traces              notes: evtx records that must not fire
+    ex19_build_and_coverage_notes      notes: .gitkeep, ECP #Version, coverage, build
+
+The log formats (field lists, headers, quoting, BOM) come from evidence_formats.py, shared with
+Benchmarks/generate_tree.py.
+
 Safety: every shell-like file is inert. The whole file body sits inside one ASP.NET
 server-side comment (<%-- ... --%>), which the ASP.NET page parser discards before
 compiling, so IIS never runs any of it; the first line says so. Nothing here contains
@@ -26,11 +69,9 @@ real malware, real process memory or real credentials.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import filecmp
 import io
-import os
 import pathlib
 import random
 import shutil
@@ -39,107 +80,31 @@ import sys
 import tempfile
 import uuid
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 sys.dont_write_bytecode = True  # keep Samples/tools free of __pycache__
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from make_minidump import build as build_minidump  # noqa: E402
+from evidence_formats import (  # noqa: E402  (the log formats, shared with Benchmarks/)
+    CRLF, ECP_FIELDS, ECP_LOG_VERSION, HTTPPROXY_FIELDS, OAB_FIELDS, RPS_CMDLET_FIELDS, csv_row,
+    exchange_header, exchange_user_agent, exchange_version, httperr_header, iis_header, iis_user_agent,
+    iso_ms, log_bytes, named_row, w3c_date, w3c_row, w3c_time)
 
 SAMPLES = pathlib.Path(__file__).resolve().parent.parent
 README = SAMPLES / "README.md"
-CRLF = "\r\n"
-BOM = "\ufeff"
+
 UTC = dt.timezone.utc
 
 INERT_BANNER = "EXTRIAGE SYNTHETIC SAMPLE - inert, for detection testing only"
-
-# --------------------------------------------------------------------------------------
-# Log format constants (see Samples/README.md and shared docs EXCHANGE-ARTIFACTS.md §2)
-# --------------------------------------------------------------------------------------
-
-HTTPPROXY_FIELDS = (
-    "DateTime,RequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,ClientRequestId,"
-    "Protocol,UrlHost,UrlStem,ProtocolAction,AuthenticationType,IsAuthenticated,AuthenticatedUser,"
-    "Organization,AnchorMailbox,UserAgent,ClientIpAddress,ServerHostName,HttpStatus,BackEndStatus,"
-    "ErrorCode,Method,ProxyAction,TargetServer,TargetServerVersion,RoutingType,RoutingHint,"
-    "BackEndCookie,ServerLocatorHost,ServerLocatorLatency,RequestBytes,ResponseBytes,"
-    "TargetOutstandingRequests,AuthModulePerfContext,HttpPipelineLatency,CalculateTargetBackEndLatency,"
-    "GlsLatencyBreakup,TotalGlsLatency,AccountForestLatencyBreakup,TotalAccountForestLatency,"
-    "ResourceForestLatencyBreakup,TotalResourceForestLatency,ADLatency,SharedCacheLatencyBreakup,"
-    "TotalSharedCacheLatency,ActivityContextLifeTime,ModuleToHandlerSwitchingLatency,"
-    "ClientReqStreamLatency,BackendReqInitLatency,BackendReqStreamLatency,BackendProcessingLatency,"
-    "BackendRespInitLatency,BackendRespStreamLatency,ClientRespStreamLatency,KerberosAuthHeaderLatency,"
-    "HandlerCompletionLatency,RequestHandlerLatency,HandlerToModuleSwitchingLatency,ProxyTime,"
-    "CoreLatency,RoutingLatency,HttpProxyOverhead,TotalRequestTime,RouteRefresherLatency,UrlQuery,"
-    "BackEndGenericInfo,GenericInfo,GenericErrors,EdgeTraceId,DatabaseGuid,UserADObjectGuid,"
-    "PartitionEndpointLookupLatency,RoutingStatus"
-).split(",")
-
-RPS_CMDLET_FIELDS = (
-    "DateTime,StartTime,RequestId,ClientRequestId,MajorVersion,MinorVersion,BuildVersion,"
-    "RevisionVersion,ServerHostName,ProcessId,ProcessName,ThreadId,CultureInfo,Organization,"
-    "AuthenticatedUser,ExecutingUserSid,EffectiveOrganization,UserServicePlan,IsAdmin,"
-    "ClientApplication,Cmdlet,Parameters,CmdletUniqueId,UserBudgetOnStart,ContributeToFailFast,"
-    "RunspaceSettingsCreationHint,ADViewEntireForest,ADRecipientViewRoot,"
-    "ADConfigurationDomainControllers,ADPreferredGlobalCatalogs,ADPreferredDomainControllers,"
-    "ADUserConfigurationDomainController,ADUserPreferredGlobalCatalog,"
-    "ADuserPreferredDomainControllers,ThrottlingInfo,DelayInfo,ThrottlingDelay,"
-    "IsOutputObjectRedacted,CmdletProxyStage,CmdletProxyRemoteServer,"
-    "CmdletProxyRemoteServerVersion,CmdletProxyMethod,ProxiedObjectCount,CmdletProxyLatency,"
-    "OutputObjectCount,ParameterBinding,BeginProcessing,ProcessRecord,EndProcessing,"
-    "StopProcessing,BizLogic,PowerShellLatency,UserInteractionLatency,ProvisioningLayerLatency,"
-    "ActivityContextLifeTime,TotalTime,ErrorType,ExecutionResult,CacheHitCount,CacheMissCount,"
-    "GenericLatency,GenericInfo,GenericErrors,ObjectGuid,ExternalDirectoryOrganizationId,"
-    "ExternalDirectoryObjectId,NonPiiParameters"
-).split(",")
-
-# The public record does not show the OABGenerator log's column list; this layout is
-# synthetic. EXCHANGE-ARTIFACTS.md §2.4: treat the file as text, do not rely on columns.
-OAB_FIELDS = "DateTime,ServerName,ProcessId,ThreadId,Level,Component,OABName,Message".split(",")
-
-IIS_FIELDS = ("date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
-              "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken")
-HTTPERR_FIELDS = ("date time c-ip c-port s-ip s-port cs-version cs-method cs-uri streamid "
-                  "sc-status s-siteid s-reason s-queuename")
 
 SCRIPT_PAYLOAD = ('<script language="JScript" runat="server">function Page_Load()'
                   '{eval(Request["klk123456"],"unsafe");}</script>')
 CHOPPER_URL = "http://f/" + SCRIPT_PAYLOAD
 
 
-def iso_ms(t: dt.datetime) -> str:
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
-
-
-def w3c_date(t: dt.datetime) -> str:
-    return t.strftime("%Y-%m-%d")
-
-
-def w3c_time(t: dt.datetime) -> str:
-    return t.strftime("%H:%M:%S")
-
-
-def csv_line(values) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(["" if v is None else str(v) for v in values])
-    s = buf.getvalue()
-    assert "\n" not in s and "\r" not in s, s
-    return s
-
-
 def exch_version_int(major: int, minor: int, build: int) -> int:
     """Exchange's packed ServerVersion integer as seen in FEAuth=BEVersion-<n> and cookies."""
     return 0x70000000 | (major << 22) | (minor << 16) | 0x8000 | build
-
-
-def ua_for_exchange_csv(ua: str) -> str:
-    # Exchange's CSV logs replace commas in the user agent by spaces ("KHTML  like Gecko").
-    return ua.replace(",", " ")
-
-
-def ua_for_iis(ua: str) -> str:
-    return ua.replace(" ", "+") if ua else "-"
 
 
 # --------------------------------------------------------------------------------------
@@ -186,10 +151,7 @@ class Tree:
         return p
 
     def write_log(self, rel: str, log: LogFile, bom: bool = False) -> None:
-        text = CRLF.join(line.text for line in log.lines) + CRLF
-        if bom:
-            text = BOM + text
-        self._path(rel).write_bytes(text.encode("utf-8"))
+        self._path(rel).write_bytes(log_bytes([line.text for line in log.lines], bom))
         for i, line in enumerate(log.lines, start=1):
             if line.trace:
                 self.traces.append(TraceRow(rel, i, line.trace))
@@ -252,8 +214,7 @@ class Server:
 
     @property
     def ver_header(self) -> str:
-        a, b, c, d = self.build
-        return f"{a:02d}.{b:02d}.{c:04d}.{d:03d}"
+        return exchange_version(self.build)
 
     @property
     def ver_dotted(self) -> str:
@@ -324,7 +285,7 @@ class Req:
 
 def httpproxy_row(srv: Server, r: Req) -> list[str]:
     begin = r.end - dt.timedelta(milliseconds=r.latency)
-    v = dict.fromkeys(HTTPPROXY_FIELDS, "")
+    v = {}
     a, b, c, d = srv.build
     v.update({
         "DateTime": iso_ms(r.end), "RequestId": r.rid,
@@ -333,7 +294,7 @@ def httpproxy_row(srv: Server, r: Req) -> list[str]:
         "ProtocolAction": r.protocol_action,
         "AuthenticationType": r.auth_type, "IsAuthenticated": "true" if r.is_auth else "false",
         "AuthenticatedUser": r.auth_user, "AnchorMailbox": r.anchor,
-        "UserAgent": ua_for_exchange_csv(r.ua), "ClientIpAddress": r.cip,
+        "UserAgent": exchange_user_agent(r.ua), "ClientIpAddress": r.cip,
         "ServerHostName": srv.short, "HttpStatus": r.status, "ErrorCode": r.error_code,
         "Method": r.method,
         "UrlQuery": ("?" + r.query) if r.query else "",
@@ -370,7 +331,7 @@ def httpproxy_row(srv: Server, r: Req) -> list[str]:
             "GenericInfo": (f"BeginRequest={iso_ms(begin)};CorrelationID=<empty>;"
                             f"SharedCacheGuard=0;EndRequest={iso_ms(r.end)};"),
         })
-    return [v[f] for f in HTTPPROXY_FIELDS]
+    return named_row(HTTPPROXY_FIELDS, v)
 
 
 def iis_fe_line(srv: Server, r: Req) -> str:
@@ -381,9 +342,9 @@ def iis_fe_line(srv: Server, r: Req) -> str:
         q = (r.query + suffix) if r.query else suffix
     else:
         q = r.query or "-"
-    return " ".join([
+    return w3c_row([
         w3c_date(r.end), w3c_time(r.end), srv.ip, r.method, r.stem, q, "443", r.iis_user or "-",
-        r.cip, ua_for_iis(r.ua), "-", str(r.status), str(r.substatus), str(r.win32),
+        r.cip, iis_user_agent(r.ua), "-", str(r.status), str(r.substatus), str(r.win32),
         str(r.latency)])
 
 
@@ -391,21 +352,11 @@ def iis_be_line(srv: Server, r: Req) -> str:
     t = r.end - dt.timedelta(milliseconds=2)
     stem = r.be_stem or r.stem
     q = r.be_query if r.be_query is not None else r.query
-    return " ".join([
+    return w3c_row([
         w3c_date(t), w3c_time(t), srv.ip, r.method, stem, q or "-", "444",
-        r.be_user or r.iis_user or "-", srv.ip, ua_for_iis(r.ua), "-",
+        r.be_user or r.iis_user or "-", srv.ip, iis_user_agent(r.ua), "-",
         str(r.be_status if r.be_status is not None else r.status), "0", "0",
         str(max(1, r.latency - 6))])
-
-
-def iis_header(t: dt.datetime, software: str = "Microsoft Internet Information Services 10.0") -> list[str]:
-    return [f"#Software: {software}", "#Version: 1.0",
-            f"#Date: {w3c_date(t)} {w3c_time(t)}", f"#Fields: {IIS_FIELDS}"]
-
-
-def exchange_header(srv_version: str, log_type: str, t: dt.datetime, fields: list[str]) -> list[str]:
-    return ["#Software: Microsoft Exchange Server", f"#Version: {srv_version}",
-            f"#Log-type: {log_type}", f"#Date: {iso_ms(t)}", "#Fields: " + ",".join(fields)]
 
 
 # --------------------------------------------------------------------------------------
@@ -606,10 +557,10 @@ def write_web_logs(tree: Tree, srv: Server, reqs: list[Req], hp_hours: list[dt.d
             rows = [r for r in reqs if r.proto == proto and hour <= r.end < hour + dt.timedelta(hours=1)]
             log = LogFile()
             first = hour + dt.timedelta(milliseconds=srv.rng.randint(20, 900))
-            for h in exchange_header(srv.ver_header, "HttpProxy Logs", first, HTTPPROXY_FIELDS):
+            for h in exchange_header(srv.ver_header, "HttpProxy Logs", iso_ms(first), HTTPPROXY_FIELDS):
                 log.add(h)
             for r in rows:
-                log.add(csv_line(httpproxy_row(srv, r)), r.proxy_trace)
+                log.add(csv_row(httpproxy_row(srv, r)), r.proxy_trace)
             stamp = hour.strftime("%Y%m%d%H")
             ext = "log" if (proto, stamp) in lower_ext else "LOG"
             rel = f"{srv.exch_rel}/Logging/HttpProxy/{srv.folders[proto]}/HttpProxy_{stamp}-1.{ext}"
@@ -664,7 +615,7 @@ def ecp_activity_data(srv: Server, psa: str, url: str, actid: str, extra: str = 
 def rps_row(srv: Server, t: dt.datetime, user: str, sid: str, is_admin: bool, app: str,
             cmdlet: str, params: str, result: str = "Success", pid: int = 7412,
             generic_errors: str = "", output: int = 1) -> list[str]:
-    v = dict.fromkeys(RPS_CMDLET_FIELDS, "")
+    v = {}
     a, b, c, d = srv.build
     start = t - dt.timedelta(milliseconds=srv.rng.randint(15, 400))
     dc = f"DC01.{srv.dom}"
@@ -683,7 +634,7 @@ def rps_row(srv: Server, t: dt.datetime, user: str, sid: str, is_admin: bool, ap
         "GenericInfo": f"PSSenderInfo={user};", "GenericErrors": generic_errors,
         "NonPiiParameters": params,
     })
-    return [v[f] for f in RPS_CMDLET_FIELDS]
+    return named_row(RPS_CMDLET_FIELDS, v)
 
 
 # --------------------------------------------------------------------------------------
@@ -965,7 +916,7 @@ def wwwroot(tree: Tree) -> None:
 
 
 # --------------------------------------------------------------------------------------
-# Image 1: Exchange 2016 CU19, compromised
+# A host: its server profile, the activity the scenarios add, and the logs written from it
 # --------------------------------------------------------------------------------------
 
 T_CONFIRMED, T_LIKELY, T_ATTEMPT, T_INFO, T_NONE = "confirmed", "likely", "attempt-only", "informational", "none (must not fire)"
@@ -975,13 +926,163 @@ def d(y, mo, da, h=0, mi=0, s=0, ms=0) -> dt.datetime:
     return dt.datetime(y, mo, da, h, mi, s, ms * 1000, tzinfo=UTC)
 
 
-def make_compromised(root: pathlib.Path) -> Tree:
-    tree = Tree(root)
-    rng = random.Random(20210303)
-    dom_sid = "S-1-5-21-1004336348-1177238915-682003330"
+@dataclass
+class EcpRow:
+    """One ECP Server log row. `session` names a session the host allocates (None: a one-off)."""
+    t: dt.datetime
+    ms: int
+    session: str | None
+    cmd: str
+    url: str
+    ex: str = ""
+    trace: Trace | None = None
+
+
+@dataclass
+class LogLayout:
+    """Where a host's logs go and when each was opened (its `#Date:` header)."""
+    hp_hours: list[dt.datetime]          # HttpProxy hours still on disk (older ones aged out)
+    iis_days: list[dt.date]              # W3SVC1 days
+    be_days: list[dt.date]               # W3SVC2 days
+    lower_ext: set[tuple[str, str]]      # (protocol, YYYYMMDDHH) HttpProxy files named .log
+    ecp_server: tuple[str, dt.datetime]
+    ecp_activity: tuple[str, dt.datetime]
+    oab: tuple[str, dt.datetime]
+    oab_pid: int
+    oab_name: str
+    rps: tuple[str, dt.datetime]
+    rps_pid: int
+    # The guids of a one-off ECP row's session are drawn in this order (usid before actid on
+    # EXCH01, after it on EXCH19), as the first version of this script did: the bytes stay put.
+    ecp_one_off_usid_first: bool
+    iis_logdir: str = "inetpub/logs/LogFiles"
+    httperr: str = "Windows/System32/LogFiles/HTTPERR/httperr1.log"
+
+
+class Host:
+    """What the scenario functions add to: web requests and rows of the other logs. Random values
+    of log rows are drawn when the logs are written, in file order, so a scenario's place in the
+    table changes only the order of its web requests."""
+
+    def __init__(self, tree: Tree, srv: Server, layout: LogLayout) -> None:
+        self.tree, self.srv, self.layout = tree, srv, layout
+        self.reqs: list[Req] = []
+        self.ecp: list[EcpRow] = []
+        self.ecp_sessions: list[str] = []      # named ECP sessions, allocated in this order
+        self.activity: list[tuple[dt.datetime, str, str, Trace | None]] = []  # (time, S:PSA, S:URL, trace)
+        self.oab: list[tuple[dt.datetime, str, str, str, Trace | None]] = []  # (time, level, component, message, trace)
+        self.rps: list[tuple] = []              # rps_row arguments after srv: (t, user, sid, is_admin, app, cmdlet, params)
+        self.httperr: list[str] = []            # whole HTTPERR lines
+        self.iis_restart: dt.datetime | None = None
+
+    def ecp_session(self, name: str) -> str:
+        if name not in self.ecp_sessions:
+            self.ecp_sessions.append(name)
+        return name
+
+    def write_logs(self) -> None:
+        """Writes every log of the host from what the scenarios added, in a fixed order."""
+        srv, tree, lay = self.srv, self.tree, self.layout
+        rng = srv.rng
+        reqs = finish(srv, self.reqs)
+        write_web_logs(tree, srv, reqs, lay.hp_hours, lay.iis_days, lay.be_days, lay.lower_ext,
+                       lay.iis_logdir, restart_at=self.iis_restart)
+
+        rel, opened = lay.ecp_server
+        ecp = LogFile()
+        for h in exchange_header(ECP_LOG_VERSION, "ECP Server Log", iso_ms(opened), ECP_FIELDS):
+            ecp.add(h)
+        sessions = {}
+        for name in self.ecp_sessions:
+            sessions[name] = (srv.guid(), srv.guid())  # (S:SID, S:USID)
+        rows = sorted(self.ecp, key=lambda r: r.t)
+        one_off = {id(r): srv.guid() for r in rows if r.session is None}
+        for r in rows:
+            if r.session is not None:
+                sid, usid = sessions[r.session]
+                actid = srv.guid()
+            elif lay.ecp_one_off_usid_first:
+                sid, usid = one_off[id(r)], srv.guid()
+                actid = srv.guid()
+            else:
+                sid, actid = one_off[id(r)], srv.guid()
+                usid = srv.guid()
+            data = ecp_server_data(srv, r.ms, sid, r.cmd, r.url, actid, usid, r.ex)
+            ecp.add(csv_row([iso_ms(r.t), srv.short, "ECP.Request", data]), r.trace)
+        tree.write_log(rel, ecp, bom=True)
+
+        rel, opened = lay.ecp_activity
+        act = LogFile()
+        for h in exchange_header(ECP_LOG_VERSION, "ECP Activity Context Log", iso_ms(opened), ECP_FIELDS):
+            act.add(h)
+        for t, psa, url, tr in sorted(self.activity, key=lambda r: r[0]):
+            act.add(csv_row([iso_ms(t), srv.short, "Request",
+                             ecp_activity_data(srv, psa, url, srv.guid(), f"Dbl:WLM.TS={rng.randint(0, 40)}")]), tr)
+        tree.write_log(rel, act, bom=True)
+
+        rel, opened = lay.oab
+        oab = LogFile()
+        for h in exchange_header(srv.ver_header, "OABGenerator Log", iso_ms(opened), OAB_FIELDS):
+            oab.add(h)
+        for t, lvl, comp, msg, tr in sorted(self.oab, key=lambda r: r[0]):
+            oab.add(csv_row([iso_ms(t), srv.short, lay.oab_pid, rng.randint(8, 60), lvl, comp, lay.oab_name, msg]), tr)
+        tree.write_log(rel, oab, bom=True)
+
+        rel, opened = lay.rps
+        rps = LogFile()
+        for h in exchange_header(srv.ver_header, "Rps Cmdlet Logs", iso_ms(opened), RPS_CMDLET_FIELDS):
+            rps.add(h)
+        for args in sorted(self.rps, key=lambda r: r[0]):
+            rps.add(csv_row(rps_row(srv, *args, pid=lay.rps_pid)))
+        tree.write_log(rel, rps, bom=True)
+
+        lines = sorted(self.httperr)  # every line starts with its date and time
+        he = LogFile()
+        for h in httperr_header(dt.datetime.strptime(lines[0][:19], "%Y-%m-%d %H:%M:%S")):
+            he.add(h)
+        for line in lines:
+            he.add(line)
+        tree.write_log(lay.httperr, he)
+
+
+def build_host(root: pathlib.Path, srv: Server, layout: LogLayout, scenarios, disk, notes) -> Tree:
+    """Runs the activity scenarios (in table order), writes the logs, then the files left on
+    the volume, then the trace notes about files this script does not write (event logs)."""
+    host = Host(Tree(root), srv, layout)
+    for scenario in scenarios:
+        scenario(host)
+    host.write_logs()
+    for step in disk + notes:
+        step(host)
+    return host.tree
+
+
+# --------------------------------------------------------------------------------------
+# Image 1: EXCH01, Exchange 2016 CU19, compromised (story: Samples/README.md)
+# --------------------------------------------------------------------------------------
+
+CHROME88 = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/88.0.4324.190 Safari/537.36")
+OUTLOOK16 = "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.13628; Pro)"
+SCANNER_IP = "198.51.100.23"
+ATTACKER_IP = "203.0.113.45"
+PROBER_IP = "192.0.2.77"
+PY_UA = "python-requests/2.25.1"
+ATTACKER_CANARY = "vCzL0rRnZ0y3x8mZq6JkP9tYwF2aB7cD1eG4hI5jK6lM8nO0pQ2rS4tU6vW8xY0zAbCdEfGhIjKlMn."
+ADMIN_CANARY_16 = "Qm3vL8sT1xWz0pR6yK4nB2cF9hD5gJ7aE3uI0oP8qS1tV6wX4zY2bN9mC7lA5kH3jG."
+OAB_SHELL = "qGtWmKzP.aspx"   # the OAB-config dump written by ResetOABVirtualDirectory (CVE-2021-26858)
+CHOPPER2 = "discover.aspx"    # planted through the OAB shell
+OWA_SHELL = "/owa/auth/RedirSuiteServerProxy.aspx"
+URL_GET = f"/ecp/DDI/DDIService.svc/GetObject?msExchEcpCanary={ATTACKER_CANARY}&schema=OABVirtualDirectory"
+URL_SET = f"/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary={ATTACKER_CANARY}&schema=OABVirtualDirectory"
+URL_RESET = f"/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary={ATTACKER_CANARY}&schema=ResetOABVirtualDirectory"
+
+
+def exch01() -> Server:
     srv = Server(
         short="EXCH01", fqdn="exch01.corp.local", ip="10.0.0.10", ext_host="mail.corp.example",
-        dom="corp.local", netbios="CORP", domain_sid=dom_sid, build=(15, 1, 2176, 2),
+        dom="corp.local", netbios="CORP", domain_sid="S-1-5-21-1004336348-1177238915-682003330",
+        build=(15, 1, 2176, 2),
         exch_rel="Program Files/Microsoft/Exchange Server/V15",
         exch_win=r"C:\Program Files\Microsoft\Exchange Server\V15",
         folders={"Autodiscover": "Autodiscover", "Eas": "Eas", "Ecp": "Ecp", "Ews": "Ews",
@@ -990,155 +1091,278 @@ def make_compromised(root: pathlib.Path) -> Tree:
         health_guid="0d5b3a8e-2f6c-4e1a-9b7d-5c3e1f2a4b6d",
         oab_guid="3f2a9c1e-7b4d-4e8a-a1c5-9d0e6f2b8c47",
         oab_vdir_guid="6c1f5e2a-9b3d-4f7e-8a21-3d5c9e0b7f14",
-        users={}, rng=rng, os_build="5.1.14393.4169")
-    chrome88 = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                "Chrome/88.0.4324.190 Safari/537.36")
-    outlook = "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.13628; Pro)"
+        users={}, rng=random.Random(20210303), os_build="5.1.14393.4169")
     srv.users = {
-        "jdoe": User("jdoe", 1108, "10.0.1.25", chrome88, outlook, "8b2c4e6a-1d3f-4a5b-9c7e-0f1a2b3c4d5e"),
+        "jdoe": User("jdoe", 1108, "10.0.1.25", CHROME88, OUTLOOK16, "8b2c4e6a-1d3f-4a5b-9c7e-0f1a2b3c4d5e"),
         "msmith": User("msmith", 1112, "10.0.1.31",
                        "Mozilla/5.0 (Macintosh; Intel Mac OS X 11_2_1) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/14.0.3 Safari/605.1.15",
                        "MacOutlook/16.46.21021202 (Intelx64 Mac OS X 11.2.1 (Build 20D74))",
                        "2e4f6a8c-0b1d-4e3f-8a5c-7e9b1d3f5a7c"),
         "akhan": User("akhan", 1125, "10.0.2.14",
                       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/88.0.4324.190 Safari/537.36 Edg/88.0.705.81",
-                      outlook, "5a7c9e1b-3d5f-4b7a-9c1e-3f5a7b9d1e3f"),
+                      OUTLOOK16, "5a7c9e1b-3d5f-4b7a-9c1e-3f5a7b9d1e3f"),
         "lchen": User("lchen", 1131, "100.64.12.9", "", "Apple-iPhone12C1/1802.67",
                       "9c1e3a5b-7d9f-4c1e-8b3d-5f7a9c1e3b5d"),
-        "exadmin": User("exadmin", 1105, "10.0.0.50", chrome88, outlook, "1f3b5d7a-9c2e-4f6a-8d0b-2c4e6a8b0d1f"),
+        "exadmin": User("exadmin", 1105, "10.0.0.50", CHROME88, OUTLOOK16, "1f3b5d7a-9c2e-4f6a-8d0b-2c4e6a8b0d1f"),
     }
-    ver = srv.ver_int
-    exw = srv.exch_win
+    return srv
 
-    # ---- ordinary traffic: 2021-03-02 00:00 .. 2021-03-03 09:50 (image taken ~09:50 UTC) ----
-    reqs = ordinary_traffic(srv, d(2021, 3, 2, 0), d(2021, 3, 3, 9, 50))
-    admin_canary = "Qm3vL8sT1xWz0pR6yK4nB2cF9hD5gJ7aE3uI0oP8qS1tV6wX4zY2bN9mC7lA5kH3jG."
-    reqs += admin_ecp(srv, srv.users["exadmin"], d(2021, 3, 3, 8, 36, 12, 455), admin_canary)
-    reqs += [admin_ps(srv, srv.users["exadmin"], d(2021, 3, 3, 8, 41, 2, 118), "Get-ExchangeServer:Command"),
-             admin_ps(srv, srv.users["exadmin"], d(2021, 3, 3, 8, 41, 9, 730), "Get-Mailbox:Command"),
-             admin_ps(srv, srv.users["exadmin"], d(2021, 3, 3, 8, 43, 27, 301), "Get-OabVirtualDirectory:Command")]
 
-    # ---- scanner 198.51.100.23: autodiscover-only SSRF + Nmap localhost probe (attempt-only) ----
-    scan_ip = "198.51.100.23"
+def exch01_layout(srv: Server) -> LogLayout:
+    logging = f"{srv.exch_rel}/Logging"
+    return LogLayout(
+        hp_hours=[d(2021, 3, 3, h) for h in range(5, 10)],
+        iis_days=[dt.date(2021, 3, 2), dt.date(2021, 3, 3)], be_days=[dt.date(2021, 3, 3)],
+        lower_ext={("Mapi", "2021030307")},
+        ecp_server=(f"{logging}/ECP/Server/ECPServer20210303-1.LOG", d(2021, 3, 3, 0, 1, 18, 223)),
+        ecp_activity=(f"{logging}/ECP/Activity/ECPActivity_5512_20210303-1.LOG", d(2021, 3, 3, 0, 1, 18, 198)),
+        oab=(f"{logging}/OABGeneratorLog/OABGenerator_20210303-1.LOG", d(2021, 3, 3, 0, 12, 3, 47)),
+        oab_pid=6124, oab_name="\\Default Offline Address Book",
+        rps=(f"{logging}/CmdletInfra/Powershell-Proxy/Cmdlet/Rps_Cmdlet_2021030308-1.LOG", d(2021, 3, 3, 8, 3, 14, 607)),
+        rps_pid=7412, ecp_one_off_usid_first=True)
+
+
+def ex16_everyday_traffic(h: Host) -> None:
+    """Health probes and users, 2021-03-02 00:00 .. 2021-03-03 09:50 (image taken ~09:50 UTC)."""
+    srv = h.srv
+    h.reqs += ordinary_traffic(srv, d(2021, 3, 2, 0), d(2021, 3, 3, 9, 50))
+    inbox_rules = ("/ecp/RulesEditor/InboxRules.svc/GetList?msExchEcpCanary="
+                   "Hx2mR0pQ7vT1wY9kL4nC8bF3dG6jA5sE0uI2oZ1xV7cB9nM4lK3jH6gF5dS8aP0qW.")
+    h.ecp.append(EcpRow(d(2021, 3, 3, 0, 1, 18, 301), 211, None, "Get-InboxRule", inbox_rules))
+    h.activity.append((d(2021, 3, 3, 0, 1, 18, 305), f"{srv.health}@{srv.dom}", f"https://localhost:444{inbox_rules}", None))
+    hmb = f"{srv.netbios}\\{srv.health}"
+    for t in (d(2021, 3, 3, 8, 3, 14, 607), d(2021, 3, 3, 8, 58, 36, 842)):
+        h.rps.append((t, hmb, srv.sid(1151), False, "ActiveMonitor", "Get-Mailbox", '-ResultSize "1"'))
+    h.httperr += [
+        "2021-03-02 23:14:02 10.0.1.25 51822 10.0.0.10 443 - - - - - - Timer_ConnectionIdle -",
+        "2021-03-03 07:31:44 10.0.2.14 50544 10.0.0.10 443 HTTP/1.1 POST /mapi/emsmdb/?MailboxId=5a7c9e1b-3d5f-4b7a-9c1e-3f5a7b9d1e3f@corp.local - - 1 Connection_Abandoned_By_ReqQueue MSExchangeMapiFrontEndAppPool",
+    ]
+
+
+def ex16_admin_work(h: Host) -> None:
+    """CORP\\exadmin, 08:36-08:44: ECP mailbox list and Remote PowerShell (benign noise)."""
+    srv = h.srv
+    adm = srv.users["exadmin"]
+    h.reqs += admin_ecp(srv, adm, d(2021, 3, 3, 8, 36, 12, 455), ADMIN_CANARY_16)
+    h.reqs += [admin_ps(srv, adm, d(2021, 3, 3, 8, 41, 2, 118), "Get-ExchangeServer:Command"),
+               admin_ps(srv, adm, d(2021, 3, 3, 8, 41, 9, 730), "Get-Mailbox:Command"),
+               admin_ps(srv, adm, d(2021, 3, 3, 8, 43, 27, 301), "Get-OabVirtualDirectory:Command")]
+    sess = h.ecp_session("admin")
+    getlist = f"/ecp/DDI/DDIService.svc/GetList?schema=MailboxService&msExchEcpCanary={ADMIN_CANARY_16}"
+    h.ecp += [EcpRow(d(2021, 3, 3, 8, 36, 15, 531), 604, sess, "Get-Mailbox.ResultSize='500'.RecipientTypeDetails='UserMailbox'", getlist),
+              EcpRow(d(2021, 3, 3, 8, 36, 15, 702), 41, sess, "Pipeline.1|Get-MailboxRegionalConfiguration", getlist)]
+    h.activity.append((d(2021, 3, 3, 8, 36, 15, 720), f"exadmin@{srv.dom}", f"https://{srv.fqdn}:444{getlist}", None))
+    ex = f"{srv.netbios}\\exadmin"
+    h.rps += [
+        (d(2021, 3, 3, 8, 41, 2, 101), ex, srv.sid(1105), True, "ManagementShell", "Get-ExchangeServer", ""),
+        (d(2021, 3, 3, 8, 41, 9, 712), ex, srv.sid(1105), True, "ManagementShell", "Get-Mailbox", '-ResultSize "Unlimited" -RecipientTypeDetails "UserMailbox"'),
+        (d(2021, 3, 3, 8, 43, 27, 280), ex, srv.sid(1105), True, "ManagementShell", "Get-OabVirtualDirectory", f'-Server "{srv.short}" -ADPropertiesOnly "True"'),
+        (d(2021, 3, 3, 8, 44, 51, 19), ex, srv.sid(1105), True, "ManagementShell", "Get-MailboxDatabaseCopyStatus", '-Server "EXCH01"'),
+    ]
+
+
+def ex16_scanner_autodiscover_ssrf(h: Host) -> None:
+    """Scanner 198.51.100.23, 05:13-05:14: two autodiscover-only SSRF requests on /ecp/kq.js."""
+    srv = h.srv
     t_sc = Trace("C03", "CVE-2021-26855 SSRF from scanner 198.51.100.23, target autodiscover only, nothing later",
                  "CVE-2021-26855 / T1190", T_ATTEMPT)
     for t in (d(2021, 3, 3, 5, 14, 22, 318), d(2021, 3, 3, 5, 14, 23, 105)):
-        reqs.append(Req(end=t, proto="Ecp", method="POST", stem="/ecp/kq.js", host=srv.ip,
-                        ua=chrome88, cip=scan_ip,
-                        anchor=f"ServerInfo~a]@{srv.fqdn}:444/autodiscover/autodiscover.xml?#",
-                        routing_type="", routing_hint="X-BEResource-Cookie",
-                        target_server=f"a]@{srv.fqdn}:444/autodiscover/autodiscover.xml?#",
-                        be_stem="/autodiscover/autodiscover.xml", be_query="",
-                        be_user="CORP\\EXCH01$", latency=rng.randint(60, 140),
-                        proxy_trace=t_sc,
-                        iis_trace=Trace("C12", "POST /ecp/kq.js (Metasploit-style /ecp/<1-3>.js stem) from scanner",
-                                        "CVE-2021-26855 / T1190", T_ATTEMPT + " (C03 grade; stem alone)")))
-    nmap_ua = "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)"
-    reqs.append(Req(end=d(2021, 3, 3, 5, 16, 40, 871), proto="Owa", method="GET", stem="/owa/auth/x.js",
-                    host=srv.ip, ua=nmap_ua, cip=scan_ip, status=500, proxied=False,
-                    anchor="ServerInfo~localhost/ecp/default.flt?",
-                    routing_hint="X-AnonResource-Backend-Cookie", owa_encoding=True, latency=31,
-                    error_code="ServerNotFound",
-                    generic_errors=("ProxyState-Error=ServerNotFound;WebException=System.Net.WebException: "
-                                    "Unable to connect to the remote server, inner: localhost:443; "
-                                    "ServerNotFoundException: Server localhost, not found"),
-                    proxy_trace=Trace("C03", "Nmap NSE localhost probe (ServerInfo~localhost, X-AnonResource-Backend-Cookie, 500)",
-                                      "CVE-2021-26855 / T1190", T_ATTEMPT),
-                    iis_trace=Trace("C12", "GET /owa/auth/x.js answered 500 (NSE probe stem)",
-                                    "CVE-2021-26855 / T1190", T_ATTEMPT)))
+        h.reqs.append(Req(end=t, proto="Ecp", method="POST", stem="/ecp/kq.js", host=srv.ip,
+                          ua=CHROME88, cip=SCANNER_IP,
+                          anchor=f"ServerInfo~a]@{srv.fqdn}:444/autodiscover/autodiscover.xml?#",
+                          routing_type="", routing_hint="X-BEResource-Cookie",
+                          target_server=f"a]@{srv.fqdn}:444/autodiscover/autodiscover.xml?#",
+                          be_stem="/autodiscover/autodiscover.xml", be_query="",
+                          be_user="CORP\\EXCH01$", latency=srv.rng.randint(60, 140),
+                          proxy_trace=t_sc,
+                          iis_trace=Trace("C12", "POST /ecp/kq.js (Metasploit-style /ecp/<1-3>.js stem) from scanner",
+                                          "CVE-2021-26855 / T1190", T_ATTEMPT + " (C03 grade; stem alone)")))
+    h.httperr.append("2021-03-03 05:13:58 198.51.100.23 50112 10.0.0.10 443 HTTP/1.1 GET /ecp/%2e%2e%2fdefault.flt - 400 - BadRequest -")
 
-    # ---- attacker 203.0.113.45: the full ProxyLogon chain on /ecp/y.js ----
-    atk = "203.0.113.45"
-    py = "python-requests/2.25.1"
-    canary = "vCzL0rRnZ0y3x8mZq6JkP9tYwF2aB7cD1eG4hI5jK6lM8nO0pQ2rS4tU6vW8xY0zAbCdEfGhIjKlMn."
+
+def ex16_scanner_nmap_probe(h: Host) -> None:
+    """Scanner 198.51.100.23, 05:16: Nmap NSE localhost probe GET /owa/auth/x.js, answered 500."""
+    srv = h.srv
+    nmap_ua = "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)"
+    h.reqs.append(Req(end=d(2021, 3, 3, 5, 16, 40, 871), proto="Owa", method="GET", stem="/owa/auth/x.js",
+                      host=srv.ip, ua=nmap_ua, cip=SCANNER_IP, status=500, proxied=False,
+                      anchor="ServerInfo~localhost/ecp/default.flt?",
+                      routing_hint="X-AnonResource-Backend-Cookie", owa_encoding=True, latency=31,
+                      error_code="ServerNotFound",
+                      generic_errors=("ProxyState-Error=ServerNotFound;WebException=System.Net.WebException: "
+                                      "Unable to connect to the remote server, inner: localhost:443; "
+                                      "ServerNotFoundException: Server localhost, not found"),
+                      proxy_trace=Trace("C03", "Nmap NSE localhost probe (ServerInfo~localhost, X-AnonResource-Backend-Cookie, 500)",
+                                        "CVE-2021-26855 / T1190", T_ATTEMPT),
+                      iis_trace=Trace("C12", "GET /owa/auth/x.js answered 500 (NSE probe stem)",
+                                      "CVE-2021-26855 / T1190", T_ATTEMPT)))
+    h.httperr.append("2021-03-03 05:16:39 198.51.100.23 50131 10.0.0.10 443 HTTP/1.1 GET /owa/auth/x.js - - 1 Connection_Dropped MSExchangeOWAAppPool")
+
+
+def ex16_proxylogon_chain(h: Host) -> None:
+    """Attacker 203.0.113.45, 06:48-06:49: the full ProxyLogon chain on /ecp/y.js (CVE-2021-26855,
+    -27065): autodiscover, /mapi/emsmdb, proxyLogon.ecp, GetObject, SetObject (ExternalUrl =
+    Chopper script), ResetOABVirtualDirectory, SetObject (clean-up), and the ECP rows it caused."""
+    srv = h.srv
+    rng = srv.rng
+    canary = ATTACKER_CANARY
     stages = [
         (d(2021, 3, 3, 6, 49, 42, 162), "ExchangeServicesClient/0.0.0.0",
          "/autodiscover/autodiscover.xml?#", "/autodiscover/autodiscover.xml", "", 200,
          "stage 1 autodiscover.xml (LegacyDN leak)", T_CONFIRMED + " (chain; alone: attempt-only)"),
-        (d(2021, 3, 3, 6, 49, 43, 699), py, "/mapi/emsmdb/?#", "/mapi/emsmdb/", "", 200,
+        (d(2021, 3, 3, 6, 49, 43, 699), PY_UA, "/mapi/emsmdb/?#", "/mapi/emsmdb/", "", 200,
          "stage 2 /mapi/emsmdb (SID leak)", T_LIKELY),
-        (d(2021, 3, 3, 6, 49, 46, 210), py, "/ecp/proxyLogon.ecp?#", "/ecp/proxyLogon.ecp", "", 241,
+        (d(2021, 3, 3, 6, 49, 46, 210), PY_UA, "/ecp/proxyLogon.ecp?#", "/ecp/proxyLogon.ecp", "", 241,
          "stage 3 /ecp/proxyLogon.ecp answered 241", T_CONFIRMED),
-        (d(2021, 3, 3, 6, 49, 51, 543), py,
+        (d(2021, 3, 3, 6, 49, 51, 543), PY_UA,
          f"/ecp/DDI/DDIService.svc/GetObject?msExchEcpCanary={canary}&schema=OABVirtualDirectory#",
          "/ecp/DDI/DDIService.svc/GetObject", f"msExchEcpCanary={canary}&schema=OABVirtualDirectory", 200,
          "stage 4 DDIService GetObject schema=OABVirtualDirectory", T_CONFIRMED),
-        (d(2021, 3, 3, 6, 49, 53, 841), py,
+        (d(2021, 3, 3, 6, 49, 53, 841), PY_UA,
          f"/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary={canary}&schema=OABVirtualDirectory#",
          "/ecp/DDI/DDIService.svc/SetObject", f"msExchEcpCanary={canary}&schema=OABVirtualDirectory", 200,
          "stage 5 SetObject schema=OABVirtualDirectory (ExternalUrl set to script)", T_CONFIRMED),
-        (d(2021, 3, 3, 6, 49, 57, 689), py,
+        (d(2021, 3, 3, 6, 49, 57, 689), PY_UA,
          f"/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary={canary}&schema=ResetOABVirtualDirectory#",
          "/ecp/DDI/DDIService.svc/SetObject", f"msExchEcpCanary={canary}&schema=ResetOABVirtualDirectory", 200,
          "stage 6 SetObject schema=ResetOABVirtualDirectory (file written) = Test-ProxyLogon ResetVDir row",
          T_CONFIRMED),
-        (d(2021, 3, 3, 6, 49, 58, 902), py,
+        (d(2021, 3, 3, 6, 49, 58, 902), PY_UA,
          f"/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary={canary}&schema=OABVirtualDirectory#",
          "/ecp/DDI/DDIService.svc/SetObject", f"msExchEcpCanary={canary}&schema=OABVirtualDirectory", 200,
          "stage 7 SetObject again (ExternalUrl cleared)", T_CONFIRMED),
     ]
-    chain_reqs = []
     # Request durations chosen so that each stage's [BeginRequest, EndRequest] brackets the
     # ECP Server/Activity rows it caused, and the stages do not overlap (one python client).
     stage_latency = [282, 485, 355, 250, 180, 1500, 150]
     for i, (t, ua, target, be_stem, be_query, status, what, tier) in enumerate(stages):
         is_reset = "ResetOABVirtualDirectory" in target
-        r = Req(end=t, proto="Ecp", method="POST", stem="/ecp/y.js", host=srv.ext_host, ua=ua, cip=atk,
-                status=status, anchor=f"ServerInfo~a]@{srv.fqdn}:444{target}",
-                target_server=f"a]@{srv.fqdn}:444{target}", routing_type="",
-                routing_hint="X-BEResource-Cookie", be_stem=be_stem, be_query=be_query,
-                be_user="CORP\\EXCH01$", latency=stage_latency[i],
-                req_bytes=rng.randint(300, 2200), resp_bytes=rng.randint(200, 4000),
-                proxy_trace=Trace("C03/C04" + ("/C06" if is_reset else ""),
-                                  f"CVE-2021-26855 SSRF chain from 203.0.113.45, {what}",
-                                  "CVE-2021-26855" + (", CVE-2021-27065" if i >= 4 else "") + " / T1190",
-                                  tier),
-                iis_trace=Trace("C12/C04", f"POST /ecp/y.js {status} from 203.0.113.45 ({ua}); cafeReqId joins HttpProxy ({what.split(' (')[0]})",
-                                "CVE-2021-26855 / T1190", T_LIKELY),
-                be_trace=(Trace("C06", "W3SVC2 POST /ecp/DDI/DDIService.svc/SetObject schema=ResetOABVirtualDirectory 200 by CORP\\EXCH01$",
-                                "CVE-2021-27065 / T1190, T1505.003", T_CONFIRMED) if is_reset else
-                          Trace("C04", f"W3SVC2 back-end request of the chain by CORP\\EXCH01$ ({what.split(' (')[0]})",
-                                "CVE-2021-26855 / T1190", "context (C04 evidence)")))
-        chain_reqs.append(r)
-    reqs += chain_reqs
+        h.reqs.append(Req(
+            end=t, proto="Ecp", method="POST", stem="/ecp/y.js", host=srv.ext_host, ua=ua, cip=ATTACKER_IP,
+            status=status, anchor=f"ServerInfo~a]@{srv.fqdn}:444{target}",
+            target_server=f"a]@{srv.fqdn}:444{target}", routing_type="",
+            routing_hint="X-BEResource-Cookie", be_stem=be_stem, be_query=be_query,
+            be_user="CORP\\EXCH01$", latency=stage_latency[i],
+            req_bytes=rng.randint(300, 2200), resp_bytes=rng.randint(200, 4000),
+            proxy_trace=Trace("C03/C04" + ("/C06" if is_reset else ""),
+                              f"CVE-2021-26855 SSRF chain from 203.0.113.45, {what}",
+                              "CVE-2021-26855" + (", CVE-2021-27065" if i >= 4 else "") + " / T1190",
+                              tier),
+            iis_trace=Trace("C12/C04", f"POST /ecp/y.js {status} from 203.0.113.45 ({ua}); cafeReqId joins HttpProxy ({what.split(' (')[0]})",
+                            "CVE-2021-26855 / T1190", T_LIKELY),
+            be_trace=(Trace("C06", "W3SVC2 POST /ecp/DDI/DDIService.svc/SetObject schema=ResetOABVirtualDirectory 200 by CORP\\EXCH01$",
+                            "CVE-2021-27065 / T1190, T1505.003", T_CONFIRMED) if is_reset else
+                      Trace("C04", f"W3SVC2 back-end request of the chain by CORP\\EXCH01$ ({what.split(' (')[0]})",
+                            "CVE-2021-26855 / T1190", "context (C04 evidence)"))))
+    h.httperr.append("2021-03-03 06:48:59 203.0.113.45 40114 10.0.0.10 443 HTTP/1.1 POST /ecp/y.js - 400 - Verb -")
 
-    # Mailbox access through SSRF with an injected BackEndCookie (no ServerInfo~ anchor): CSS-Exchange #310.
-    reqs.append(Req(end=d(2021, 3, 3, 7, 14, 3, 377), proto="Ecp", method="POST", stem="/ecp/y.js",
-                    host=srv.ext_host, ua=py, cip=atk, anchor="",
-                    routing_type="", routing_hint="BackEndCookie",
-                    backend_cookie=f"Server~a]@{srv.fqdn}:444/EWS/Exchange.asmx?#~{ver}",
-                    target_server=f"a]@{srv.fqdn}:444/EWS/Exchange.asmx?#",
-                    be_stem="/EWS/Exchange.asmx", be_query="", be_user="CORP\\EXCH01$",
-                    latency=1688, req_bytes=1410, resp_bytes=48211,
-                    proxy_trace=Trace("C03", "SSRF via injected BackEndCookie Server~a]@.../EWS/Exchange.asmx?#~<ver> (no ServerInfo~ anchor), 200",
-                                      "CVE-2021-26855 / T1190, T1114.002", T_LIKELY + " (confirmed via the C04 chain, same IP within 30 min)"),
-                    iis_trace=Trace("C12", "POST /ecp/y.js 200 python-requests/2.25.1 (EWS mailbox access)",
-                                    "CVE-2021-26855 / T1190", T_LIKELY)))
-
-    # ---- shell use (IIS). aspnet_client is served by the site root: no HttpProxy row, no suffix ----
-    oab_shell = "qGtWmKzP.aspx"
-    chopper2 = "discover.aspx"
-    shell_ua = chrome88
-    def iis_only(t, method, stem, ua, status, trace, cip=atk, lat=None, sub=0, w32=0):
-        return Req(end=t, proto=None, method=method, stem=stem, ua=ua, cip=cip, status=status,
-                   substatus=sub, win32=w32, latency=lat or rng.randint(20, 400), iis_trace=trace)
-    reqs += [
-        iis_only(d(2021, 3, 3, 7, 2, 37, 410), "GET", f"/aspnet_client/system_web/{oab_shell}", py, 200,
-                 Trace("C12", f"GET 200 of the planted OAB-dump shell {oab_shell}, empty query", "T1505.003", T_LIKELY)),
-        iis_only(d(2021, 3, 3, 7, 3, 5, 72), "POST", f"/aspnet_client/system_web/{oab_shell}", shell_ua, 200,
-                 Trace("C12", f"POST 200 to confirmed shell {oab_shell} (Chopper command)", "CVE-2021-27065 / T1505.003", T_CONFIRMED)),
-        iis_only(d(2021, 3, 3, 7, 3, 19, 640), "POST", f"/aspnet_client/system_web/{oab_shell}", shell_ua, 200,
-                 Trace("C12", f"POST 200 to confirmed shell {oab_shell}", "CVE-2021-27065 / T1505.003", T_CONFIRMED)),
-        iis_only(d(2021, 3, 3, 7, 4, 2, 5), "POST", f"/aspnet_client/system_web/{oab_shell}", shell_ua, 200,
-                 Trace("C12", f"POST 200 to confirmed shell {oab_shell} (writes the other two shells)", "T1505.003", T_CONFIRMED)),
-        iis_only(d(2021, 3, 3, 7, 8, 55, 301), "GET", f"/aspnet_client/{chopper2}", py, 200,
-                 Trace("C12", f"GET 200 of planted Chopper {chopper2}", "T1505.003", T_LIKELY)),
-        iis_only(d(2021, 3, 3, 7, 9, 12, 847), "POST", f"/aspnet_client/{chopper2}", "antSword/v2.1", 200,
-                 Trace("C12", f"POST 200 to confirmed shell {chopper2}, user agent antSword/v2.1", "T1505.003", T_CONFIRMED)),
-        iis_only(d(2021, 3, 3, 7, 20, 38, 114), "POST", f"/aspnet_client/{chopper2}", "antSword/v2.1", 200,
-                 Trace("C12", f"POST 200 to {chopper2} at 07:20:38, 3 s before root\\lsass.dmp's TimeDateStamp", "T1505.003, T1003.001", T_CONFIRMED)),
+    # ECP Server rows of the session for the SID leaked through /mapi/emsmdb (CORP\Administrator, ...-500).
+    atk = h.ecp_session("attacker")
+    vd = srv.oab_vdir_guid
+    dn = (f"CN=OAB (Default Web Site),CN=HTTP,CN=Protocols,CN={srv.short},CN=Servers,"
+          "CN=Exchange Administrative Group (FYDIBOHF23SPDLT),CN=Administrative Groups,CN=Corp,"
+          "CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=corp,DC=local")
+    h.ecp += [
+        EcpRow(d(2021, 3, 3, 6, 49, 51, 389), 34, atk, "Get-OabVirtualDirectory.ADPropertiesOnly=$true.Identity=$null", URL_GET),
+        EcpRow(d(2021, 3, 3, 6, 49, 51, 497), 12, atk, "Pipeline.1|Get-MailboxRegionalConfiguration", URL_GET),
+        EcpRow(d(2021, 3, 3, 6, 49, 53, 772), 58, atk,
+               f"Set-OabVirtualDirectory.ExternalUrl='{CHOPPER_URL}'.Identity='{vd}'", URL_SET, "",
+               Trace("C05", "Set-OabVirtualDirectory.ExternalUrl='http://f/<script ...>eval(Request[\"klk123456\"],\"unsafe\")...' (Chopper key klk123456)",
+                     "CVE-2021-27065 / T1190, T1505.003", T_CONFIRMED)),
+        EcpRow(d(2021, 3, 3, 6, 49, 53, 834), 9, atk, f"Get-OabVirtualDirectory.ADPropertiesOnly=$true.Identity='{vd}'", URL_SET),
+        EcpRow(d(2021, 3, 3, 6, 49, 56, 284), 41, atk, f"Get-OABVirtualDirectory.Identity='{vd}'", URL_RESET, "",
+               Trace("C05", "S:URL with schema=ResetOABVirtualDirectory (reset writes the vdir dump, script included, to a chosen path)",
+                     "CVE-2021-27065 / T1190, T1505.003", T_LIKELY)),
+        EcpRow(d(2021, 3, 3, 6, 49, 56, 420), 18, atk, f"Get-ExchangeServer.Identity='{srv.short}'", URL_RESET),
+        EcpRow(d(2021, 3, 3, 6, 49, 56, 917), 402, atk,
+               f"Remove-OABVirtualDirectory.Force=$true.Identity='{srv.short}\\OAB (Default Web Site)'", URL_RESET, "",
+               Trace("C05", "Remove-OABVirtualDirectory within 1 h of the confirmed row (vdir recreated)", "CVE-2021-27065 / T1070", T_LIKELY)),
+        EcpRow(d(2021, 3, 3, 6, 49, 57, 611), 655, atk,
+               (f"New-OABVirtualDirectory.WebSiteName='Default Web Site'.Server='{srv.short}'.Role='ClientAccess'"
+                f".InternalURL='https://{srv.fqdn}/OAB'.Path='{srv.exch_win}\\FrontEnd\\HttpProxy\\OAB'"), URL_RESET, "",
+               Trace("C05", "New-OABVirtualDirectory within 1 h of the confirmed row", "CVE-2021-27065 / T1070", T_LIKELY)),
+        EcpRow(d(2021, 3, 3, 6, 49, 58, 835), 27, atk, f"Set-OabVirtualDirectory.ExternalUrl=$null.Identity='{vd}'", URL_SET,
+               (f"Microsoft.Exchange.Data.Directory.ADNoSuchObjectException:Active Directory operation failed on DC01.corp.local. "
+                f"The object '{dn}' does not exist.\\r\\n\\r\\nThe object does not exist.\\r\\n"),
+               Trace("C05", "clean-up: Set-OabVirtualDirectory.ExternalUrl=$null (fails: vdir was recreated)", "CVE-2021-27065 / T1070", "context (noted with the C05 finding)")),
+        EcpRow(d(2021, 3, 3, 6, 49, 58, 890), 8, atk,
+               f"Get-OabVirtualDirectory.ADPropertiesOnly=$true.Identity='{srv.short}\\OAB (Default Web Site)'", URL_SET),
     ]
-    owa_shell = "/owa/auth/RedirSuiteServerProxy.aspx"
+    be = f"https://{srv.fqdn}:444"
+    h.activity += [
+        (d(2021, 3, 3, 6, 49, 46, 198), "", f"{be}/ecp/proxyLogon.ecp",
+         Trace("C04", "ECP activity: proxyLogon.ecp reached the back end (session for SID ...-500)", "CVE-2021-26855 / T1190", "context (C04 evidence)")),
+        (d(2021, 3, 3, 6, 49, 51, 530), f"administrator@{srv.dom}", f"{be}{URL_GET}", None),
+        (d(2021, 3, 3, 6, 49, 53, 830), f"administrator@{srv.dom}", f"{be}{URL_SET}", None),
+        (d(2021, 3, 3, 6, 49, 57, 677), f"administrator@{srv.dom}", f"{be}{URL_RESET}",
+         Trace("C04", "ECP activity: SetObject schema=ResetOABVirtualDirectory reached the back end (same canary)", "CVE-2021-27065 / T1190", "context (C04 evidence)")),
+        (d(2021, 3, 3, 6, 49, 58, 894), f"administrator@{srv.dom}", f"{be}{URL_SET}", None),
+    ]
+
+
+def ex16_oab_dump_written(h: Host) -> None:
+    """06:50:11 (CVE-2021-26858): the OAB generator reports the dump written to aspnet_client."""
+    h.oab.append((d(2021, 3, 3, 6, 50, 11, 93), "Error", "OABFileHandler",
+                  f"Download failed and temporary file 'C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\{OAB_SHELL}' needs to be removed",
+                  Trace("C07", f"CVE-2021-26858 write outside ClientAccess\\OAB: C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\{OAB_SHELL} (file exists with shell content)",
+                        "CVE-2021-26858 / T1190, T1505.003", T_CONFIRMED)))
+
+
+def ex16_ews_via_backend_cookie(h: Host) -> None:
+    """Attacker, 07:14: mailbox access through SSRF with an injected BackEndCookie (no
+    ServerInfo~ anchor, CSS-Exchange #310)."""
+    srv = h.srv
+    h.reqs.append(Req(end=d(2021, 3, 3, 7, 14, 3, 377), proto="Ecp", method="POST", stem="/ecp/y.js",
+                      host=srv.ext_host, ua=PY_UA, cip=ATTACKER_IP, anchor="",
+                      routing_type="", routing_hint="BackEndCookie",
+                      backend_cookie=f"Server~a]@{srv.fqdn}:444/EWS/Exchange.asmx?#~{srv.ver_int}",
+                      target_server=f"a]@{srv.fqdn}:444/EWS/Exchange.asmx?#",
+                      be_stem="/EWS/Exchange.asmx", be_query="", be_user="CORP\\EXCH01$",
+                      latency=1688, req_bytes=1410, resp_bytes=48211,
+                      proxy_trace=Trace("C03", "SSRF via injected BackEndCookie Server~a]@.../EWS/Exchange.asmx?#~<ver> (no ServerInfo~ anchor), 200",
+                                        "CVE-2021-26855 / T1190, T1114.002", T_LIKELY + " (confirmed via the C04 chain, same IP within 30 min)"),
+                      iis_trace=Trace("C12", "POST /ecp/y.js 200 python-requests/2.25.1 (EWS mailbox access)",
+                                      "CVE-2021-26855 / T1190", T_LIKELY)))
+
+
+def iis_only(srv: Server, t, method, stem, ua, status, trace, cip=ATTACKER_IP, lat=None, sub=0, w32=0) -> Req:
+    """A request served by the site root (aspnet_client): no HttpProxy row, no cafeReqId suffix."""
+    return Req(end=t, proto=None, method=method, stem=stem, ua=ua, cip=cip, status=status,
+               substatus=sub, win32=w32, latency=lat or srv.rng.randint(20, 400), iis_trace=trace)
+
+
+def ex16_oab_shell_use(h: Host) -> None:
+    """Attacker, 07:02-07:04: GET then three POSTs to the OAB-dump shell, which plant discover.aspx
+    and RedirSuiteServerProxy.aspx."""
+    srv = h.srv
+    h.reqs += [
+        iis_only(srv, d(2021, 3, 3, 7, 2, 37, 410), "GET", f"/aspnet_client/system_web/{OAB_SHELL}", PY_UA, 200,
+                 Trace("C12", f"GET 200 of the planted OAB-dump shell {OAB_SHELL}, empty query", "T1505.003", T_LIKELY)),
+        iis_only(srv, d(2021, 3, 3, 7, 3, 5, 72), "POST", f"/aspnet_client/system_web/{OAB_SHELL}", CHROME88, 200,
+                 Trace("C12", f"POST 200 to confirmed shell {OAB_SHELL} (Chopper command)", "CVE-2021-27065 / T1505.003", T_CONFIRMED)),
+        iis_only(srv, d(2021, 3, 3, 7, 3, 19, 640), "POST", f"/aspnet_client/system_web/{OAB_SHELL}", CHROME88, 200,
+                 Trace("C12", f"POST 200 to confirmed shell {OAB_SHELL}", "CVE-2021-27065 / T1505.003", T_CONFIRMED)),
+        iis_only(srv, d(2021, 3, 3, 7, 4, 2, 5), "POST", f"/aspnet_client/system_web/{OAB_SHELL}", CHROME88, 200,
+                 Trace("C12", f"POST 200 to confirmed shell {OAB_SHELL} (writes the other two shells)", "T1505.003", T_CONFIRMED)),
+    ]
+
+
+def ex16_discover_shell_use(h: Host) -> None:
+    """Attacker, 07:08-07:09 and 07:20: discover.aspx with antSword; the 07:20 POST writes root\\lsass.dmp."""
+    srv = h.srv
+    h.reqs += [
+        iis_only(srv, d(2021, 3, 3, 7, 8, 55, 301), "GET", f"/aspnet_client/{CHOPPER2}", PY_UA, 200,
+                 Trace("C12", f"GET 200 of planted Chopper {CHOPPER2}", "T1505.003", T_LIKELY)),
+        iis_only(srv, d(2021, 3, 3, 7, 9, 12, 847), "POST", f"/aspnet_client/{CHOPPER2}", "antSword/v2.1", 200,
+                 Trace("C12", f"POST 200 to confirmed shell {CHOPPER2}, user agent antSword/v2.1", "T1505.003", T_CONFIRMED)),
+        iis_only(srv, d(2021, 3, 3, 7, 20, 38, 114), "POST", f"/aspnet_client/{CHOPPER2}", "antSword/v2.1", 200,
+                 Trace("C12", f"POST 200 to {CHOPPER2} at 07:20:38, 3 s before root\\lsass.dmp's TimeDateStamp", "T1505.003, T1003.001", T_CONFIRMED)),
+    ]
+
+
+def ex16_owa_shell_use(h: Host) -> None:
+    """Attacker, 07:05-07:06: GET then POSTs to owa/auth/RedirSuiteServerProxy.aspx (HttpProxy Owa + IIS)."""
+    srv = h.srv
     for t, method, status, trace in [
         (d(2021, 3, 3, 7, 5, 41, 233), "GET", 200,
          Trace("C12", "GET 200 of look-alike shell RedirSuiteServerProxy.aspx (HttpProxy Owa row + IIS)", "T1505.003", T_LIKELY)),
@@ -1147,123 +1371,45 @@ def make_compromised(root: pathlib.Path) -> Tree:
         (d(2021, 3, 3, 7, 6, 44, 90), "POST", 200,
          Trace("C12", "POST 200 to confirmed shell RedirSuiteServerProxy.aspx", "T1505.003", T_CONFIRMED)),
     ]:
-        reqs.append(Req(end=t, proto="Owa", method=method, stem=owa_shell, host=srv.ext_host, ua=shell_ua,
-                        cip=atk, status=status, proxied=False, owa_encoding=True, latency=rng.randint(30, 160),
-                        iis_trace=trace,
-                        proxy_trace=Trace("C12", f"HttpProxy Owa {method} {status} to RedirSuiteServerProxy.aspx from 203.0.113.45",
-                                          "T1505.003", trace.tier)))
+        h.reqs.append(Req(end=t, proto="Owa", method=method, stem=OWA_SHELL, host=srv.ext_host, ua=CHROME88,
+                          cip=ATTACKER_IP, status=status, proxied=False, owa_encoding=True, latency=srv.rng.randint(30, 160),
+                          iis_trace=trace,
+                          proxy_trace=Trace("C12", f"HttpProxy Owa {method} {status} to RedirSuiteServerProxy.aspx from 203.0.113.45",
+                                            "T1505.003", trace.tier)))
 
-    # ---- other actors probing for other people's shells: 404 (attempt-only) ----
-    prober = "192.0.2.77"
+
+def ex16_shell_name_probes(h: Host) -> None:
+    """Prober 192.0.2.77, 08:12: 404s for other actors' shell names (attempt-only)."""
+    srv = h.srv
     probe_ua = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
                 "Chrome/65.0.2345 Safari/537.36")
     t0 = d(2021, 3, 3, 8, 12, 4, 511)
     for k, stem in enumerate(["/aspnet_client/shell.aspx", "/aspnet_client/system_web/log.aspx",
                               "/owa/auth/errorEE.aspx", "/owa/auth/OutlookEN.aspx", "/owa/auth/one.aspx",
                               "/aspnet_client/aspnet_www.aspx"]):
-        t = t0 + dt.timedelta(seconds=3 * k, milliseconds=rng.randint(0, 900))
+        t = t0 + dt.timedelta(seconds=3 * k, milliseconds=srv.rng.randint(0, 900))
         tr = Trace("C12", f"GET {stem} answered 404 from 192.0.2.77 (other actors' shell names)",
                    "T1505.003", T_ATTEMPT)
         if stem.startswith("/owa/"):
-            reqs.append(Req(end=t, proto="Owa", method="GET", stem=stem, host=srv.ip, ua=probe_ua, cip=prober,
-                            status=404, proxied=False, owa_encoding=True, latency=12, iis_trace=tr,
-                            proxy_trace=Trace("C12", f"HttpProxy Owa GET {stem} 404 from 192.0.2.77", "T1505.003", T_ATTEMPT)))
+            h.reqs.append(Req(end=t, proto="Owa", method="GET", stem=stem, host=srv.ip, ua=probe_ua, cip=PROBER_IP,
+                              status=404, proxied=False, owa_encoding=True, latency=12, iis_trace=tr,
+                              proxy_trace=Trace("C12", f"HttpProxy Owa GET {stem} 404 from 192.0.2.77", "T1505.003", T_ATTEMPT)))
         else:
-            reqs.append(iis_only(t, "GET", stem, probe_ua, 404, tr, cip=prober, lat=9, sub=0, w32=2))
+            h.reqs.append(iis_only(srv, t, "GET", stem, probe_ua, 404, tr, cip=PROBER_IP, lat=9, sub=0, w32=2))
 
-    reqs = finish(srv, reqs)
-    hp_hours = [d(2021, 3, 3, h) for h in range(5, 10)]
-    write_web_logs(tree, srv, reqs, hp_hours,
-                   iis_days=[dt.date(2021, 3, 2), dt.date(2021, 3, 3)],
-                   be_days=[dt.date(2021, 3, 3)],
-                   lower_ext={("Mapi", "2021030307")},
-                   iis_logdir="inetpub/logs/LogFiles",
-                   restart_at=d(2021, 3, 3, 9, 12, 30))
 
-    # ---- ECP Server log ----
-    ecp = LogFile()
-    for h in exchange_header("15.0.0.0", "ECP Server Log", d(2021, 3, 3, 0, 1, 18, 223),
-                             ["TimeStamp", "ServerName", "EventId", "EventData"]):
-        ecp.add(h)
-    adm = srv.users["exadmin"]
-    adm_sid = srv.sid(adm.rid)
-    adm_sess, adm_usid = srv.guid(), srv.guid()
-    atk_sid_user = srv.sid(500)  # the SID leaked through /mapi/emsmdb: CORP\Administrator
-    atk_sess, atk_usid = srv.guid(), srv.guid()
-    vd = srv.oab_vdir_guid
-    url_get = f"/ecp/DDI/DDIService.svc/GetObject?msExchEcpCanary={canary}&schema=OABVirtualDirectory"
-    url_set = f"/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary={canary}&schema=OABVirtualDirectory"
-    url_reset = f"/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary={canary}&schema=ResetOABVirtualDirectory"
-    dn = (f"CN=OAB (Default Web Site),CN=HTTP,CN=Protocols,CN={srv.short},CN=Servers,"
-          "CN=Exchange Administrative Group (FYDIBOHF23SPDLT),CN=Administrative Groups,CN=Corp,"
-          "CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=corp,DC=local")
-    ecp_rows = [
-        (d(2021, 3, 3, 0, 1, 18, 301), 211, srv.guid(), "Get-InboxRule", "/ecp/RulesEditor/InboxRules.svc/GetList?msExchEcpCanary=Hx2mR0pQ7vT1wY9kL4nC8bF3dG6jA5sE0uI2oZ1xV7cB9nM4lK3jH6gF5dS8aP0qW.", "", None),
-        (d(2021, 3, 3, 6, 49, 51, 389), 34, atk_sess, "Get-OabVirtualDirectory.ADPropertiesOnly=$true.Identity=$null", url_get, "", None),
-        (d(2021, 3, 3, 6, 49, 51, 497), 12, atk_sess, "Pipeline.1|Get-MailboxRegionalConfiguration", url_get, "", None),
-        (d(2021, 3, 3, 6, 49, 53, 772), 58, atk_sess,
-         f"Set-OabVirtualDirectory.ExternalUrl='{CHOPPER_URL}'.Identity='{vd}'", url_set, "",
-         Trace("C05", "Set-OabVirtualDirectory.ExternalUrl='http://f/<script ...>eval(Request[\"klk123456\"],\"unsafe\")...' (Chopper key klk123456)",
-               "CVE-2021-27065 / T1190, T1505.003", T_CONFIRMED)),
-        (d(2021, 3, 3, 6, 49, 53, 834), 9, atk_sess, f"Get-OabVirtualDirectory.ADPropertiesOnly=$true.Identity='{vd}'", url_set, "", None),
-        (d(2021, 3, 3, 6, 49, 56, 284), 41, atk_sess, f"Get-OABVirtualDirectory.Identity='{vd}'", url_reset, "",
-         Trace("C05", "S:URL with schema=ResetOABVirtualDirectory (reset writes the vdir dump, script included, to a chosen path)",
-               "CVE-2021-27065 / T1190, T1505.003", T_LIKELY)),
-        (d(2021, 3, 3, 6, 49, 56, 420), 18, atk_sess, f"Get-ExchangeServer.Identity='{srv.short}'", url_reset, "", None),
-        (d(2021, 3, 3, 6, 49, 56, 917), 402, atk_sess,
-         f"Remove-OABVirtualDirectory.Force=$true.Identity='{srv.short}\\OAB (Default Web Site)'", url_reset, "",
-         Trace("C05", "Remove-OABVirtualDirectory within 1 h of the confirmed row (vdir recreated)", "CVE-2021-27065 / T1070", T_LIKELY)),
-        (d(2021, 3, 3, 6, 49, 57, 611), 655, atk_sess,
-         (f"New-OABVirtualDirectory.WebSiteName='Default Web Site'.Server='{srv.short}'.Role='ClientAccess'"
-          f".InternalURL='https://{srv.fqdn}/OAB'.Path='{exw}\\FrontEnd\\HttpProxy\\OAB'"), url_reset, "",
-         Trace("C05", "New-OABVirtualDirectory within 1 h of the confirmed row", "CVE-2021-27065 / T1070", T_LIKELY)),
-        (d(2021, 3, 3, 6, 49, 58, 835), 27, atk_sess, f"Set-OabVirtualDirectory.ExternalUrl=$null.Identity='{vd}'", url_set,
-         (f"Microsoft.Exchange.Data.Directory.ADNoSuchObjectException:Active Directory operation failed on DC01.corp.local. "
-          f"The object '{dn}' does not exist.\\r\\n\\r\\nThe object does not exist.\\r\\n"),
-         Trace("C05", "clean-up: Set-OabVirtualDirectory.ExternalUrl=$null (fails: vdir was recreated)", "CVE-2021-27065 / T1070", "context (noted with the C05 finding)")),
-        (d(2021, 3, 3, 6, 49, 58, 890), 8, atk_sess,
-         f"Get-OabVirtualDirectory.ADPropertiesOnly=$true.Identity='{srv.short}\\OAB (Default Web Site)'", url_set, "", None),
-        (d(2021, 3, 3, 8, 36, 15, 531), 604, adm_sess, "Get-Mailbox.ResultSize='500'.RecipientTypeDetails='UserMailbox'",
-         f"/ecp/DDI/DDIService.svc/GetList?schema=MailboxService&msExchEcpCanary={admin_canary}", "", None),
-        (d(2021, 3, 3, 8, 36, 15, 702), 41, adm_sess, "Pipeline.1|Get-MailboxRegionalConfiguration",
-         f"/ecp/DDI/DDIService.svc/GetList?schema=MailboxService&msExchEcpCanary={admin_canary}", "", None),
-    ]
-    for t, ms, sess, cmd, url, ex, tr in ecp_rows:
-        usid = atk_usid if sess == atk_sess else (adm_usid if sess == adm_sess else srv.guid())
-        data = ecp_server_data(srv, ms, sess, cmd, url, srv.guid(), usid, ex)
-        ecp.add(csv_line([iso_ms(t), srv.short, "ECP.Request", data]), tr)
-    tree.write_log(f"{srv.exch_rel}/Logging/ECP/Server/ECPServer20210303-1.LOG", ecp, bom=True)
+def ex16_iis_restart(h: Host) -> None:
+    """09:12: the OWA app pool is offline (HTTPERR 503), IIS restarts and repeats its W3SVC1 header."""
+    h.httperr.append("2021-03-03 09:12:27 10.0.1.31 49311 10.0.0.10 443 HTTP/1.1 GET /owa/ - 503 1 AppOffline MSExchangeOWAAppPool")
+    h.iis_restart = d(2021, 3, 3, 9, 12, 30)
 
-    act = LogFile()
-    for h in exchange_header("15.0.0.0", "ECP Activity Context Log", d(2021, 3, 3, 0, 1, 18, 198),
-                             ["TimeStamp", "ServerName", "EventId", "EventData"]):
-        act.add(h)
-    be = f"https://{srv.fqdn}:444"
-    act_rows = [
-        (d(2021, 3, 3, 0, 1, 18, 305), f"{srv.health}@{srv.dom}",
-         "https://localhost:444/ecp/RulesEditor/InboxRules.svc/GetList?msExchEcpCanary=Hx2mR0pQ7vT1wY9kL4nC8bF3dG6jA5sE0uI2oZ1xV7cB9nM4lK3jH6gF5dS8aP0qW.", None),
-        (d(2021, 3, 3, 6, 49, 46, 198), "", f"{be}/ecp/proxyLogon.ecp",
-         Trace("C04", "ECP activity: proxyLogon.ecp reached the back end (session for SID ...-500)", "CVE-2021-26855 / T1190", "context (C04 evidence)")),
-        (d(2021, 3, 3, 6, 49, 51, 530), f"administrator@{srv.dom}", f"{be}{url_get}", None),
-        (d(2021, 3, 3, 6, 49, 53, 830), f"administrator@{srv.dom}", f"{be}{url_set}", None),
-        (d(2021, 3, 3, 6, 49, 57, 677), f"administrator@{srv.dom}", f"{be}{url_reset}",
-         Trace("C04", "ECP activity: SetObject schema=ResetOABVirtualDirectory reached the back end (same canary)", "CVE-2021-27065 / T1190", "context (C04 evidence)")),
-        (d(2021, 3, 3, 6, 49, 58, 894), f"administrator@{srv.dom}", f"{be}{url_set}", None),
-        (d(2021, 3, 3, 8, 36, 15, 720), f"exadmin@{srv.dom}",
-         f"{be}/ecp/DDI/DDIService.svc/GetList?schema=MailboxService&msExchEcpCanary={admin_canary}", None),
-    ]
-    for t, psa, url, tr in act_rows:
-        act.add(csv_line([iso_ms(t), srv.short, "Request",
-                          ecp_activity_data(srv, psa, url, srv.guid(), f"Dbl:WLM.TS={rng.randint(0, 40)}")]), tr)
-    tree.write_log(f"{srv.exch_rel}/Logging/ECP/Activity/ECPActivity_5512_20210303-1.LOG", act, bom=True)
 
-    # ---- OABGenerator ----
-    oab = LogFile()
-    for h in exchange_header(srv.ver_header, "OABGenerator Log", d(2021, 3, 3, 0, 12, 3, 47), OAB_FIELDS):
-        oab.add(h)
-    oabn = "\\Default Offline Address Book"
-    oab_temp = f"{exw}\\ClientAccess\\OAB\\Temp\\LZXhzdmgalp.djs"
-    oab_rows = [
+def ex16_oab_generation(h: Host) -> None:
+    """OAB generator runs at 00:12 and 08:12, with a benign failed download inside ClientAccess\\OAB\\Temp."""
+    srv = h.srv
+    oabn = h.layout.oab_name
+    oab_temp = f"{srv.exch_win}\\ClientAccess\\OAB\\Temp\\LZXhzdmgalp.djs"
+    h.oab += [
         (d(2021, 3, 3, 0, 12, 3, 51), "Info", "OABGeneratorAssistant",
          f"Starting OAB generation for '{oabn}' (version 4), previous sequence 411.", None),
         (d(2021, 3, 3, 0, 12, 31, 877), "Info", "OABGenerator",
@@ -1273,71 +1419,39 @@ def make_compromised(root: pathlib.Path) -> Tree:
          Trace("C07", "benign: temporary file inside <exch>\\ClientAccess\\OAB\\Temp (CSS-Exchange #320)", "CVE-2021-26858", T_NONE)),
         (d(2021, 3, 3, 0, 13, 9, 664), "Info", "OABGeneratorAssistant",
          f"OAB generation for '{oabn}' completed: sequence 412, 1 full, 1 differential, 412 recipients.", None),
-        (d(2021, 3, 3, 6, 50, 11, 93), "Error", "OABFileHandler",
-         f"Download failed and temporary file 'C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\{oab_shell}' needs to be removed",
-         Trace("C07", f"CVE-2021-26858 write outside ClientAccess\\OAB: C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\{oab_shell} (file exists with shell content)",
-               "CVE-2021-26858 / T1190, T1505.003", T_CONFIRMED)),
         (d(2021, 3, 3, 8, 12, 2, 448), "Info", "OABGeneratorAssistant",
          f"Starting OAB generation for '{oabn}' (version 4), previous sequence 412.", None),
         (d(2021, 3, 3, 8, 12, 40, 5), "Info", "OABGeneratorAssistant",
          f"OAB generation for '{oabn}' completed: no changes, sequence 412 kept.", None),
     ]
-    for t, lvl, comp, msg, tr in oab_rows:
-        oab.add(csv_line([iso_ms(t), srv.short, 6124, rng.randint(8, 60), lvl, comp, oabn, msg]), tr)
-    tree.write_log(f"{srv.exch_rel}/Logging/OABGeneratorLog/OABGenerator_20210303-1.LOG", oab, bom=True)
 
-    # ---- Rps cmdlet log (benign admin + health probe noise) ----
-    rps = LogFile()
-    for h in exchange_header(srv.ver_header, "Rps Cmdlet Logs", d(2021, 3, 3, 8, 3, 14, 607), RPS_CMDLET_FIELDS):
-        rps.add(h)
-    hmb = f"{srv.netbios}\\{srv.health}"
-    ex = f"{srv.netbios}\\exadmin"
-    for t, user, sid, isadm, app, cmd, params in [
-        (d(2021, 3, 3, 8, 3, 14, 607), hmb, srv.sid(1151), False, "ActiveMonitor", "Get-Mailbox", '-ResultSize "1"'),
-        (d(2021, 3, 3, 8, 41, 2, 101), ex, srv.sid(1105), True, "ManagementShell", "Get-ExchangeServer", ""),
-        (d(2021, 3, 3, 8, 41, 9, 712), ex, srv.sid(1105), True, "ManagementShell", "Get-Mailbox", '-ResultSize "Unlimited" -RecipientTypeDetails "UserMailbox"'),
-        (d(2021, 3, 3, 8, 43, 27, 280), ex, srv.sid(1105), True, "ManagementShell", "Get-OabVirtualDirectory", f'-Server "{srv.short}" -ADPropertiesOnly "True"'),
-        (d(2021, 3, 3, 8, 44, 51, 19), ex, srv.sid(1105), True, "ManagementShell", "Get-MailboxDatabaseCopyStatus", '-Server "EXCH01"'),
-        (d(2021, 3, 3, 8, 58, 36, 842), hmb, srv.sid(1151), False, "ActiveMonitor", "Get-Mailbox", '-ResultSize "1"'),
-    ]:
-        rps.add(csv_line(rps_row(srv, t, user, sid, isadm, app, cmd, params)))
-    tree.write_log(f"{srv.exch_rel}/Logging/CmdletInfra/Powershell-Proxy/Cmdlet/Rps_Cmdlet_2021030308-1.LOG", rps, bom=True)
 
-    # ---- HTTPERR ----
-    he = LogFile()
-    for h in ["#Software: Microsoft HTTP API 2.0", "#Version: 1.0", "#Date: 2021-03-02 23:14:02",
-              f"#Fields: {HTTPERR_FIELDS}"]:
-        he.add(h)
-    for line in [
-        "2021-03-02 23:14:02 10.0.1.25 51822 10.0.0.10 443 - - - - - - Timer_ConnectionIdle -",
-        "2021-03-03 05:13:58 198.51.100.23 50112 10.0.0.10 443 HTTP/1.1 GET /ecp/%2e%2e%2fdefault.flt - 400 - BadRequest -",
-        "2021-03-03 05:16:39 198.51.100.23 50131 10.0.0.10 443 HTTP/1.1 GET /owa/auth/x.js - - 1 Connection_Dropped MSExchangeOWAAppPool",
-        "2021-03-03 06:48:59 203.0.113.45 40114 10.0.0.10 443 HTTP/1.1 POST /ecp/y.js - 400 - Verb -",
-        "2021-03-03 07:31:44 10.0.2.14 50544 10.0.0.10 443 HTTP/1.1 POST /mapi/emsmdb/?MailboxId=5a7c9e1b-3d5f-4b7a-9c1e-3f5a7b9d1e3f@corp.local - - 1 Connection_Abandoned_By_ReqQueue MSExchangeMapiFrontEndAppPool",
-        "2021-03-03 09:12:27 10.0.1.31 49311 10.0.0.10 443 HTTP/1.1 GET /owa/ - 503 1 AppOffline MSExchangeOWAAppPool",
-    ]:
-        he.add(line)
-    tree.write_log("Windows/System32/LogFiles/HTTPERR/httperr1.log", he)
-
-    # ---- IIS config ----
+def ex16_stock_server_files(h: Host) -> None:
+    """IIS configuration, Exchange web folders and wwwroot as installed."""
+    tree, srv = h.tree, h.srv
     tree.write_text("Windows/System32/inetsrv/config/applicationHost.config",
                     application_host_config(srv, "%ExchangeInstallPath%"))
 
     # ---- web folders ----
     web_folders(tree, srv, "15.1.2176", "ews", "TimeoutLogoff.aspx")
     wwwroot(tree)
+
+
+def ex16_planted_web_shells(h: Host) -> None:
+    """The shells on disk: RedirSuiteServerProxy.aspx, the OAB dump, discover.aspx, a UTF-16 Chopper page."""
+    tree, srv = h.tree, h.srv
     tree.write_text(f"{srv.exch_rel}/FrontEnd/HttpProxy/owa/auth/RedirSuiteServerProxy.aspx",
                     chopper_one_liner("orange"),
                     Trace("C09/C10", "look-alike of the allow-listed RedirSuiteServiceProxy.aspx (Server, not Service) in owa\\auth; "
                                      "China Chopper eval(Request.Item[\"orange\"],\"unsafe\")",
                           "T1505.003", T_CONFIRMED + " (C09 likely + C10 confirmed)"))
-    tree.write_text(f"inetpub/wwwroot/aspnet_client/system_web/{oab_shell}", oab_dump_shell(srv, exw),
-                    Trace("C09/C10/C07", f"aspnet_client\\system_web\\{oab_shell} (8 random letters): HAFNIUM OAB-config dump "
+    tree.write_text(f"inetpub/wwwroot/aspnet_client/system_web/{OAB_SHELL}", oab_dump_shell(srv, srv.exch_win),
+                    Trace("C09/C10/C07", f"aspnet_client\\system_web\\{OAB_SHELL} (8 random letters): HAFNIUM OAB-config dump "
                                           "with ExternalUrl http://f/<script ...eval(Request[\"klk123456\"],\"unsafe\")...>, "
                                           "InternalAuthenticationMethods, ExtendedProtectionTokenChecking",
                           "CVE-2021-27065, CVE-2021-26858 / T1505.003", T_CONFIRMED))
-    tree.write_text(f"inetpub/wwwroot/aspnet_client/{chopper2}", chopper_one_liner("Ananas"),
-                    Trace("C09/C10", f"aspnet_client\\{chopper2}: one-line China Chopper (name IOC discover.aspx)",
+    tree.write_text(f"inetpub/wwwroot/aspnet_client/{CHOPPER2}", chopper_one_liner("Ananas"),
+                    Trace("C09/C10", f"aspnet_client\\{CHOPPER2}: one-line China Chopper (name IOC discover.aspx)",
                           "T1505.003", T_CONFIRMED))
 
     # A Chopper page saved as UTF-16LE (with BOM) among owa/auth's static resources, never requested.
@@ -1346,7 +1460,11 @@ def make_compromised(root: pathlib.Path) -> Tree:
                      Trace("C09/C10", "UTF-16LE China Chopper page among owa\\auth\\Current resources (a server page where only "
                                       "css/js/images belong; look-alike name errorEW.aspx); no request logged",
                            "T1505.003", T_CONFIRMED))
-    # The compiled form of an earlier aspnet_client shell whose .aspx is gone.
+
+
+def ex16_compiled_shell_residue(h: Host) -> None:
+    """Temporary ASP.NET Files of an earlier aspnet_client shell whose .aspx is gone."""
+    tree = h.tree
     tree.write_bytes("Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/root/7c1e55a2/3b9d04f1/App_Web_k4p2x9qz.dll",
                      compiled_page_placeholder("~/aspnet_client/system_web/4_0_30319/healthcheck.aspx", "App_Web_k4p2x9qz"),
                      Trace("C11", "Temporary ASP.NET Files App_Web_k4p2x9qz.dll: compiled page of ~/aspnet_client/.../healthcheck.aspx "
@@ -1360,7 +1478,10 @@ def make_compromised(root: pathlib.Path) -> Tree:
                     Trace("C11", "preserve record healthcheck.aspx.cdcab7d2.compiled: virtualPath under /aspnet_client/, page not in the bundle",
                           "T1505.003", T_LIKELY))
 
-    # ---- dumps, staging, lateral movement ----
+
+def ex16_dumps_staging_lateral_files(h: Host) -> None:
+    """LSASS dumps (07:20 through discover.aspx, 07:47 through PsExec), it.7z, PsExec residue, and a benign vendor ZIP."""
+    tree = h.tree
     dump1 = build_minidump(int(d(2021, 3, 3, 7, 47, 12).timestamp()), 40960, seed=11)
     tree.write_bytes("Windows/Temp/debug01.tmp", dump1,
                      Trace("C13", "MDMP minidump named debug01.tmp; ModuleListStream first module C:\\Windows\\System32\\lsass.exe; "
@@ -1384,7 +1505,10 @@ def make_compromised(root: pathlib.Path) -> Tree:
     tree.write_bytes("Windows/PSEXEC-WKS042-A1B2C3D4.key", srng.randbytes(32),
                      Trace("C16", "Windows\\PSEXEC-WKS042-A1B2C3D4.key: PsExec from source host WKS042", "T1569.002, T1021.002", T_LIKELY))
 
-    # ---- benign noise in hunting grounds ----
+
+def ex16_benign_temp_files(h: Host) -> None:
+    """Benign files in the folders a hunter searches (Windows\\Temp, the user's Temp)."""
+    tree = h.tree
     tree.write_text("Windows/Temp/MpSigStub.log",
                     "EXTRIAGE SYNTHETIC SAMPLE - benign\n"
                     "------------------------------------------------------------\n"
@@ -1395,6 +1519,11 @@ def make_compromised(root: pathlib.Path) -> Tree:
                     "EXTRIAGE SYNTHETIC SAMPLE - benign Windows Update scratch file\nKB5000803 staged\n")
     tree.write_text("Users/Administrator/AppData/Local/Temp/wuahandler.log",
                     "EXTRIAGE SYNTHETIC SAMPLE - benign\n2021-03-01 22:05:13 CU scan completed, 0 updates\n")
+
+
+def ex16_console_history(h: Host) -> None:
+    """Administrator's PSReadLine history: admin commands, then the dump and the 7-Zip staging."""
+    tree = h.tree
     hist = LogFile()
     hist_lines = [
         ("Get-ExchangeServer | Format-List Name,AdminDisplayVersion", None),
@@ -1414,9 +1543,17 @@ def make_compromised(root: pathlib.Path) -> Tree:
         hist.add(text, tr)
     tree.write_log("Users/Administrator/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt", hist)
 
-    # ---- registry placeholders, event log folder ----
+
+def ex16_registry_placeholders(h: Host) -> None:
+    """SYSTEM and SOFTWARE hive placeholders."""
+    tree = h.tree
     tree.write_bytes("Windows/System32/config/SYSTEM", regf_placeholder("SYSTEM", d(2021, 3, 3, 9, 40)))
     tree.write_bytes("Windows/System32/config/SOFTWARE", regf_placeholder("SOFTWARE", d(2021, 3, 3, 9, 41)))
+
+
+def ex16_event_log_traces(h: Host) -> None:
+    """Trace rows for the event logs (written by the Swift EVTX writer, kept by this script)."""
+    tree = h.tree
     # Event logs (*.evtx) are written by the Swift EVTX writer (Tests/TestSupport/SampleEventLogs.swift,
     # `UPDATE_SAMPLES=1 swift test --filter SampleEventLogTests`); this script keeps them.
     logs = "Windows/System32/winevt/Logs"
@@ -1436,7 +1573,10 @@ def make_compromised(root: pathlib.Path) -> Tree:
     ]:
         tree.add_trace(f"{logs}/{rel}", record, trace)
 
-    # Informational context the analyzer should also produce.
+
+def ex16_build_and_coverage_notes(h: Host) -> None:
+    """Informational context the analyzer should also produce."""
+    tree, srv = h.tree, h.srv
     tree.add_trace(f"{srv.exch_rel}/Logging/HttpProxy/Ecp/HttpProxy_2021030305-1.LOG", 2,
                    Trace("C02", "#Version: 15.01.2176.002 = Exchange 2016 CU19 without the March 2021 SU (fixed: 15.1.2176.9): vulnerable",
                          "all four ProxyLogon CVEs", T_INFO))
@@ -1448,16 +1588,37 @@ def make_compromised(root: pathlib.Path) -> Tree:
                          "-", T_NONE + " as a build"))
     tree.add_trace("inetpub/wwwroot/aspnet_client/system_web/4_0_30319/.gitkeep", None,
                    Trace("C09", "zero-byte git placeholder that keeps the empty stock folder (see README)", "-", T_NONE))
-    return tree
+
+
+# The compromised host, in the order the functions run (web requests are numbered in this order).
+EX16_ACTIVITY = (
+    ex16_everyday_traffic, ex16_admin_work, ex16_scanner_autodiscover_ssrf, ex16_scanner_nmap_probe,
+    ex16_proxylogon_chain, ex16_oab_dump_written, ex16_ews_via_backend_cookie, ex16_oab_shell_use,
+    ex16_discover_shell_use, ex16_owa_shell_use, ex16_shell_name_probes, ex16_iis_restart, ex16_oab_generation,
+)
+EX16_DISK = (
+    ex16_stock_server_files, ex16_planted_web_shells, ex16_compiled_shell_residue,
+    ex16_dumps_staging_lateral_files, ex16_benign_temp_files, ex16_console_history, ex16_registry_placeholders,
+)
+EX16_NOTES = (ex16_event_log_traces, ex16_build_and_coverage_notes)
+
+
+def make_compromised(root: pathlib.Path) -> Tree:
+    srv = exch01()
+    return build_host(root, srv, exch01_layout(srv), EX16_ACTIVITY, EX16_DISK, EX16_NOTES)
 
 
 # --------------------------------------------------------------------------------------
-# Image 2: Exchange 2019 CU12 + Nov 2022 SU, clean, non-default install path
+# Image 2: EXCH19, Exchange 2019 CU12 + Nov 2022 SU, clean, non-default install path
 # --------------------------------------------------------------------------------------
 
-def make_clean(root: pathlib.Path) -> Tree:
-    tree = Tree(root)
-    rng = random.Random(20221207)
+CHROME108 = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+             "Chrome/108.0.0.0 Safari/537.36")
+OUTLOOK19 = "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.15831; Pro)"
+ADMIN_CANARY_19 = "Fq8nW2xK5zR1tY7pL3mC9vB0hD4gJ6sA2eU8iO5oP1qS7tV3wX9zY4bN0mC6lA2kH8jG."
+
+
+def exch19() -> Server:
     srv = Server(
         short="EXCH19", fqdn="exch19.corp.local", ip="10.0.0.19", ext_host="mail.corp.example",
         dom="corp.local", netbios="CORP", domain_sid="S-1-5-21-1004336348-1177238915-682003330",
@@ -1468,99 +1629,120 @@ def make_clean(root: pathlib.Path) -> Tree:
         health_guid="7e1c3a5d-9b2f-4d6e-8a0c-1e3f5b7d9a2c",
         oab_guid="b4d6f8a0-2c4e-4a6c-8e0a-4c6e8a0c2e4a",
         oab_vdir_guid="e2a4c6e8-0a2c-4e6a-9c2e-6a8c0e2a4c6e",
-        users={}, rng=rng, os_build="5.1.17763.3770")
-    chrome = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-              "Chrome/108.0.0.0 Safari/537.36")
-    outlook = "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.15831; Pro)"
+        users={}, rng=random.Random(20221207), os_build="5.1.17763.3770")
     srv.users = {
-        "jdoe": User("jdoe", 1108, "10.0.1.25", chrome, outlook, "8b2c4e6a-1d3f-4a5b-9c7e-0f1a2b3c4d5e"),
+        "jdoe": User("jdoe", 1108, "10.0.1.25", CHROME108, OUTLOOK19, "8b2c4e6a-1d3f-4a5b-9c7e-0f1a2b3c4d5e"),
         "msmith": User("msmith", 1112, "10.0.1.31",
                        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.1 Safari/605.1.15",
                        "MacOutlook/16.67.22111300 (Intelx64 Mac OS X 13.0.1 (Build 22A400))",
                        "2e4f6a8c-0b1d-4e3f-8a5c-7e9b1d3f5a7c"),
         "akhan": User("akhan", 1125, "10.0.2.14",
                       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/108.0.0.0 Safari/537.36 Edg/108.0.1462.42",
-                      outlook, "5a7c9e1b-3d5f-4b7a-9c1e-3f5a7b9d1e3f"),
+                      OUTLOOK19, "5a7c9e1b-3d5f-4b7a-9c1e-3f5a7b9d1e3f"),
         "lchen": User("lchen", 1131, "100.64.12.9", "", "Apple-iPhone14C2/2002.96",
                       "9c1e3a5b-7d9f-4c1e-8b3d-5f7a9c1e3b5d"),
-        "exadmin": User("exadmin", 1105, "10.0.0.50", chrome, outlook, "1f3b5d7a-9c2e-4f6a-8d0b-2c4e6a8b0d1f"),
+        "exadmin": User("exadmin", 1105, "10.0.0.50", CHROME108, OUTLOOK19, "1f3b5d7a-9c2e-4f6a-8d0b-2c4e6a8b0d1f"),
     }
-    reqs = ordinary_traffic(srv, d(2022, 12, 6, 0), d(2022, 12, 7, 11, 55))
-    admin_canary = "Fq8nW2xK5zR1tY7pL3mC9vB0hD4gJ6sA2eU8iO5oP1qS7tV3wX9zY4bN0mC6lA2kH8jG."
-    ecp_reqs = admin_ecp(srv, srv.users["exadmin"], d(2022, 12, 7, 10, 21, 4, 118), admin_canary)
+    return srv
+
+
+def exch19_layout(srv: Server) -> LogLayout:
+    logging = f"{srv.exch_rel}/Logging"
+    days = [dt.date(2022, 12, 6), dt.date(2022, 12, 7)]
+    return LogLayout(
+        hp_hours=[d(2022, 12, 7, h) for h in range(8, 12)], iis_days=days, be_days=days, lower_ext=set(),
+        # ECPServer...log in lower case, on purpose.
+        ecp_server=(f"{logging}/ECP/Server/ECPServer20221207-1.log", d(2022, 12, 7, 0, 0, 41, 19)),
+        ecp_activity=(f"{logging}/ECP/Activity/ECPActivity_9104_20221207-1.LOG", d(2022, 12, 7, 0, 0, 41, 2)),
+        oab=(f"{logging}/OABGeneratorLog/OABGenerator_20221207-1.LOG", d(2022, 12, 7, 0, 9, 12, 310)),
+        oab_pid=3388, oab_name="\\Default Offline Address Book (Ex2019)",
+        rps=(f"{logging}/CmdletInfra/Powershell-Proxy/Cmdlet/Rps_Cmdlet_2022120709-1.LOG", d(2022, 12, 7, 9, 2, 7, 415)),
+        rps_pid=5120, ecp_one_off_usid_first=False)
+
+
+def ex19_everyday_traffic(h: Host) -> None:
+    """Health probes and users, 2022-12-06 00:00 .. 2022-12-07 11:55."""
+    srv = h.srv
+    h.reqs += ordinary_traffic(srv, d(2022, 12, 6, 0), d(2022, 12, 7, 11, 55))
+    inbox_rules = ("/ecp/RulesEditor/InboxRules.svc/GetList?msExchEcpCanary="
+                   "Tk4mW9pR2xV7yB1nC5hL8sD0gF3jA6eQ2uI9oZ4xV1cB7nM0lK5jH2gF8dS3aP6qW.")
+    h.ecp.append(EcpRow(d(2022, 12, 7, 0, 0, 41, 88), 198, None, "Get-InboxRule", inbox_rules))
+    h.activity.append((d(2022, 12, 7, 0, 0, 41, 92), f"{srv.health}@{srv.dom}", f"https://localhost:444{inbox_rules}", None))
+    hmb = f"{srv.netbios}\\{srv.health}"
+    for t in (d(2022, 12, 7, 9, 2, 7, 415), d(2022, 12, 7, 9, 32, 44, 610)):
+        h.rps.append((t, hmb, srv.sid(1151), False, "ActiveMonitor", "Get-Mailbox", '-ResultSize "1"'))
+    h.httperr += [
+        "2022-12-06 02:41:17 10.0.1.25 50412 10.0.0.19 443 - - - - - - Timer_ConnectionIdle -",
+        "2022-12-06 14:08:55 10.0.2.14 51207 10.0.0.19 443 - - - - - - Timer_ConnectionIdle -",
+        "2022-12-07 08:15:02 100.64.12.9 40993 10.0.0.19 443 HTTP/1.1 POST /Microsoft-Server-ActiveSync/default.eas?Cmd=Ping&User=lchen&DeviceId=ApplF2LXK0CQN1P4&DeviceType=iPhone - - 1 Connection_Dropped MSExchangeSyncAppPool",
+    ]
+
+
+def ex19_admin_oab_vdir_change(h: Host) -> None:
+    """CORP\\exadmin, 09:05-10:23: Remote PowerShell, then an ordinary Set-OabVirtualDirectory with
+    ExternalUrl='https://mail.corp.example/OAB' through ECP (no Reset schema): must not fire."""
+    srv = h.srv
+    adm = srv.users["exadmin"]
+    ecp_reqs = admin_ecp(srv, adm, d(2022, 12, 7, 10, 21, 4, 118), ADMIN_CANARY_19)
     # Benign OAB vdir change by a named admin through ECP: a normal https URL.
     ecp_reqs.append(Req(end=d(2022, 12, 7, 10, 23, 40, 662), proto="Ecp", method="POST",
                         stem="/ecp/DDI/DDIService.svc/SetObject",
-                        query=f"schema=OABVirtualDirectory&msExchEcpCanary={admin_canary}",
-                        host=srv.fqdn, cip=srv.users["exadmin"].ip, ua=chrome, iis_user="CORP\\exadmin",
+                        query=f"schema=OABVirtualDirectory&msExchEcpCanary={ADMIN_CANARY_19}",
+                        host=srv.fqdn, cip=adm.ip, ua=CHROME108, iis_user="CORP\\exadmin",
                         auth_type="FBA", is_auth=True, auth_user="CORP\\exadmin",
                         anchor=f"Sid~{srv.sid(1105)}", routing_hint="EcpOwaCookie-Sid", latency=1204,
                         proxy_trace=Trace("C05/C06", "benign admin SetObject schema=OABVirtualDirectory (authenticated, Sid~ anchor)",
                                           "-", T_NONE),
                         be_trace=Trace("C06", "benign W3SVC2 SetObject schema=OABVirtualDirectory by CORP\\exadmin (no Reset, no $)",
                                        "-", T_NONE)))
-    reqs += ecp_reqs
-    reqs += [admin_ps(srv, srv.users["exadmin"], d(2022, 12, 7, 9, 5, 51, 300), "Get-ExchangeServer:Command"),
-             admin_ps(srv, srv.users["exadmin"], d(2022, 12, 7, 9, 6, 3, 18), "Get-MailboxDatabase:Command")]
-    # Outlook's REST autodiscover (autodiscover.json with '@' in the path but no /powershell): FP trap.
-    u = srv.users["jdoe"]
-    reqs.append(Req(end=d(2022, 12, 7, 9, 31, 17, 402), proto="Autodiscover", method="GET",
-                    stem=f"/autodiscover/autodiscover.json/v1.0/jdoe@{srv.dom}",
-                    query="Protocol=ActiveSync&RedirectCount=1", host=srv.ext_host, cip=u.ip,
-                    ua="Outlook-iOS/709.2226530.prod.iphone (4.2247.0)", auth_type="", is_auth=False,
-                    anchor=f"Smtp~jdoe@{srv.dom}", routing_hint="AutodiscoverJsonSmtp", latency=22,
-                    iis_trace=Trace("§4.1/§4.2", "benign autodiscover.json request with '@' but no /powershell, /mapi/nspi, /EWS or X-Rps-CAT",
-                                    "-", T_NONE)))
-    reqs = finish(srv, reqs)
-    write_web_logs(tree, srv, reqs, [d(2022, 12, 7, h) for h in range(8, 12)],
-                   iis_days=[dt.date(2022, 12, 6), dt.date(2022, 12, 7)],
-                   be_days=[dt.date(2022, 12, 6), dt.date(2022, 12, 7)],
-                   lower_ext=set(), iis_logdir="inetpub/logs/LogFiles")
-
-    # ECP Server + Activity logs (lower-case .log on the Server log, on purpose).
-    ecp = LogFile()
-    for h in exchange_header("15.0.0.0", "ECP Server Log", d(2022, 12, 7, 0, 0, 41, 19),
-                             ["TimeStamp", "ServerName", "EventId", "EventData"]):
-        ecp.add(h)
-    sess, usid = srv.guid(), srv.guid()
-    getlist = f"/ecp/DDI/DDIService.svc/GetList?schema=MailboxService&msExchEcpCanary={admin_canary}"
-    setobj = f"/ecp/DDI/DDIService.svc/SetObject?schema=OABVirtualDirectory&msExchEcpCanary={admin_canary}"
-    for t, ms, s, cmd, url, tr in [
-        (d(2022, 12, 7, 0, 0, 41, 88), 198, srv.guid(), "Get-InboxRule",
-         "/ecp/RulesEditor/InboxRules.svc/GetList?msExchEcpCanary=Tk4mW9pR2xV7yB1nC5hL8sD0gF3jA6eQ2uI9oZ4xV1cB7nM0lK5jH2gF8dS3aP6qW.", None),
-        (d(2022, 12, 7, 10, 21, 7, 240), 588, sess, "Get-Mailbox.ResultSize='500'.RecipientTypeDetails='UserMailbox'", getlist, None),
-        (d(2022, 12, 7, 10, 21, 7, 402), 37, sess, "Pipeline.1|Get-MailboxRegionalConfiguration", getlist, None),
-        (d(2022, 12, 7, 10, 23, 40, 540), 1102, sess,
-         f"Set-OabVirtualDirectory.ExternalUrl='https://{srv.ext_host}/OAB'.Identity='{srv.oab_vdir_guid}'", setobj,
-         Trace("C05", "benign Set-OabVirtualDirectory with an absolute https ExternalUrl by CORP\\exadmin", "-", T_NONE)),
-        (d(2022, 12, 7, 10, 23, 40, 611), 12, sess,
-         f"Get-OabVirtualDirectory.ADPropertiesOnly=$true.Identity='{srv.oab_vdir_guid}'", setobj, None),
-    ]:
-        ecp.add(csv_line([iso_ms(t), srv.short, "ECP.Request",
-                          ecp_server_data(srv, ms, s, cmd, url, srv.guid(), usid if s == sess else srv.guid())]), tr)
-    tree.write_log(f"{srv.exch_rel}/Logging/ECP/Server/ECPServer20221207-1.log", ecp, bom=True)
-    act = LogFile()
-    for h in exchange_header("15.0.0.0", "ECP Activity Context Log", d(2022, 12, 7, 0, 0, 41, 2),
-                             ["TimeStamp", "ServerName", "EventId", "EventData"]):
-        act.add(h)
+    h.reqs += ecp_reqs
+    h.reqs += [admin_ps(srv, adm, d(2022, 12, 7, 9, 5, 51, 300), "Get-ExchangeServer:Command"),
+               admin_ps(srv, adm, d(2022, 12, 7, 9, 6, 3, 18), "Get-MailboxDatabase:Command")]
+    sess = h.ecp_session("admin")
+    getlist = f"/ecp/DDI/DDIService.svc/GetList?schema=MailboxService&msExchEcpCanary={ADMIN_CANARY_19}"
+    setobj = f"/ecp/DDI/DDIService.svc/SetObject?schema=OABVirtualDirectory&msExchEcpCanary={ADMIN_CANARY_19}"
+    h.ecp += [
+        EcpRow(d(2022, 12, 7, 10, 21, 7, 240), 588, sess, "Get-Mailbox.ResultSize='500'.RecipientTypeDetails='UserMailbox'", getlist),
+        EcpRow(d(2022, 12, 7, 10, 21, 7, 402), 37, sess, "Pipeline.1|Get-MailboxRegionalConfiguration", getlist),
+        EcpRow(d(2022, 12, 7, 10, 23, 40, 540), 1102, sess,
+               f"Set-OabVirtualDirectory.ExternalUrl='https://{srv.ext_host}/OAB'.Identity='{srv.oab_vdir_guid}'", setobj, "",
+               Trace("C05", "benign Set-OabVirtualDirectory with an absolute https ExternalUrl by CORP\\exadmin", "-", T_NONE)),
+        EcpRow(d(2022, 12, 7, 10, 23, 40, 611), 12, sess,
+               f"Get-OabVirtualDirectory.ADPropertiesOnly=$true.Identity='{srv.oab_vdir_guid}'", setobj),
+    ]
     be = f"https://{srv.fqdn}:444"
-    for t, psa, url in [
-        (d(2022, 12, 7, 0, 0, 41, 92), f"{srv.health}@{srv.dom}",
-         "https://localhost:444/ecp/RulesEditor/InboxRules.svc/GetList?msExchEcpCanary=Tk4mW9pR2xV7yB1nC5hL8sD0gF3jA6eQ2uI9oZ4xV1cB7nM0lK5jH2gF8dS3aP6qW."),
-        (d(2022, 12, 7, 10, 21, 4, 110), f"exadmin@{srv.dom}", f"{be}/ecp/"),
-        (d(2022, 12, 7, 10, 21, 7, 410), f"exadmin@{srv.dom}", f"{be}{getlist}"),
-        (d(2022, 12, 7, 10, 23, 40, 650), f"exadmin@{srv.dom}", f"{be}{setobj}"),
-    ]:
-        act.add(csv_line([iso_ms(t), srv.short, "Request",
-                          ecp_activity_data(srv, psa, url, srv.guid(), f"Dbl:WLM.TS={rng.randint(0, 40)}")]))
-    tree.write_log(f"{srv.exch_rel}/Logging/ECP/Activity/ECPActivity_9104_20221207-1.LOG", act, bom=True)
+    h.activity += [
+        (d(2022, 12, 7, 10, 21, 4, 110), f"exadmin@{srv.dom}", f"{be}/ecp/", None),
+        (d(2022, 12, 7, 10, 21, 7, 410), f"exadmin@{srv.dom}", f"{be}{getlist}", None),
+        (d(2022, 12, 7, 10, 23, 40, 650), f"exadmin@{srv.dom}", f"{be}{setobj}", None),
+    ]
+    ex = f"{srv.netbios}\\exadmin"
+    h.rps += [
+        (d(2022, 12, 7, 9, 5, 51, 281), ex, srv.sid(1105), True, "ManagementShell", "Get-ExchangeServer", ""),
+        (d(2022, 12, 7, 9, 6, 2, 997), ex, srv.sid(1105), True, "ManagementShell", "Get-MailboxDatabase", '-Status "True"'),
+    ]
 
-    oab = LogFile()
-    for h in exchange_header(srv.ver_header, "OABGenerator Log", d(2022, 12, 7, 0, 9, 12, 310), OAB_FIELDS):
-        oab.add(h)
-    oabn = "\\Default Offline Address Book (Ex2019)"
+
+def ex19_outlook_rest_autodiscover(h: Host) -> None:
+    """09:31: Outlook's REST autodiscover (autodiscover.json with '@' in the path but no /powershell): FP trap."""
+    srv = h.srv
+    u = srv.users["jdoe"]
+    h.reqs.append(Req(end=d(2022, 12, 7, 9, 31, 17, 402), proto="Autodiscover", method="GET",
+                      stem=f"/autodiscover/autodiscover.json/v1.0/jdoe@{srv.dom}",
+                      query="Protocol=ActiveSync&RedirectCount=1", host=srv.ext_host, cip=u.ip,
+                      ua="Outlook-iOS/709.2226530.prod.iphone (4.2247.0)", auth_type="", is_auth=False,
+                      anchor=f"Smtp~jdoe@{srv.dom}", routing_hint="AutodiscoverJsonSmtp", latency=22,
+                      iis_trace=Trace("§4.1/§4.2", "benign autodiscover.json request with '@' but no /powershell, /mapi/nspi, /EWS or X-Rps-CAT",
+                                      "-", T_NONE)))
+
+
+def ex19_oab_generation(h: Host) -> None:
+    """OAB generator runs at 00:09 and 08:09, with a failed download that stays inside
+    C:\\Exchange\\V15\\ClientAccess\\OAB\\Temp (non-default install): must not fire."""
+    srv = h.srv
+    oabn = h.layout.oab_name
     tmp = f"{srv.exch_win}\\ClientAccess\\OAB\\Temp"
-    for t, lvl, comp, msg, tr in [
+    h.oab += [
         (d(2022, 12, 7, 0, 9, 12, 318), "Info", "OABGeneratorAssistant",
          f"Starting OAB generation for '{oabn}' (version 4), previous sequence 87.", None),
         (d(2022, 12, 7, 0, 9, 30, 733), "Info", "OABGenerator",
@@ -1575,36 +1757,12 @@ def make_clean(root: pathlib.Path) -> Tree:
          f"Starting OAB generation for '{oabn}' (version 4), previous sequence 88.", None),
         (d(2022, 12, 7, 8, 9, 38, 210), "Info", "OABGeneratorAssistant",
          f"OAB generation for '{oabn}' completed: no changes, sequence 88 kept.", None),
-    ]:
-        oab.add(csv_line([iso_ms(t), srv.short, 3388, rng.randint(8, 60), lvl, comp, oabn, msg]), tr)
-    tree.write_log(f"{srv.exch_rel}/Logging/OABGeneratorLog/OABGenerator_20221207-1.LOG", oab, bom=True)
+    ]
 
-    rps = LogFile()
-    for h in exchange_header(srv.ver_header, "Rps Cmdlet Logs", d(2022, 12, 7, 9, 2, 7, 415), RPS_CMDLET_FIELDS):
-        rps.add(h)
-    hmb = f"{srv.netbios}\\{srv.health}"
-    ex = f"{srv.netbios}\\exadmin"
-    for t, user, sid, isadm, app, cmd, params in [
-        (d(2022, 12, 7, 9, 2, 7, 415), hmb, srv.sid(1151), False, "ActiveMonitor", "Get-Mailbox", '-ResultSize "1"'),
-        (d(2022, 12, 7, 9, 5, 51, 281), ex, srv.sid(1105), True, "ManagementShell", "Get-ExchangeServer", ""),
-        (d(2022, 12, 7, 9, 6, 2, 997), ex, srv.sid(1105), True, "ManagementShell", "Get-MailboxDatabase", '-Status "True"'),
-        (d(2022, 12, 7, 9, 32, 44, 610), hmb, srv.sid(1151), False, "ActiveMonitor", "Get-Mailbox", '-ResultSize "1"'),
-    ]:
-        rps.add(csv_line(rps_row(srv, t, user, sid, isadm, app, cmd, params, pid=5120)))
-    tree.write_log(f"{srv.exch_rel}/Logging/CmdletInfra/Powershell-Proxy/Cmdlet/Rps_Cmdlet_2022120709-1.LOG", rps, bom=True)
 
-    he = LogFile()
-    for h in ["#Software: Microsoft HTTP API 2.0", "#Version: 1.0", "#Date: 2022-12-06 02:41:17",
-              f"#Fields: {HTTPERR_FIELDS}"]:
-        he.add(h)
-    for line in [
-        "2022-12-06 02:41:17 10.0.1.25 50412 10.0.0.19 443 - - - - - - Timer_ConnectionIdle -",
-        "2022-12-06 14:08:55 10.0.2.14 51207 10.0.0.19 443 - - - - - - Timer_ConnectionIdle -",
-        "2022-12-07 08:15:02 100.64.12.9 40993 10.0.0.19 443 HTTP/1.1 POST /Microsoft-Server-ActiveSync/default.eas?Cmd=Ping&User=lchen&DeviceId=ApplF2LXK0CQN1P4&DeviceType=iPhone - - 1 Connection_Dropped MSExchangeSyncAppPool",
-    ]:
-        he.add(line)
-    tree.write_log("Windows/System32/LogFiles/HTTPERR/httperr1.log", he)
-
+def ex19_stock_server_files(h: Host) -> None:
+    """IIS configuration (literal C:\\Exchange\\V15 paths), web folders, wwwroot, a deep vendor archive."""
+    tree, srv = h.tree, h.srv
     tree.write_text("Windows/System32/inetsrv/config/applicationHost.config",
                     application_host_config(srv, "C:\\Exchange\\V15\\"))
     web_folders(tree, srv, "15.2.1118", "EWS", "TimeoutLogoff.aspx")
@@ -1613,6 +1771,11 @@ def make_clean(root: pathlib.Path) -> Tree:
                      vendor_zip({"configuration.xml": "<?xml version=\"1.0\"?>\r\n<!-- EXTRIAGE SYNTHETIC SAMPLE - benign vendor backup -->\r\n<Configuration><Agent Port=\"8006\"/></Configuration>\r\n"}),
                      Trace("C14", "benign deep vendor archive ProgramData\\AppRecovery\\Config\\configuration.zip (CSS-Exchange #328)",
                            "-", T_INFO + " (listed only)"))
+
+
+def ex19_benign_files(h: Host) -> None:
+    """Defender log, the admin's console history (Add-PSSnapin), registry placeholders."""
+    tree, srv = h.tree, h.srv
     tree.write_text("Windows/Temp/MpSigStub.log",
                     "EXTRIAGE SYNTHETIC SAMPLE - benign\n"
                     "------------------------------------------------------------\n"
@@ -1628,6 +1791,11 @@ def make_clean(root: pathlib.Path) -> Tree:
     tree.write_log("Users/Administrator/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt", hist)
     tree.write_bytes("Windows/System32/config/SYSTEM", regf_placeholder("SYSTEM", d(2022, 12, 7, 11, 50)))
     tree.write_bytes("Windows/System32/config/SOFTWARE", regf_placeholder("SOFTWARE", d(2022, 12, 7, 11, 51)))
+
+
+def ex19_event_log_traces(h: Host) -> None:
+    """Must-not-fire trace rows for the benign event logs (Swift writer)."""
+    tree = h.tree
     # Event logs: benign only (Tests/TestSupport/SampleEventLogs.swift); traps below.
     for rel, record, what in [
         ("Security.evtx", 221908, "4688 w3wp.exe -> csc.exe: ASP.NET compiling a page, not a shell"),
@@ -1635,6 +1803,11 @@ def make_clean(root: pathlib.Path) -> Tree:
         ("MSExchange Management.evtx", 5120, "Set-OabVirtualDirectory -ExternalUrl https://mail.corp.example/OAB by exadmin"),
     ]:
         tree.add_trace(f"Windows/System32/winevt/Logs/{rel}", record, Trace("C15/C16", what, "-", T_NONE))
+
+
+def ex19_build_and_coverage_notes(h: Host) -> None:
+    """The empty stock folder, ECP's placeholder version, coverage and build."""
+    tree, srv = h.tree, h.srv
     tree.add_trace("inetpub/wwwroot/aspnet_client/system_web/4_0_30319/.gitkeep", None,
                    Trace("C09", "zero-byte git placeholder that keeps the empty stock folder (see README)", "-", T_NONE))
     tree.add_trace(f"{srv.exch_rel}/Logging/ECP/Server/ECPServer20221207-1.log", 2,
@@ -1646,7 +1819,17 @@ def make_clean(root: pathlib.Path) -> Tree:
     tree.add_trace(f"{srv.exch_rel}/Logging/HttpProxy/Ecp/HttpProxy_2022120708-1.LOG", 2,
                    Trace("C02", "#Version: 15.02.1118.020 = Exchange 2019 CU12 + Nov 2022 SU: patched for ProxyLogon, ProxyShell, ProxyNotShell and OWASSRF",
                          "-", T_INFO))
-    return tree
+
+
+# The clean host, in the order the functions run.
+EX19_ACTIVITY = (ex19_everyday_traffic, ex19_admin_oab_vdir_change, ex19_outlook_rest_autodiscover, ex19_oab_generation)
+EX19_DISK = (ex19_stock_server_files, ex19_benign_files)
+EX19_NOTES = (ex19_event_log_traces, ex19_build_and_coverage_notes)
+
+
+def make_clean(root: pathlib.Path) -> Tree:
+    srv = exch19()
+    return build_host(root, srv, exch19_layout(srv), EX19_ACTIVITY, EX19_DISK, EX19_NOTES)
 
 
 # --------------------------------------------------------------------------------------
@@ -1704,6 +1887,9 @@ def generate(images: pathlib.Path) -> dict[str, Tree]:
 
 
 def main(argv: list[str]) -> int:
+    unlisted = [f.__name__ for f in EX16_ACTIVITY + EX16_DISK + EX16_NOTES + EX19_ACTIVITY + EX19_DISK + EX19_NOTES
+                if f.__name__ not in __doc__]
+    assert not unlisted, f"add these scenario functions to the table at the top: {unlisted}"
     ap = argparse.ArgumentParser(description="Generate Samples/images/ trees")
     ap.add_argument("--check", action="store_true", help="regenerate in a temp dir and compare")
     args = ap.parse_args(argv)
