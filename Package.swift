@@ -4,7 +4,8 @@ import PackageDescription
 /// extriage: a forensic artifact collector and offline analyzer for Microsoft Exchange servers.
 ///
 /// Modules depend one way (see DESIGN.md): ExTriageCore ← EvidenceSource ← ArtifactCollection,
-/// ExTriageCore ← EvidenceBundle ← ArtifactCollection. The executable stays thin.
+/// ExTriageCore ← EvidenceBundle ← ArtifactCollection, ExTriageCore ← DataDocuments ← ArtifactCollection
+/// and Detection (the one YAML data-file loader). The executable stays thin.
 let package = Package(
     name: "extriage",
     platforms: [.macOS(.v15)],
@@ -39,9 +40,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "DataDocuments",
+            dependencies: ["ExTriageCore", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
             name: "ArtifactCollection",
             dependencies: [
-                "ExTriageCore", "EvidenceSource", "EvidenceBundle",
+                "ExTriageCore", "EvidenceSource", "EvidenceBundle", "DataDocuments",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -49,7 +54,7 @@ let package = Package(
         .target(
             name: "Detection",
             dependencies: [
-                "ExTriageCore", "EvidenceBundle", "CYara", "CForensics",
+                "ExTriageCore", "EvidenceBundle", "DataDocuments", "CYara", "CForensics",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -67,6 +72,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "ExTriageCoreTests", dependencies: ["ExTriageCore"]),
+        .testTarget(name: "DataDocumentsTests", dependencies: ["DataDocuments", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "EvidenceSourceTests", dependencies: ["EvidenceSource", "TestSupport"]),
         .testTarget(name: "EvidenceBundleTests", dependencies: ["EvidenceBundle", "TestSupport"]),
         .testTarget(

@@ -1,4 +1,5 @@
 import Crypto
+import DataDocuments
 import EvidenceBundle
 import ExTriageCore
 import Foundation
@@ -36,39 +37,53 @@ public struct ProfileLibrary: Sendable {
         return library
     }
 
-    /// Reads `artifacts/**/*.yaml` and `profiles/*.yaml` under a directory.
+    /// Reads `artifacts/**/*.yaml` and `profiles/*.yaml` under a directory. Both folders must
+    /// exist in the built-in directory; an override directory needs at least one of them.
     mutating func add(directory: String, origin: String) -> [ProfileProblem] {
         directories.append(directory)
         var problems: [ProfileProblem] = []
-        let artifactRoot = directory + "/artifacts"
-        for relative in ProfileLibrary.yamlFiles(under: artifactRoot) {
-            let file = artifactRoot + "/" + relative
-            let name = String(relative.dropLast(5)).replacingOccurrences(of: "/", with: ".")
-            guard let text = ProfileLibrary.read(file, &problems) else { continue }
-            switch ProfileParser.definition(text: String(decoding: text, as: UTF8.self), file: file, expectedName: name) {
-            case .success(let definition):
-                definitions[name] = Loaded(value: definition, file: file, origin: origin, text: text, sha256: sha256Hex(text))
-            case .failure(let list):
-                problems += list.problems
+        var missing: [DataProblem] = []
+        do {
+            let artifacts = try DataFolder.load(directory: directory + "/artifacts", recursive: true,
+                                                allowedKeys: ProfileParser.definitionKeys, versions: [ProfileParser.supportedVersion],
+                                                idKey: nil) { document, relative in
+                ProfileParser.definition(document, expectedName: ProfileLibrary.definitionName(relative))
             }
+            for loaded in artifacts.files {
+                definitions[loaded.value.name] = Loaded(value: loaded.value, file: loaded.file, origin: origin,
+                                                        text: loaded.bytes, sha256: sha256Hex(loaded.bytes))
+            }
+            problems += artifacts.problems
+        } catch {
+            missing += error.problems
         }
-        let profileRoot = directory + "/profiles"
-        for relative in ProfileLibrary.yamlFiles(under: profileRoot) {
-            let file = profileRoot + "/" + relative
-            guard !relative.contains("/") else {
-                problems.append(ProfileProblem(file: file, message: "profiles must sit directly in profiles/"))
-                continue
+        do {
+            let loadedProfiles = try DataFolder.load(directory: directory + "/profiles", recursive: true,
+                                                     allowedKeys: ProfileParser.profileKeys, versions: [ProfileParser.supportedVersion],
+                                                     idKey: nil) { document, relative -> Profile? in
+                guard !relative.contains("/") else {
+                    document.problem(nil, "profiles must sit directly in profiles/")
+                    return nil
+                }
+                return ProfileParser.profile(document, expectedName: String(relative.dropLast(5)))
             }
-            guard let text = ProfileLibrary.read(file, &problems) else { continue }
-            let name = String(relative.dropLast(5))
-            switch ProfileParser.profile(text: String(decoding: text, as: UTF8.self), file: file, expectedName: name) {
-            case .success(let profile):
-                profiles[name] = Loaded(value: profile, file: file, origin: origin, text: text, sha256: sha256Hex(text))
-            case .failure(let list):
-                problems += list.problems
+            for loaded in loadedProfiles.files {
+                profiles[loaded.value.name] = Loaded(value: loaded.value, file: loaded.file, origin: origin,
+                                                     text: loaded.bytes, sha256: sha256Hex(loaded.bytes))
             }
+            problems += loadedProfiles.problems
+        } catch {
+            missing += error.problems
+        }
+        if origin == "built-in" || missing.count == 2 {
+            problems += missing
         }
         return problems
+    }
+
+    /// `artifacts/exchange/logging/http-proxy.yaml` is `exchange.logging.http-proxy`.
+    static func definitionName(_ relative: String) -> String {
+        String(relative.dropLast(5)).replacingOccurrences(of: "/", with: ".")
     }
 
     /// Every profile must name existing definitions.
@@ -94,24 +109,6 @@ public struct ProfileLibrary: Sendable {
             digestInput += Array("\n--- \(definition.value.name)\n".utf8) + definition.text
         }
         return ResolvedProfile(profile: profile, definitions: definitions, sha256: sha256Hex(digestInput))
-    }
-
-    static func read(_ file: String, _ problems: inout [ProfileProblem]) -> [UInt8]? {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            problems.append(ProfileProblem(file: file, message: "cannot be read"))
-            return nil
-        }
-        return Array(data)
-    }
-
-    /// `.yaml` files below a directory, relative and sorted; none when it does not exist.
-    static func yamlFiles(under root: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
-        var files: [String] = []
-        while let item = enumerator.nextObject() as? String {
-            if item.hasSuffix(".yaml") { files.append(item) }
-        }
-        return files.sorted()
     }
 }
 

@@ -61,6 +61,52 @@ import TestSupport
         #expect(problems("key: [unclosed\n").count == 1)
     }
 
+    @Test func everyProblemInADefinitionIsReportedWithFileLineAndKey() {
+        let text = """
+            version: 2
+            name: test.logs.sample
+            paths: "not a list"
+            sizeCap: [1]
+            mode: copy
+            colour: red
+            """
+        let found = problems(text).map(\.description)
+        #expect(found == [
+            "defs/x.yaml:1: key 'version': must be 1 (found '2')",
+            "defs/x.yaml:1: key 'description': is required",
+            "defs/x.yaml:3: key 'paths': must be a non-empty list",
+            "defs/x.yaml:4: key 'sizeCap': must be a non-empty text value",
+            "defs/x.yaml:5: key 'mode': 'copy' is not one of: content, trace",
+            "defs/x.yaml:6: key 'colour': is not allowed here (allowed: description, mode, name, paths, references, sizeCap, version)",
+        ], "\(found)")
+    }
+
+    @Test func everyProblemInAProfileIsReportedWithFileLineAndKey() {
+        let text = "name: p\ndescription: [d]\nartifacts: [a, a]\nextra: 1\n"
+        guard case .failure(let list) = ProfileParser.profile(text: text, file: "p.yaml", expectedName: "p") else {
+            Issue.record("expected failure")
+            return
+        }
+        #expect(list.problems.map(\.description) == [
+            "p.yaml:1: key 'version': is required (version: 1)",
+            "p.yaml:2: key 'description': must be a non-empty text value",
+            "p.yaml:3: key 'artifacts': lists 'a' twice",
+            "p.yaml:4: key 'extra': is not allowed here (allowed: artifacts, description, name, version)",
+        ])
+    }
+
+    @Test func aBuiltInDirectoryWithoutItsFoldersIsAnError() throws {
+        let temp = try TemporaryDirectory()
+        try temp.write("profiles/tiny.yaml", "version: 1\nname: tiny\ndescription: t\nartifacts: []\n")
+        do {
+            _ = try ProfileLibrary.load(builtIn: temp.path, overrides: [])
+            Issue.record("expected an error for the missing artifacts folder")
+        } catch let error as ExTriageError {
+            #expect(error.message.contains(temp.path + "/artifacts: is not a folder"))
+            #expect(error.message.contains("tiny.yaml:4: key 'artifacts': must be a non-empty list"))
+        }
+    }
+
     @Test func profilesRejectDuplicatesAndUnknownKeys() {
         let text = "version: 1\nname: p\ndescription: d\nartifacts: [a, a]\nextra: 1\n"
         guard case .failure(let list) = ProfileParser.profile(text: text, file: "p.yaml", expectedName: "p") else {

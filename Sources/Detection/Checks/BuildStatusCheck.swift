@@ -1,6 +1,5 @@
 import ExTriageCore
 import Foundation
-import Yams
 
 /// Which Exchange build wrote the logs, and whether it had the fixes for the known chains.
 ///
@@ -66,61 +65,5 @@ public struct ExchangeBuild: Hashable, Comparable, Sendable, CustomStringConvert
 
     public static func < (lhs: ExchangeBuild, rhs: ExchangeBuild) -> Bool {
         (lhs.major, lhs.minor, lhs.build, lhs.revision) < (rhs.major, rhs.minor, rhs.build, rhs.revision)
-    }
-}
-
-/// The fixed builds per security update, from `Profiles/rules/exchange-builds.yaml`.
-public struct BuildTable: Sendable {
-    public struct Fix: Sendable {
-        public var name: String
-        public var cves: [String]
-        /// First fixed build per cumulative update: same major.minor.build and revision at least this.
-        public var fixed: [ExchangeBuild]
-        /// First build per version line that includes the fix: same major.minor and build at least this.
-        public var includedFrom: [ExchangeBuild]
-    }
-
-    public var fixes: [Fix]
-
-    public struct Status {
-        public var name: String
-        public var cves: [String]
-        public var patched: Bool
-        public var fixedIn: String?
-    }
-
-    public func status(of build: ExchangeBuild) -> [Status] {
-        fixes.map { fix in
-            if let sameCU = fix.fixed.first(where: { ($0.major, $0.minor, $0.build) == (build.major, build.minor, build.build) }) {
-                return Status(name: fix.name, cves: fix.cves, patched: build.revision >= sameCU.revision, fixedIn: sameCU.description)
-            }
-            if let line = fix.includedFrom.first(where: { ($0.major, $0.minor) == (build.major, build.minor) }), build.build >= line.build {
-                return Status(name: fix.name, cves: fix.cves, patched: true, fixedIn: nil)
-            }
-            return Status(name: fix.name, cves: fix.cves, patched: false, fixedIn: "a supported CU with the update")
-        }
-    }
-
-    public static func load(file: String) throws -> BuildTable {
-        guard let data = FileManager.default.contents(atPath: file),
-              let node = try? Yams.compose(yaml: String(decoding: data, as: UTF8.self)),
-              node["version"]?.int == 1, let items = node["fixes"]?.sequence else {
-            throw ExTriageError(.invalidProfile, "the build table is missing or not valid (version: 1, fixes: [...])", path: file)
-        }
-        var fixes: [Fix] = []
-        for item in items {
-            guard let name = item["name"]?.string else { throw ExTriageError(.invalidProfile, "a fix has no name", path: file) }
-            func builds(_ key: String) throws -> [ExchangeBuild] {
-                try (item[key]?.sequence ?? []).map { node in
-                    guard let text = node.string, let build = ExchangeBuild(text) else {
-                        throw ExTriageError(.invalidProfile, "fix '\(name)': '\(node.string ?? "?")' in \(key) is not a build number", path: file)
-                    }
-                    return build
-                }
-            }
-            fixes.append(Fix(name: name, cves: item["cves"]?.sequence?.compactMap(\.string) ?? [],
-                             fixed: try builds("fixed"), includedFrom: try builds("includedFrom")))
-        }
-        return BuildTable(fixes: fixes)
     }
 }

@@ -1,6 +1,6 @@
+import DataDocuments
 import ExTriageCore
 import Foundation
-import Yams
 
 /// An event-log rule kept as YAML data under `Profiles/rules/events/`.
 ///
@@ -128,118 +128,168 @@ enum ValueMatcher: @unchecked Sendable {
     }
 }
 
-/// Loads and validates event rules, naming the file and key of every problem.
+/// Loads and validates event rules, naming the file, line and key of every problem.
 public enum EventRuleLoader {
     static let allowedKeys: Set<String> = ["version", "id", "title", "description", "category", "events", "needles", "where", "unless", "verdicts",
                                            "severity", "cves", "attack", "explanation", "references", "pivots", "samples"]
     static let operators: Set<String> = ["contains", "equals", "any-of", "starts-with", "ends-with", "regex"]
+    static let sampleEventKeys: Set<String> = ["id", "provider", "channel", "data", "userData", "level"]
 
-    /// Every `*.yaml` under `directory`, sorted by file name.
+    /// Every `*.yaml` under `directory`, sorted by file name; a missing folder is an error.
     public static func load(directory: String) throws -> [EventRule] {
-        try RuleFiles.load(directory: directory, kind: "event", id: \.id, parse: parse)
+        try RuleFiles.load(directory: directory, kind: "event", allowedKeys: allowedKeys, build: build)
     }
 
-    typealias Problem = RuleFiles.Problem
-
+    /// One rule file's text; throws one error listing every problem.
     public static func parse(_ text: String, file: String) throws -> EventRule {
-        let document = try RuleDocument(text, allowedKeys: allowedKeys)
-        let values = document.values
-        let string = document.string
-        func list(_ node: Node?, _ key: String) throws -> [String] {
-            guard let node else { return [] }
-            if let single = node.string { return [single] }
-            guard let items = node.sequence?.compactMap(\.string) else { throw Problem(key: key, message: "must be a list of text") }
-            return items
-        }
-        let category = try string("category")
-        guard FindingCategory.all.contains(category) else {
-            throw Problem(key: "category", message: "must be one of \(FindingCategory.all.sorted().joined(separator: ", "))")
-        }
-        guard let events = values["events"], events["ids"] != nil || events["providers"] != nil else {
-            throw Problem(key: "events", message: "needs ids (a list of event IDs) or providers (every event of them), and optional channels")
+        try RuleFiles.parse(text, file: file, kind: "event", allowedKeys: allowedKeys, build: build)
+    }
+
+    /// Reads every key, recording every problem; nil when any is wrong.
+    static func build(_ document: DataDocument) -> EventRule? {
+        let id = document.string("id"), title = document.string("title"), description = document.string("description")
+        let category = document.string("category")
+        if let category, !FindingCategory.all.contains(category) {
+            document.problem("category", "must be one of \(FindingCategory.all.sorted().joined(separator: ", "))")
         }
         var eventIDs: Set<UInt32> = []
-        for node in events["ids"]?.sequence ?? [] {
-            guard let number = node.int, number >= 0, number <= Int(UInt32.max) else { throw Problem(key: "events.ids", message: "must be numbers") }
-            eventIDs.insert(UInt32(number))
+        var providers: [String] = []
+        var channels: [String] = []
+        let events = document.mapping("events", allowed: ["ids", "providers", "channels"])
+        if let events {
+            let ids = events.items("ids", required: false)
+            for item in ids {
+                if let number = item.int(in: 0...Int(UInt32.max)) { eventIDs.insert(UInt32(number)) }
+            }
+            providers = events.strings("providers", required: false, allowSingle: true)
+            channels = events.strings("channels", required: false, allowSingle: true)
+            if events["ids"] == nil && events["providers"] == nil {
+                document.problem("events", "needs ids (a list of event IDs) or providers (every event of them), and optional channels")
+            } else if ids.isEmpty && providers.isEmpty {
+                events.problem("ids", "needs at least one event ID or a provider")
+            }
         }
-        let providers = try list(events["providers"], "events.providers")
-        guard !eventIDs.isEmpty || !providers.isEmpty else { throw Problem(key: "events.ids", message: "needs at least one event ID or a provider") }
-        let channels = try list(events["channels"], "events.channels")
-        let severity = try document.severity()
-        let groups = try parseGroups(values["where"], key: "where")
-        guard !groups.isEmpty else { throw Problem(key: "where", message: "needs at least one condition") }
-        let tiers = try document.tiers(parseGroups).map { EventRule.Tier(verdict: $0.0, groups: $0.1) }
+        let needles = document.strings("needles", required: false, allowSingle: true).map { Array($0.lowercased().utf8) }
+        let groups = parseGroups(document.required("where", hint: "field: value, or field: {operator: values}"))
+        if let groups, groups.isEmpty { document.problem("where", "needs at least one condition") }
+        let exclusions = parseGroups(document["unless"])
+        let tiers = document.tiers(parseGroups)?.map { EventRule.Tier(verdict: $0.0, groups: $0.1) }
+        let severity = document.severity()
+        let cves = document.strings("cves", required: false, allowSingle: true)
+        let attack = document.strings("attack", nonEmpty: true, allowSingle: true)
+        let explanation = document.string("explanation")
+        let references = document.strings("references", required: false, allowSingle: true)
         let pivots = document.pivots()
-        func sample(_ node: Node, key: String) throws -> EventRule.SampleEvent {
-            guard let id = node["id"]?.int else { throw Problem(key: key, message: "each event needs id") }
-            guard let provider = node["provider"]?.string ?? providers.first else {
-                throw Problem(key: key, message: "each event needs provider (the rule names none)")
+        var positive: [(event: EventRule.SampleEvent, verdict: Verdict)] = []
+        var negative: [EventRule.SampleEvent] = []
+        var samplesComplete = false
+        if let samples = document.mapping("samples", allowed: ["positive", "negative"]) {
+            samplesComplete = true
+            for item in samples.mappings("positive", allowed: ["event", "verdict"], nonEmpty: true) {
+                let event = item.mapping("event", allowed: sampleEventKeys).flatMap { sample($0, providers: providers, channels: channels) }
+                let verdict = item.value("verdict", as: Verdict.self)
+                if let event, let verdict { positive.append((event, verdict)) } else { samplesComplete = false }
             }
-            let channel = node["channel"]?.string ?? channels.first ?? ""
-            var data: [(String, String)] = []
-            for (name, value) in node["data"]?.mapping ?? [:] {
-                guard let name = name.string else { continue }
-                data.append((name, value.string ?? value.int.map(String.init) ?? ""))
+            for item in samples.items("negative", nonEmpty: true) {
+                if let event = item.mapping(allowed: sampleEventKeys).flatMap({ sample($0, providers: providers, channels: channels) }) {
+                    negative.append(event)
+                } else {
+                    samplesComplete = false
+                }
             }
-            return .init(id: UInt32(id), provider: provider, channel: channel, data: data, userDataRoot: node["userData"]?.string,
-                         level: UInt8(clamping: node["level"]?.int ?? 4))
         }
-        guard let samples = values["samples"] else { throw Problem(key: "samples", message: "is required: positive and negative events") }
-        var positive: [(EventRule.SampleEvent, Verdict)] = []
-        for item in samples["positive"]?.sequence ?? [] {
-            guard let event = item["event"], let verdict = item["verdict"]?.string.flatMap(Verdict.init(rawValue:)) else {
-                throw Problem(key: "samples.positive", message: "each item needs event and verdict")
-            }
-            positive.append((try sample(event, key: "samples.positive"), verdict))
-        }
-        let negative = try (samples["negative"]?.sequence ?? []).map { try sample($0, key: "samples.negative") }
-        guard !positive.isEmpty, !negative.isEmpty else {
-            throw Problem(key: "samples", message: "needs at least one positive and one negative event")
-        }
-        let attack = try list(values["attack"], "attack")
-        guard !attack.isEmpty else { throw Problem(key: "attack", message: "needs at least one ATT&CK technique") }
-        return EventRule(id: try string("id"), title: try string("title"), description: try string("description"), category: category,
-                         eventIDs: eventIDs, providers: Set(providers.map { $0.lowercased() }), channels: Set(channels.map { $0.lowercased() }),
-                         needles: try list(values["needles"], "needles").map { Array($0.lowercased().utf8) },
-                         groups: groups, exclusions: try parseGroups(values["unless"], key: "unless"), tiers: tiers, severity: severity,
-                         cves: try list(values["cves"], "cves"), attack: attack, explanation: try string("explanation"),
-                         references: try list(values["references"], "references"), pivots: pivots, positive: positive,
-                         negative: negative, file: file)
+        guard let id, let title, let description, let category, events != nil, let groups, let exclusions, let tiers,
+              let severity, let explanation, samplesComplete else { return nil }
+        return EventRule(id: id, title: title, description: description, category: category, eventIDs: eventIDs,
+                         providers: Set(providers.map { $0.lowercased() }), channels: Set(channels.map { $0.lowercased() }),
+                         needles: needles, groups: groups, exclusions: exclusions, tiers: tiers, severity: severity, cves: cves,
+                         attack: attack, explanation: explanation, references: references, pivots: pivots, positive: positive,
+                         negative: negative, file: document.file)
     }
 
-    /// A mapping (one group) or a list of mappings (any group).
-    static func parseGroups(_ node: Node?, key: String) throws -> [EventRule.Group] {
-        guard let node else { return [] }
-        let groupNodes = node.sequence ?? [node]
-        return try groupNodes.map { group in
-            guard let mapping = group.mapping else { throw Problem(key: key, message: "must map field names to conditions") }
+    /// One sample event; provider and channel default to the rule's first.
+    static func sample(_ event: DataDocument, providers: [String], channels: [String]) -> EventRule.SampleEvent? {
+        let id = event.int("id", in: 0...Int(UInt32.max))
+        let provider = event.optionalString("provider") ?? providers.first
+        if event["provider"] == nil && providers.isEmpty {
+            event.problem("provider", "is required (the rule names no provider)")
+        }
+        let channel = event.optionalString("channel") ?? channels.first ?? ""
+        var data: [(String, String)] = []
+        if let fields = event.mapping("data", allowed: nil, required: false) {
+            for name in fields.keys {
+                if let value = fields[name]?.text(allowEmpty: true) { data.append((name, value)) }
+            }
+        }
+        let userDataRoot = event.optionalString("userData")
+        let level = event.int("level", required: false, in: 0...255) ?? 4
+        guard let id, let provider else { return nil }
+        return .init(id: UInt32(id), provider: provider, channel: channel, data: data, userDataRoot: userDataRoot, level: UInt8(level))
+    }
+
+    /// A mapping (one group) or a list of mappings (any group); nil when wrong, empty when none.
+    static func parseGroups(_ value: DataValue?) -> [EventRule.Group]? {
+        guard let value else { return [] }
+        let groupValues: [DataValue]
+        if case .sequence = value.node {
+            guard let items = value.items() else { return nil }
+            groupValues = items
+        } else {
+            groupValues = [value]
+        }
+        var groups: [EventRule.Group] = []
+        var complete = true
+        for groupValue in groupValues {
+            guard let mapping = groupValue.mapping(allowed: nil) else {
+                complete = false
+                continue
+            }
             var conditions: [EventRule.FieldCondition] = []
-            for (fieldNode, value) in mapping {
-                guard let field = fieldNode.string else { continue }
+            for field in mapping.keys {
+                guard let condition = mapping[field] else { continue }
                 let fields = field.split(separator: "|").map { String($0) }
+                guard !fields.isEmpty else {
+                    mapping.problem(field, "needs a field name")
+                    complete = false
+                    continue
+                }
                 var matchers: [(String, [ValueMatcher])] = []
-                if let plain = value.string ?? value.int.map(String.init) {
-                    matchers.append(("equals", [.equals(Array(plain.lowercased().utf8))]))
-                } else if let operators = value.mapping {
-                    for (operatorNode, operand) in operators {
-                        guard let name = operatorNode.string, EventRuleLoader.operators.contains(name) else {
-                            throw Problem(key: "\(key).\(field)", message: "unknown operator (known: \(EventRuleLoader.operators.sorted().joined(separator: ", ")))")
-                        }
-                        let items = operand.sequence?.compactMap { $0.string ?? $0.int.map(String.init) } ?? [operand.string ?? operand.int.map(String.init) ?? ""]
-                        guard !items.isEmpty, !items.contains("") else { throw Problem(key: "\(key).\(field).\(name)", message: "needs values") }
-                        matchers.append((name, try items.map { try matcher(name, $0, key: "\(key).\(field)") }))
+                switch condition.node {
+                case .scalar:
+                    if let plain = condition.text() {
+                        matchers.append(("equals", [.equals(Array(plain.lowercased().utf8))]))
+                    } else {
+                        complete = false
                     }
-                } else {
-                    throw Problem(key: "\(key).\(field)", message: "needs a value or a mapping of operators")
+                case .mapping:
+                    guard let operators = condition.mapping(allowed: EventRuleLoader.operators) else { continue }
+                    if case .mapping(let written) = condition.node, written.count == 0 {
+                        condition.problem("needs at least one operator (\(EventRuleLoader.operators.sorted().joined(separator: ", ")))")
+                    }
+                    for name in operators.keys {
+                        guard let operand = operators[name], let items = operand.texts(nonEmpty: true, allowSingle: true),
+                              !items.isEmpty else {
+                            complete = false
+                            continue
+                        }
+                        var values: [ValueMatcher] = []
+                        for item in items {
+                            if let matcher = matcher(name, item, operand) { values.append(matcher) } else { complete = false }
+                        }
+                        matchers.append((name, values))
+                    }
+                case .sequence:
+                    condition.problem("needs a value or a mapping of operators")
+                    complete = false
                 }
                 conditions.append(.init(fields: fields, matchers: matchers))
             }
-            return EventRule.Group(conditions: conditions.sorted { $0.fields[0] < $1.fields[0] })
+            groups.append(EventRule.Group(conditions: conditions.sorted { $0.fields[0] < $1.fields[0] }))
         }
+        return complete ? groups : nil
     }
 
-    static func matcher(_ name: String, _ value: String, key: String) throws -> ValueMatcher {
+    static func matcher(_ name: String, _ value: String, _ operand: DataValue) -> ValueMatcher? {
         let bytes = Array(value.lowercased().utf8)
         switch name {
         case "contains": return .contains(bytes)
@@ -250,7 +300,8 @@ public enum EventRuleLoader {
             do {
                 return .regex(try NSRegularExpression(pattern: value, options: [.caseInsensitive]))
             } catch {
-                throw Problem(key: key, message: "'\(value)' is not a valid regular expression")
+                operand.problem("'\(value)' is not a valid regular expression")
+                return nil
             }
         }
     }

@@ -1,6 +1,6 @@
+import DataDocuments
 import ExTriageCore
 import Foundation
-import Yams
 
 /// A log rule that is a pure pattern match, kept as YAML data under `Profiles/rules/logs/`.
 ///
@@ -84,81 +84,97 @@ struct RegexBox: @unchecked Sendable {
     let regex: NSRegularExpression
 }
 
-/// Loads and validates log rules, naming the file and key of every problem.
+/// Loads and validates log rules, naming the file, line and key of every problem.
 public enum LogRuleLoader {
     static let allowedKeys: Set<String> = ["version", "id", "title", "description", "families", "needles", "where", "unless",
                                            "verdicts", "severity", "cves", "attack", "explanation", "pivots", "samples"]
     static let knownFamilies: Set<String> = ["iis", "iis-frontend", "iis-backend", "httpproxy", "ecp-server", "ecp-activity",
                                              "oab-generator", "rps-http", "rps-cmdlet", "httperr"]
 
-    /// Every `*.yaml` under `directory`, sorted by file name.
+    /// Every `*.yaml` under `directory`, sorted by file name; a missing folder is an error.
     public static func load(directory: String) throws -> [LogRule] {
-        try RuleFiles.load(directory: directory, kind: "log", id: \.id, parse: parse)
+        try RuleFiles.load(directory: directory, kind: "log", allowedKeys: allowedKeys, build: build)
     }
 
-    typealias RuleProblem = RuleFiles.Problem
-
+    /// One rule file's text; throws one error listing every problem.
     public static func parse(_ text: String, file: String) throws -> LogRule {
-        let document = try RuleDocument(text, allowedKeys: allowedKeys)
-        let values = document.values
-        let string = document.string
-        func list(_ key: String, required: Bool = true) throws -> [String] {
-            guard let node = values[key] else {
-                if required { throw RuleProblem(key: key, message: "is required (a list)") }
-                return []
-            }
-            guard let items = node.sequence?.compactMap(\.string) else { throw RuleProblem(key: key, message: "must be a list of text") }
-            return items
-        }
-        let families = try list("families")
-        for family in families where !knownFamilies.contains(family) && !family.hasPrefix("httpproxy/") {
-            throw RuleProblem(key: "families", message: "unknown family '\(family)' (known: \(knownFamilies.sorted().joined(separator: ", ")), httpproxy/<protocol>)")
-        }
-        let severity = try document.severity()
-        let conditions = try parseConditions(values["where"], key: "where")
-        guard !conditions.isEmpty else { throw RuleProblem(key: "where", message: "needs at least one condition") }
-        let tiers = try document.tiers(parseConditions).map { LogRule.Tier(verdict: $0.0, conditions: $0.1) }
-        let pivots = document.pivots()
-        guard let sampleNode = values["samples"], let fields = sampleNode["fields"]?.string else {
-            throw RuleProblem(key: "samples", message: "is required: fields, positive (line + verdict), negative")
-        }
-        var positive: [(String, Verdict)] = []
-        for item in sampleNode["positive"]?.sequence ?? [] {
-            guard let line = item["line"]?.string, let verdict = item["verdict"]?.string.flatMap(Verdict.init(rawValue:)) else {
-                throw RuleProblem(key: "samples.positive", message: "each item needs line and verdict")
-            }
-            positive.append((line, verdict))
-        }
-        let negative = sampleNode["negative"]?.sequence?.compactMap(\.string) ?? []
-        guard !positive.isEmpty, !negative.isEmpty else {
-            throw RuleProblem(key: "samples", message: "needs at least one positive and one negative line")
-        }
-        let needles = try list("needles").map { $0.lowercased() }
-        guard !needles.isEmpty else { throw RuleProblem(key: "needles", message: "needs at least one lower-case substring") }
-        return LogRule(id: try string("id"), title: try string("title"), description: try string("description"), families: families,
-                       needles: needles, conditions: conditions, exclusions: try parseConditions(values["unless"], key: "unless"),
-                       tiers: tiers, severity: severity, cves: try list("cves", required: false), attack: try list("attack"),
-                       explanation: try string("explanation"), pivots: pivots,
-                       samples: .init(fields: fields, positive: positive, negative: negative), file: file)
+        try RuleFiles.parse(text, file: file, kind: "log", allowedKeys: allowedKeys, build: build)
     }
 
-    static func parseConditions(_ node: Node?, key: String) throws -> [LogRule.Condition] {
-        guard let node else { return [] }
-        guard let mapping = node.mapping else { throw RuleProblem(key: key, message: "must map field names to patterns") }
+    /// Reads every key, recording every problem; nil when any is wrong.
+    static func build(_ document: DataDocument) -> LogRule? {
+        let id = document.string("id"), title = document.string("title"), description = document.string("description")
+        var families: [String] = []
+        for item in document.items("families", nonEmpty: true) {
+            guard let family = item.text(trim: true) else { continue }
+            if !knownFamilies.contains(family) && !family.hasPrefix("httpproxy/") {
+                item.problem("unknown family '\(family)' (known: \(knownFamilies.sorted().joined(separator: ", ")), httpproxy/<protocol>)")
+            }
+            families.append(family)
+        }
+        let needles = document.strings("needles", nonEmpty: true).map { $0.lowercased() }
+        let conditions = parseConditions(document.required("where", hint: "field: pattern or [patterns]"))
+        if let conditions, conditions.isEmpty { document.problem("where", "needs at least one condition") }
+        let exclusions = parseConditions(document["unless"])
+        let tiers = document.tiers(parseConditions)?.map { LogRule.Tier(verdict: $0.0, conditions: $0.1) }
+        let severity = document.severity()
+        let cves = document.strings("cves", required: false)
+        let attack = document.strings("attack")
+        let explanation = document.string("explanation")
+        let pivots = document.pivots()
+        let samples = parseSamples(document.mapping("samples", allowed: ["fields", "positive", "negative"]))
+        guard let id, let title, let description, let conditions, let exclusions, let tiers, let severity, let explanation,
+              let samples else { return nil }
+        return LogRule(id: id, title: title, description: description, families: families, needles: needles,
+                       conditions: conditions, exclusions: exclusions, tiers: tiers, severity: severity, cves: cves,
+                       attack: attack, explanation: explanation, pivots: pivots, samples: samples, file: document.file)
+    }
+
+    /// `samples`: `fields` (the `#Fields:` header), positive `{line, verdict}` items, negative lines.
+    static func parseSamples(_ samples: DataDocument?) -> LogRule.Sample? {
+        guard let samples else { return nil }
+        let fields = samples.string("fields")
+        var positive: [(line: String, verdict: Verdict)] = []
+        for item in samples.mappings("positive", allowed: ["line", "verdict"], nonEmpty: true) {
+            if let line = item.string("line", trim: false), let verdict = item.value("verdict", as: Verdict.self) {
+                positive.append((line, verdict))
+            }
+        }
+        let negative = samples.strings("negative", nonEmpty: true)
+        guard let fields else { return nil }
+        return LogRule.Sample(fields: fields, positive: positive, negative: negative)
+    }
+
+    /// A mapping of field name → a regular expression or a list of them; nil when the node is
+    /// wrong, empty when there is none.
+    static func parseConditions(_ value: DataValue?) -> [LogRule.Condition]? {
+        guard let value else { return [] }
+        guard let mapping = value.mapping(allowed: nil) else { return nil }
         var out: [LogRule.Condition] = []
-        for (fieldNode, value) in mapping {
-            guard let field = fieldNode.string else { continue }
-            let patterns = value.string.map { [$0] } ?? value.sequence?.compactMap(\.string) ?? []
-            guard !patterns.isEmpty else { throw RuleProblem(key: "\(key).\(field)", message: "needs a pattern or a list of patterns") }
-            let compiled = try patterns.map { pattern -> RegexBox in
+        var complete = true
+        for field in mapping.keys {
+            guard let patternValue = mapping[field] else { continue }
+            let patterns: [String]
+            if case .scalar = patternValue.node {
+                patterns = patternValue.text().map { [$0] } ?? []
+            } else {
+                patterns = patternValue.texts(nonEmpty: true) ?? []
+            }
+            guard !patterns.isEmpty else {
+                complete = false
+                continue
+            }
+            var compiled: [RegexBox] = []
+            for pattern in patterns {
                 do {
-                    return RegexBox(regex: try NSRegularExpression(pattern: pattern, options: [.caseInsensitive]))
+                    compiled.append(RegexBox(regex: try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])))
                 } catch {
-                    throw RuleProblem(key: "\(key).\(field)", message: "'\(pattern)' is not a valid regular expression")
+                    patternValue.problem("'\(pattern)' is not a valid regular expression")
+                    complete = false
                 }
             }
             out.append(.init(field: field, patterns: patterns, compiled: compiled))
         }
-        return out.sorted { $0.field < $1.field }
+        return complete ? out.sorted { $0.field < $1.field } : nil
     }
 }

@@ -1,96 +1,64 @@
+import DataDocuments
 import ExTriageCore
 import Foundation
-import Yams
 
-/// What every kind of YAML rule file shares: a folder loaded in name order with every problem
-/// reported at once (file and key named), unique ids, and a top-level mapping of allowed keys.
+/// What every kind of YAML rule file shares: a folder loaded in name order through
+/// `DataFolder` (every problem of every file reported at once with file, line and key; unique
+/// ids; a missing folder is an error), and the readers for keys all rule kinds have.
 enum RuleFiles {
-    /// A problem in one rule file, at `key` when known.
-    struct Problem: Error {
-        var key: String?
-        var message: String
+    static let versions: Set<Int> = [1]
+
+    /// Every `*.yaml` in `directory`, sorted by file name; `kind` names the rules in the error
+    /// (`log`, `event`). Throws one `ExTriageError` listing every problem.
+    static func load<Rule>(directory: String, kind: String, allowedKeys: Set<String>,
+                           build: (DataDocument) -> Rule?) throws -> [Rule] {
+        let loaded: (files: [DataFile<Rule>], problems: [DataProblem])
+        do {
+            loaded = try DataFolder.load(directory: directory, allowedKeys: allowedKeys, versions: versions) { document, _ in
+                build(document)
+            }
+        } catch {
+            throw error.exTriageError("cannot load the \(kind) rules")
+        }
+        guard loaded.problems.isEmpty else {
+            throw DataDocumentProblems(loaded.problems).exTriageError("invalid \(kind) rules")
+        }
+        return loaded.files.map(\.value)
     }
 
-    /// Every `*.yaml` under `directory`, sorted by file name; `kind` names the rules in messages
-    /// (`log`, `event`).
-    static func load<Rule>(directory: String, kind: String, id: (Rule) -> String,
-                           parse: (_ text: String, _ file: String) throws -> Rule) throws -> [Rule] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { $0.hasSuffix(".yaml") }.sorted() ?? []
-        var rules: [Rule] = []
-        var problems: [String] = []
-        for name in files {
-            let file = directory + "/" + name
-            do {
-                guard let data = FileManager.default.contents(atPath: file) else { throw Problem(key: nil, message: "cannot be read") }
-                rules.append(try parse(String(decoding: data, as: UTF8.self), file))
-            } catch let problem as Problem {
-                problems.append("\(file): \(problem.key.map { "key '\($0)': " } ?? "")\(problem.message)")
-            }
-        }
-        let ids = rules.map(id)
-        for duplicate in Set(ids) where ids.filter({ $0 == duplicate }).count > 1 {
-            problems.append("\(kind) rule id \(duplicate) is used twice")
-        }
-        guard problems.isEmpty else {
-            throw ExTriageError(.invalidProfile, "invalid \(kind) rules:\n  " + problems.joined(separator: "\n  "))
-        }
-        return rules
+    /// One rule file's text; throws one `ExTriageError` listing every problem.
+    static func parse<Rule>(_ text: String, file: String, kind: String, allowedKeys: Set<String>,
+                            build: (DataDocument) -> Rule?) throws -> Rule {
+        try DataDocument.parse(text: text, file: file, allowedKeys: allowedKeys, versions: versions, build: build)
+            .value(or: "invalid \(kind) rule")
     }
 }
 
-/// A rule file's top-level mapping: unknown keys rejected, typed reads that throw `RuleFiles.Problem`.
-struct RuleDocument {
-    let values: [String: Node]
-
-    init(_ text: String, allowedKeys: Set<String>) throws {
-        let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch { throw RuleFiles.Problem(key: nil, message: "is not valid YAML: \(error)") }
-        guard let mapping = node?.mapping else { throw RuleFiles.Problem(key: nil, message: "must be a mapping") }
-        var values: [String: Node] = [:]
-        for (key, value) in mapping {
-            guard let name = key.string, allowedKeys.contains(name) else {
-                throw RuleFiles.Problem(key: key.string, message: "is not allowed (allowed: \(allowedKeys.sorted().joined(separator: ", ")))")
-            }
-            values[name] = value
-        }
-        self.values = values
-        guard values["version"]?.int == 1 else { throw RuleFiles.Problem(key: "version", message: "must be 1") }
+extension DataDocument {
+    /// `severity`: one of `Severity`'s values.
+    func severity() -> Severity? {
+        value("severity", as: Severity.self)
     }
 
-    subscript(key: String) -> Node? { values[key] }
-
-    /// Required, non-empty text.
-    func string(_ key: String) throws -> String {
-        guard let value = values[key]?.string, !value.isEmpty else { throw RuleFiles.Problem(key: key, message: "is required text") }
-        return value
-    }
-
-    func severity() throws -> Severity {
-        guard let severity = Severity(rawValue: try string("severity")) else {
-            throw RuleFiles.Problem(key: "severity", message: "must be one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return severity
-    }
-
-    /// `pivots`: finding pivot name → the field it is read from.
+    /// `pivots`: finding pivot name → the field it is read from (optional).
     func pivots() -> [String: String] {
+        guard let mapping = mapping("pivots", allowed: nil, required: false) else { return [:] }
         var pivots: [String: String] = [:]
-        for (key, value) in values["pivots"]?.mapping ?? [:] {
-            if let name = key.string, let field = value.string { pivots[name] = field }
+        for name in mapping.keys {
+            if let field = mapping[name]?.text(trim: true) { pivots[name] = field }
         }
         return pivots
     }
 
-    /// `verdicts`: the list of `{verdict, where}` entries, each parsed with `conditions`.
-    func tiers<Conditions>(_ conditions: (_ node: Node?, _ key: String) throws -> Conditions) throws -> [(Verdict, Conditions)] {
-        guard let tierNodes = values["verdicts"]?.sequence, !tierNodes.isEmpty else {
-            throw RuleFiles.Problem(key: "verdicts", message: "is required: a list of {verdict, where}")
+    /// `verdicts`: a non-empty list of `{verdict, where}`, each `where` read with `conditions`.
+    func tiers<Conditions>(_ conditions: (_ value: DataValue?) -> Conditions?) -> [(Verdict, Conditions)]? {
+        var tiers: [(Verdict, Conditions)] = []
+        var complete = true
+        for tier in mappings("verdicts", allowed: ["verdict", "where"], nonEmpty: true) {
+            let verdict = tier.value("verdict", as: Verdict.self)
+            let parsed = conditions(tier["where"])
+            if let verdict, let parsed { tiers.append((verdict, parsed)) } else { complete = false }
         }
-        return try tierNodes.map { tier in
-            guard let verdictText = tier["verdict"]?.string, let verdict = Verdict(rawValue: verdictText) else {
-                throw RuleFiles.Problem(key: "verdicts", message: "each entry needs verdict: confirmed, likely, attempt or informational")
-            }
-            return (verdict, try conditions(tier["where"], "verdicts.where"))
-        }
+        return complete && !tiers.isEmpty ? tiers : nil
     }
 }

@@ -1,6 +1,6 @@
+import DataDocuments
 import ExTriageCore
 import Foundation
-import Yams
 
 /// Web-shell drop zones, Exchange's known files there, look-alike and indicator names, attack
 /// windows: data from `Profiles/rules/webshell-locations.yaml` (EXCHANGE-ARTIFACTS.md C09).
@@ -47,57 +47,72 @@ public struct WebShellLocationList: Sendable {
     public var knownShellHashes: Set<String>
     public var siblingSkewDays: Int
 
-    /// Loads and checks the file; unknown or missing keys are named in the error.
+    static let allowedKeys: Set<String> = ["version", "scriptExtensions", "webExtensions", "webRoots", "zones", "lookAlikes",
+                                           "nameIndicators", "attackWindows", "siblingSkewDays", "knownShellHashes"]
+
+    /// Loads and checks the file; throws one error listing every problem (file, line, key).
     public static func load(file: String) throws -> WebShellLocationList {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ExTriageError(.invalidProfile, "cannot read the web-shell location list", path: file)
+        try DataDocument.load(file: file, allowedKeys: allowedKeys, versions: [1], build: build)
+            .value(or: "invalid web-shell location list")
+    }
+
+    static func build(_ document: DataDocument) -> WebShellLocationList? {
+        func lowered(_ key: String, required: Bool = false) -> [String] {
+            document.strings(key, required: required).map { $0.lowercased() }
         }
-        let node: Node
-        do {
-            guard let composed = try Yams.compose(yaml: String(decoding: data, as: UTF8.self)) else {
-                throw ExTriageError(.invalidProfile, "the web-shell location list is empty", path: file)
-            }
-            node = composed
-        } catch let error as ExTriageError {
-            throw error
-        } catch {
-            throw ExTriageError(.invalidProfile, "the web-shell location list is not valid YAML", path: file, cause: "\(error)")
-        }
-        guard node["version"]?.int == 1 else {
-            throw ExTriageError(.invalidProfile, "the web-shell location list needs version: 1", path: file)
-        }
-        let known: Set<String> = ["version", "scriptExtensions", "webExtensions", "webRoots", "zones", "lookAlikes",
-                                  "nameIndicators", "attackWindows", "siblingSkewDays", "knownShellHashes"]
-        for key in node.mapping?.keys.compactMap(\.string) ?? [] where !known.contains(key) {
-            throw ExTriageError(.invalidProfile, "unknown key '\(key)' in the web-shell location list", path: file)
-        }
-        func strings(_ value: Node?) -> [String] { value?.sequence?.compactMap(\.string) ?? [] }
+        var complete = true
         var zones: [Zone] = []
-        for item in node["zones"]?.sequence ?? [] {
-            guard let name = item["name"]?.string, let folder = item["folder"]?.string,
-                  let depth = Zone.Depth(rawValue: item["depth"]?.string ?? "any") else {
-                throw ExTriageError(.invalidProfile, "a zone needs name, folder and depth (any, top or nested)", path: file)
+        for item in document.mappings("zones", allowed: ["name", "folder", "depth", "scriptsOnly", "allow", "reason"]) {
+            let name = item.string("name"), folder = item.string("folder")
+            let depth = item.value("depth", as: Zone.Depth.self, required: false) ?? .any
+            let scriptsOnly = item.bool("scriptsOnly") ?? false
+            let allow = item.strings("allow", required: false).map { $0.lowercased() }
+            let reason = item.optionalString("reason")
+            guard let name, let folder else {
+                complete = false
+                continue
             }
-            zones.append(Zone(name: name, folder: folder, depth: depth, scriptsOnly: item["scriptsOnly"]?.bool ?? false,
-                              allow: Set(strings(item["allow"]).map { $0.lowercased() }), reason: item["reason"]?.string ?? name))
+            zones.append(Zone(name: name, folder: folder, depth: depth, scriptsOnly: scriptsOnly, allow: Set(allow), reason: reason ?? name))
         }
+        let lookAlikes = document.mapping("lookAlikes", allowed: ["names", "maxDistance", "longNameLength", "longNameMaxDistance"],
+                                          required: false)
         var windows: [Window] = []
-        for item in node["attackWindows"]?.sequence ?? [] {
-            guard let name = item["name"]?.string, let start = item["start"]?.string.flatMap(Timestamp.init(iso8601:)),
-                  let end = item["end"]?.string.flatMap(Timestamp.init(iso8601:)) else {
-                throw ExTriageError(.invalidProfile, "an attack window needs name, start and end (ISO 8601, UTC)", path: file)
+        for item in document.mappings("attackWindows", allowed: ["name", "start", "end"], required: false) {
+            func time(_ key: String) -> Timestamp? {
+                guard let text = item.string(key) else { return nil }
+                guard let time = Timestamp(iso8601: text) else {
+                    item.problem(key, "'\(text)' is not an ISO 8601 UTC time (e.g. 2021-03-02T00:00:00Z)")
+                    return nil
+                }
+                return time
             }
+            let name = item.string("name"), start = time("start"), end = time("end")
+            guard let name, let start, let end else {
+                complete = false
+                continue
+            }
+            if end < start { item.problem("end", "is before start") }
             windows.append(Window(name: name, start: start, end: end))
         }
-        return WebShellLocationList(
-            scriptExtensions: Set(strings(node["scriptExtensions"]).map { $0.lowercased() }),
-            webExtensions: Set(strings(node["webExtensions"]).map { $0.lowercased() }),
-            webRoots: strings(node["webRoots"]), zones: zones,
-            lookAlikeNames: strings(node["lookAlikes"]?["names"]), lookAlikeDistance: node["lookAlikes"]?["maxDistance"]?.int ?? 2,
-            longNameLength: node["lookAlikes"]?["longNameLength"]?.int ?? 16, longNameDistance: node["lookAlikes"]?["longNameMaxDistance"]?.int ?? 3,
-            nameIndicators: Set(strings(node["nameIndicators"]).map { $0.lowercased() }),
-            attackWindows: windows, knownShellHashes: Set(strings(node["knownShellHashes"]).map { $0.lowercased() }),
-            siblingSkewDays: node["siblingSkewDays"]?.int ?? 7)
+        var hashes: Set<String> = []
+        for item in document.items("knownShellHashes", required: false) {
+            guard let text = item.text(trim: true)?.lowercased() else { continue }
+            guard text.count == 64, text.allSatisfy(\.isHexDigit) else {
+                item.problem("'\(text)' is not a SHA-256 (64 hex digits)")
+                continue
+            }
+            hashes.insert(text)
+        }
+        let list = WebShellLocationList(
+            scriptExtensions: Set(lowered("scriptExtensions", required: true)), webExtensions: Set(lowered("webExtensions", required: true)),
+            webRoots: document.strings("webRoots"), zones: zones,
+            lookAlikeNames: lookAlikes?.strings("names", required: false) ?? [],
+            lookAlikeDistance: lookAlikes?.int("maxDistance", required: false, in: 0...16) ?? 2,
+            longNameLength: lookAlikes?.int("longNameLength", required: false, in: 1...1024) ?? 16,
+            longNameDistance: lookAlikes?.int("longNameMaxDistance", required: false, in: 0...16) ?? 3,
+            nameIndicators: Set(lowered("nameIndicators")), attackWindows: windows, knownShellHashes: hashes,
+            siblingSkewDays: document.int("siblingSkewDays", required: false, in: 0...3650) ?? 7)
+        return complete ? list : nil
     }
 
     /// The minimum when the data file cannot be found: script extensions and web roots only,
@@ -118,3 +133,5 @@ public struct WebShellLocationList: Sendable {
         return exchange.lowercased() + lower.dropFirst(token.count)
     }
 }
+
+extension WebShellLocationList.Zone.Depth: CaseIterable {}

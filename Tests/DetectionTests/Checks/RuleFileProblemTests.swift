@@ -4,7 +4,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Broken rule data is refused with every problem named by file and key, for both rule kinds.
+/// Broken rule data is refused with every problem named by file, line and key, for both rule
+/// kinds; a missing rules folder is an error, not "no rules".
 @Suite struct RuleFileProblemTests {
     /// A folder with a valid rule twice (same id), one with an unknown key, one of wrong version.
     func brokenFolder(from kind: String, valid: String) throws -> TemporaryDirectory {
@@ -30,17 +31,85 @@ import TestSupport
         let temp = try brokenFolder(from: "logs", valid: "ext-exploit-stems.yaml")
         let text = message { _ = try LogRuleLoader.load(directory: temp.path) }
         #expect(text.contains("invalid log rules"))
-        #expect(text.contains("c.yaml: key 'colour': is not allowed"))
-        #expect(text.contains("d.yaml: key 'version': must be 1"))
-        #expect(text.contains("log rule id EXT-EXPLOIT-STEMS is used twice"))
+        #expect(text.contains("c.yaml:63: key 'colour': is not allowed"))
+        #expect(text.contains("d.yaml:1: key 'version': must be 1"))
+        #expect(text.contains("b.yaml:2: key 'id': 'EXT-EXPLOIT-STEMS' is already the id of \(temp.path)/a.yaml"))
     }
 
     @Test func eventRuleProblemsAreNamedByFileAndKey() throws {
         let temp = try brokenFolder(from: "events", valid: "lsass-procdump.yaml")
         let text = message { _ = try EventRuleLoader.load(directory: temp.path) }
         #expect(text.contains("invalid event rules"))
-        #expect(text.contains("c.yaml: key 'colour': is not allowed"))
-        #expect(text.contains("d.yaml: key 'version': must be 1"))
-        #expect(text.contains("event rule id EVT-LSASS-PROCDUMP is used twice"))
+        #expect(text.contains("c.yaml:56: key 'colour': is not allowed"))
+        #expect(text.contains("d.yaml:1: key 'version': must be 1"))
+        #expect(text.contains("b.yaml:2: key 'id': 'EVT-LSASS-PROCDUMP' is already the id of \(temp.path)/a.yaml"))
+    }
+
+    @Test func aMissingRulesFolderIsAnError() {
+        #expect(message { _ = try LogRuleLoader.load(directory: "/nonexistent/rules/logs") }
+            .contains("/nonexistent/rules/logs: is not a folder"))
+        #expect(message { _ = try EventRuleLoader.load(directory: "/nonexistent/rules/events") }
+            .contains("/nonexistent/rules/events: is not a folder"))
+        #expect(throws: ExTriageError.self) { _ = try CheckRegistry.loadData(profiles: "/nonexistent") }
+    }
+
+    /// The problem lines of an error, with the file name only.
+    func problemLines(_ body: () throws -> Void) -> [String] {
+        message(body).split(separator: "\n").dropFirst().map {
+            String($0.trimmingCharacters(in: .whitespaces).split(separator: "/").last ?? "")
+        }
+    }
+
+    @Test func everyProblemInALogRuleIsReportedWithFileLineAndKey() {
+        let text = """
+            version: 3
+            id: EXT-BAD
+            title: t
+            families: iis
+            needles: [x]
+            where: {cs-uri-stem: '(unclosed'}
+            verdicts: [{verdict: maybe}]
+            severity: high
+            attack: [T1190]
+            explanation: e
+            samples: {fields: "a b", positive: [{line: "x y", verdict: likely}], negative: ["z"], extra: 1}
+            colour: red
+            """
+        let lines = problemLines { _ = try LogRuleLoader.parse(text, file: "/r/bad.yaml") }
+        #expect(lines == [
+            "bad.yaml:1: key 'version': must be 1 (found '3')",
+            "bad.yaml:1: key 'description': is required",
+            "bad.yaml:4: key 'families': must be a non-empty list",
+            "bad.yaml:6: key 'where.cs-uri-stem': '(unclosed' is not a valid regular expression",
+            "bad.yaml:7: key 'verdicts.verdict': 'maybe' is not one of: informational, attempt, likely, confirmed",
+            "bad.yaml:11: key 'samples.extra': is not allowed here (allowed: fields, negative, positive)",
+            "bad.yaml:12: key 'colour': is not allowed here (allowed: attack, cves, description, explanation, families, id, needles, pivots, samples, severity, title, unless, verdicts, version, where)",
+        ], "\(lines)")
+    }
+
+    @Test func everyProblemInAnEventRuleIsReportedWithFileLineAndKey() {
+        let text = """
+            version: 1
+            id: EVT-BAD
+            title: t
+            description: d
+            category: stuff
+            events: {ids: [one], providers: [Microsoft-Windows-Sysmon]}
+            where: {CommandLine: {includes: [procdump]}}
+            verdicts: [{verdict: likely}]
+            severity: high
+            explanation: e
+            samples:
+              positive: [{event: {id: 1, data: {CommandLine: procdump}}, verdict: likely}]
+              negative: [{id: 1, colour: red}]
+            """
+        let lines = problemLines { _ = try EventRuleLoader.parse(text, file: "/r/bad.yaml") }
+        #expect(lines == [
+            "bad.yaml:1: key 'attack': is required (a list)",
+            "bad.yaml:5: key 'category': must be one of \(FindingCategory.all.sorted().joined(separator: ", "))",
+            "bad.yaml:6: key 'events.ids': must be a whole number from 0 to 4294967295",
+            "bad.yaml:7: key 'where.CommandLine.includes': is not allowed here (allowed: any-of, contains, ends-with, equals, regex, starts-with)",
+            "bad.yaml:13: key 'samples.negative.colour': is not allowed here (allowed: channel, data, id, level, provider, userData)",
+        ], "\(lines)")
     }
 }

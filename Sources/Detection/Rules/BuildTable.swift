@@ -1,0 +1,75 @@
+import DataDocuments
+import ExTriageCore
+
+/// The fixed builds per security update, from `Profiles/rules/exchange-builds.yaml`.
+public struct BuildTable: Sendable {
+    public struct Fix: Sendable {
+        public var name: String
+        public var cves: [String]
+        /// First fixed build per cumulative update: same major.minor.build and revision at least this.
+        public var fixed: [ExchangeBuild]
+        /// First build per version line that includes the fix: same major.minor and build at least this.
+        public var includedFrom: [ExchangeBuild]
+    }
+
+    public var fixes: [Fix]
+
+    public struct Status {
+        public var name: String
+        public var cves: [String]
+        public var patched: Bool
+        public var fixedIn: String?
+    }
+
+    public func status(of build: ExchangeBuild) -> [Status] {
+        fixes.map { fix in
+            if let sameCU = fix.fixed.first(where: { ($0.major, $0.minor, $0.build) == (build.major, build.minor, build.build) }) {
+                return Status(name: fix.name, cves: fix.cves, patched: build.revision >= sameCU.revision, fixedIn: sameCU.description)
+            }
+            if let line = fix.includedFrom.first(where: { ($0.major, $0.minor) == (build.major, build.minor) }), build.build >= line.build {
+                return Status(name: fix.name, cves: fix.cves, patched: true, fixedIn: nil)
+            }
+            return Status(name: fix.name, cves: fix.cves, patched: false, fixedIn: "a supported CU with the update")
+        }
+    }
+}
+
+extension BuildTable {
+    static let allowedKeys: Set<String> = ["version", "fixes"]
+    static let fixKeys: Set<String> = ["name", "cves", "fixed", "includedFrom"]
+
+    /// Loads `exchange-builds.yaml`; throws one error listing every problem (file, line, key).
+    public static func load(file: String) throws -> BuildTable {
+        try DataDocument.load(file: file, allowedKeys: allowedKeys, versions: [1], build: build)
+            .value(or: "invalid Exchange build table")
+    }
+
+    static func build(_ document: DataDocument) -> BuildTable? {
+        var fixes: [Fix] = []
+        var complete = true
+        for item in document.mappings("fixes", allowed: fixKeys, nonEmpty: true) {
+            let name = item.string("name")
+            let cves = item.strings("cves", required: false)
+            func builds(_ key: String) -> [ExchangeBuild] {
+                item.items(key, required: false).compactMap { value in
+                    guard let text = value.text(trim: true) else { return nil }
+                    guard let build = ExchangeBuild(text) else {
+                        value.problem("'\(text)' is not a build number (major.minor.build.revision, e.g. 15.1.2176.9)")
+                        return nil
+                    }
+                    return build
+                }
+            }
+            let fixed = builds("fixed"), includedFrom = builds("includedFrom")
+            if item["fixed"] == nil && item["includedFrom"] == nil {
+                item.problem(nil, "needs fixed or includedFrom (the builds that have the fix)")
+            }
+            guard let name else {
+                complete = false
+                continue
+            }
+            fixes.append(Fix(name: name, cves: cves, fixed: fixed, includedFrom: includedFrom))
+        }
+        return complete ? BuildTable(fixes: fixes) : nil
+    }
+}
