@@ -131,7 +131,7 @@ enum ValueMatcher: @unchecked Sendable {
 /// Loads and validates event rules, naming the file, line and key of every problem.
 public enum EventRuleLoader {
     static let allowedKeys: Set<String> = ["version", "id", "title", "description", "category", "events", "needles", "where", "unless", "verdicts",
-                                           "severity", "cves", "attack", "explanation", "references", "pivots", "samples"]
+                                           "severity", "cves", "assesses", "attack", "explanation", "references", "pivots", "samples"]
     static let operators: Set<String> = ["contains", "equals", "any-of", "starts-with", "ends-with", "regex"]
     static let sampleEventKeys: Set<String> = ["id", "provider", "channel", "data", "userData", "level"]
 
@@ -176,6 +176,7 @@ public enum EventRuleLoader {
         let tiers = document.tiers(parseGroups)?.map { EventRule.Tier(verdict: $0.0, groups: $0.1) }
         let severity = document.severity()
         let cves = document.strings("cves", required: false, allowSingle: true)
+        let assesses = RuleFiles.assessedCVEs(document)
         let attack = document.strings("attack", nonEmpty: true, allowSingle: true)
         let explanation = document.string("explanation")
         let references = document.strings("references", required: false, allowSingle: true)
@@ -204,7 +205,7 @@ public enum EventRuleLoader {
                          providers: Set(providers.map { $0.lowercased() }), channels: Set(channels.map { $0.lowercased() }),
                          needles: needles, groups: groups, exclusions: exclusions, tiers: tiers, severity: severity, cves: cves,
                          attack: attack, explanation: explanation, references: references, pivots: pivots, positive: positive,
-                         negative: negative, file: document.file)
+                         negative: negative, file: document.file, assesses: assesses)
     }
 
     /// One sample event; provider and channel default to the rule's first.

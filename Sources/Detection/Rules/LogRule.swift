@@ -87,7 +87,7 @@ struct RegexBox: @unchecked Sendable {
 /// Loads and validates log rules, naming the file, line and key of every problem.
 public enum LogRuleLoader {
     static let allowedKeys: Set<String> = ["version", "id", "title", "description", "families", "needles", "where", "unless",
-                                           "verdicts", "severity", "cves", "attack", "explanation", "pivots", "samples"]
+                                           "verdicts", "severity", "cves", "assesses", "attack", "explanation", "pivots", "samples"]
     static let knownFamilies: Set<String> = ["iis", "iis-frontend", "iis-backend", "httpproxy", "ecp-server", "ecp-activity",
                                              "oab-generator", "rps-http", "rps-cmdlet", "httperr"]
 
@@ -119,6 +119,7 @@ public enum LogRuleLoader {
         let tiers = document.tiers(parseConditions)?.map { LogRule.Tier(verdict: $0.0, conditions: $0.1) }
         let severity = document.severity()
         let cves = document.strings("cves", required: false)
+        let assesses = RuleFiles.assessedCVEs(document)
         let attack = document.strings("attack")
         let explanation = document.string("explanation")
         let pivots = document.pivots()
@@ -127,7 +128,8 @@ public enum LogRuleLoader {
               let samples else { return nil }
         return LogRule(id: id, title: title, description: description, families: families, needles: needles,
                        conditions: conditions, exclusions: exclusions, tiers: tiers, severity: severity, cves: cves,
-                       attack: attack, explanation: explanation, pivots: pivots, samples: samples, file: document.file)
+                       attack: attack, explanation: explanation, pivots: pivots, samples: samples, file: document.file,
+                       assesses: assesses)
     }
 
     /// `samples`: `fields` (the `#Fields:` header), positive `{line, verdict}` items, negative lines.

@@ -8,6 +8,19 @@ import Foundation
 enum RuleFiles {
     static let versions: Set<Int> = [1]
 
+    /// `assesses`: the CVEs whose state the rule's coverage decides (`CVE-YYYY-N...`), optional.
+    static func assessedCVEs(_ document: DataDocument) -> [String] {
+        let cves = document.strings("assesses", required: false, allowSingle: true)
+        for cve in cves where !isCVE(cve) { document.problem("assesses", "'\(cve)' is not a CVE id (CVE-2021-26855)") }
+        return cves.filter(isCVE)
+    }
+
+    static func isCVE(_ text: String) -> Bool {
+        let parts = text.split(separator: "-")
+        return parts.count == 3 && parts[0] == "CVE" && parts[1].count == 4 && parts[2].count >= 4
+            && parts.dropFirst().allSatisfy { $0.allSatisfy(\.isNumber) }
+    }
+
     /// Every `*.yaml` in `directory`, sorted by file name; `kind` names the rules in the error
     /// (`log`, `event`). Throws one `ExTriageError` listing every problem.
     static func load<Rule>(directory: String, kind: String, allowedKeys: Set<String>,
