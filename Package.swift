@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "ArtifactCollection",
             dependencies: [
-                "ExTriageCore", "EvidenceSource", "EvidenceBundle",
+                "ExTriageCore", "EvidenceSource", "EvidenceBundle", "CArchive",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

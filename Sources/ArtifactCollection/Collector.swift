@@ -167,7 +167,9 @@ public final class Collector {
                 row.status = .missing
                 row.reason = reason
             } else if seen.isEmpty {
-                let base = pattern.glob.map { SourceNavigator(source: request.source, volume: pattern.volumes.first ?? "C").directory($0.literalPrefix.dropLastIfFile(pattern.glob!)) } ?? nil
+                let base = pattern.glob.flatMap { glob in
+                    SourceNavigator(source: request.source, volume: pattern.volumes.first ?? "C").directory(glob.literalPrefix.dropLastIfFile(glob))
+                }
                 row.status = base == nil ? .missing : .empty
                 row.reason = base == nil ? "no such folder on the evidence" : "the folder exists but no file matched"
             } else {
