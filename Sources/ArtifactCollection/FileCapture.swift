@@ -126,7 +126,7 @@ struct FileCapture {
             reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "),
             stored: storedContent
         )
-        entry.mode = trace ? "trace" : "content"
+        entry.mode = trace ? .trace : .content
         if isMinidump { entry.flags = ["minidump"] }
         entry.stream = selected.stream
         entry.mftEntry = file.record?.entry

@@ -52,9 +52,9 @@ public enum ProfileParser {
                 problems.add(mapping.line("sizeCap"), "sizeCap", "'\(text)' is not a size (e.g. 2 GiB, 512 MiB, 1048576)")
             }
         }
-        var mode = ArtifactDefinition.Mode.content
+        var mode = ArtifactMode.content
         if let text = problems.optionalString(mapping, "mode") {
-            if let parsed = ArtifactDefinition.Mode(rawValue: text) {
+            if let parsed = ArtifactMode(rawValue: text) {
                 mode = parsed
             } else {
                 problems.add(mapping.line("mode"), "mode", "'\(text)' is not one of: content, trace")
