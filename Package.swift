@@ -68,7 +68,10 @@ let package = Package(
         ),
         .testTarget(name: "ExTriageCoreTests", dependencies: ["ExTriageCore"]),
         .testTarget(name: "EvidenceSourceTests", dependencies: ["EvidenceSource", "TestSupport"]),
-        .testTarget(name: "EvidenceBundleTests", dependencies: ["EvidenceBundle", "TestSupport"]),
+        .testTarget(
+            name: "EvidenceBundleTests",
+            dependencies: ["EvidenceBundle", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(
             name: "ArtifactCollectionTests",
             dependencies: ["ArtifactCollection", "EvidenceBundle", "EvidenceSource", "TestSupport"]
