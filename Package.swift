@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "ArtifactCollection",
             dependencies: [
-                "ExTriageCore", "EvidenceSource", "EvidenceBundle", "DataDocuments",
+                "ExTriageCore", "EvidenceSource", "EvidenceBundle", "DataDocuments", "CArchive",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -74,7 +74,10 @@ let package = Package(
         .testTarget(name: "ExTriageCoreTests", dependencies: ["ExTriageCore"]),
         .testTarget(name: "DataDocumentsTests", dependencies: ["DataDocuments", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "EvidenceSourceTests", dependencies: ["EvidenceSource", "TestSupport"]),
-        .testTarget(name: "EvidenceBundleTests", dependencies: ["EvidenceBundle", "TestSupport"]),
+        .testTarget(
+            name: "EvidenceBundleTests",
+            dependencies: ["EvidenceBundle", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(
             name: "ArtifactCollectionTests",
             dependencies: ["ArtifactCollection", "EvidenceBundle", "EvidenceSource", "TestSupport"]

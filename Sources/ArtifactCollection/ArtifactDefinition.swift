@@ -4,22 +4,15 @@ import ExTriageCore
 ///
 /// Loaded from `Profiles/artifacts/<dotted/name>.yaml`; see Profiles/README.md.
 public struct ArtifactDefinition: Sendable, Equatable {
-    public enum Mode: String, Sendable, CaseIterable {
-        /// Store the file (up to `sizeCap`), hash all of it.
-        case content
-        /// Hash the whole file but store only its head: memory dumps hold credentials.
-        case trace
-    }
-
     public var name: String
     public var description: String
     /// Globs relative to the volume root, possibly starting with a placeholder segment.
     public var paths: [String]
     public var sizeCap: UInt64
-    public var mode: Mode
+    public var mode: ArtifactMode
     public var references: [String]
 
-    public init(name: String, description: String, paths: [String], sizeCap: UInt64, mode: Mode, references: [String]) {
+    public init(name: String, description: String, paths: [String], sizeCap: UInt64, mode: ArtifactMode, references: [String]) {
         self.name = name
         self.description = description
         self.paths = paths

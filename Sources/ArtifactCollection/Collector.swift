@@ -42,9 +42,7 @@ public final class Collector {
         try output.retireCustodyLog()
         let descriptor = try output.openPartial()
         var entries: [Manifest.Entry] = []
-        var fileFailures: [Int: (SelectedFile, String)] = [:]
-        var readFailures: [Int: (SelectedFile, String)] = [:]
-        var partialFiles: [Int: (SelectedFile, String)] = [:]
+        var fileProblems: [Int: FileProblem] = [:]
         var bytesRead: UInt64 = 0
         let summary: (bytes: UInt64, sha256: String)
         do {
@@ -60,23 +58,14 @@ public final class Collector {
                 case .member(let entry, let count, let readError):
                     entries.append(entry)
                     bytesRead += count
-                    if let readError {
-                        readFailures[index] = (file, "read error after \(count) bytes (\(readError)); the member holds the bytes read, zero-padded")
-                    } else if let lost = entry.unreadableRanges, !lost.isEmpty {
-                        let missing = lost.reduce(UInt64(0)) { $0 + $1.length }
-                        let reason = "unreadable in the image, zeros in the member: " + lost.prefix(16).map {
-                            "file bytes \($0.offset)-\($0.offset + $0.length - 1)" + ($0.imageOffset.map { " (image offset \($0))" } ?? "") + ": \($0.cause)"
-                        }.joined(separator: "; ") + (lost.count > 16 ? "; ..." : "")
-                        if missing >= entry.size { readFailures[index] = (file, reason) } else { partialFiles[index] = (file, reason) }
-                    }
+                    fileProblems[index] = FileProblem.afterCapture(file, entry: entry, bytesRead: count, readError: readError)
                 case .failed(let reason):
-                    fileFailures[index] = (file, reason)
+                    fileProblems[index] = FileProblem(file: file, status: .failed, reason: reason)
                 }
             }
             let finishedAt = Timestamp.now()
             let manifest = makeManifest(startedAt: startedAt, finishedAt: finishedAt, installPath: installPath, imageDigest: imageDigest,
-                                        entries: entries, outcomes: outcomes(patterns, selector, files, entries, fileFailures.merging(readFailures) { first, _ in first },
-                                                                             partial: partialFiles))
+                                        entries: entries, outcomes: outcomes(patterns, selector, files, entries, fileProblems))
             let manifestBytes = try ManifestCodec.encode(manifest)
             try writer.addMember(path: Manifest.memberName, bytes: manifestBytes, modified: finishedAt)
             var signer: String?
@@ -95,7 +84,7 @@ public final class Collector {
                 bundlePath: output.path, bundleSHA256: summary.sha256, bundleBytes: summary.bytes,
                 filesCollected: entries.filter { $0.status == .collected }.count,
                 filesPartial: entries.filter { $0.status == .partial }.count,
-                filesFailed: fileFailures.count + readFailures.count + selector.notes.filter { $0.status == .failed }.count,
+                filesFailed: fileProblems.values.filter { $0.status == .failed }.count + selector.notes.filter { $0.status == .failed }.count,
                 linksSkipped: selector.notes.filter { $0.status == .skipped }.count,
                 patternsMissing: manifest.outcomes.filter { $0.path == nil && $0.status == .missing }.count,
                 patternsEmpty: manifest.outcomes.filter { $0.path == nil && $0.status == .empty }.count,
@@ -148,12 +137,11 @@ public final class Collector {
 
     /// One summary row per pattern, then one row per file that failed or was skipped.
     func outcomes(_ patterns: [ResolvedPattern], _ selector: ArtifactSelector, _ files: [SelectedFile],
-                  _ entries: [Manifest.Entry], _ failures: [Int: (SelectedFile, String)],
-                  partial: [Int: (SelectedFile, String)] = [:]) -> [Manifest.Outcome] {
+                  _ entries: [Manifest.Entry], _ fileProblems: [Int: FileProblem]) -> [Manifest.Outcome] {
         let entryByPath = Dictionary(entries.map { (Array($0.path.utf8), $0) }, uniquingKeysWith: { first, _ in first })
         var statuses = Array(repeating: [OutcomeStatus](), count: patterns.count)
         for (index, file) in files.enumerated() {
-            let status: OutcomeStatus = failures[index] != nil ? .failed : (entryByPath[Array(file.memberPath.utf8)]?.status ?? .failed)
+            let status: OutcomeStatus = fileProblems[index]?.status == .failed ? .failed : (entryByPath[Array(file.memberPath.utf8)]?.status ?? .failed)
             for pattern in file.patternIndexes { statuses[pattern].append(status) }
         }
         for note in selector.notes where note.status == .failed { statuses[note.patternIndex].append(.failed) }
@@ -167,7 +155,9 @@ public final class Collector {
                 row.status = .missing
                 row.reason = reason
             } else if seen.isEmpty {
-                let base = pattern.glob.map { SourceNavigator(source: request.source, volume: pattern.volumes.first ?? "C").directory($0.literalPrefix.dropLastIfFile(pattern.glob!)) } ?? nil
+                let base = pattern.glob.flatMap { glob in
+                    SourceNavigator(source: request.source, volume: pattern.volumes.first ?? "C").directory(glob.literalPrefix.dropLastIfFile(glob))
+                }
                 row.status = base == nil ? .missing : .empty
                 row.reason = base == nil ? "no such folder on the evidence" : "the folder exists but no file matched"
             } else {
@@ -187,11 +177,11 @@ public final class Collector {
             }
             rows.append(row)
         }
-        let fileRows = failures.map { ($0.key, $0.value, OutcomeStatus.failed) } + partial.map { ($0.key, $0.value, OutcomeStatus.partial) }
-        for (_, (file, reason), status) in fileRows.sorted(by: { $0.0 < $1.0 }) {
+        for (_, problem) in fileProblems.sorted(by: { $0.key < $1.key }) {
+            let file = problem.file
             let pattern = file.patternIndexes.first ?? 0
             rows.append(Manifest.Outcome(artifact: request.profile.definitions[file.artifactIndex].value.name,
-                                         pattern: patterns[pattern].written, status: status, count: 1, reason: reason,
+                                         pattern: patterns[pattern].written, status: problem.status, count: 1, reason: problem.reason,
                                          path: "\(file.volume):/\(file.path.escaped)" + (file.stream.map { ":" + $0 } ?? "")))
         }
         for note in selector.notes {

@@ -23,7 +23,7 @@ final class OutputFile {
         self.path = path
         self.force = force
         partialPath = path + ".partial"
-        let parent = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        let parent = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         var info = stat()
         guard stat(parent.isEmpty ? "/" : parent, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
             throw ExTriageError(.outputUnwritable, "the output directory does not exist", path: parent.isEmpty ? "/" : parent)

@@ -50,7 +50,7 @@ public enum ProfileParser {
                 document.problem("sizeCap", "'\(text)' is not a size (e.g. 2 GiB, 512 MiB, 1048576)")
             }
         }
-        let mode = document.value("mode", as: ArtifactDefinition.Mode.self, required: false) ?? .content
+        let mode = document.value("mode", as: ArtifactMode.self, required: false) ?? .content
         let references = document.strings("references", required: false)
         guard let name, let description, let sizeCap else { return nil }
         return ArtifactDefinition(name: name, description: description, paths: paths, sizeCap: sizeCap, mode: mode, references: references)

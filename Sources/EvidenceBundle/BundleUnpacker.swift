@@ -70,7 +70,10 @@ public struct BundleUnpacker {
                 if count == 0 { break }
                 var offset = 0
                 while offset < count {
-                    let written = buffer.withUnsafeBytes { write(file, $0.baseAddress! + offset, count - offset) }
+                    let written = buffer.withUnsafeBytes { raw in
+                        let rest = UnsafeRawBufferPointer(rebasing: raw[offset..<count])
+                        return write(file, rest.baseAddress, rest.count)
+                    }
                     guard written > 0 else {
                         throw ExTriageError(.outputUnwritable, "cannot write", path: directory + "/" + components.joined(separator: "/"),
                                             cause: String(cString: strerror(errno)))

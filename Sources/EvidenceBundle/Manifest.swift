@@ -232,8 +232,8 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var reason: String?
         /// What the member holds when it is not exactly the file (head-only or padded).
         public var stored: StoredContent?
-        /// `content` or `trace` (hashed whole, head stored).
-        public var mode: String?
+        /// How the file was stored: `content`, or `trace` (hashed whole, head stored).
+        public var mode: ArtifactMode?
         /// Content traits noticed while reading, e.g. `minidump` (starts with `MDMP`).
         public var flags: [String]?
         /// Set when the member is an alternate data stream of `sourcePath` (NTFS), e.g. `Zone.Identifier`.

@@ -73,7 +73,8 @@ public final class TarWriter {
         precondition(UInt64(buffer.count) <= memberRemaining, "member data exceeds its declared size")
         var offset = 0
         while offset < buffer.count {
-            let written = archive_write_data(archive, buffer.baseAddress! + offset, buffer.count - offset)
+            let rest = UnsafeRawBufferPointer(rebasing: buffer[offset...])
+            let written = archive_write_data(archive, rest.baseAddress, rest.count)
             guard written > 0 else { throw failure("cannot write member data") }
             offset += written
         }
@@ -157,7 +158,8 @@ final class OutputSink: @unchecked Sendable {
     func write(_ buffer: UnsafeRawBufferPointer) -> Int {
         var offset = 0
         while offset < buffer.count {
-            let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            let rest = UnsafeRawBufferPointer(rebasing: buffer[offset...])
+            let count = Glibc.write(descriptor, rest.baseAddress, rest.count)
             if count < 0 {
                 if errno == EINTR { continue }
                 failure = String(cString: strerror(errno))

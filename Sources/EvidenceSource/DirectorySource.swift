@@ -125,11 +125,8 @@ public struct DirectorySource: EvidenceSource {
 
 /// Runs `body` with a NUL-terminated copy of raw path bytes.
 func withCString<Result>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> Result) -> Result {
-    var terminated = bytes
-    terminated.append(0)
-    return terminated.withUnsafeBufferPointer { buffer in
-        buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: terminated.count) { body($0) }
-    }
+    let terminated = bytes.map { CChar(bitPattern: $0) } + [0]
+    return body(terminated)
 }
 
 /// A regular file of a `DirectorySource`, opened read-only.

@@ -9,8 +9,18 @@ public enum Verdict: String, Codable, Sendable, CaseIterable, Comparable {
     /// The artifact can only exist if an attacker succeeded.
     case confirmed
 
+    /// Position from least to most sure; orders verdicts.
+    public var rank: Int {
+        switch self {
+        case .informational: return 0
+        case .attempt: return 1
+        case .likely: return 2
+        case .confirmed: return 3
+        }
+    }
+
     public static func < (lhs: Verdict, rhs: Verdict) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        lhs.rank < rhs.rank
     }
 }
 
@@ -18,8 +28,19 @@ public enum Verdict: String, Codable, Sendable, CaseIterable, Comparable {
 public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
     case info, low, medium, high, critical
 
+    /// Position from least to most urgent; orders severities.
+    public var rank: Int {
+        switch self {
+        case .info: return 0
+        case .low: return 1
+        case .medium: return 2
+        case .high: return 3
+        case .critical: return 4
+        }
+    }
+
     public static func < (lhs: Severity, rhs: Severity) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        lhs.rank < rhs.rank
     }
 }
 

@@ -141,13 +141,13 @@ struct Harness {
         let dump: [UInt8] = Array("MDMP".utf8) + [0x93, 0xA7, 0, 0] + [UInt8](repeating: 0x5A, count: (3 << 20) - 8)
         try harness.file("Windows/Temp/debug01.tmp", dump)
         let traced = try #require(try harness.collect("t.tar").manifest.entries.first)
-        #expect(traced.mode == "trace" && traced.flags == ["minidump"] && traced.status == .partial)
+        #expect(traced.mode == .trace && traced.flags == ["minidump"] && traced.status == .partial)
         #expect(traced.size == UInt64(dump.count) && traced.stored?.size == 1 << 20)
         #expect(traced.sha256 == ContentHasher.digests(of: dump).sha256)
         #expect(traced.stored?.sha256 == ContentHasher.digests(of: Array(dump[0..<(1 << 20)])).sha256)
 
         let whole = try #require(try harness.collect("w.tar", collectDumps: true).manifest.entries.first)
-        #expect(whole.mode == "content" && whole.stored == nil && whole.flags == ["minidump"])
+        #expect(whole.mode == .content && whole.stored == nil && whole.flags == ["minidump"])
     }
 
     @Test func unreadableFilesAreRecordedAndCollectionGoesOn() throws {
@@ -248,7 +248,7 @@ struct Harness {
         let harness = try Harness()
         try harness.file("inetpub/wwwroot/full.dmp", "PAGEDU64" + String(repeating: "x", count: 2000))
         let entry = try #require(try harness.collect().manifest.entries.first)
-        #expect(entry.mode == "trace")
+        #expect(entry.mode == .trace)
         #expect(entry.reason?.contains("named like a memory dump") == true)
     }
 

@@ -1,0 +1,105 @@
+import ExTriageCore
+
+/// Verification step 1: one streaming read of the tar.
+///
+/// Every evidence member is hashed as it streams (and handed to a `MemberObserver` meanwhile);
+/// `manifest.json` and `manifest.sig` are kept in memory; anything out of place in the member
+/// list (a member after the manifest or signature, a non-file member, a second manifest,
+/// trailing data, a damaged or cut tar) becomes a problem. Nothing is compared with the
+/// manifest here.
+struct BundleScan {
+    /// An evidence member as read: its header and the digests of its bytes.
+    struct Member {
+        var path: String
+        var size: Int64
+        var digests: Digests
+        var header: MemberHeader
+    }
+
+    /// Evidence members in tar order (everything but `manifest.json` and `manifest.sig`).
+    var members: [Member] = []
+    var manifestBytes: [UInt8]?
+    var signatureBytes: [UInt8]?
+    /// Set when the tar could not be read to its end (damaged or truncated).
+    var readingFailed = false
+    /// The whole bundle file's SHA-256 and size; nil when reading failed.
+    var bundleSha256: String?
+    var bundleBytes: UInt64?
+    var problems: [VerificationReport.Problem] = []
+
+    /// Whether the tar looks like an extriage bundle at all even without a manifest: it was
+    /// cut short, or holds a signature or evidence members.
+    var looksLikeBundle: Bool {
+        readingFailed || signatureBytes != nil || members.contains { $0.path.hasPrefix("evidence/") }
+    }
+
+    static let chunkSize = 1 << 20
+    static let signatureLimit = 64 * 1024
+
+    /// Reads the bundle at `path` to its end. Throws only when it is not a tar at all.
+    static func read(path: String, sha256Only: Bool, observer: (any MemberObserver)?) throws -> BundleScan {
+        let reader = try TarReader(path: path)
+        var scan = BundleScan()
+        do {
+            try scan.readMembers(from: reader, sha256Only: sha256Only, observer: observer)
+            try scan.finish(reader)
+        } catch {
+            scan.readingFailed = true
+            scan.problems.append(.truncated(after: scan.members.count, lastMember: scan.members.last?.path, error))
+        }
+        return scan
+    }
+
+    private mutating func readMembers(from reader: TarReader, sha256Only: Bool, observer: (any MemberObserver)?) throws {
+        var buffer = [UInt8](repeating: 0, count: BundleScan.chunkSize)
+        while let header = try reader.next() {
+            if signatureBytes != nil { problems.append(.memberAfterSignature(header.path)) }
+            guard header.kind == .file else {
+                problems.append(.unexpectedMemberType(header.path, header.kind))
+                continue
+            }
+            switch header.path {
+            case Manifest.memberName:
+                if manifestBytes != nil { problems.append(.duplicateManifest()) }
+                manifestBytes = try reader.readAll(limit: ManifestCodec.maximumSize)
+            case ManifestSignature.memberName:
+                signatureBytes = try reader.readAll(limit: BundleScan.signatureLimit)
+            default:
+                if manifestBytes != nil { problems.append(.memberAfterManifest(header.path)) }
+                let digests = try BundleScan.hashMember(from: reader, buffer: &buffer, sha256Only: sha256Only,
+                                                        observer: observer, path: header.path)
+                members.append(Member(path: header.path, size: header.size, digests: digests, header: header))
+            }
+        }
+    }
+
+    /// Reads the rest of the file after the archive's end: the bundle's own hash and size.
+    private mutating func finish(_ reader: TarReader) throws {
+        let file = try reader.finishFile()
+        bundleSha256 = file.sha256
+        bundleBytes = file.bytes
+        if file.trailingData { problems.append(.trailingData()) }
+    }
+
+    /// Streams the current member through the hashers; when `observer` wants it, each chunk goes
+    /// to the observer while the hashes run on other cores.
+    static func hashMember(from reader: TarReader, buffer: inout [UInt8], sha256Only: Bool,
+                           observer: (any MemberObserver)?, path: String) throws -> Digests {
+        let hasher = ContentHasher(sha256Only: sha256Only)
+        let observed = observer?.begin(member: path) ?? false
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
+            if count == 0 { break }
+            buffer.withUnsafeBytes { raw in
+                let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<count])
+                if observed, let observer {
+                    hasher.update(chunk) { observer.consume(chunk) }
+                } else {
+                    hasher.update(chunk)
+                }
+            }
+        }
+        if observed { observer?.end() }
+        return hasher.finalize()
+    }
+}

@@ -1,0 +1,169 @@
+import ExTriageCore
+
+extension VerificationReport.Problem {
+    /// What kind of thing is wrong; the raw value is the `kind` written by `verify --json`.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        // Reading the tar.
+        case notABundle = "not-a-bundle"
+        case memberAfterSignature = "member-after-signature"
+        case unexpectedMemberType = "unexpected-member-type"
+        case duplicateMember = "duplicate-member"
+        case memberAfterManifest = "member-after-manifest"
+        case trailingData = "trailing-data"
+        case truncated
+        // The manifest against the members.
+        case manifestMissing = "manifest-missing"
+        case manifestInvalid = "manifest-invalid"
+        case manifestDuplicateEntry = "manifest-duplicate-entry"
+        case missingMember = "missing-member"
+        case unlistedMember = "unlisted-member"
+        case sizeMismatch = "size-mismatch"
+        case hashMismatch = "hash-mismatch"
+        case orderMismatch = "order-mismatch"
+        case sealMismatch = "seal-mismatch"
+        case memberCount = "member-count"
+        case headerMismatch = "header-mismatch"
+        // The signature.
+        case signatureMissing = "signature-missing"
+        case signatureInvalid = "signature-invalid"
+        case signerChanged = "signer-changed"
+        // Records kept beside the bundle.
+        case bundleChanged = "bundle-changed"
+        case custodySignerMismatch = "custody-signer-mismatch"
+        case sidecarMismatch = "sidecar-mismatch"
+    }
+
+    init(_ kind: Kind, member: String? = nil, expected: String? = nil, found: String? = nil, _ message: String) {
+        self.init(kind: kind, member: member, expected: expected, found: found, message: message)
+    }
+
+    private static func shown(_ path: String) -> String { EscapedText.display(path) }
+
+    // MARK: Reading the tar
+
+    static func notATar(_ error: any Error) -> Self { .init(.notABundle, "\(error)") }
+
+    static func notABundle() -> Self {
+        .init(.notABundle, "no manifest.json and no evidence members: this tar is not an extriage bundle")
+    }
+
+    static func memberAfterSignature(_ path: String) -> Self {
+        .init(.memberAfterSignature, member: path, "member '\(shown(path))' follows manifest.sig")
+    }
+
+    static func unexpectedMemberType(_ path: String, _ kind: MemberHeader.Kind) -> Self {
+        .init(.unexpectedMemberType, member: path, found: kind.rawValue,
+              "member '\(shown(path))' is a \(kind.rawValue), not a regular file")
+    }
+
+    static func duplicateManifest() -> Self {
+        .init(.duplicateMember, member: Manifest.memberName, "manifest.json appears twice")
+    }
+
+    static func memberAfterManifest(_ path: String) -> Self {
+        .init(.memberAfterManifest, member: path, "member '\(shown(path))' follows manifest.json")
+    }
+
+    static func trailingData() -> Self {
+        .init(.trailingData, "data follows the end of the tar archive (appended content is not part of the bundle)")
+    }
+
+    static func truncated(after members: Int, lastMember: String?, _ error: any Error) -> Self {
+        .init(.truncated, member: lastMember, "the bundle is damaged or truncated after \(members) members: \(error)")
+    }
+
+    // MARK: The manifest against the members
+
+    static func manifestMissing() -> Self {
+        .init(.manifestMissing, member: Manifest.memberName,
+              "manifest.json is missing: the bundle was truncated (possibly at a member boundary) or never finished")
+    }
+
+    static func manifestInvalid(_ error: any Error) -> Self {
+        .init(.manifestInvalid, member: Manifest.memberName, "\(error)")
+    }
+
+    static func duplicateMember(_ path: String, times: Int) -> Self {
+        .init(.duplicateMember, member: path, found: "\(times) times", "member '\(shown(path))' appears \(times) times")
+    }
+
+    static func manifestDuplicateEntry() -> Self {
+        .init(.manifestDuplicateEntry, "the manifest lists a path more than once")
+    }
+
+    static func missingMember(_ path: String, sha256: String) -> Self {
+        .init(.missingMember, member: path, expected: sha256, found: "absent",
+              "member '\(shown(path))' is listed in the manifest but not in the bundle")
+    }
+
+    static func unlistedMember(_ path: String, sha256: String) -> Self {
+        .init(.unlistedMember, member: path, expected: "absent", found: sha256,
+              "member '\(shown(path))' is in the bundle but not in the manifest")
+    }
+
+    static func sizeMismatch(_ path: String, expected: UInt64, found: Int64) -> Self {
+        .init(.sizeMismatch, member: path, expected: "\(expected)", found: "\(found)", "member '\(shown(path))' size differs")
+    }
+
+    /// `digest` names the algorithm: `sha256`, `sha1` or `md5`.
+    static func hashMismatch(_ path: String, digest: String, expected: String, found: String) -> Self {
+        .init(.hashMismatch, member: path, expected: expected, found: found, "member '\(shown(path))' \(digest) differs")
+    }
+
+    /// `position` counts from 0; the message counts from 1.
+    static func orderMismatch(at position: Int, listed: String, seen: String) -> Self {
+        .init(.orderMismatch, member: seen, expected: listed, found: seen,
+              "members are not in manifest order from position \(position + 1)")
+    }
+
+    static func sealMismatch(recorded: String, recomputed: String) -> Self {
+        .init(.sealMismatch, member: Manifest.memberName, expected: recorded, found: recomputed,
+              "the manifest's seal does not match its own entries")
+    }
+
+    static func memberCount(sealed: Int, found: Int) -> Self {
+        .init(.memberCount, expected: "\(sealed)", found: "\(found)", "the number of evidence members differs from the seal")
+    }
+
+    static func headerMismatch(_ path: String, differences: [String]) -> Self {
+        .init(.headerMismatch, member: path, expected: "as written by extriage", found: differences.joined(separator: ", "),
+              "member '\(shown(path))' has a rewritten tar header")
+    }
+
+    // MARK: The signature
+
+    static func signatureMissing(expectedSigner: String) -> Self {
+        .init(.signatureMissing, member: ManifestSignature.memberName, expected: expectedSigner, found: "absent",
+              "manifest.sig is missing, but the custody log says the bundle was signed")
+    }
+
+    static func signatureUnreadable() -> Self {
+        .init(.signatureInvalid, member: ManifestSignature.memberName, "manifest.sig cannot be read")
+    }
+
+    static func signatureInvalid(signedSha256: String, manifestSha256: String) -> Self {
+        .init(.signatureInvalid, member: ManifestSignature.memberName, expected: signedSha256, found: manifestSha256,
+              "the signature does not match manifest.json: the manifest was changed after signing")
+    }
+
+    static func signerChanged(recorded: String, found: String) -> Self {
+        .init(.signerChanged, member: ManifestSignature.memberName, expected: recorded, found: found,
+              "signed by another key than the one the custody log records")
+    }
+
+    // MARK: Records kept beside the bundle
+
+    static func bundleChanged(recorded: String, computed: String) -> Self {
+        .init(.bundleChanged, expected: recorded, found: computed,
+              "the bundle's SHA-256 differs from the one recorded when it was collected (custody log, event 1)")
+    }
+
+    static func custodySignerMismatch(manifestSigner: String, eventSigner: String) -> Self {
+        .init(.custodySignerMismatch, expected: manifestSigner, found: eventSigner,
+              "the custody log's collected event is signed by another key than the manifest it names")
+    }
+
+    static func sidecarMismatch(sidecarName: String, recorded: String, computed: String?) -> Self {
+        .init(.sidecarMismatch, expected: recorded, found: computed, "the bundle's SHA-256 differs from \(sidecarName)")
+    }
+}
