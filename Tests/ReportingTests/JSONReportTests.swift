@@ -22,8 +22,9 @@ import Testing
         #expect(decoded.logSpans.first?.gaps == original.logSpans.first?.gaps)
 
         let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
-        #expect(Set(object.keys) == ["bundle", "verification", "verdict", "cveStates", "findings", "coverage", "logSpans",
+        #expect(Set(object.keys) == ["bundle", "verification", "verdict", "cveStates", "cveReasons", "findings", "coverage", "logSpans",
                                      "campaigns", "tool"])
+        #expect((object["cveStates"] as? [String: String])?["CVE-2021-26857"] == "not-assessable")
         #expect(object["verdict"] as? String == "compromised")
     }
 

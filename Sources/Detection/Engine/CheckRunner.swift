@@ -5,8 +5,9 @@ import ExTriageCore
 /// to the log checks line by line, to the event checks record by record, and to the content
 /// checks as a bounded head. Then every check finishes, the same way for all:
 ///
-/// 1. the log checks, in registry order; their findings, with the log-coverage findings, bound
-///    to the manifest, are the `logFindings` every later check sees;
+/// 1. the log checks, in registry order; their findings, with the log-coverage findings
+///    (`EXT-C01`: gaps, missing families, files cut at the start), bound to the manifest, are
+///    the `logFindings` every later check sees;
 /// 2. the other checks, in registry order, each seeing the exhibits of those before it;
 /// 3. findings another check's findings carry (`Supersession`) are dropped; evidence lists are
 ///    capped at `EvidenceList.defaultCap` with the rest counted;
@@ -74,7 +75,8 @@ final class CheckRunner: MemberObserver {
             exhibits += output.exhibits
             outputs[index] = output
         }
-        let gapFindings = binding.bind(logs.spans.gapFindings)
+        // What the logs could not show is said when some check reads logs.
+        let gapFindings = logIndexes.isEmpty ? [] : binding.bind(logs.spans.gapFindings)
         let logFindings = logIndexes.flatMap { outputs[$0]?.findings ?? [] } + gapFindings
         for index in otherIndexes {
             var output = checks[index].finish(in: FinishContext(facts: facts, logFindings: logFindings, exhibits: exhibits))

@@ -4,31 +4,49 @@ import ExTriageCore
 import Foundation
 import TestSupport
 
-/// Feeds log text to checks the way the analyzer does (line reader, W3C parser, pre-filter) and
-/// returns their findings, without a bundle.
+/// Runs checks through the real `CheckRunner` over members given as text or bytes, without a
+/// bundle: each member streams past in chunks, then the checks finish against a manifest that
+/// lists every member and `bundleFiles`.
 struct CheckHarness {
     var members: [(sourcePath: String, text: String)] = []
+    var binaryMembers: [(sourcePath: String, bytes: [UInt8])] = []
+    /// Files in the manifest whose bytes are not streamed.
     var bundleFiles: [String] = []
     var exchangeInstallPath = "Program Files/Microsoft/Exchange Server/V15"
+    /// Findings the log checks would have made (the attack window, exploitation seen).
+    var logFindings: [Finding] = []
+    /// Manifest entries given whole (times, flags, sizes), in place of made-up ones for their paths.
+    var entries: [Manifest.Entry] = []
 
-    func run(_ checks: [any LogCheck]) -> [Finding] {
-        for (sourcePath, text) in members {
-            guard let family = LogFamily.classify(sourcePath: sourcePath) else { continue }
-            let interested = checks.filter { $0.reads(family) }
-            let context = MemberContext(member: "evidence/C/" + sourcePath, sourcePath: sourcePath, sha256: String(repeating: "0", count: 64), family: family)
-            var scan = MemberScan(checks: interested, context: context)
-            var lines = LineReader()
-            let bytes = Array(text.utf8)
-            bytes.withUnsafeBytes { raw in lines.feed(raw) { scan.take($0) } }
-            lines.finish { scan.take($0) }
-            scan.finish()
-        }
-        let facts = BundleFacts(manifest: manifest())
-        return checks.flatMap { $0.finish(facts) }
+    /// The findings of `checks` (not the fixed `logFindings`, nor the runner's log-coverage notes).
+    func run(_ checks: [any Check]) -> [Finding] {
+        let ids = Set(checks.map(\.id))
+        return result(checks).findings.filter { ids.contains($0.checkId) }
     }
 
-    func manifest() -> Manifest {
-        let entries = bundleFiles.map { path in
+    /// `chunked` members stream chunk by chunk as given (made on the fly, never held whole).
+    func result(_ checks: [any Check], chunked: [(sourcePath: String, chunks: AnySequence<[UInt8]>)] = []) -> CheckRunner.Result {
+        let runner = CheckRunner(checks: checks + (logFindings.isEmpty ? [] : [FixedLogFindings(findings: logFindings)]))
+        for (sourcePath, bytes) in streamed {
+            guard runner.begin(member: "evidence/C/" + sourcePath) else { continue }
+            for start in stride(from: 0, to: bytes.count, by: 1000) {
+                bytes[start..<min(bytes.count, start + 1000)].withUnsafeBytes { runner.consume($0) }
+            }
+            runner.end()
+        }
+        for (sourcePath, chunks) in chunked {
+            guard runner.begin(member: "evidence/C/" + sourcePath) else { continue }
+            for chunk in chunks { chunk.withUnsafeBytes { runner.consume($0) } }
+            runner.end()
+        }
+        return runner.finish(manifest: manifest(extra: chunked.map(\.sourcePath)))
+    }
+
+    var streamed: [(String, [UInt8])] { members.map { ($0.sourcePath, Array($0.text.utf8)) } + binaryMembers.map { ($0.sourcePath, $0.bytes) } }
+
+    func manifest(extra: [String] = []) -> Manifest {
+        let given = Set(entries.map(\.sourcePath))
+        let made = (streamed.map(\.0) + bundleFiles + extra).filter { !given.contains($0) }.map { path in
             Manifest.Entry(path: "evidence/C/" + path, sourcePath: path, sourcePathHex: nil, volume: "C", size: 1,
                            digests: ContentHasher.digests(of: Array(path.utf8)), times: (nil, nil, nil, nil),
                            artifact: "test", status: .collected, reason: nil, stored: nil)
@@ -39,8 +57,19 @@ struct CheckHarness {
                         source: .init(kind: "directory", path: "/", volumes: []),
                         exchangeInstallPath: .init(volume: "C", path: exchangeInstallPath, discoveredBy: "test"),
                         profile: .init(name: "t", sha256: "", artifacts: []), options: .init(collectDumps: false, traceHeadBytes: 0),
-                        startedAt: Timestamp(seconds: 0), finishedAt: Timestamp(seconds: 0), entries: entries, outcomes: [])
+                        startedAt: Timestamp(seconds: 0), finishedAt: Timestamp(seconds: 0), entries: made + entries, outcomes: [])
     }
+}
+
+/// A log check that reads nothing and returns fixed findings: what `logFindings` later checks see.
+struct FixedLogFindings: Check {
+    static let checkID: CheckID = "TEST-LOG-FINDINGS"
+    let id = FixedLogFindings.checkID
+    let title = "fixed log findings"
+    let input = CheckInput.logRecords(LogSelector(needles: [], families: { _ in false }))
+    let findings: [Finding]
+
+    func finish(_ state: inout Void, in context: FinishContext) -> CheckOutput { CheckOutput(findings: findings) }
 }
 
 /// Log text builders in the real formats.
@@ -75,4 +104,18 @@ enum LogText {
     static let w3svc2 = "inetpub/logs/LogFiles/W3SVC2/u_ex210303.log"
     static let ecpServerPath = "Program Files/Microsoft/Exchange Server/V15/Logging/ECP/Server/ECPServer20210303-1.LOG"
     static let oabPath = "Program Files/Microsoft/Exchange Server/V15/Logging/OABGeneratorLog/OABGenerator_20210303-1.LOG"
+}
+
+/// The repository's detection data, loaded once for the tests that need rules, builds or YARA.
+enum TestData {
+    static let loaded = Result { try DetectionData.load(profiles: Repository.profiles) }
+
+    static func detection() throws -> DetectionData { try loaded.get() }
+
+    /// The checks of the repository's data that read `input`'s kind.
+    static func checks(reading kind: (CheckInput) -> Bool) throws -> [any Check] {
+        try detection().checks.filter { kind($0.input) }
+    }
+
+    static func isEvents(_ input: CheckInput) -> Bool { if case .events = input { return true } else { return false } }
 }

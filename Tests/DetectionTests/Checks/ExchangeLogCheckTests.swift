@@ -182,15 +182,22 @@ import TestSupport
 }
 
 @Suite struct CheckRegistryTests {
-    /// Every Swift file under Sources/Detection/Checks is a registered check of the same name.
+    /// Every Swift file under Sources/Detection/Checks is a registered check of the same name,
+    /// and every check id (Swift or rule) is used once.
     @Test func everyCheckFileIsRegistered() throws {
         let directory = Repository.root + "/Sources/Detection/Checks"
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".swift") }.map { String($0.dropLast(6)) }
-        let registered = CheckRegistry.makeSwiftChecks(builds: BuildTable(fixes: [])).map { String(describing: type(of: $0)) }
-            + CheckRegistry.makeSwiftEventChecks().map { String(describing: type(of: $0)) }
-            + CheckRegistry.makeMemberChecks().map { String(describing: type(of: $0)) }.filter { $0 != "EventLogScan" }
-        #expect(Set(files) == Set(registered), "unregistered: \(Set(files).subtracting(registered)); missing files: \(Set(registered).subtracting(files))")
-        #expect(Set(CheckRegistry.swiftCheckIDs + CheckRegistry.makeSwiftEventChecks().map(\.id)
-            + CheckRegistry.makeMemberChecks().map(\.id).filter { $0 != "EVTX" }).count == registered.count)
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".swift") }.map { String($0.dropLast(6)) })
+        let data = try TestData.detection()
+        let registered = CheckRegistry.swiftCheckTypeNames(data)
+        #expect(files == registered, "unregistered: \(files.subtracting(registered)); missing files: \(registered.subtracting(files))")
+        let ids = data.checks.map(\.id)
+        #expect(Set(ids).count == ids.count, "a check id is used twice: \(ids)")
+    }
+
+    /// Each CVE a report states is assessed by a check that declares it, so a rule file alone can add one.
+    @Test func theStatedCVEsComeFromDeclarations() throws {
+        let declared = Set(try TestData.detection().checks.flatMap(\.assesses.cves))
+        #expect(declared == ["CVE-2021-26855", "CVE-2021-27065", "CVE-2021-26858", "CVE-2021-26857", "CVE-2021-34473",
+                             "CVE-2022-41040", "CVE-2022-41080"])
     }
 }

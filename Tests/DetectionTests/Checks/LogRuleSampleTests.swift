@@ -32,7 +32,7 @@ import TestSupport
     func evaluate(_ rule: LogRule, _ line: String) -> [Verdict] {
         let text = "#Fields: \(rule.samples.fields)\n\(line)\n"
         let path = LogRuleSampleTests.samplePath(for: rule)
-        let check = RuleCheck(rule: rule)
+        let check = LogRuleCheck(rule: rule)
         let findings = CheckHarness(members: [(path, text)]).run([check])
         return findings.map(\.verdict)
     }

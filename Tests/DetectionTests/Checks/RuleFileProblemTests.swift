@@ -50,7 +50,7 @@ import TestSupport
             .contains("/nonexistent/rules/logs: is not a folder"))
         #expect(message { _ = try EventRuleLoader.load(directory: "/nonexistent/rules/events") }
             .contains("/nonexistent/rules/events: is not a folder"))
-        #expect(throws: ExTriageError.self) { _ = try CheckRegistry.loadData(profiles: "/nonexistent") }
+        #expect(throws: ExTriageError.self) { _ = try DetectionData.load(profiles: "/nonexistent") }
     }
 
     /// The problem lines of an error, with the file name only.
@@ -83,7 +83,7 @@ import TestSupport
             "bad.yaml:6: key 'where.cs-uri-stem': '(unclosed' is not a valid regular expression",
             "bad.yaml:7: key 'verdicts.verdict': 'maybe' is not one of: informational, attempt, likely, confirmed",
             "bad.yaml:11: key 'samples.extra': is not allowed here (allowed: fields, negative, positive)",
-            "bad.yaml:12: key 'colour': is not allowed here (allowed: attack, cves, description, explanation, families, id, needles, pivots, samples, severity, title, unless, verdicts, version, where)",
+            "bad.yaml:12: key 'colour': is not allowed here (allowed: assesses, attack, cves, description, explanation, families, id, needles, pivots, samples, severity, title, unless, verdicts, version, where)",
         ], "\(lines)")
     }
 

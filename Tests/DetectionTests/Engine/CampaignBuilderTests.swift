@@ -9,7 +9,7 @@ import Testing
     static func finding(_ id: String, minute: Int64, verdict: Verdict, ip: String? = nil) -> Finding {
         let time = Timestamp(seconds: base + minute * 60)
         let evidence = Evidence(member: "evidence/C/x", originalPath: "x", timestamp: time, excerpt: id, sha256: "")
-        return Finding(checkId: id, title: id, severity: .high, verdict: verdict, evidence: [evidence], explanation: id,
+        return Finding(checkId: CheckID(id), title: id, severity: .high, verdict: verdict, evidence: [evidence], explanation: id,
                        pivots: ip.map { ["clientIp": [$0]] } ?? [:])
     }
 

@@ -33,17 +33,8 @@ import TestSupport
         return bytes + [UInt8](repeating: 0xAB, count: 8192)
     }
 
-    static func run(_ check: any MemberCheck, _ members: [(String, [UInt8])], files: [String] = [], logFindings: [Finding] = []) -> [Finding] {
-        for (path, bytes) in members {
-            guard let info = MemberInfo(member: "evidence/C/" + path), check.wants(info) else { continue }
-            check.begin(info)
-            for start in stride(from: 0, to: bytes.count, by: 1000) {
-                bytes[start..<min(bytes.count, start + 1000)].withUnsafeBytes { check.consume($0) }
-            }
-            check.end()
-        }
-        let harness = CheckHarness(bundleFiles: files + members.map(\.0))
-        return check.finish(BundleFacts(manifest: harness.manifest()), logFindings: logFindings)
+    static func run(_ check: any Check, _ members: [(String, [UInt8])], files: [String] = [], logFindings: [Finding] = []) -> [Finding] {
+        CheckHarness(binaryMembers: members, bundleFiles: files, logFindings: logFindings).run([check])
     }
 
     @Test func minidumpsAreNamedByTheirFirstModule() throws {

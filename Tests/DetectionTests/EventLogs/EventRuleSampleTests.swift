@@ -10,7 +10,7 @@ struct EventHarness {
     static let computer = "EXCH01.corp.local"
 
     /// Verdicts by record number (records are numbered from 1 in the order given).
-    static func verdicts(_ events: [EvtxEvent], checks: [any EventCheck], logFindings: [Finding] = []) throws -> [UInt64: [Verdict]] {
+    static func verdicts(_ events: [EvtxEvent], checks: [any Check], logFindings: [Finding] = []) throws -> [UInt64: [Verdict]] {
         var out: [UInt64: [Verdict]] = [:]
         for finding in try findings(events, checks: checks, logFindings: logFindings) {
             for evidence in finding.evidence {
@@ -20,8 +20,8 @@ struct EventHarness {
         return out
     }
 
-    static func findings(_ events: [EvtxEvent], checks: [any EventCheck], logFindings: [Finding] = []) throws -> [Finding] {
-        let scan = EventLogScan(checks: checks)
+    static func findings(_ events: [EvtxEvent], checks: [any Check], logFindings: [Finding] = []) throws -> [Finding] {
+        var harness = CheckHarness(logFindings: logFindings)
         // Consecutive events of one channel go to one file whose record numbers are their positions (1-based).
         var index = 0
         while index < events.count {
@@ -29,14 +29,10 @@ struct EventHarness {
             var end = index
             while end < events.count, events[end].channel == channel { end += 1 }
             let name = (channel.isEmpty ? "Application" : channel.replacingOccurrences(of: "/", with: "%4")) + ".evtx"
-            guard let info = MemberInfo(member: "evidence/C/Windows/System32/winevt/Logs/" + name) else { break }
-            let bytes = EvtxWriter.write(Array(events[index..<end]), firstRecord: UInt64(index + 1))
-            scan.begin(info)
-            bytes.withUnsafeBytes { scan.consume($0) }
-            scan.end()
+            harness.binaryMembers.append(("Windows/System32/winevt/Logs/" + name, EvtxWriter.write(Array(events[index..<end]), firstRecord: UInt64(index + 1))))
             index = end
         }
-        return scan.finish(BundleFacts(manifest: CheckHarness().manifest()), logFindings: logFindings)
+        return harness.run(checks)
     }
 
     static func event(_ sample: EventRule.SampleEvent, at offset: Int) -> EvtxEvent {

@@ -128,21 +128,11 @@ import TestSupport
         #expect(read.isEmpty && summary.problem != nil)
     }
 
-    @Test func theScanStreamsMembersAndReportsCoverage() throws {
-        let scan = EventLogScan(checks: [])
+    @Test func theReaderStreamsMembersAndReportsCoverage() throws {
         let good = EvtxWriter.write(Self.events(3), dirty: true)
-        let info = try #require(MemberInfo(member: "evidence/C/Windows/System32/winevt/Logs/Security.evtx"))
-        #expect(scan.wants(info))
-        scan.begin(info)
-        for start in stride(from: 0, to: good.count, by: 7000) {
-            good[start..<min(good.count, start + 7000)].withUnsafeBytes { scan.consume($0) }
-        }
-        scan.end()
-        let bad = try #require(MemberInfo(member: "evidence/C/Windows/System32/winevt/Logs/Broken.evtx"))
-        scan.begin(bad)
-        Array("garbage".utf8).withUnsafeBytes { scan.consume($0) }
-        scan.end()
-        let rows = scan.coverage()
+        let harness = CheckHarness(binaryMembers: [("Windows/System32/winevt/Logs/Security.evtx", good),
+                                                   ("Windows/System32/winevt/Logs/Broken.evtx", Array("garbage".utf8))])
+        let rows = harness.result(try TestData.checks(reading: TestData.isEvents)).coverage
         let row = try #require(rows.first { $0.checkId == "EVTX" })
         #expect(row.status == .ran && row.members == 1 && row.records == 3 && row.malformed == 0)
         #expect(row.reason?.contains("Broken.evtx") == true)

@@ -22,19 +22,13 @@ import TestSupport
     }
 
     static func findings(_ sample: String) throws -> [Finding] {
-        let scan = EventLogScan(checks: CheckRegistry.makeEventChecks(rules: try CheckRegistry.loadEventRules(profiles: Repository.profiles)))
-        for (name, bytes) in SampleEventLogs.files(for: sample) {
-            let info = try #require(MemberInfo(member: "evidence/C/" + SampleEventLogs.logsFolder + "/" + name))
-            scan.begin(info)
-            bytes.withUnsafeBytes { scan.consume($0) }
-            scan.end()
-        }
-        return scan.finish(BundleFacts(manifest: CheckHarness().manifest()), logFindings: [])
+        let members = SampleEventLogs.files(for: sample).map { ("\(SampleEventLogs.logsFolder)/\($0.0)", $0.1) }
+        return CheckHarness(binaryMembers: members).run(try TestData.checks(reading: TestData.isEvents))
     }
 
     @Test func theCompromisedLogsShowTheChainRecordByRecord() throws {
         let findings = try Self.findings("exchange2016-compromised")
-        func records(_ id: String) -> Set<Int> { Set(findings.filter { $0.checkId == id }.flatMap(\.evidence).compactMap(\.record)) }
+        func records(_ id: CheckID) -> Set<Int> { Set(findings.filter { $0.checkId == id }.flatMap(\.evidence).compactMap(\.record)) }
         #expect(records("EVT-LSASS-COMSVCS-MINIDUMP") == [48_214, 48_215, 48_222, 48_223, 90_551])
         #expect(records("EVT-LSASS-ACCESS") == [90_552])
         #expect(records("EVT-EXCH-WEBSHELL-CHILD") == [48_213, 48_214])

@@ -5,115 +5,96 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The content check as the analyzer drives it: members stream in chunks, are buffered up to
-/// the cap, scanned on workers, and reported once per file.
+/// The content check as the analyzer drives it: members stream in chunks, are held up to the
+/// cap by the runner, scanned on workers, and reported once per file.
 @Suite struct WebShellContentCheckTests {
     static let chopper = Array("<%@ Page Language=\"Jscript\"%><%eval(Request.Item[\"k\"],\"unsafe\");%>\n".utf8)
 
-    static func options(cap: Int) throws -> WebShellScanOptions {
-        let base = WebShellScanOptions.builtin
-        return WebShellScanOptions(rules: try #require(base.rules), locations: base.locations, sizeCap: cap, timeoutSeconds: 10, workers: 2)
+    static func check(cap: Int) throws -> WebShellContentCheck {
+        let base = try TestData.detection().webShells
+        return WebShellContentCheck(options: WebShellScanOptions(rules: try #require(base.rules), locations: base.locations, sizeCap: cap,
+                                                                 timeoutSeconds: 10, workers: 2))
     }
 
-    /// Streams `chunks` of one member through the check, like MemberFanOut does.
-    static func stream(_ check: WebShellContentCheck, path: String, chunks: some Sequence<[UInt8]>) {
-        let member = MemberInfo(member: "evidence/C/" + path, volume: "C", sourcePath: path)
-        guard check.wants(member) else { return }
-        check.begin(member)
-        for chunk in chunks { chunk.withUnsafeBytes { check.consume($0) } }
-        check.end()
-    }
+    static func row(_ result: CheckRunner.Result) -> CoverageRow? { result.coverage.first { $0.checkId == "EXT-C10" } }
 
     @Test func aShellInAWebFolderIsFoundWithItsEvidence() throws {
-        let board = WebShellScanBoard(options: try WebShellContentCheckTests.options(cap: 1 << 20), requests: nil)
-        let check = WebShellContentCheck(board: board)
         let path = "inetpub/wwwroot/aspnet_client/a.aspx"
-        WebShellContentCheckTests.stream(check, path: path, chunks: [Array(WebShellContentCheckTests.chopper.prefix(20)), Array(WebShellContentCheckTests.chopper.dropFirst(20))])
-        WebShellContentCheckTests.stream(check, path: "inetpub/wwwroot/logs/notes.bin", chunks: [WebShellContentCheckTests.chopper])
-        let findings = check.finish(BundleFacts(manifest: CheckHarness(bundleFiles: [path]).manifest()), logFindings: [])
-        let finding = try #require(findings.first)
-        #expect(findings.count == 1)
+        let harness = CheckHarness(binaryMembers: [(path, Self.chopper), ("inetpub/wwwroot/logs/notes.bin", Self.chopper)])
+        let result = harness.result([try Self.check(cap: 1 << 20)])
+        let finding = try #require(result.findings.first)
+        #expect(result.findings.count == 1)
         #expect(finding.verdict == .confirmed)
         #expect(finding.checkId == "EXT-C10")
         let details = try #require(finding.evidence.first?.details)
         #expect(details["rules"]?.contains("ChinaChopper_Eval_Request (confirmed)") == true)
         #expect(details["matchedStrings"]?.contains("eval(Request.Item[\"k\"],\"unsafe\"") == true, "\(details["matchedStrings"] ?? "")")
         #expect(details["location"]?.contains("aspnet_client") == true)
-        #expect(finding.pivots["shellPath"] == ["/aspnet_client/a.aspx"])
-        #expect(check.coverage().first?.members == 1)
+        #expect(finding.pivots[.shellPath] == ["/aspnet_client/a.aspx"])
+        #expect(Self.row(result)?.members == 1)
     }
 
     /// A 200 MB member is never held whole: the first `cap` bytes are scanned, the rest only
     /// counted, and the file is reported as scanned partially. Chunks are made on the fly.
     @Test func aHugeMemberIsScannedWithinTheCap() throws {
         let cap = 1 << 20
-        let board = WebShellScanBoard(options: try WebShellContentCheckTests.options(cap: cap), requests: nil)
-        let check = WebShellContentCheck(board: board)
         let chunk = [UInt8](repeating: 0x41, count: 1 << 20)
         let total = 200
-        let head = WebShellContentCheckTests.chopper + [UInt8](repeating: 0x20, count: chunk.count - WebShellContentCheckTests.chopper.count)
-        let chunks = (0..<total).lazy.map { $0 == 0 ? head : chunk }
-        WebShellContentCheckTests.stream(check, path: "inetpub/wwwroot/big.aspx", chunks: chunks)
+        let head = Self.chopper + [UInt8](repeating: 0x20, count: chunk.count - Self.chopper.count)
         // A shell placed only after the cap is not seen, and the report says the file was cut.
-        let tail = (0..<8).lazy.map { $0 == 7 ? WebShellContentCheckTests.chopper : chunk }
-        WebShellContentCheckTests.stream(check, path: "inetpub/wwwroot/tail.aspx", chunks: tail)
-        let scans = board.results()
-        let big = try #require(scans["evidence/C/inetpub/wwwroot/big.aspx"])
-        #expect(big.scannedBytes == cap)
-        #expect(big.memberBytes == total << 20)
-        #expect(big.partial)
-        #expect(big.outcome.matches.contains { $0.rule == "ChinaChopper_Eval_Request" })
-        let cut = try #require(scans["evidence/C/inetpub/wwwroot/tail.aspx"])
-        #expect(cut.outcome.matches.isEmpty)
-        let findings = check.finish(BundleFacts(manifest: CheckHarness(bundleFiles: ["inetpub/wwwroot/big.aspx"]).manifest()), logFindings: [])
-        #expect(findings.first?.evidence.first?.details?["scan"] == "scanned partially: first \(cap) of \(total << 20) bytes")
-        let coverage = try #require(check.coverage().first)
-        #expect(coverage.reason?.contains("2 scanned partially") == true)
+        let result = CheckHarness().result([try Self.check(cap: cap)], chunked: [
+            ("inetpub/wwwroot/big.aspx", AnySequence((0..<total).lazy.map { $0 == 0 ? head : chunk })),
+            ("inetpub/wwwroot/tail.aspx", AnySequence((0..<8).lazy.map { $0 == 7 ? Self.chopper : chunk })),
+        ])
+        #expect(result.findings.count == 1)
+        let big = try #require(result.findings.first { $0.evidence.first?.originalPath == "inetpub/wwwroot/big.aspx" })
+        #expect(big.pivots[.yaraRule]?.contains("ChinaChopper_Eval_Request") == true)
+        #expect(big.evidence.first?.details?["scan"] == "scanned partially: first \(cap) of \(total << 20) bytes")
+        #expect(Self.row(result)?.reason?.contains("2 scanned partially") == true)
     }
 
     /// A file the collector cut at its size cap is scanned over the stored head, and both the
     /// finding and the coverage row say so.
     @Test func aMemberCollectedInPartIsSaidToBe() throws {
         let path = "inetpub/wwwroot/aspnet_client/big.aspx"
-        let check = WebShellContentCheck(board: WebShellScanBoard(options: try WebShellContentCheckTests.options(cap: 1 << 20), requests: nil))
-        WebShellContentCheckTests.stream(check, path: path, chunks: [WebShellContentCheckTests.chopper])
+        let runner = CheckRunner(checks: [try Self.check(cap: 1 << 20)])
+        #expect(runner.begin(member: "evidence/C/" + path))
+        Self.chopper.withUnsafeBytes { runner.consume($0) }
+        runner.end()
         var entry = WebShellLocationTests.entry(path, size: 50 << 20)
         entry.status = .partial
-        let finding = try #require(check.finish(BundleFacts(manifest: WebShellLocationTests.manifest([entry])), logFindings: []).first)
+        let result = runner.finish(manifest: WebShellLocationTests.manifest([entry]))
+        let finding = try #require(result.findings.first)
         #expect(finding.evidence.first?.details?["scan"]?.hasSuffix("the bundle holds only the file's head (collection size cap)") == true)
-        #expect(check.coverage().first?.reason?.contains("1 collected only in part (head stored), scanned over what was stored: \(path)") == true)
+        #expect(Self.row(result)?.reason?.contains("1 collected only in part (head stored), scanned over what was stored: \(path)") == true)
     }
 
     /// UTF-16 pages, little- and big-endian, with and without a byte-order mark, are found by the
     /// rules' `wide` strings (big-endian text is the little-endian byte stream shifted by one).
     @Test func utf16PagesAreFoundInEitherByteOrder() throws {
-        let text = String(decoding: WebShellContentCheckTests.chopper, as: UTF8.self)
+        let text = String(decoding: Self.chopper, as: UTF8.self)
         let little: [UInt8] = text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
         let big: [UInt8] = text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
-        let board = WebShellScanBoard(options: try WebShellContentCheckTests.options(cap: 1 << 20), requests: nil)
-        let check = WebShellContentCheck(board: board)
         let pages = ["le-bom.aspx": [0xFF, 0xFE] + little, "le.aspx": little, "be-bom.aspx": [0xFE, 0xFF] + big]
-        for (name, bytes) in pages {
-            WebShellContentCheckTests.stream(check, path: "inetpub/wwwroot/app/" + name, chunks: [bytes])
-        }
-        let scans = board.results()
+        let harness = CheckHarness(binaryMembers: pages.map { ("inetpub/wwwroot/app/" + $0.key, $0.value) })
+        let findings = harness.run([try Self.check(cap: 1 << 20)])
         for name in pages.keys {
-            let scan = try #require(scans["evidence/C/inetpub/wwwroot/app/" + name])
-            #expect(scan.outcome.matches.contains { $0.rule == "ChinaChopper_Eval_Request" }, "\(name)")
+            let finding = findings.first { $0.evidence.first?.originalPath == "inetpub/wwwroot/app/" + name }
+            #expect(finding?.pivots[.yaraRule]?.contains("ChinaChopper_Eval_Request") == true, "\(name)")
         }
     }
 
-    @Test func withoutRulesNothingIsScannedAndCoverageSaysWhy() {
-        let options = WebShellScanOptions(rules: nil, rulesProblem: "rules missing", locations: WebShellScanOptions.builtin.locations)
-        let check = WebShellContentCheck(board: WebShellScanBoard(options: options, requests: nil))
-        WebShellContentCheckTests.stream(check, path: "inetpub/wwwroot/a.aspx", chunks: [WebShellContentCheckTests.chopper])
-        let row = check.coverage().first
+    @Test func withoutRulesNothingIsScannedAndCoverageSaysWhy() throws {
+        let options = WebShellScanOptions(rules: nil, rulesProblem: "rules missing", locations: try TestData.detection().webShells.locations)
+        let result = CheckHarness(binaryMembers: [("inetpub/wwwroot/a.aspx", Self.chopper)]).result([WebShellContentCheck(options: options)])
+        let row = Self.row(result)
         #expect(row?.status == .failed)
         #expect(row?.reason == "not scanned: rules missing; 1 web file(s) not scanned")
+        #expect(result.findings.isEmpty)
     }
 
-    @Test func webFilesAreSelectedByPlaceAndKind() {
-        let selection = WebFileSelection(WebShellScanOptions.builtin.locations)
+    @Test func webFilesAreSelectedByPlaceAndKind() throws {
+        let selection = WebFileSelection(try TestData.detection().webShells.locations)
         func wants(_ path: String) -> Bool { selection.wants(MemberInfo(member: "evidence/C/" + path, volume: "C", sourcePath: path)) }
         #expect(wants("inetpub/wwwroot/aspnet_client/system_web/x.aspx"))
         #expect(wants("inetpub/wwwroot/aspnet_client/readme.bin"))

@@ -26,13 +26,13 @@ import TestSupport
         return manifest
     }
 
-    static func notes(_ entries: [Manifest.Entry], for path: String) -> [LocationNote] {
+    static func notes(_ entries: [Manifest.Entry], for path: String) throws -> [LocationNote] {
         let facts = BundleFacts(manifest: manifest(entries))
-        let verdicts = LocationVerdicts(list: WebShellScanOptions.builtin.locations, facts: facts)
+        let verdicts = LocationVerdicts(list: try TestData.detection().webShells.locations, facts: facts)
         return entries.first { $0.sourcePath == path }.map(verdicts.notes(for:)) ?? []
     }
 
-    @Test func dropZonesFlagUnknownScriptsAndSpareKnownFiles() {
+    @Test func dropZonesFlagUnknownScriptsAndSpareKnownFiles() throws {
         let files = [
             "inetpub/wwwroot/aspnet_client/system_web/4_0_30319/x.aspx",
             "inetpub/wwwroot/aspnet_client/readme.txt",
@@ -46,14 +46,14 @@ import TestSupport
             WebShellLocationTests.exchange + "/FrontEnd/HttpProxy/OAB/log.aspx",
             WebShellLocationTests.exchange + "/FrontEnd/HttpProxy/ecp/default.aspx",
         ].map { WebShellLocationTests.entry($0) }
-        func tier(_ path: String) -> Verdict? { WebShellLocationTests.notes(files, for: path).map(\.verdict).max() }
+        func tier(_ path: String) -> Verdict? { (try? WebShellLocationTests.notes(files, for: path))?.map(\.verdict).max() }
         #expect(tier("inetpub/wwwroot/aspnet_client/system_web/4_0_30319/x.aspx") == .likely)
         #expect(tier("inetpub/wwwroot/aspnet_client/readme.txt") == .informational)
         #expect(tier(WebShellLocationTests.exchange + "/FrontEnd/HttpProxy/ecp/auth/TimeoutLogoff.aspx") == nil)
         #expect(tier(WebShellLocationTests.exchange + "/FrontEnd/HttpProxy/ecp/auth/y.aspx") == .likely)
         #expect(tier(WebShellLocationTests.owaAuth + "logon.aspx") == nil)
         #expect(tier(WebShellLocationTests.owaAuth + "shell.aspx") == .likely)
-        #expect(WebShellLocationTests.notes(files, for: WebShellLocationTests.owaAuth + "shell.aspx").contains { $0.text.contains("incident reports") })
+        #expect(try WebShellLocationTests.notes(files, for: WebShellLocationTests.owaAuth + "shell.aspx").contains { $0.text.contains("incident reports") })
         #expect(tier(WebShellLocationTests.owaAuth + "Current/themes/resources/logon.css") == nil)
         #expect(tier(WebShellLocationTests.owaAuth + "Current/scripts/x.aspx") == .likely)
         #expect(tier(WebShellLocationTests.owaAuth + "15.1.2176/scripts/premium/flogon.js") == nil)
@@ -61,7 +61,7 @@ import TestSupport
         #expect(tier(WebShellLocationTests.exchange + "/FrontEnd/HttpProxy/ecp/default.aspx") == nil)
     }
 
-    @Test func lookAlikeNamesTimesAndAttributesAreNoted() {
+    @Test func lookAlikeNamesTimesAndAttributesAreNoted() throws {
         let lookAlike = WebShellLocationTests.owaAuth + "RedirSuiteServerProxy.aspx"
         let late = WebShellLocationTests.exchange + "/ClientAccess/ecp/Custom.aspx"
         let hidden = "inetpub/wwwroot/app/page.aspx"
@@ -73,14 +73,14 @@ import TestSupport
             WebShellLocationTests.entry(hidden, flags: ["hidden", "system"]),
             WebShellLocationTests.entry("inetpub/wwwroot/aspnet_client/system_web/4_0_30319/.gitkeep", size: 0),
         ]
-        let twin = WebShellLocationTests.notes(files, for: lookAlike)
+        let twin = try WebShellLocationTests.notes(files, for: lookAlike)
         #expect(twin.contains { $0.text.contains("looks like Exchange's RedirSuiteServiceProxy.aspx") })
         #expect(twin.map(\.verdict).max() == .likely)
-        let timed = WebShellLocationTests.notes(files, for: late)
+        let timed = try WebShellLocationTests.notes(files, for: late)
         #expect(timed.map(\.text) == ["modified 183 days after the newest other file in its folder, during the ProxyLogon (HAFNIUM and followers) window"])
         #expect(timed.first?.verdict == .informational)
-        #expect(WebShellLocationTests.notes(files, for: hidden).map(\.text) == ["has the hidden+system attribute (attrib +h +s hides shells)"])
-        #expect(WebShellLocationTests.notes(files, for: "inetpub/wwwroot/aspnet_client/system_web/4_0_30319/.gitkeep").isEmpty)
+        #expect(try WebShellLocationTests.notes(files, for: hidden).map(\.text) == ["has the hidden+system attribute (attrib +h +s hides shells)"])
+        #expect(try WebShellLocationTests.notes(files, for: "inetpub/wwwroot/aspnet_client/system_web/4_0_30319/.gitkeep").isEmpty)
         #expect(EditDistance.between(Array("timeoutlogoff.aspx".utf8), Array("timeoutlogout.aspx".utf8), limit: 2) == 2)
         #expect(EditDistance.between(Array("logon.aspx".utf8), Array("shell90.aspx".utf8), limit: 2) == 3)
     }
@@ -89,12 +89,11 @@ import TestSupport
     @Test func aPublishedShellHashIsConfirmed() throws {
         var entry = WebShellLocationTests.entry("Windows/Temp/x.bin")
         entry.sha256 = "2b6f1ebb2208e93ade4a6424555d6a8341fd6d9f60c25e44afe11008f5c1aad1"
-        let facts = BundleFacts(manifest: WebShellLocationTests.manifest([entry]))
-        let findings = WebShellLocationCheck(board: WebShellScanBoard(options: WebShellScanOptions.builtin, requests: nil)).finish(facts, logFindings: [])
+        let findings = CheckHarness(entries: [entry]).run([WebShellLocationCheck(locations: try TestData.detection().webShells.locations)])
         let finding = try #require(findings.first)
         #expect(finding.verdict == .confirmed)
         #expect(finding.explanation.contains("Microsoft published"))
-        #expect(WebShellScanOptions.builtin.locations.knownShellHashes.count == 8)
+        #expect(try TestData.detection().webShells.locations.knownShellHashes.count == 8)
     }
 
     /// A script file written while the logs show the attack is noted, even outside drop zones.
@@ -107,15 +106,15 @@ import TestSupport
         let attack = Finding(checkId: "EXT-C03", title: "SSRF", severity: .critical, verdict: .confirmed, evidence: [evidence], explanation: "")
         let window = try #require(LocationVerdicts.observedWindow([attack]))
         let facts = BundleFacts(manifest: WebShellLocationTests.manifest(files))
-        let verdicts = LocationVerdicts(list: WebShellScanOptions.builtin.locations, facts: facts, observed: window)
+        let verdicts = LocationVerdicts(list: try TestData.detection().webShells.locations, facts: facts, observed: window)
         let notes = verdicts.notes(for: files[0])
         #expect(notes.map(\.text) == ["modified 2021-03-03T07:30:00Z, during the attack seen in the logs (2021-03-03T07:02:37Z to 2021-03-03T07:02:37Z)"])
         #expect(notes.first?.verdict == .informational)
-        #expect(LocationVerdicts(list: WebShellScanOptions.builtin.locations, facts: facts).notes(for: files[0]).isEmpty)
+        #expect(LocationVerdicts(list: try TestData.detection().webShells.locations, facts: facts).notes(for: files[0]).isEmpty)
         #expect(LocationVerdicts.observedWindow([]) == nil)
         // A security update rewrites many files of a folder at once: that cluster is not noted.
         let update = (0..<5).map { WebShellLocationTests.entry("inetpub/wwwroot/owa/page\($0).aspx", modified: "2021-03-04T10:0\($0):00Z") }
-        let clustered = LocationVerdicts(list: WebShellScanOptions.builtin.locations,
+        let clustered = LocationVerdicts(list: try TestData.detection().webShells.locations,
                                          facts: BundleFacts(manifest: WebShellLocationTests.manifest(update)), observed: window)
         #expect(clustered.notes(for: update[0]).isEmpty)
     }
@@ -125,42 +124,38 @@ import TestSupport
     @Test func scoringMergesRequestsAndRaisesTheTier() throws {
         let path = "inetpub/wwwroot/aspnet_client/cmd.aspx"
         let page = Array("<%@ Page Language=\"C#\"%><% var p = new System.Diagnostics.ProcessStartInfo(\"cmd.exe\", \"/c \" + Request.Form[\"c\"]); System.Diagnostics.Process.Start(p); %>".utf8)
-        let requests = WebShellRequestCheck()
         let rows = [
             "2021-03-03 07:10:00 10.0.0.10 POST /aspnet_client/cmd.aspx - 443 - 203.0.113.9 antSword/v2.1 - 200 0 0 15",
             "2021-03-03 07:11:00 10.0.0.10 POST /aspnet_client/cmd.aspx - 443 - 203.0.113.9 antSword/v2.1 - 200 0 0 15",
         ]
-        let logFindings = CheckHarness(members: [(LogText.w3svc1, LogText.iis(rows))], bundleFiles: [path]).run([requests])
-        #expect(logFindings.count == 1)
-        let options = WebShellScanOptions.builtin
-        let board = WebShellScanBoard(options: options, requests: requests)
-        let check = WebShellContentCheck(board: board)
-        WebShellContentCheckTests.stream(check, path: path, chunks: [page])
-        let facts = BundleFacts(manifest: WebShellLocationTests.manifest([WebShellLocationTests.entry(path, size: UInt64(page.count))]))
-        let finding = try #require(check.finish(facts, logFindings: logFindings).first)
+        let data = try TestData.detection()
+        var harness = CheckHarness(members: [(LogText.w3svc1, LogText.iis(rows))], binaryMembers: [(path, page)],
+                                   exchangeInstallPath: WebShellLocationTests.exchange)
+        harness.entries = [WebShellLocationTests.entry(path, size: UInt64(page.count))]
+        let both = harness.result([WebShellRequestCheck(), WebShellContentCheck(options: data.webShells)])
+        // The request finding is carried by the web-shell finding, not reported beside it.
+        #expect(!both.findings.contains { $0.checkId == "EXT-C12" })
+        let finding = try #require(both.findings.first { $0.checkId == "EXT-C10" })
         #expect(finding.verdict == .confirmed)
-        #expect(finding.pivots["clientIp"] == ["203.0.113.9"])
+        #expect(finding.pivots[.clientIp] == ["203.0.113.9"])
         #expect(finding.evidence.count == 3)
         #expect(finding.evidence[0].details?["requests"]?.hasPrefix("2 logged (2 POST, 2 POST answered 2xx, 0 answered 404), 2021-03-03T07:10:00") == true)
-        #expect(check.supersedes(try #require(logFindings.first)))
+        let requestsAlone = harness.run([WebShellRequestCheck()])
+        #expect(requestsAlone.map(\.checkId) == ["EXT-C12"])
 
-        let quiet = WebShellScanBoard(options: options, requests: nil)
-        let quietCheck = WebShellContentCheck(board: quiet)
-        WebShellContentCheckTests.stream(quietCheck, path: path, chunks: [page])
-        #expect(quietCheck.finish(facts, logFindings: []).first?.verdict == .likely)
+        let quiet = CheckHarness(binaryMembers: [(path, page)], exchangeInstallPath: WebShellLocationTests.exchange).run([WebShellContentCheck(options: data.webShells)])
+        #expect(quiet.first?.verdict == .likely)
     }
 
     @Test func locationOnlyFilesGetOneFindingAndContentMatchesAreNotRepeated() throws {
         let shell = "inetpub/wwwroot/aspnet_client/a.aspx"
         let odd = "inetpub/wwwroot/aspnet_client/notes.txt"
-        let board = WebShellScanBoard(options: WebShellScanOptions.builtin, requests: nil)
-        let content = WebShellContentCheck(board: board)
-        let location = WebShellLocationCheck(board: board)
-        WebShellContentCheckTests.stream(content, path: shell, chunks: [WebShellContentCheckTests.chopper])
-        WebShellContentCheckTests.stream(content, path: odd, chunks: [Array("meeting notes".utf8)])
-        let facts = BundleFacts(manifest: WebShellLocationTests.manifest([WebShellLocationTests.entry(shell), WebShellLocationTests.entry(odd)]))
-        let fromContent = content.finish(facts, logFindings: [])
-        let fromLocation = location.finish(facts, logFindings: [])
+        let data = try TestData.detection()
+        var harness = CheckHarness(binaryMembers: [(shell, WebShellContentCheckTests.chopper), (odd, Array("meeting notes".utf8))])
+        harness.entries = [WebShellLocationTests.entry(shell), WebShellLocationTests.entry(odd)]
+        let findings = harness.run([WebShellContentCheck(options: data.webShells), WebShellLocationCheck(locations: data.webShells.locations)])
+        let fromContent = findings.filter { $0.checkId == "EXT-C10" }
+        let fromLocation = findings.filter { $0.checkId == "EXT-C09" }
         #expect(fromContent.map(\.evidence.first?.originalPath) == [shell])
         #expect(fromLocation.map(\.evidence.first?.originalPath) == [odd])
         #expect(fromLocation.first?.verdict == .informational)
