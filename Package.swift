@@ -47,7 +47,6 @@ let package = Package(
             name: "ArtifactCollection",
             dependencies: [
                 "ExTriageCore", "EvidenceSource", "EvidenceBundle", "DataDocuments", "CArchive",
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -55,8 +54,9 @@ let package = Package(
             name: "Detection",
             dependencies: [
                 "ExTriageCore", "EvidenceBundle", "DataDocuments", "CYara", "CForensics",
-                .product(name: "Yams", package: "Yams"),
-            ]
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["README.md"]
         ),
         .target(name: "Reporting", dependencies: ["ExTriageCore"]),
         .executableTarget(
@@ -64,6 +64,7 @@ let package = Package(
             dependencies: [
                 "ExTriageCore", "EvidenceSource", "EvidenceBundle", "ArtifactCollection", "Detection", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -73,18 +74,18 @@ let package = Package(
         ),
         .testTarget(name: "ExTriageCoreTests", dependencies: ["ExTriageCore"]),
         .testTarget(name: "DataDocumentsTests", dependencies: ["DataDocuments", "ExTriageCore", "TestSupport"]),
-        .testTarget(name: "EvidenceSourceTests", dependencies: ["EvidenceSource", "TestSupport"]),
+        .testTarget(name: "EvidenceSourceTests", dependencies: ["EvidenceSource", "ExTriageCore", "TestSupport"]),
         .testTarget(
             name: "EvidenceBundleTests",
-            dependencies: ["EvidenceBundle", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["EvidenceBundle", "ExTriageCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "ArtifactCollectionTests",
-            dependencies: ["ArtifactCollection", "EvidenceBundle", "EvidenceSource", "TestSupport"]
+            dependencies: ["ArtifactCollection", "EvidenceBundle", "EvidenceSource", "ExTriageCore", "TestSupport"]
         ),
-        .testTarget(name: "DetectionTests", dependencies: ["Detection", "EvidenceBundle", "TestSupport"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["extriage", "EvidenceBundle", "TestSupport"]),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection", "EvidenceBundle", "ExTriageCore", "CForensics", "TestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ExTriageCore", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["extriage", "EvidenceBundle", "ExTriageCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

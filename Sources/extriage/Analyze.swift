@@ -57,7 +57,13 @@ struct Analyze: ParsableCommand {
     @Option(name: .customLong("scan-timeout"), help: ArgumentHelp("Seconds one web file may take in YARA before it is reported as timed out (default 10).", valueName: "seconds"))
     var scanTimeout: Int?
 
+    @Option(name: .customLong("check-time-budget"), help: ArgumentHelp("Seconds one check may spend on one bundle's records before it is stopped and its coverage row says so (default 900).", valueName: "seconds"))
+    var checkTimeBudget: Double?
+
     func validate() throws {
+        if let checkTimeBudget, !(checkTimeBudget > 0) {
+            throw ValidationError("--check-time-budget takes a number of seconds above 0")
+        }
         if ReportRenderers.named(format) == nil {
             throw ValidationError("--format takes one of: \(ReportRenderers.names.joined(separator: ", "))")
         }
@@ -78,8 +84,9 @@ struct Analyze: ParsableCommand {
     func run() throws {
         let data = try DetectionData.load(yara: yaraRequest())
         for warning in data.warnings { printError("warning: " + warning) }
-        let options = AnalysisOptions(allowUnverified: allowUnverified,
+        var options = AnalysisOptions(allowUnverified: allowUnverified,
                                       trustedKeys: try trustedKeys.map { try SigningKeys.loadPublicKey(path: $0) })
+        if let checkTimeBudget { options.checkTimeBudget = checkTimeBudget }
         let outcomes = Analysis.run(bundles: bundles, data: data, options: options)
         var reports: [AnalysisReport] = []
         for outcome in outcomes {

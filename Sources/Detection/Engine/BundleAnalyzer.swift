@@ -8,6 +8,8 @@ public struct AnalysisOptions: Sendable {
     public var allowUnverified = false
     /// Public keys whose signatures are trusted, as their 32 raw bytes (a value that can cross threads).
     public var trustedKeys: [[UInt8]] = []
+    /// Seconds one check may spend on one bundle's records before it is stopped (and said to be).
+    public var checkTimeBudget = CheckRunner.defaultTimeBudget
 
     public init(allowUnverified: Bool = false, trustedKeys: [Curve25519.Signing.PublicKey] = []) {
         self.allowUnverified = allowUnverified
@@ -30,7 +32,7 @@ public struct BundleAnalyzer: Sendable {
 
     /// Nothing found is reported unless the bundle verifies (or `allowUnverified`).
     public func run() throws -> AnalysisReport {
-        let runner = CheckRunner(checks: checks)
+        let runner = CheckRunner(checks: checks, timeBudget: options.checkTimeBudget)
         let keys = options.trustedKeys.compactMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
         let verification = BundleVerifier(trustedKeys: keys, sha256Only: true).verify(path: path, observer: runner)
         let intact = verification.verdict == .intactSigned || verification.verdict == .intactUnsigned

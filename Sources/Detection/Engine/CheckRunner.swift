@@ -12,8 +12,12 @@ import ExTriageCore
 /// 3. findings another check's findings carry (`Supersession`) are dropped; evidence lists are
 ///    capped at `EvidenceList.defaultCap` with the rest counted;
 /// 4. one coverage row per check (plus the event-log reader's), from what the runner offered
-///    it and what the check noted.
-final class CheckRunner: MemberObserver {
+///    it and what the check noted; a check that used up its time budget (`timeBudget` seconds
+///    of observing per bundle) was offered nothing more, and its row is `failed` saying so.
+public final class CheckRunner: MemberObserver {
+    /// Seconds one check may spend observing one bundle's members.
+    public static let defaultTimeBudget = 900.0
+
     let checks: [any RunningCheck]
     let logs: LogStream
     let events: EventLogReader
@@ -22,27 +26,27 @@ final class CheckRunner: MemberObserver {
     private var eventsActive = false
     private var contentActive = false
 
-    init(checks: [any Check]) {
-        self.checks = checks.map(instantiate)
+    init(checks: [any Check], timeBudget: Double = CheckRunner.defaultTimeBudget) {
+        self.checks = checks.map { instantiate($0, budget: timeBudget) }
         logs = LogStream(checks: self.checks)
         events = EventLogReader(checks: self.checks)
         content = ContentFeed(checks: self.checks)
     }
 
-    func begin(member path: String) -> Bool {
+    public func begin(member path: String) -> Bool {
         logsActive = logs.begin(member: path)
         eventsActive = events.begin(member: path)
         contentActive = content.begin(member: path)
         return logsActive || eventsActive || contentActive
     }
 
-    func consume(_ bytes: UnsafeRawBufferPointer) {
+    public func consume(_ bytes: UnsafeRawBufferPointer) {
         if logsActive { logs.consume(bytes) }
         if eventsActive { events.consume(bytes) }
         if contentActive { content.consume(bytes) }
     }
 
-    func end() {
+    public func end() {
         if logsActive { logs.end() }
         if eventsActive { events.end() }
         if contentActive { content.end() }
@@ -101,7 +105,12 @@ final class CheckRunner: MemberObserver {
                 readerRowAdded = true
             }
             let note = outputs[index]?.coverage ?? CoverageNote()
-            let row = Self.apply(note, to: runnerRow(forCheckAt: index))
+            var row = Self.apply(note, to: runnerRow(forCheckAt: index))
+            if let spent = checks[index].stoppedAfter {
+                row.status = .failed
+                row.reason = "stopped after about \(Int(spent.rounded())) s of its time budget; its findings cover the records before"
+                    + (row.reason.map { "; " + $0 } ?? "")
+            }
             coverage.append(row)
             coverage += note.extraRows
             assessments.append((checks[index].assesses, row))

@@ -46,8 +46,8 @@ struct LogSpanBuilder {
 
     /// One span per family present, then a zero-file span per expected family that is missing.
     var spans: [LogSpan] {
-        families.keys.sorted().map { name in
-            let family = families[name]!
+        families.keys.sorted().compactMap { name in
+            guard let family = families[name] else { return nil }
             return LogSpan(family: name, files: family.files, first: family.first, last: family.last, gaps: gaps(family))
         } + missingFamilies.map { LogSpan(family: $0, files: 0, first: nil, last: nil, gaps: []) }
     }
