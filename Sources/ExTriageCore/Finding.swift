@@ -62,6 +62,9 @@ public struct Evidence: Codable, Sendable, Hashable {
     /// Named values behind the match, when there are several: an event's data fields that
     /// matched (`TargetImage`, `GrantedAccess`), a YARA rule's matched strings, the computer.
     public var details: [String: String]?
+    /// The client this line came from (a log record's `c-ip` / `ClientIpAddress`): a finding that
+    /// merges requests of several clients says whose each line is.
+    public var clientIp: String?
 
     public static let maximumExcerpt = 400
 
@@ -266,6 +269,8 @@ public struct AnalysisReport: Codable, Sendable {
     public var bundle: BundleInfo
     public var verification: VerificationSummary
     public var verdict: HostVerdict
+    /// What the verdict leaves unsaid (CVEs that could not be assessed); absent when nothing.
+    public var verdictNote: String?
     /// Per-CVE state: `exploited`, `attempted`, `exposed`, `no-evidence`, `not-assessable`.
     public var cveStates: [String: CVEState]
     /// Why a CVE has its state, where that needs saying (every `not-assessable` one); absent when empty.
@@ -277,12 +282,13 @@ public struct AnalysisReport: Codable, Sendable {
     public var campaigns: [Campaign]
     public var tool: ToolInfoRecord
 
-    public init(bundle: BundleInfo, verification: VerificationSummary, verdict: HostVerdict, cveStates: [String: CVEState],
-                cveReasons: [String: String] = [:], findings: [Finding], coverage: [CoverageRow], logSpans: [LogSpan],
+    public init(bundle: BundleInfo, verification: VerificationSummary, verdict: HostVerdict, verdictNote: String? = nil,
+                cveStates: [String: CVEState], cveReasons: [String: String] = [:], findings: [Finding], coverage: [CoverageRow], logSpans: [LogSpan],
                 campaigns: [Campaign], tool: ToolInfoRecord = .init()) {
         self.bundle = bundle
         self.verification = verification
         self.verdict = verdict
+        self.verdictNote = verdictNote
         self.cveStates = cveStates
         self.cveReasons = cveReasons.isEmpty ? nil : cveReasons
         self.findings = findings

@@ -107,6 +107,7 @@ private struct HTMLPage {
     mutating func bundle(_ report: AnalysisReport, id: String) {
         raw("<section class=\"bundle\" id=\"" + id + "\">")
         banner(report.verdict, sub: report.bundle.path)
+        if let note = report.verdictNote { raw("<p class=\"loud\">" + text(note) + "</p>") }
         let bundle = report.bundle
         raw("<h2>Bundle</h2>")
         keyValues([

@@ -41,6 +41,7 @@ private struct TextWriter {
         let rule = String(repeating: "=", count: 72)
         line(rule)
         line("VERDICT: " + paint(report.verdict.text, hostColor(report.verdict)))
+        if let note = report.verdictNote { line("  " + safe(note)) }
         line(rule)
         let bundle = report.bundle
         field("Bundle", safe(bundle.path))

@@ -36,6 +36,7 @@ struct BuildStatusCheck: Check {
 
     func finish(_ seen: inout [ExchangeBuild: (first: Timestamp?, evidence: Evidence)], in context: FinishContext) -> CheckOutput {
         let ordered = seen.sorted { ($0.value.first ?? Timestamp(seconds: 0)) < ($1.value.first ?? Timestamp(seconds: 0)) }
+        let history = BuildHistory(table: builds, seen: ordered.map { ($0.key, $0.value.first) })
         return CheckOutput(findings: ordered.map { build, value in
             let status = builds.status(of: build)
             let vulnerable = status.filter { !$0.patched }
@@ -46,7 +47,7 @@ struct BuildStatusCheck: Check {
                            verdict: .informational, cves: vulnerable.flatMap(\.cves), evidence: [value.evidence],
                            explanation: explanation + (value.first.map { "; first log with this build: \($0.iso8601)" } ?? ""),
                            pivots: [.build: [build.description]])
-        })
+        }, exhibits: [history])
     }
 }
 
@@ -67,3 +68,19 @@ public struct ExchangeBuild: Hashable, Comparable, Sendable, CustomStringConvert
         (lhs.major, lhs.minor, lhs.build, lhs.revision) < (rhs.major, rhs.minor, rhs.build, rhs.revision)
     }
 }
+
+/// The Exchange builds the logs show, each with the first time it was seen, and the fixed builds:
+/// when a server stopped being exposed to each CVE, as far as the logs tell.
+struct BuildHistory: Exhibit {
+    let table: BuildTable
+    let seen: [(build: ExchangeBuild, first: Timestamp?)]
+
+    /// The first time a build with the fix for `cve` is seen; nil when none is (or the CVE is unknown).
+    func patchedAt(_ cve: String) -> (time: Timestamp, build: ExchangeBuild)? {
+        guard let fix = table.fix(for: cve) else { return nil }
+        return seen.filter { table.isPatched($0.build, against: fix) }
+            .compactMap { entry in entry.first.map { (time: $0, build: entry.build) } }
+            .min { $0.time < $1.time }
+    }
+}
+

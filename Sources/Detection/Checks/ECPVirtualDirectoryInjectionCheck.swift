@@ -30,7 +30,7 @@ struct ECPVirtualDirectoryInjectionCheck: Check {
     func observe(_ observation: Observation, into state: inout State) {
         guard case .logRecord(let record, _, let member) = observation else { return }
         let data = ECPEventData.parse(record.value("EventData") ?? "")
-        let evidence = member.evidence(line: record.line, timestamp: record.timestamp, excerpt: record.raw)
+        let evidence = member.evidence(record)
         if let url = data["URL"], url.lowercased().contains("schema=reset"), url.lowercased().contains("virtualdirectory") {
             state.resets.append(evidence)
         }

@@ -33,7 +33,7 @@ struct OABGeneratorWriteCheck: Check {
             state.omitted += 1
             return
         }
-        state.writes.append((member.evidence(line: record.line, timestamp: record.timestamp, excerpt: record.raw), path))
+        state.writes.append((member.evidence(record), path))
     }
 
     func finish(_ state: inout State, in context: FinishContext) -> CheckOutput {

@@ -79,7 +79,7 @@ struct ProxyLogonSSRFCheck: Check {
         let status = Int(record.value("HttpStatus") ?? "") ?? 0
         let ip = record.value("ClientIpAddress") ?? ""
         let (verdict, stage) = ProxyLogonSSRFCheck.grade(target: target, anchor: anchor, status: status)
-        let hit = Hit(evidence: member.evidence(line: record.line, timestamp: record.timestamp, excerpt: record.raw),
+        let hit = Hit(evidence: member.evidence(record),
                       ip: ip, userAgent: record.value("UserAgent") ?? "", target: target, status: status,
                       verdict: verdict, stage: stage, authenticated: authenticated)
         if state.hits.count < Self.maximumHits { state.hits.append(hit) } else { state.omitted[ip, default: 0] += 1 }

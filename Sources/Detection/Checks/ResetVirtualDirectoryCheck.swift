@@ -33,7 +33,7 @@ struct ResetVirtualDirectoryCheck: Check {
 
     func observe(_ observation: Observation, into state: inout State) {
         guard case .logRecord(let record, _, let member) = observation else { return }
-        let evidence = member.evidence(line: record.line, timestamp: record.timestamp, excerpt: record.raw)
+        let evidence = member.evidence(record)
         if case .httpProxy = member.family {
             let anchor = (record.value("AnchorMailbox") ?? "").lowercased()
             guard anchor.hasPrefix("serverinfo~"), anchor.contains("/"), anchor.contains("reset"), anchor.contains("virtualdirectory") else { return }

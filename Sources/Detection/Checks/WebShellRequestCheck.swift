@@ -54,7 +54,7 @@ struct WebShellRequestCheck: Check {
         let method = (record.value("cs-method") ?? record.value("Method") ?? "").uppercased()
         let status = Int(record.value("sc-status") ?? record.value("HttpStatus") ?? "") ?? 0
         var entry = byPath[stem.lowercased()] ?? Requests()
-        entry.evidence.append(member.evidence(line: record.line, timestamp: record.timestamp, excerpt: record.raw))
+        entry.evidence.append(member.evidence(record))
         if (200..<300).contains(status) { entry.successes += 1 }
         if method == "POST" { entry.posts += 1 }
         if status == 404 { entry.notFound += 1 }

@@ -52,15 +52,16 @@ public struct BundleAnalyzer: Sendable {
             (lhs.verdict, lhs.severity, rhs.firstSeen ?? Timestamp(seconds: .max)) > (rhs.verdict, rhs.severity, lhs.firstSeen ?? Timestamp(seconds: .max))
         }
         let spans = result.spans.spans
-        let states = VerdictRules.cveStates(findings: findings, assessments: result.assessments)
+        let states = VerdictRules.cveStates(findings: findings, assessments: result.assessments, builds: result.exhibit(BuildHistory.self))
+        let verdict = VerdictRules.hostVerdict(findings: findings, coverage: result.coverage, intact: intact)
         return AnalysisReport(
             bundle: .init(path: path, sha256: verification.bundleSha256, caseId: manifest.case.caseId,
                           examiner: manifest.case.examiner, host: result.spans.serverName ?? manifest.collector.host,
                           collectedAt: manifest.finishedAt, exchangeInstallPath: manifest.exchangeInstallPath?.path),
             verification: summary,
-            verdict: VerdictRules.hostVerdict(findings: findings, coverage: result.coverage, intact: intact),
+            verdict: verdict, verdictNote: VerdictRules.verdictNote(verdict, states: states.mapValues(\.state)),
             cveStates: states.mapValues(\.state), cveReasons: states.compactMapValues(\.reason),
             findings: findings, coverage: result.coverage, logSpans: spans,
-            campaigns: CampaignBuilder.campaigns(from: findings))
+            campaigns: CampaignBuilder.campaigns(from: findings, hostAddresses: result.spans.serverAddresses))
     }
 }

@@ -61,7 +61,12 @@ public final class CheckRunner: MemberObserver {
         var coverage: [CoverageRow]
         var spans: LogSpanBuilder
         /// What each check assesses, with its coverage row.
-        var assessments: [(assessment: Assessment, row: CoverageRow)]
+        var assessments: [CheckAssessment]
+        /// Every exhibit the checks left (the build history, the web-shell requests).
+        var exhibits: [any Exhibit]
+
+        /// The first exhibit of a type.
+        func exhibit<E: Exhibit>(_ type: E.Type) -> E? { exhibits.lazy.compactMap { $0 as? E }.first }
     }
 
     /// Finishes every check once the manifest is known (see the type's steps).
@@ -97,7 +102,7 @@ public final class CheckRunner: MemberObserver {
         let findings = logIndexes.flatMap(kept) + gapFindings + otherIndexes.flatMap(kept)
 
         var coverage: [CoverageRow] = []
-        var assessments: [(assessment: Assessment, row: CoverageRow)] = []
+        var assessments: [CheckAssessment] = []
         var readerRowAdded = false
         for index in checks.indices {
             if case .events = checks[index].input, !readerRowAdded {
@@ -113,9 +118,12 @@ public final class CheckRunner: MemberObserver {
             }
             coverage.append(row)
             coverage += note.extraRows
-            assessments.append((checks[index].assesses, row))
+            let usage = logs.usage[index]
+            let eventSpan = events.span(forCheckAt: index)
+            assessments.append(CheckAssessment(assessment: checks[index].assesses, row: row, first: usage?.first ?? eventSpan?.first,
+                                               last: usage?.last ?? eventSpan?.last))
         }
-        return Result(findings: findings, coverage: coverage, spans: logs.spans, assessments: assessments)
+        return Result(findings: findings, coverage: coverage, spans: logs.spans, assessments: assessments, exhibits: exhibits)
     }
 
     /// The row as the runner saw the check: members and records offered to it.
@@ -148,6 +156,14 @@ public final class CheckRunner: MemberObserver {
         if let malformed = note.malformed { out.malformed = malformed }
         return out
     }
+}
+
+/// What one check assesses, whether it ran, and the time its logs cover (for log checks).
+struct CheckAssessment {
+    var assessment: Assessment
+    var row: CoverageRow
+    var first: Timestamp?
+    var last: Timestamp?
 }
 
 /// Evidence read during the single pass carries the manifest's view once it is known: each

@@ -17,6 +17,8 @@ struct LogSpanBuilder {
 
     private(set) var families: [String: Family] = [:]
     private(set) var serverName: String?
+    /// The server's own addresses from its logs (IIS `s-ip`): never an attacker in a campaign.
+    private(set) var serverAddresses: Set<String> = []
     private var cutFiles: [Evidence] = []
 
     mutating func add(family: LogFamily, sourcePath: String, first: Timestamp?, last: Timestamp?, serverName: String?,
@@ -34,6 +36,10 @@ struct LogSpanBuilder {
         if truncatedStart {
             cutFiles.append(context.evidence(line: 1, timestamp: first, excerpt: "log does not start with a # header line"))
         }
+    }
+
+    mutating func noteServerAddresses(_ addresses: Set<String>) {
+        for address in addresses where serverAddresses.count < 64 { serverAddresses.insert(address) }
     }
 
     /// Log families an Exchange server always has; a bundle without them cannot show what they would.

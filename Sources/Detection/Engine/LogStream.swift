@@ -16,6 +16,9 @@ final class LogStream {
         var members = 0
         var records = 0
         var malformed = 0
+        /// The first and last record time over the members read for the check.
+        var first: Timestamp?
+        var last: Timestamp?
     }
 
     init(checks: [any RunningCheck]) {
@@ -53,11 +56,14 @@ final class LogStream {
             row.members += 1
             row.records += current.records[position]
             row.malformed += current.malformed
+            if let first = current.firstTime { row.first = min(row.first ?? first, first) }
+            if let last = current.lastTime { row.last = max(row.last ?? last, last) }
             usage[entry.index] = row
         }
         spans.add(family: current.context.family, sourcePath: current.context.sourcePath, first: current.firstTime,
                   last: current.lastTime, serverName: current.serverName, context: current.context,
                   truncatedStart: current.startsWithoutHeader)
+        spans.noteServerAddresses(current.serverAddresses)
     }
 }
 
@@ -79,6 +85,8 @@ struct MemberScan {
     var lastTime: Timestamp?
     var lastDataLine: Line?
     var serverName: String?
+    /// The server's own addresses as its logs give them (IIS `s-ip`), at most a few.
+    var serverAddresses: Set<String> = []
     var startsWithoutHeader = false
     var sawLine = false
 
@@ -141,6 +149,7 @@ struct MemberScan {
                 lastTime = time
             }
             if serverName == nil { serverName = record.value("ServerHostName") ?? record.value("ServerName") ?? record.value("s-computername") }
+            if serverAddresses.count < 16, let address = record.value("s-ip"), !address.isEmpty, address != "-" { serverAddresses.insert(address) }
             guard !interested.isEmpty else { return }
             let header = LogHeader(software: parser.software, version: parser.version, logType: parser.logType)
             for index in interested {

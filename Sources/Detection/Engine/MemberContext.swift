@@ -14,6 +14,13 @@ public struct MemberContext: Sendable {
     public func evidence(line: Int, timestamp: Timestamp?, excerpt: String) -> Evidence {
         Evidence(member: member, originalPath: sourcePath, line: line, timestamp: timestamp, excerpt: excerpt, sha256: sha256)
     }
+
+    /// Evidence for one log record: its line, time and text, and the client it came from.
+    public func evidence(_ record: LogRecord) -> Evidence {
+        var evidence = self.evidence(line: record.line, timestamp: record.timestamp, excerpt: record.raw)
+        evidence.clientIp = LogRecord.clientFields.lazy.compactMap { record.value($0) }.first { !$0.isEmpty && $0 != "-" }
+        return evidence
+    }
 }
 
 /// Facts about the whole bundle that checks may consult when they finish.

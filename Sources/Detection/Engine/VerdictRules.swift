@@ -4,28 +4,63 @@ import ExTriageCore
 /// evidence" where the logs that would show it are missing.
 enum VerdictRules {
     /// One state per CVE some check declares it assesses (`Check.assesses`): `exploited` or
-    /// `attempted` from the findings that carry it; else `no-evidence` when one of those checks
-    /// ran; else `not-assessable`, with the reason.
-    static func cveStates(findings: [Finding], assessments: [(assessment: Assessment, row: CoverageRow)]) -> [String: (state: CVEState, reason: String?)] {
-        var assessedBy: [String: [CoverageRow]] = [:]
-        for (assessment, row) in assessments {
-            for cve in assessment.cves { assessedBy[cve, default: []].append(row) }
+    /// `attempted` from the findings that carry it; `no-evidence` when a check that assesses it ran
+    /// over logs that cover the time the server was exposed; else `not-assessable`, with the reason:
+    /// no such check could run, the logs end before exploitation began, or every build the logs
+    /// show already had the fix (the exposed time is not in the logs).
+    static func cveStates(findings: [Finding], assessments: [CheckAssessment], builds: BuildHistory? = nil)
+        -> [String: (state: CVEState, reason: String?)] {
+        var assessedBy: [String: [CheckAssessment]] = [:]
+        for entry in assessments {
+            for cve in entry.assessment.cves { assessedBy[cve, default: []].append(entry) }
         }
         var states: [String: (state: CVEState, reason: String?)] = [:]
-        for (cve, rows) in assessedBy {
+        for (cve, entries) in assessedBy {
             let related = findings.filter { $0.cves.contains(cve) && $0.verdict != .informational }
             if related.contains(where: { $0.verdict >= .likely }) {
                 states[cve] = (.exploited, nil)
             } else if !related.isEmpty {
                 states[cve] = (.attempted, nil)
-            } else if rows.contains(where: { $0.status == .ran }) {
-                states[cve] = (.noEvidence, nil)
             } else {
-                let why = rows.sorted { $0.checkId < $1.checkId }.map { "\($0.checkId): \($0.reason ?? $0.status.rawValue)" }
-                states[cve] = (.notAssessable, "no check that assesses it could run (" + why.joined(separator: "; ") + ")")
+                states[cve] = noFindingState(cve, entries: entries, builds: builds)
             }
         }
         return states
+    }
+
+    /// `no-evidence`, or `not-assessable` and why, for a CVE no finding carries.
+    static func noFindingState(_ cve: String, entries: [CheckAssessment], builds: BuildHistory?) -> (state: CVEState, reason: String?) {
+        let ran = entries.filter { $0.row.status == .ran }
+        guard !ran.isEmpty else {
+            let why = entries.sorted { $0.row.checkId < $1.row.checkId }.map { "\($0.row.checkId): \($0.row.reason ?? $0.row.status.rawValue)" }
+            return (.notAssessable, "no check that assesses it could run (" + why.joined(separator: "; ") + ")")
+        }
+        let checks = ran.map(\.row.checkId.rawValue).sorted().joined(separator: ", ")
+        let firsts = ran.compactMap(\.first), lasts = ran.compactMap(\.last)
+        guard let first = firsts.min(), let last = lasts.max() else { return (.noEvidence, nil) }
+        let fix = builds?.table.fix(for: cve)
+        let exploitedFrom = fix?.exploitedFrom
+        if let builds, let fix, let patched = builds.patchedAt(cve),
+           !builds.seen.contains(where: { !builds.table.isPatched($0.build, against: fix) }) {
+            return (.notAssessable, "the logs \(checks) read (\(first.iso8601) to \(last.iso8601)) show only builds with the \(fix.name) "
+                + "(\(patched.build) first); \(exploitedFrom.map { "it was exploited from \($0.iso8601.prefix(10)), and " } ?? "")"
+                + "the time this server was exposed is not in the logs")
+        }
+        if let exploitedFrom, last < exploitedFrom {
+            return (.notAssessable, "the logs \(checks) read end \(last.iso8601), before it was exploited in the wild (from \(exploitedFrom.iso8601.prefix(10)))")
+        }
+        if let builds, let patched = builds.patchedAt(cve), first >= patched.time {
+            return (.notAssessable, "the logs \(checks) read start \(first.iso8601), after the fixed build \(patched.build) was first seen (\(patched.time.iso8601))")
+        }
+        return (.noEvidence, nil)
+    }
+
+    /// What the verdict does not say by itself: no evidence is not "clean" where CVEs could not be assessed.
+    static func verdictNote(_ verdict: HostVerdict, states: [String: CVEState]) -> String? {
+        let unassessed = states.filter { $0.value == .notAssessable }.keys.sorted()
+        guard verdict == .noEvidenceFound || verdict == .exploitationAttempted, !unassessed.isEmpty else { return nil }
+        let lead = verdict == .noEvidenceFound ? "no evidence in what was collected" : "exploitation attempted in what was collected"
+        return lead + "; not assessable for " + unassessed.joined(separator: ", ") + " (see the CVE states)"
     }
 
     /// Confirmed → compromised; likely or attempt → exploitation attempted; otherwise no evidence,
@@ -39,18 +74,22 @@ enum VerdictRules {
     }
 }
 
-/// Groups findings that carry a client IP into campaigns (C04): same IP (and user agent), hits
-/// within 30 minutes of each other, ordered, with their pivots and highest stage.
+/// Groups findings that carry a client IP into campaigns (C04): same IP, hits within 30 minutes
+/// of each other, ordered, with their pivots and highest stage. Each evidence line counts for
+/// its own client (`Evidence.clientIp`), so a finding that merges clients puts each line in its
+/// client's campaign; the server's own addresses (its logs' `s-ip`), loopback and unspecified
+/// addresses are never a client: their lines are host activity, joined to a campaign by time.
 enum CampaignBuilder {
     static let window: Int64 = 30 * 60
 
     /// Client campaigns (one per IP and burst of activity), then what happened on the host
-    /// itself (events, dumps, shells on disk: findings without a client IP) joined to the client
-    /// campaign it falls within `window` of, or grouped by time into host campaigns of its own.
-    static func campaigns(from findings: [Finding]) -> [Campaign] {
-        var campaigns = clientCampaigns(from: findings)
+    /// itself (events, dumps, shells on disk, requests from the server's own addresses) joined to
+    /// the client campaign it falls within `window` of, or grouped by time into host campaigns.
+    static func campaigns(from findings: [Finding], hostAddresses: Set<String> = []) -> [Campaign] {
+        let attribution = Attribution(findings: findings, hostAddresses: hostAddresses)
+        var campaigns = clientCampaigns(attribution)
         var unjoined: [Int] = []
-        for index in hostIndexes(findings) {
+        for index in hostIndexes(attribution) {
             guard let time = findings[index].firstSeen else { continue }
             let near = campaigns.indices.filter { position in
                 guard let first = campaigns[position].first, let last = campaigns[position].last else { return false }
@@ -62,13 +101,45 @@ enum CampaignBuilder {
             }
             campaigns[closest] = joined(campaigns[closest], index, findings)
         }
-        campaigns += timeGroups(unjoined, findings).map { campaign(ip: nil, indexes: $0, findings: findings) }
+        campaigns += timeGroups(unjoined, findings).map { campaign(ip: nil, indexes: $0, attribution: attribution) }
         return campaigns.sorted { ($0.verdict, $1.first ?? Timestamp(seconds: .max)) > ($1.verdict, $0.first ?? Timestamp(seconds: .max)) }
     }
 
-    /// Findings about the host rather than a client: no client IP, above informational, timed.
-    static func hostIndexes(_ findings: [Finding]) -> [Int] {
-        findings.indices.filter { findings[$0].verdict != .informational && (findings[$0].pivots[.clientIp] ?? []).isEmpty && findings[$0].firstSeen != nil }
+    /// Which clients each finding's evidence comes from.
+    struct Attribution {
+        let findings: [Finding]
+        let hostAddresses: Set<String>
+
+        /// Whether an address is the server itself, loopback or unspecified.
+        func isHost(_ address: String) -> Bool {
+            let folded = address.lowercased()
+            return hostAddresses.contains(address) || folded.hasPrefix("127.") || folded == "::1" || folded == "0.0.0.0"
+                || folded == "::" || folded == "localhost"
+        }
+
+        /// The finding's clients that are not the host and, where its lines name their client, have a line in it.
+        func clients(_ index: Int) -> [String] {
+            let lines = Set(findings[index].evidence.compactMap(\.clientIp))
+            return (findings[index].pivots[.clientIp] ?? []).filter { !isHost($0) && (lines.isEmpty || lines.contains($0)) }
+        }
+
+        /// The times of the finding's evidence that belong to `ip` (lines of other clients left out).
+        func times(_ index: Int, ip: String?) -> [Timestamp] {
+            findings[index].evidence.filter { item in
+                guard let ip, let line = item.clientIp else { return true }
+                return line == ip
+            }.compactMap(\.timestamp)
+        }
+
+        func firstSeen(_ index: Int, ip: String?) -> Timestamp? { times(index, ip: ip).min() }
+    }
+
+    /// Findings about the host rather than a client: no client but the host, above informational, timed.
+    static func hostIndexes(_ attribution: Attribution) -> [Int] {
+        attribution.findings.indices.filter { index in
+            attribution.findings[index].verdict != .informational && attribution.clients(index).isEmpty
+                && attribution.findings[index].firstSeen != nil
+        }
     }
 
     static func distance(_ time: Timestamp, _ campaign: Campaign) -> Int64 {
@@ -106,40 +177,42 @@ enum CampaignBuilder {
         return groups
     }
 
-    static func clientCampaigns(from findings: [Finding]) -> [Campaign] {
+    static func clientCampaigns(_ attribution: Attribution) -> [Campaign] {
         var byIp: [String: [Int]] = [:]
-        for (index, finding) in findings.enumerated() where finding.verdict != .informational {
-            for ip in finding.pivots[.clientIp] ?? [] { byIp[ip, default: []].append(index) }
+        for index in attribution.findings.indices where attribution.findings[index].verdict != .informational {
+            for ip in attribution.clients(index) { byIp[ip, default: []].append(index) }
         }
         var campaigns: [Campaign] = []
         for ip in byIp.keys.sorted() {
-            let indexes = (byIp[ip] ?? []).sorted { (findings[$0].firstSeen ?? Timestamp(seconds: 0)) < (findings[$1].firstSeen ?? Timestamp(seconds: 0)) }
+            let indexes = (byIp[ip] ?? []).sorted {
+                (attribution.firstSeen($0, ip: ip) ?? Timestamp(seconds: 0)) < (attribution.firstSeen($1, ip: ip) ?? Timestamp(seconds: 0))
+            }
             var group: [Int] = []
             var lastTime: Timestamp?
             func flush() {
                 guard !group.isEmpty else { return }
-                campaigns.append(campaign(ip: ip, indexes: group, findings: findings))
+                campaigns.append(campaign(ip: ip, indexes: group, attribution: attribution))
                 group = []
             }
             for index in indexes {
-                let time = findings[index].firstSeen
-                if let lastTime, let time, time.seconds - lastTime.seconds > window { flush() }
+                let times = attribution.times(index, ip: ip)
+                if let lastTime, let time = times.min(), time.seconds - lastTime.seconds > window { flush() }
                 group.append(index)
-                if let time { lastTime = max(lastTime ?? time, time) }
+                if let time = times.max() { lastTime = max(lastTime ?? time, time) }
             }
             flush()
         }
         return campaigns
     }
 
-    /// A campaign of the findings at `indexes`: of one client (`ip`), or of the host itself.
-    static func campaign(ip: String?, indexes: [Int], findings: [Finding]) -> Campaign {
-        let members = indexes.map { findings[$0] }
+    /// A campaign of the findings at `indexes`: of one client (`ip`, its own lines only), or of the host itself.
+    static func campaign(ip: String?, indexes: [Int], attribution: Attribution) -> Campaign {
+        let members = indexes.map { attribution.findings[$0] }
         var pivots: [PivotKey: Set<String>] = [:]
         for finding in members {
             for (key, values) in finding.pivots where key != .clientIp { pivots[key, default: []].formUnion(values) }
         }
-        let times = members.flatMap { $0.evidence.compactMap(\.timestamp) }
+        let times = indexes.flatMap { attribution.times($0, ip: ip) }
         let stages = members.flatMap { $0.pivots[.stage] ?? [] }
         let best = members.max { $0.verdict < $1.verdict }
         return Campaign(clientIps: ip.map { [$0] } ?? [], userAgents: (pivots[.userAgent] ?? []).sorted(), first: times.min(), last: times.max(),

@@ -45,15 +45,20 @@ extension EventRecord {
 /// Evidence of one check grouped by tier, capped, with pivot values: the common state of event checks.
 struct EventMatches {
     private(set) var byVerdict: [Verdict: EvidenceList] = [:]
-    private(set) var pivots: [PivotKey: Set<String>] = [:]
+    /// Pivot values per tier: a tier's finding names only its own records' values.
+    private(set) var pivots: [Verdict: [PivotKey: Set<String>]] = [:]
+    /// The tier of the record being added, which `pivot` files its values under.
+    private var current: Verdict = .informational
 
     mutating func add(_ verdict: Verdict, _ evidence: Evidence) {
         byVerdict[verdict, default: EvidenceList()].append(evidence)
+        current = verdict
     }
 
+    /// A pivot value of the record last added.
     mutating func pivot(_ name: PivotKey, _ value: String?) {
-        guard let value, !value.isEmpty, value != "-", pivots[name, default: []].count < 100 else { return }
-        pivots[name, default: []].insert(value)
+        guard let value, !value.isEmpty, value != "-", pivots[current, default: [:]][name, default: []].count < 100 else { return }
+        pivots[current, default: [:]][name, default: []].insert(value)
     }
 
     /// One finding per tier, most certain first.
@@ -62,7 +67,7 @@ struct EventMatches {
         byVerdict.keys.sorted(by: >).map { verdict in
             let level: Severity = verdict >= .likely ? severity : verdict == .attempt ? min(severity, .medium) : .info
             return Finding(checkId: checkId, title: title, severity: level, verdict: verdict, cves: cves, attack: attack,
-                           evidence: [], explanation: explanation, pivots: pivots.mapValues { $0.sorted() }, category: category)
+                           evidence: [], explanation: explanation, pivots: (pivots[verdict] ?? [:]).mapValues { $0.sorted() }, category: category)
                 .listing(byVerdict[verdict] ?? EvidenceList())
         }
     }

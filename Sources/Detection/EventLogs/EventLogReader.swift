@@ -28,6 +28,8 @@ final class EventLogReader {
     private var offered: [Int]
     private var problems: [String] = []
     private var channelSpans: [String: (first: Timestamp?, last: Timestamp?)] = [:]
+    /// The time each channel's logs cover (file-name channel, lower-cased).
+    private var spanByChannel: [String: (first: Timestamp, last: Timestamp)] = [:]
     /// Channels read, from the file names (`Microsoft-Windows-Sysmon%4Operational.evtx`), lower-cased.
     private var channelsRead: Set<String> = []
 
@@ -103,6 +105,10 @@ final class EventLogReader {
         summary.recoveredDuplicates += read.recoveredDuplicates
         summary.namedByTemplate += read.namedByTemplate
         channelSpans[member.sourcePath] = (read.first, read.last)
+        if let first = read.first, let last = read.last {
+            let known = spanByChannel[fileChannel]
+            spanByChannel[fileChannel] = (min(known?.first ?? first, first), max(known?.last ?? last, last))
+        }
     }
 
     /// The every-event-of-a-provider checks that can apply to a log, by its file name's channel: a
@@ -143,6 +149,14 @@ final class EventLogReader {
         return CoverageRow(checkId: Self.id, title: Self.title, status: members > 0 ? .ran : .failed,
                            reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "),
                            members: members, records: summary.records, malformed: summary.failed)
+    }
+
+    /// The time covered by the logs the event check at runner index `index` reads (its channels, or all).
+    func span(forCheckAt index: Int) -> (first: Timestamp, last: Timestamp)? {
+        guard let entry = checks.first(where: { $0.index == index }) else { return nil }
+        let spans = spanByChannel.filter { entry.selector.channels.isEmpty || entry.selector.channels.contains($0.key) }.values
+        guard let first = spans.map(\.first).min(), let last = spans.map(\.last).max() else { return nil }
+        return (first, last)
     }
 
     /// The row of the event check at runner index `index`, before its own note.

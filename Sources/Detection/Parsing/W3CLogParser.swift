@@ -322,6 +322,9 @@ public struct LogRecord: Sendable {
     /// Value of a column by name, case-insensitive; nil when the column is absent from `#Fields` (not the same
     /// as empty). For space-separated IIS logs the value `-` is returned as `""` and `+` in `cs(User-Agent)`
     /// stays as written. CSV values are unquoted (`""` -> `"`).
+    /// Fields that name the requesting client: IIS `c-ip`, Exchange `ClientIpAddress`.
+    static let clientFields = ["c-ip", "ClientIpAddress"]
+
     public func value(_ field: String) -> String? {
         guard let index = columns.index(of: field) else { return nil }
         return value(at: index)

@@ -10,6 +10,8 @@ public struct BuildTable: Sendable {
         public var fixed: [ExchangeBuild]
         /// First build per version line that includes the fix: same major.minor and build at least this.
         public var includedFrom: [ExchangeBuild]
+        /// When exploitation in the wild began: a server is exposed from then until it runs a fixed build.
+        public var exploitedFrom: Timestamp?
     }
 
     public var fixes: [Fix]
@@ -19,6 +21,14 @@ public struct BuildTable: Sendable {
         public var cves: [String]
         public var patched: Bool
         public var fixedIn: String?
+    }
+
+    /// The fix that covers `cve`, if the table knows it.
+    public func fix(for cve: String) -> Fix? { fixes.first { $0.cves.contains(cve) } }
+
+    /// Whether `build` has `fix`.
+    public func isPatched(_ build: ExchangeBuild, against fix: Fix) -> Bool {
+        BuildTable(fixes: [fix]).status(of: build).first?.patched ?? false
     }
 
     public func status(of build: ExchangeBuild) -> [Status] {
@@ -36,7 +46,7 @@ public struct BuildTable: Sendable {
 
 extension BuildTable {
     static let allowedKeys: Set<String> = ["version", "fixes"]
-    static let fixKeys: Set<String> = ["name", "cves", "fixed", "includedFrom"]
+    static let fixKeys: Set<String> = ["name", "cves", "fixed", "includedFrom", "exploitedFrom"]
 
     /// Loads `exchange-builds.yaml`; throws one error listing every problem (file, line, key).
     public static func load(file: String) throws -> BuildTable {
@@ -64,11 +74,16 @@ extension BuildTable {
             if item["fixed"] == nil && item["includedFrom"] == nil {
                 item.problem(nil, "needs fixed or includedFrom (the builds that have the fix)")
             }
+            var exploitedFrom: Timestamp?
+            if let text = item.optionalString("exploitedFrom") {
+                exploitedFrom = Timestamp(iso8601: text + "T00:00:00Z")
+                if exploitedFrom == nil { item.problem("exploitedFrom", "'\(text)' is not a date (YYYY-MM-DD)") }
+            }
             guard let name else {
                 complete = false
                 continue
             }
-            fixes.append(Fix(name: name, cves: cves, fixed: fixed, includedFrom: includedFrom))
+            fixes.append(Fix(name: name, cves: cves, fixed: fixed, includedFrom: includedFrom, exploitedFrom: exploitedFrom))
         }
         return complete ? BuildTable(fixes: fixes) : nil
     }

@@ -8,19 +8,20 @@ struct LogRuleCheck: Check {
     var input: CheckInput { .logRecords(LogSelector(needles: rule.needles, families: { [rule] in rule.reads($0) })) }
     var assesses: Assessment { Assessment(cves: Set(rule.assesses)) }
 
+    /// Matches and pivot values per tier: a tier's finding names only its own records' values.
     struct State {
         var matches: [Verdict: EvidenceList] = [:]
-        var pivots: [PivotKey: Set<String>] = [:]
+        var pivots: [Verdict: [PivotKey: Set<String>]] = [:]
     }
 
     func makeState() -> State { State() }
 
     func observe(_ observation: Observation, into state: inout State) {
         guard case .logRecord(let record, _, let member) = observation, let verdict = rule.verdict(for: { record.value($0) }) else { return }
-        state.matches[verdict, default: EvidenceList()].append(member.evidence(line: record.line, timestamp: record.timestamp, excerpt: record.raw))
+        state.matches[verdict, default: EvidenceList()].append(member.evidence(record))
         for (pivot, field) in rule.pivots {
-            if let value = record.value(field), !value.isEmpty, state.pivots[PivotKey(pivot), default: []].count < 100 {
-                state.pivots[PivotKey(pivot), default: []].insert(value)
+            if let value = record.value(field), !value.isEmpty, state.pivots[verdict, default: [:]][PivotKey(pivot), default: []].count < 100 {
+                state.pivots[verdict, default: [:]][PivotKey(pivot), default: []].insert(value)
             }
         }
     }
@@ -30,7 +31,7 @@ struct LogRuleCheck: Check {
             let severity: Severity = verdict >= .likely ? rule.severity : verdict == .attempt ? min(rule.severity, .medium) : .info
             return Finding(checkId: id, title: rule.title, severity: severity, verdict: verdict, cves: rule.cves,
                            attack: rule.attack, evidence: [], explanation: rule.explanation,
-                           pivots: state.pivots.mapValues { $0.sorted() })
+                           pivots: (state.pivots[verdict] ?? [:]).mapValues { $0.sorted() })
                 .listing(state.matches[verdict] ?? EvidenceList())
         })
     }

@@ -37,7 +37,7 @@ import TestSupport
                 "\(file):1: key 'version': must be 1 (found '0')",
                 "\(file):4: key 'fixes.cves': must be a list",
                 "\(file):5: key 'fixes.fixed': '15.1.x' is not a build number (major.minor.build.revision, e.g. 15.1.2176.9)",
-                "\(file):6: key 'fixes.colour': is not allowed here (allowed: cves, fixed, includedFrom, name)",
+                "\(file):6: key 'fixes.colour': is not allowed here (allowed: cves, exploitedFrom, fixed, includedFrom, name)",
                 "\(file):7: key 'fixes.name': is required",
                 "\(file):9: key 'notes': is not allowed here (allowed: fixes, version)",
             ], "\(lines)")

@@ -1,0 +1,55 @@
+@testable import Detection
+import ExTriageCore
+import Testing
+import TestSupport
+
+/// A CVE is `no-evidence` only where the logs cover the time the server was exposed to it.
+@Suite struct CVEStateTests {
+    static func day(_ text: String) -> Timestamp { Timestamp(iso8601: text + "T00:00:00Z") ?? Timestamp(seconds: 0) }
+
+    static func ran(_ first: String, _ last: String) -> CheckAssessment {
+        CheckAssessment(assessment: Assessment(cves: ["CVE-2021-26855"]), row: CoverageRow(checkId: "EXT-C03", title: "t", status: .ran),
+                        first: day(first), last: day(last))
+    }
+
+    static func history(_ seen: [(String, String)]) throws -> BuildHistory {
+        BuildHistory(table: try TestData.detection().builds,
+                     seen: try seen.map { (try #require(ExchangeBuild($0.0)), day($0.1)) })
+    }
+
+    static func state(_ entry: CheckAssessment, _ history: BuildHistory?) -> (state: CVEState, reason: String?)? {
+        VerdictRules.cveStates(findings: [], assessments: [entry], builds: history)["CVE-2021-26855"]
+    }
+
+    @Test func logsOfAVulnerableBuildInTheWindowAreNoEvidence() throws {
+        let result = Self.state(Self.ran("2021-03-01", "2021-03-05"), try Self.history([("15.1.2176.2", "2021-03-01")]))
+        #expect(result?.state == .noEvidence && result?.reason == nil)
+    }
+
+    @Test func logsOnlyOfAPatchedBuildCannotAssessIt() throws {
+        let result = Self.state(Self.ran("2022-12-06", "2022-12-07"), try Self.history([("15.2.1118.20", "2022-12-06")]))
+        #expect(result?.state == .notAssessable)
+        #expect(result?.reason?.contains("March 2021 SU (ProxyLogon)") == true)
+        #expect(result?.reason?.contains("exploited from 2021-01-03") == true)
+    }
+
+    @Test func logsThatEndBeforeExploitationCannotAssessIt() throws {
+        let result = Self.state(Self.ran("2020-11-01", "2020-12-01"), try Self.history([("15.1.2176.2", "2020-11-01")]))
+        #expect(result?.state == .notAssessable && result?.reason?.contains("before it was exploited in the wild") == true)
+    }
+
+    @Test func aFindingDecidesBeforeCoverage() throws {
+        let finding = Finding(checkId: "EXT-C03", title: "t", severity: .high, verdict: .attempt, cves: ["CVE-2021-26855"], evidence: [],
+                              explanation: "")
+        let states = VerdictRules.cveStates(findings: [finding], assessments: [Self.ran("2022-12-06", "2022-12-07")],
+                                            builds: try Self.history([("15.2.1118.20", "2022-12-06")]))
+        #expect(states["CVE-2021-26855"]?.state == .attempted)
+    }
+
+    @Test func theVerdictSaysWhatCouldNotBeAssessed() {
+        #expect(VerdictRules.verdictNote(.noEvidenceFound, states: ["CVE-2021-26855": .notAssessable, "CVE-2021-26857": .noEvidence])
+            == "no evidence in what was collected; not assessable for CVE-2021-26855 (see the CVE states)")
+        #expect(VerdictRules.verdictNote(.compromised, states: ["CVE-2021-26855": .notAssessable]) == nil)
+        #expect(VerdictRules.verdictNote(.noEvidenceFound, states: ["CVE-2021-26855": .noEvidence]) == nil)
+    }
+}
