@@ -112,7 +112,8 @@ struct SigmaDocumentParser {
     func parse(_ text: String) -> [SigmaDocument] {
         var nodes: [Node] = []
         do {
-            for node in try Yams.compose_all(yaml: text) { nodes.append(node) }
+            let parser = try Parser(yaml: text)
+            while let node = try parser.nextRoot() { nodes.append(node) }
         } catch {
             return [skip(nil, "is not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")")]
         }
