@@ -59,7 +59,7 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .target(name: "Reporting", dependencies: ["ExTriageCore"]),
-        .target(name: "Sigma", dependencies: ["ExTriageCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Sigma", dependencies: ["ExTriageCore", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .executableTarget(
             name: "extriage",
             dependencies: [
