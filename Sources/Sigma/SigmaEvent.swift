@@ -41,17 +41,23 @@ public struct SigmaFieldMap: Sendable, Equatable {
     /// Lower-cased Sigma field name → the record's field name.
     public let renames: [String: String]
 
+    /// The same renames under the names as written, so the usual lookup needs no lower-casing.
+    private let exact: [String: String]
+
     public init(_ renames: [String: String] = [:]) {
         var lowered: [String: String] = [:]
         for (key, value) in renames { lowered[key.lowercased()] = value }
         self.renames = lowered
+        self.exact = renames
     }
 
     public static let identity = SigmaFieldMap()
 
     /// The record's name for the Sigma field `field`.
     public func recordField(for field: String) -> String {
-        renames.isEmpty ? field : (renames[field.lowercased()] ?? field)
+        if renames.isEmpty { return field }
+        if let name = exact[field] { return name }
+        return renames[field.lowercased()] ?? field
     }
 
     /// `base` presented under Sigma's field names.

@@ -39,6 +39,7 @@ public struct SigmaTarget: Sendable, Hashable {
 }
 
 extension SigmaFieldMap: Hashable {
+    public static func == (lhs: SigmaFieldMap, rhs: SigmaFieldMap) -> Bool { lhs.renames == rhs.renames }
     public func hash(into hasher: inout Hasher) { hasher.combine(renames) }
 }
 
