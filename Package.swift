@@ -5,7 +5,7 @@ import PackageDescription
 ///
 /// Modules depend one way (see DESIGN.md): ExTriageCore ← EvidenceSource ← ArtifactCollection,
 /// ExTriageCore ← EvidenceBundle ← ArtifactCollection, ExTriageCore ← DataDocuments ← ArtifactCollection
-/// and Detection (the one YAML data-file loader). The executable stays thin.
+/// and Detection (the one YAML data-file loader); ExTriageCore ← Sigma (the Sigma rule engine, on Yams). The executable stays thin.
 let package = Package(
     name: "extriage",
     platforms: [.macOS(.v15)],
@@ -59,6 +59,7 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .target(name: "Reporting", dependencies: ["ExTriageCore"]),
+        .target(name: "Sigma", dependencies: ["ExTriageCore", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .executableTarget(
             name: "extriage",
             dependencies: [
@@ -85,6 +86,7 @@ let package = Package(
         ),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "EvidenceBundle", "ExTriageCore", "CForensics", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ExTriageCore", "TestSupport"]),
+        .testTarget(name: "SigmaTests", dependencies: ["Sigma", "ExTriageCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["extriage", "EvidenceBundle", "ExTriageCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
