@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "Detection",
             dependencies: [
-                "ExTriageCore", "EvidenceBundle", "DataDocuments", "CYara", "CForensics",
+                "ExTriageCore", "EvidenceBundle", "DataDocuments", "Sigma", "CYara", "CForensics",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"]

@@ -70,6 +70,35 @@ public struct DataDocument {
         return finish(value, log)
     }
 
+    /// Every document of a multi-document YAML text (`---` between them), each a mapping whose
+    /// `key` block (when present) is read with `allowedKeys` and its own `version:` in
+    /// `versions`: extriage's part of files another format owns (a Sigma rule's `extriage:`);
+    /// `build` is given the document's own `id` too.
+    /// The other top-level keys are that format's and are not looked at.
+    public static func blocks<Value>(text: String, file: String, key: String, allowedKeys: Set<String>, versions: Set<Int>,
+                                     build: (_ documentID: String?, _ block: DataDocument) -> Value?) -> Result<[Value], DataDocumentProblems> {
+        let log = ProblemLog(file: file)
+        var values: [Value] = []
+        do {
+            for node in try Yams.compose_all(yaml: text) {
+                guard case .mapping(let mapping) = node, let block = mapping[Node(key)] else { continue }
+                guard case .mapping(let inner) = block else {
+                    log.add(block.mark?.line, key, "must be a mapping")
+                    continue
+                }
+                let document = DataDocument(mapping: inner, keyPath: key, allowed: allowedKeys, log: log)
+                document.checkVersion(versions)
+                if let value = build(mapping[Node("id")]?.string, document) { values.append(value) }
+            }
+        } catch let error as YamlError {
+            let (line, detail) = describe(error)
+            log.add(line, nil, "is not valid YAML: \(detail)")
+        } catch {
+            log.add(nil, nil, "is not valid YAML: \(error)")
+        }
+        return finish(values, log)
+    }
+
     /// ``parse(text:file:allowedKeys:versions:build:)`` on a file's contents; an unreadable file
     /// is a problem like any other.
     public static func load<Value>(file: String, allowedKeys: Set<String>, versions: Set<Int>,

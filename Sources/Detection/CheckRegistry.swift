@@ -29,12 +29,13 @@ public enum CheckRegistry {
             StagingArchiveCheck(),
             PowerShellHistoryCheck(),
         ]
+        let packs: [any Check] = data.sigma.pack.map { [SigmaPackCheck(pack: $0)] } ?? []
         return logChecks + data.logRules.map(LogRuleCheck.init) + webShellChecks
-            + eventChecks + data.eventRules.map(EventRuleCheck.init) + onDiskChecks
+            + eventChecks + data.sigma.builtIn + onDiskChecks + packs
     }
 
     /// The Swift checks' type names, for the registry test.
     public static func swiftCheckTypeNames(_ data: DetectionData) -> Set<String> {
-        Set(checks(data).map { String(describing: type(of: $0)) }).subtracting(["LogRuleCheck", "EventRuleCheck"])
+        Set(checks(data).map { String(describing: type(of: $0)) }).subtracting(["LogRuleCheck", "SigmaRuleCheck", "SigmaPackCheck"])
     }
 }

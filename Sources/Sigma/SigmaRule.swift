@@ -1,3 +1,5 @@
+import ExTriageCore
+
 /// A loaded Sigma detection rule: its metadata, where its records are, and its detection
 /// compiled into search identifiers and a condition tree.
 public struct SigmaRule: Sendable, Identifiable {
@@ -204,6 +206,29 @@ extension SigmaItem {
         case .values(let tests, let all):
             let text = tests.map(\.display).joined(separator: all ? " AND " : " | ")
             return negated ? "neq " + text : text
+        }
+    }
+}
+
+/// A condition over one rule's search identifiers that the rule's own condition does not have
+/// to name: how a caller grades a match (extriage's verdict tiers: `when: tier_confirmed`).
+public struct SigmaSubcondition: Sendable {
+    let searches: [SigmaSearch]
+    let condition: SigmaCondition
+
+    /// Whether it holds for `event` (under Sigma's field names, as for `SigmaRule.matches`).
+    public func holds<Event: SigmaEvent>(_ event: Event) -> Bool {
+        condition.evaluate { searches[$0].holds(event) }
+    }
+}
+
+extension SigmaRule {
+    /// `text` (condition syntax) compiled over this rule's search identifiers.
+    public func subcondition(_ text: String) throws(ExTriageError) -> SigmaSubcondition {
+        do {
+            return SigmaSubcondition(searches: searches, condition: try SigmaConditionParser.parse(text, names: searches.map(\.name)))
+        } catch {
+            throw ExTriageError(.invalidProfile, "rule \(id) (\(file)): '\(text)' is not a condition over its searches: \(error)")
         }
     }
 }

@@ -77,11 +77,14 @@ public struct EventSelector: Sendable {
     /// Channels (lower-cased, `microsoft-windows-sysmon/operational`) it is bound to; empty: any.
     /// A bound check is `not-applicable` when none of its channels' logs was read.
     public var channels: Set<String>
+    /// Every record is decoded for it (a Sigma rule that pins no event ID).
+    public var allEvents: Bool
 
-    public init(eventIDs: Set<UInt32>, everyEventOf: Set<String> = [], channels: Set<String> = []) {
+    public init(eventIDs: Set<UInt32>, everyEventOf: Set<String> = [], channels: Set<String> = [], allEvents: Bool = false) {
         self.eventIDs = eventIDs
         self.everyEventOf = everyEventOf
         self.channels = channels
+        self.allEvents = allEvents
     }
 }
 

@@ -1,4 +1,5 @@
 import ExTriageCore
+import Sigma
 
 /// Everything detection reads from the `Profiles` folder, loaded once per run and shared by
 /// every bundle: the YAML log and event rules, the Exchange build table, the web-shell
@@ -7,7 +8,8 @@ public struct DetectionData: Sendable {
     /// The folder it was loaded from.
     public var profiles: String
     public var logRules: [LogRule]
-    public var eventRules: [EventRule]
+    /// Built-in Sigma rules (one check per extriage id) and the packs given with `--sigma`.
+    public var sigma: SigmaLibrary
     public var builds: BuildTable
     public var webShells: WebShellScanOptions
     /// Things the user should know that did not stop the load (a rule pack that did not compile
@@ -29,7 +31,8 @@ public struct DetectionData: Sendable {
 
     /// Loads the data under `profiles`, or the built-in folder (`DataDirectory.locateProfiles`).
     /// Every problem is an `ExTriageError` naming the file; a missing folder is one too.
-    public static func load(profiles: String? = nil, yara: YaraRequest = YaraRequest()) throws -> DetectionData {
+    public static func load(profiles: String? = nil, yara: YaraRequest = YaraRequest(),
+                            sigma: SigmaLibrary.PackRequest = SigmaLibrary.PackRequest()) throws -> DetectionData {
         let folder = try profiles ?? locateProfiles()
         let locations = try WebShellLocationList.load(file: folder + "/rules/webshell-locations.yaml")
         var warnings: [String] = []
@@ -47,7 +50,8 @@ public struct DetectionData: Sendable {
         return DetectionData(
             profiles: folder,
             logRules: try LogRuleLoader.load(directory: folder + "/rules/logs"),
-            eventRules: try EventRuleLoader.load(directory: folder + "/rules/events"),
+            sigma: try SigmaLibrary.load(profiles: folder, logsources: try SigmaLogsourceMap.load(path: folder + "/rules/sigma-logsources.yaml"),
+                                         request: sigma),
             builds: try BuildTable.load(file: folder + "/rules/exchange-builds.yaml"),
             webShells: WebShellScanOptions(rules: compiled, locations: locations, sizeCap: yara.sizeCap, timeoutSeconds: yara.timeoutSeconds),
             warnings: warnings)

@@ -62,7 +62,7 @@ struct EventMatches {
     }
 
     /// One finding per tier, most certain first.
-    func findings(checkId: CheckID, title: String, severity: Severity, cves: [String] = [], attack: [String], category: String,
+    func findings(checkId: CheckID, title: String, severity: Severity, cves: [String] = [], attack: [String], category: String?,
                   explanation: String) -> [Finding] {
         byVerdict.keys.sorted(by: >).map { verdict in
             let level: Severity = verdict >= .likely ? severity : verdict == .attempt ? min(severity, .medium) : .info

@@ -18,6 +18,8 @@ final class EventLogReader {
     private var byID: [UInt32: [Int]] = [:]
     /// Checks that read every event of a provider (lower-cased name).
     private var byProvider: [String: [Int]] = [:]
+    /// Checks that read every record (Sigma rules that pin no event ID).
+    private var everyRecord: [Int] = []
     static let maximumSpool: Int64 = 4 << 30
 
     private var current: MemberInfo?
@@ -45,6 +47,7 @@ final class EventLogReader {
                 if eventID < 65_536 { wanted[Int(eventID)] = true } else { wideIDs.insert(eventID) }
             }
             for provider in entry.selector.everyEventOf { byProvider[provider, default: []].append(position) }
+            if entry.selector.allEvents { everyRecord.append(position) }
         }
     }
 
@@ -83,6 +86,7 @@ final class EventLogReader {
             var record = decoded
             record.searchText = Array(record.allData.utf8)
             var positions = self.byID[record.eventID] ?? []
+            for position in self.everyRecord where !positions.contains(position) { positions.append(position) }
             if !providers.isEmpty, let more = providers[record.provider.lowercased()] {
                 for position in more where !positions.contains(position) { positions.append(position) }
             }
@@ -128,7 +132,7 @@ final class EventLogReader {
     }
 
     @inline(__always) private func isWanted(_ eventID: UInt32) -> Bool {
-        eventID < 65_536 ? wanted[Int(eventID)] : wideIDs.contains(eventID)
+        !everyRecord.isEmpty || (eventID < 65_536 ? wanted[Int(eventID)] : wideIDs.contains(eventID))
     }
 
     /// The reader's own row: what was read, recovered, failed, and each log's span.

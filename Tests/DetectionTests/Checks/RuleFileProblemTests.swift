@@ -36,20 +36,9 @@ import TestSupport
         #expect(text.contains("b.yaml:2: key 'id': 'EXT-EXPLOIT-STEMS' is already the id of \(temp.path)/a.yaml"))
     }
 
-    @Test func eventRuleProblemsAreNamedByFileAndKey() throws {
-        let temp = try brokenFolder(from: "events", valid: "lsass-procdump.yaml")
-        let text = message { _ = try EventRuleLoader.load(directory: temp.path) }
-        #expect(text.contains("invalid event rules"))
-        #expect(text.contains("c.yaml:56: key 'colour': is not allowed"))
-        #expect(text.contains("d.yaml:1: key 'version': must be 1"))
-        #expect(text.contains("b.yaml:2: key 'id': 'EVT-LSASS-PROCDUMP' is already the id of \(temp.path)/a.yaml"))
-    }
-
     @Test func aMissingRulesFolderIsAnError() {
         #expect(message { _ = try LogRuleLoader.load(directory: "/nonexistent/rules/logs") }
             .contains("/nonexistent/rules/logs: is not a folder"))
-        #expect(message { _ = try EventRuleLoader.load(directory: "/nonexistent/rules/events") }
-            .contains("/nonexistent/rules/events: is not a folder"))
         #expect(throws: ExTriageError.self) { _ = try DetectionData.load(profiles: "/nonexistent") }
     }
 
@@ -87,29 +76,35 @@ import TestSupport
         ], "\(lines)")
     }
 
-    @Test func everyProblemInAnEventRuleIsReportedWithFileLineAndKey() {
-        let text = """
-            version: 1
-            id: EVT-BAD
+    @Test func everyProblemInASigmaRulesExtriageBlockIsReportedWithFileLineAndKey() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("bad.yml", """
             title: t
-            description: d
-            category: stuff
-            events: {ids: [one], providers: [Microsoft-Windows-Sysmon]}
-            where: {CommandLine: {includes: [procdump]}}
-            verdicts: [{verdict: likely}]
-            severity: high
-            explanation: e
-            samples:
-              positive: [{event: {id: 1, data: {CommandLine: procdump}}, verdict: likely}]
-              negative: [{id: 1, colour: red}]
-            """
-        let lines = problemLines { _ = try EventRuleLoader.parse(text, file: "/r/bad.yaml") }
+            id: 11111111-2222-3333-4444-555555555555
+            logsource: {product: windows, service: sysmon}
+            detection:
+              selection: {EventID: 1}
+              condition: selection
+            level: high
+            extriage:
+              version: 2
+              category: stuff
+              verdicts: [{verdict: maybe}]
+              colour: red
+              samples:
+                negative: [{id: 1, colour: red}]
+            """)
+        let lines = problemLines { _ = try SigmaRuleExtras.load(file: file) }
         #expect(lines == [
-            "bad.yaml:1: key 'attack': is required (a list)",
-            "bad.yaml:5: key 'category': must be one of \(FindingCategory.all.sorted().joined(separator: ", "))",
-            "bad.yaml:6: key 'events.ids': must be a whole number from 0 to 4294967295",
-            "bad.yaml:7: key 'where.CommandLine.includes': is not allowed here (allowed: any-of, contains, ends-with, equals, regex, starts-with)",
-            "bad.yaml:13: key 'samples.negative.colour': is not allowed here (allowed: channel, data, id, level, provider, userData)",
+            "bad.yml:9: key 'extriage.version': must be 1 (found '2')",
+            "bad.yml:9: key 'extriage.id': is required",
+            "bad.yml:10: key 'extriage.category': must be one of \(FindingCategory.all.sorted().joined(separator: ", "))",
+            "bad.yml:11: key 'extriage.verdicts.verdict': 'maybe' is not one of: informational, attempt, likely, confirmed",
+            "bad.yml:12: key 'extriage.colour': is not allowed here (allowed: assesses, category, cves, explanation, id, pivots, samples, verdicts, version)",
+            "bad.yml:14: key 'extriage.samples.positive': is required (a list)",
+            "bad.yml:14: key 'extriage.samples.negative.colour': is not allowed here (allowed: channel, data, id, level, provider, userData)",
+            "bad.yml:14: key 'extriage.samples.negative.provider': is required",
+            "bad.yml:14: key 'extriage.samples.negative.channel': is required",
         ], "\(lines)")
     }
 }

@@ -1,0 +1,96 @@
+import ExTriageCore
+import Sigma
+
+/// One built-in Sigma rule as a check: its documents (one per Sigma service it reads) run over
+/// the event records their logsources name; a match is graded by the `extriage:` tiers (the
+/// first whose condition over the rule's search identifiers holds) and grouped per tier.
+/// References: Profiles/rules/sigma/*.yml, the Sigma specification 2.x.
+struct SigmaRuleCheck: Check {
+    /// One document of the rule, with its tiers compiled against its searches.
+    struct Document: Sendable {
+        let rule: SigmaRule
+        let tiers: [(verdict: Verdict, when: SigmaSubcondition?)]
+    }
+
+    let id: CheckID
+    let title: String
+    let documents: [Document]
+    let extras: SigmaRuleExtras
+    let severity: Severity
+    let input: CheckInput
+    var assesses: Assessment { Assessment(cves: Set(extras.assesses)) }
+
+    init(documents: [Document], extras: SigmaRuleExtras) {
+        self.documents = documents
+        self.extras = extras
+        id = CheckID(extras.id)
+        title = documents.first?.rule.title ?? extras.id
+        severity = SigmaLevels.severity(documents.first?.rule.level)
+        input = .events(SigmaLevels.selector(documents.map(\.rule)))
+    }
+
+    func makeState() -> EventMatches { EventMatches() }
+
+    func observe(_ observation: Observation, into matches: inout EventMatches) {
+        guard case .event(let record, let source) = observation else { return }
+        for document in documents where document.rule.applies(channel: record.channel, eventID: Int(record.eventID)) {
+            let map = document.rule.fieldTranslation(channel: record.channel, eventID: Int(record.eventID))
+            let event = map.event(SigmaEventRecord(record: record))
+            guard let match = document.rule.matches(event),
+                  let tier = document.tiers.first(where: { $0.when?.holds(event) ?? true }) else { continue }
+            matches.add(tier.verdict, record.evidence(from: source, matched: SigmaEventRecord.matchedFields(match, map)))
+            for (pivot, field) in extras.pivots { matches.pivot(PivotKey(pivot), record.value(map.recordField(for: field))) }
+            matches.pivot(.computer, record.computer)
+            return
+        }
+    }
+
+    func finish(_ matches: inout EventMatches, in context: FinishContext) -> CheckOutput {
+        let rule = documents.first?.rule
+        return CheckOutput(findings: matches.findings(checkId: id, title: title, severity: severity, cves: extras.cves,
+                                                      attack: rule?.techniques ?? [], category: extras.category,
+                                                      explanation: extras.explanation ?? rule?.description ?? title))
+    }
+}
+
+/// How Sigma's levels and logsources turn into extriage's severities, tiers and event selectors.
+enum SigmaLevels {
+    static func severity(_ level: String?) -> Severity {
+        switch level?.lowercased() {
+        case "critical": return .critical
+        case "high": return .high
+        case "medium": return .medium
+        case "low": return .low
+        default: return .info
+        }
+    }
+
+    /// The tier a rule of a pack gets from its level: high and critical `likely`, medium `attempt`,
+    /// low and informational `informational` (a pack's rules carry no tiers of their own).
+    static func verdict(_ level: String?) -> Verdict {
+        switch level?.lowercased() {
+        case "critical", "high": return .likely
+        case "medium": return .attempt
+        default: return .informational
+        }
+    }
+
+    /// The records `rules` can match: their event IDs on their channels, or every record of a
+    /// channel where a rule pins no ID.
+    static func selector(_ rules: [SigmaRule]) -> EventSelector {
+        var ids: Set<UInt32> = []
+        var channels: Set<String> = []
+        var everyEvent = false
+        for rule in rules {
+            for channel in rule.channels {
+                channels.insert(channel.lowercased())
+                guard let pinned = rule.eventIDs(channel: channel) else {
+                    everyEvent = true
+                    continue
+                }
+                for id in pinned where id >= 0 && id <= Int(UInt32.max) { ids.insert(UInt32(id)) }
+            }
+        }
+        return EventSelector(eventIDs: ids, channels: channels, allEvents: everyEvent)
+    }
+}
