@@ -5,7 +5,7 @@ import PackageDescription
 ///
 /// Modules depend one way (see DESIGN.md): ExTriageCore ← EvidenceSource ← ArtifactCollection,
 /// ExTriageCore ← EvidenceBundle ← ArtifactCollection, ExTriageCore ← DataDocuments ← ArtifactCollection
-/// and Detection (the one YAML data-file loader). The executable stays thin.
+/// and Detection, ExTriageCore ← Evtx (the native EVTX reader) ← Detection (the one YAML data-file loader). The executable stays thin.
 let package = Package(
     name: "extriage",
     platforms: [.macOS(.v15)],
@@ -31,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "CYara", pkgConfig: "yara", providers: [.apt(["libyara-dev"])]),
         .target(name: "CPosix"),
         .target(name: "ExTriageCore"),
+        .target(name: "Evtx", dependencies: ["ExTriageCore"]),
         .target(name: "EvidenceSource", dependencies: ["ExTriageCore", "CPosix", "CForensics"]),
         .target(
             name: "EvidenceBundle",
@@ -53,7 +54,7 @@ let package = Package(
         .target(
             name: "Detection",
             dependencies: [
-                "ExTriageCore", "EvidenceBundle", "DataDocuments", "CYara", "CForensics",
+                "ExTriageCore", "EvidenceBundle", "DataDocuments", "Evtx", "CYara", "CForensics",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"]
@@ -73,6 +74,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "ExTriageCoreTests", dependencies: ["ExTriageCore"]),
+        .testTarget(name: "EvtxTests", dependencies: ["Evtx", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "DataDocumentsTests", dependencies: ["DataDocuments", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "EvidenceSourceTests", dependencies: ["EvidenceSource", "ExTriageCore", "TestSupport"]),
         .testTarget(
@@ -83,7 +85,7 @@ let package = Package(
             name: "ArtifactCollectionTests",
             dependencies: ["ArtifactCollection", "EvidenceBundle", "EvidenceSource", "ExTriageCore", "TestSupport"]
         ),
-        .testTarget(name: "DetectionTests", dependencies: ["Detection", "EvidenceBundle", "ExTriageCore", "CForensics", "TestSupport"]),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection", "Evtx", "EvidenceBundle", "ExTriageCore", "CForensics", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["extriage", "EvidenceBundle", "ExTriageCore", "TestSupport"]),
     ],
