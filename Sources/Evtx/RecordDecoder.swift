@@ -173,7 +173,7 @@ extension ChunkContext {
 
     func leaf(_ element: XElement, _ values: ValueTable, item: Int?, into fields: inout [(name: String, value: String)]) throws {
         var name = element.name
-        if name == "Data", let attribute = element.attributes.first(where: { $0.name.lowercased() == "name" }),
+        if name == "Data", let attribute = element.attributes.first(where: { $0.name == "Name" || $0.name.lowercased() == "name" }),
            let named = try render(attribute.value, values, item: item) {
             name = named
         }
