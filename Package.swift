@@ -5,7 +5,8 @@ import PackageDescription
 ///
 /// Modules depend one way (see DESIGN.md): ExTriageCore ← EvidenceSource ← ArtifactCollection,
 /// ExTriageCore ← EvidenceBundle ← ArtifactCollection, ExTriageCore ← DataDocuments ← ArtifactCollection
-/// and Detection (the one YAML data-file loader); ExTriageCore ← Sigma (the Sigma rule engine, on Yams). The executable stays thin.
+/// and Detection (the one YAML data-file loader); ExTriageCore ← Evtx (the native EVTX reader) ← Detection;
+/// ExTriageCore ← Sigma (the Sigma rule engine, on Yams) ← Detection. The executable stays thin.
 let package = Package(
     name: "extriage",
     platforms: [.macOS(.v15)],
@@ -31,6 +32,7 @@ let package = Package(
         .systemLibrary(name: "CYara", pkgConfig: "yara", providers: [.apt(["libyara-dev"])]),
         .target(name: "CPosix"),
         .target(name: "ExTriageCore"),
+        .target(name: "Evtx", dependencies: ["ExTriageCore"]),
         .target(name: "EvidenceSource", dependencies: ["ExTriageCore", "CPosix", "CForensics"]),
         .target(
             name: "EvidenceBundle",
@@ -53,7 +55,7 @@ let package = Package(
         .target(
             name: "Detection",
             dependencies: [
-                "ExTriageCore", "EvidenceBundle", "DataDocuments", "Sigma", "CYara", "CForensics",
+                "ExTriageCore", "EvidenceBundle", "DataDocuments", "Evtx", "Sigma", "CYara", "CForensics",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"]
@@ -74,6 +76,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "ExTriageCoreTests", dependencies: ["ExTriageCore"]),
+        .testTarget(name: "EvtxTests", dependencies: ["Evtx", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "DataDocumentsTests", dependencies: ["DataDocuments", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "EvidenceSourceTests", dependencies: ["EvidenceSource", "ExTriageCore", "TestSupport"]),
         .testTarget(
@@ -84,7 +87,7 @@ let package = Package(
             name: "ArtifactCollectionTests",
             dependencies: ["ArtifactCollection", "EvidenceBundle", "EvidenceSource", "ExTriageCore", "TestSupport"]
         ),
-        .testTarget(name: "DetectionTests", dependencies: ["Detection", "EvidenceBundle", "ExTriageCore", "CForensics", "TestSupport"]),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection", "Evtx", "EvidenceBundle", "ExTriageCore", "CForensics", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "SigmaTests", dependencies: ["Sigma", "ExTriageCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["extriage", "EvidenceBundle", "ExTriageCore", "TestSupport"]),

@@ -13,6 +13,8 @@ public struct EvtxEvent: Sendable {
     public var data: [(name: String, value: String)]
     /// When set, the fields go under `<UserData><root>...</root></UserData>` (1102, 1149, ...).
     public var userDataRoot: String?
+    /// Typed event data, written after `data` as `<Data Name=...>` with a substitution of the value's type.
+    public var typed: [(name: String, value: EvtxValue)] = []
 
     public init(eventID: UInt16, provider: String, channel: String, computer: String = "EXCH01.corp.local",
                 time: Timestamp, level: UInt8 = 4, data: [(name: String, value: String)] = [], userDataRoot: String? = nil) {
@@ -24,6 +26,99 @@ public struct EvtxEvent: Sendable {
         self.level = level
         self.data = data
         self.userDataRoot = userDataRoot
+    }
+}
+
+/// A typed substitution value, for writing every BinXML value type.
+public indirect enum EvtxValue: Sendable {
+    case null
+    case string(String)
+    case ansi(String)
+    case int8(Int8), uint8(UInt8), int16(Int16), uint16(UInt16), int32(Int32), uint32(UInt32), int64(Int64), uint64(UInt64)
+    case real32(Float), real64(Double)
+    case bool(Bool)
+    case binary([UInt8])
+    /// 16 bytes as stored (Data1..3 little-endian).
+    case guid([UInt8])
+    case sizeT(UInt64)
+    case filetime(UInt64)
+    /// Year, month, day of week, day, hour, minute, second, milliseconds.
+    case systemtime([UInt16])
+    /// `S-1-5-21-...`.
+    case sid(String)
+    case hex32(UInt32), hex64(UInt64)
+    /// An array of one scalar type (the element type's code without 0x80), e.g. `.array(0x01, [.string("a"), .string("b")])`.
+    case array(UInt8, [EvtxValue])
+    /// Nested binary XML (type 0x21): one element per pair, `<name>value</name>`, inside `<root>`.
+    case binXML(root: String, [(String, String)])
+
+    var type: UInt8 {
+        switch self {
+        case .null: 0x00
+        case .string: 0x01
+        case .ansi: 0x02
+        case .int8: 0x03
+        case .uint8: 0x04
+        case .int16: 0x05
+        case .uint16: 0x06
+        case .int32: 0x07
+        case .uint32: 0x08
+        case .int64: 0x09
+        case .uint64: 0x0A
+        case .real32: 0x0B
+        case .real64: 0x0C
+        case .bool: 0x0D
+        case .binary: 0x0E
+        case .guid: 0x0F
+        case .sizeT: 0x10
+        case .filetime: 0x11
+        case .systemtime: 0x12
+        case .sid: 0x13
+        case .hex32: 0x14
+        case .hex64: 0x15
+        case .array(let type, _): 0x80 | type
+        case .binXML: 0x21
+        }
+    }
+
+    /// The value's bytes; nested binary XML needs its chunk offset (names are inline, by offset).
+    func bytes(at base: Int) -> [UInt8] {
+        switch self {
+        case .null: return []
+        case .string(let text): return BinaryXML.utf16(text)
+        case .ansi(let text): return Array(text.utf8) + [0]
+        case .int8(let value): return le(UInt64(UInt8(bitPattern: value)), 1)
+        case .uint8(let value): return [value]
+        case .int16(let value): return le(UInt64(UInt16(bitPattern: value)), 2)
+        case .uint16(let value): return le(UInt64(value), 2)
+        case .int32(let value): return le(UInt64(UInt32(bitPattern: value)), 4)
+        case .uint32(let value): return le(UInt64(value), 4)
+        case .int64(let value): return le(UInt64(bitPattern: value), 8)
+        case .uint64(let value): return le(value, 8)
+        case .real32(let value): return le(UInt64(value.bitPattern), 4)
+        case .real64(let value): return le(value.bitPattern, 8)
+        case .bool(let value): return le(value ? 1 : 0, 4)
+        case .binary(let bytes), .guid(let bytes): return bytes
+        case .sizeT(let value): return le(value, 8)
+        case .filetime(let value): return le(value, 8)
+        case .systemtime(let fields): return fields.flatMap { le(UInt64($0), 2) }
+        case .sid(let text):
+            let parts = text.split(separator: "-").dropFirst().compactMap { UInt64($0) }
+            let subs = parts.dropFirst(2)
+            return [UInt8(parts.first ?? 1), UInt8(subs.count)] + (0..<6).map { UInt8(truncatingIfNeeded: (parts.dropFirst().first ?? 0) >> (8 * UInt64(5 - $0))) }
+                + subs.flatMap { le($0, 4) }
+        case .hex32(let value): return le(UInt64(value), 4)
+        case .hex64(let value): return le(value, 8)
+        case .array(let type, let items):
+            if type == 0x01 { return items.flatMap { $0.bytes(at: 0) + [0, 0] } }
+            return items.flatMap { $0.bytes(at: 0) }
+        case .binXML(let root, let pairs):
+            // A fragment of its own: header, elements without dependency identifiers, end of stream.
+            var out: [UInt8] = [0x0F, 0x01, 0x01, 0x00]
+            BinaryXML.Node.element(root, [], pairs.map { .element($0.0, [], [.text($0.1)]) }).encode(into: &out, base: base, dependencyIDs: false)
+            out.append(0x00)
+            return out
+        }
     }
 }
 
@@ -147,20 +242,26 @@ enum BinaryXML {
     enum ValueType: UInt8 {
         case string = 0x01, uint8 = 0x04, uint16 = 0x06, uint64 = 0x0A, filetime = 0x11
     }
+    typealias RawType = UInt8
 
     /// `base` is the chunk offset where these bytes start (names and the definition are inline,
     /// referenced by their own offsets).
     /// What makes two events share a template: ID, provider, field names, payload kind.
     static func shape(_ event: EvtxEvent) -> String {
         "\(event.eventID)|\(event.provider)|\(event.userDataRoot ?? "")|" + event.data.map(\.name).joined(separator: "|")
+            + "|" + event.typed.map { "\($0.name):\($0.value.type)" }.joined(separator: "|")
     }
 
     /// The bytes, and where the template definition is (inline here, or `sharedDefinition`).
     static func event(_ event: EvtxEvent, recordID: UInt64, at base: Int, shape: String? = nil, sharedDefinition: Int? = nil) -> ([UInt8], Int) {
-        var values: [(ValueType, [UInt8])] = []
+        var values: [(UInt8, EvtxValue)] = []
         func substitution(_ type: ValueType, _ data: [UInt8]) -> Node {
-            values.append((type, data))
-            return .substitution(UInt16(values.count - 1), type)
+            values.append((type.rawValue, .binary(data)))
+            return .substitution(UInt16(values.count - 1), type.rawValue)
+        }
+        func typedSubstitution(_ value: EvtxValue) -> Node {
+            values.append((value.type, value))
+            return .substitution(UInt16(values.count - 1), value.type)
         }
         let provider = substitution(.string, utf16(event.provider))
         let eventID = substitution(.uint16, le(UInt64(event.eventID), 2))
@@ -189,6 +290,9 @@ enum BinaryXML {
                 fields.append(.element("Data", [("Name", .text(name))], [content]))
             }
         }
+        for (name, value) in event.typed {
+            fields.append(.element("Data", [("Name", .text(name))], [typedSubstitution(value)]))
+        }
         let payload: Node = event.userDataRoot.map { .element("UserData", [], [.element($0, [], fields)]) }
             ?? .element("EventData", [], fields)
         let root = Node.element("Event", [("xmlns", .text("http://schemas.microsoft.com/win/2004/08/events/event"))], [system, payload])
@@ -213,11 +317,19 @@ enum BinaryXML {
             out += fragment
         }
         out.append32(UInt32(values.count))
-        for (type, data) in values {
-            out += le(UInt64(data.count), 2)
-            out += [type.rawValue, 0]
+        // Value bytes follow the descriptors; nested binary XML is encoded for its final place.
+        var position = base + out.count + 4 * values.count
+        var encoded: [[UInt8]] = []
+        for (_, value) in values {
+            let bytes = value.bytes(at: position)
+            encoded.append(bytes)
+            position += bytes.count
         }
-        for (_, data) in values { out += data }
+        for ((type, _), data) in zip(values, encoded) {
+            out += le(UInt64(data.count), 2)
+            out += [type, 0]
+        }
+        for data in encoded { out += data }
         out.append(0x00)  // end of the record's fragment
         return (out, definitionOffset)
     }
@@ -225,9 +337,9 @@ enum BinaryXML {
     indirect enum Node {
         case element(String, [(String, Node)], [Node])
         case text(String)
-        case substitution(UInt16, ValueType)
+        case substitution(UInt16, UInt8)
 
-        func encode(into out: inout [UInt8], base: Int) {
+        func encode(into out: inout [UInt8], base: Int, dependencyIDs: Bool = true) {
             switch self {
             case .text(let text):
                 out.append(0x05)
@@ -237,11 +349,11 @@ enum BinaryXML {
             case .substitution(let index, let type):
                 out.append(0x0D)
                 out += le(UInt64(index), 2)
-                out.append(type.rawValue)
+                out.append(type)
             case .element(let name, let attributes, let children):
                 let start = out.count
                 out.append(attributes.isEmpty ? 0x01 : 0x41)
-                out += [0xFF, 0xFF]
+                if dependencyIDs { out += [0xFF, 0xFF] }
                 let sizeAt = out.count
                 out.append32(0)
                 appendName(name, into: &out, base: base)
@@ -252,7 +364,7 @@ enum BinaryXML {
                     for (index, (attribute, value)) in attributes.enumerated() {
                         out.append(index == attributes.count - 1 ? 0x06 : 0x46)
                         appendName(attribute, into: &out, base: base)
-                        value.encode(into: &out, base: base)
+                        value.encode(into: &out, base: base, dependencyIDs: dependencyIDs)
                     }
                     out.put32(UInt32(out.count - listStart), at: listSizeAt)
                 }
@@ -260,7 +372,7 @@ enum BinaryXML {
                     out.append(0x03)
                 } else {
                     out.append(0x02)
-                    for child in children { child.encode(into: &out, base: base) }
+                    for child in children { child.encode(into: &out, base: base, dependencyIDs: dependencyIDs) }
                     out.append(0x04)
                 }
                 _ = start

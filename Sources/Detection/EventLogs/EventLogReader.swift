@@ -1,15 +1,18 @@
+import Evtx
 import ExTriageCore
 import Foundation
 
-/// Reads every collected `.evtx` member with libevtx and offers its records to the event checks
-/// whose selector names them; the `EVTX` coverage row is its own.
+/// Reads every collected `.evtx` member with the native reader (module `Evtx`) straight from the
+/// streamed bytes and offers its records to the event checks whose selector names them; the
+/// `EVTX` coverage row is its own.
 ///
-/// libevtx reads files, so each member is spooled, as it streams past, into one temporary file
-/// (that member only, at most `maximumSpool` bytes), read, and deleted before the next member.
-/// Failed records are counted; a member that is not EVTX is reported in coverage, never fatal.
+/// Nothing is spooled: each member's bytes go to an `EvtxStream` as they arrive, which holds at
+/// most a batch of 64 KiB chunks. The pre-filter (event IDs, every event of a provider) runs
+/// before any field is formatted. Failed records and bad chunks are counted; a member that is not
+/// EVTX is reported in coverage, never fatal.
 final class EventLogReader {
     static let id: CheckID = "EVTX"
-    static let title = "Event logs (EVTX records via libevtx)"
+    static let title = "Event logs (EVTX records, native reader)"
     /// The event checks: their index in the runner's list, the check and its selector.
     let checks: [(index: Int, check: any RunningCheck, selector: EventSelector)]
     /// Event IDs any check reads, as a bitmap over the 16-bit range (larger IDs go to `wideIDs`).
@@ -20,10 +23,16 @@ final class EventLogReader {
     private var byProvider: [String: [Int]] = [:]
     /// Checks that read every record (Sigma rules that pin no event ID).
     private var everyRecord: [Int] = []
-    static let maximumSpool: Int64 = 4 << 30
 
-    private var current: MemberInfo?
-    private var spool: Spool?
+    /// The member being read: where it is, its stream, the provider checks for its channel.
+    private struct Reading {
+        var member: MemberInfo
+        var source: EventSource
+        var fileChannel: String
+        var providers: [String: [Int]]
+        var stream: EvtxStream
+    }
+    private var current: Reading?
     private(set) var members = 0
     private(set) var summary = EvtxReadSummary()
     /// Records offered, per position in `checks`.
@@ -54,64 +63,67 @@ final class EventLogReader {
     /// Whether `path` is an event log; if so its bytes follow through `consume`.
     func begin(member path: String) -> Bool {
         guard let member = MemberInfo(member: path), member.fileExtension == "evtx" else { return false }
-        current = member
-        do {
-            spool = try Spool(limit: Self.maximumSpool)
-        } catch {
-            problems.append("\(member.sourcePath): no temporary file for reading (\(error))")
-            spool = nil
-        }
-        return true
-    }
-
-    func consume(_ bytes: UnsafeRawBufferPointer) { spool?.write(bytes) }
-
-    func end() {
-        guard let member = current else { return }
-        current = nil
-        guard let file = spool else { return }
-        spool = nil
-        defer { file.remove() }
-        if let failure = file.failure {
-            problems.append("\(member.sourcePath): \(failure)")
-            return
-        }
-        file.close()
-        let source = EventSource(member: member.member, sourcePath: member.sourcePath)
         let logName = member.sourcePath.split(separator: "/").last.map(String.init) ?? ""
         let fileChannel = String(logName.dropLast(5)).replacingOccurrences(of: "%4", with: "/").lowercased()
         let providers = providerChecks(forFileChannel: fileChannel)
-        let read = EvtxReader.read(path: file.path, wants: { self.isWanted($0) },
-                                   wantsProvider: providers.isEmpty ? nil : { providers[$0] != nil }) { decoded in
-            var record = decoded
-            record.searchText = Array(record.allData.utf8)
-            var positions = self.byID[record.eventID] ?? []
-            for position in self.everyRecord where !positions.contains(position) { positions.append(position) }
-            if !providers.isEmpty, let more = providers[record.provider.lowercased()] {
-                for position in more where !positions.contains(position) { positions.append(position) }
-            }
-            for position in positions {
-                self.checks[position].check.observe(.event(record, source))
-                self.offered[position] += 1
-            }
+        let wanted = self.wanted
+        let wideIDs = self.wideIDs
+        let providerNames = Set(providers.keys)
+        let everything = !everyRecord.isEmpty
+        let options = EvtxOptions(wantsProvider: !providerNames.isEmpty) { eventID, provider in
+            everything || (eventID < 65_536 ? wanted[Int(eventID)] : wideIDs.contains(eventID)) || providerNames.contains(provider)
         }
+        current = Reading(member: member, source: EventSource(member: member.member, sourcePath: member.sourcePath),
+                          fileChannel: fileChannel, providers: providers, stream: EvtxStream(options: options))
+        return true
+    }
+
+    func consume(_ bytes: UnsafeRawBufferPointer) {
+        guard let reading = current else { return }
+        reading.stream.feed(bytes) { offer($0, reading) }
+    }
+
+    /// One record to the checks that read its event ID or every event of its provider.
+    private func offer(_ decoded: EvtxRecord, _ reading: Reading) {
+        var record = EventRecord(decoded)
+        record.searchText = Array(record.allData.utf8)
+        var positions = byID[record.eventID] ?? []
+        for position in everyRecord where !positions.contains(position) { positions.append(position) }
+        if !reading.providers.isEmpty, let more = reading.providers[record.provider.lowercased()] {
+            for position in more where !positions.contains(position) { positions.append(position) }
+        }
+        for position in positions {
+            checks[position].check.observe(.event(record, reading.source))
+            offered[position] += 1
+        }
+    }
+
+    func end() {
+        guard let reading = current else { return }
+        current = nil
+        let member = reading.member
+        let read = reading.stream.finish { offer($0, reading) }
         if let problem = read.problem {
             problems.append("\(member.sourcePath): \(problem)")
             return
         }
         members += 1
-        channelsRead.insert(fileChannel)
-        if read.corrupted { problems.append("\(member.sourcePath): dirty or corrupted (records read: \(read.records), failed: \(read.failed))") }
+        channelsRead.insert(reading.fileChannel)
+        if read.corrupted {
+            let why = read.chunkProblems.prefix(3).joined(separator: ", ")
+            problems.append("\(member.sourcePath): corrupted (records read: \(read.records), failed: \(read.failed), bad chunks: \(read.badChunks)\(why.isEmpty ? "" : "; " + why))")
+        } else if read.records == 0 {
+            problems.append("\(member.sourcePath): 0 records")
+        }
         summary.records += read.records
         summary.recovered += read.recovered
         summary.failed += read.failed
         summary.recoveryFailed += read.recoveryFailed
         summary.recoveredDuplicates += read.recoveredDuplicates
-        summary.namedByTemplate += read.namedByTemplate
         channelSpans[member.sourcePath] = (read.first, read.last)
         if let first = read.first, let last = read.last {
-            let known = spanByChannel[fileChannel]
-            spanByChannel[fileChannel] = (min(known?.first ?? first, first), max(known?.last ?? last, last))
+            let known = spanByChannel[reading.fileChannel]
+            spanByChannel[reading.fileChannel] = (min(known?.first ?? first, first), max(known?.last ?? last, last))
         }
     }
 
@@ -129,10 +141,6 @@ final class EventLogReader {
             if !kept.isEmpty { out[provider] = kept }
         }
         return out
-    }
-
-    @inline(__always) private func isWanted(_ eventID: UInt32) -> Bool {
-        !everyRecord.isEmpty || (eventID < 65_536 ? wanted[Int(eventID)] : wideIDs.contains(eventID))
     }
 
     /// The reader's own row: what was read, recovered, failed, and each log's span.
@@ -182,51 +190,10 @@ final class EventLogReader {
     }
 }
 
-/// A temporary file one member is written to; bounded, removed by `remove()`.
-final class Spool {
-    let path: String
-    private var descriptor: Int32
-    private var written: Int64 = 0
-    let limit: Int64
-    private(set) var failure: String?
-
-    init(limit: Int64) throws {
-        var template = Array((NSTemporaryDirectory() + "/extriage-evtx-XXXXXX").utf8CString)
-        let descriptor = mkstemp(&template)
-        guard descriptor >= 0 else { throw ExTriageError(.io, "cannot create a temporary file: \(String(cString: strerror(errno)))") }
-        self.descriptor = descriptor
-        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        self.limit = limit
+extension EventRecord {
+    /// The detection view of a natively decoded record.
+    init(_ record: EvtxRecord) {
+        self.init(recordNumber: record.recordNumber, eventID: record.eventID, provider: record.provider, channel: record.channel,
+                  computer: record.computer, level: record.level, time: record.time, fields: record.fields, recovered: record.recovered)
     }
-
-    func write(_ bytes: UnsafeRawBufferPointer) {
-        guard failure == nil, descriptor >= 0, let base = bytes.baseAddress else { return }
-        guard written + Int64(bytes.count) <= limit else {
-            failure = "larger than \(limit) bytes; not read"
-            return
-        }
-        var offset = 0
-        while offset < bytes.count {
-            let count = Foundation.write(descriptor, base + offset, bytes.count - offset)
-            if count < 0 {
-                if errno == EINTR { continue }
-                failure = "temporary file write failed: \(String(cString: strerror(errno)))"
-                return
-            }
-            offset += count
-        }
-        written += Int64(bytes.count)
-    }
-
-    func close() {
-        if descriptor >= 0 { Foundation.close(descriptor) }
-        descriptor = -1
-    }
-
-    func remove() {
-        close()
-        unlink(path)
-    }
-
-    deinit { remove() }
 }

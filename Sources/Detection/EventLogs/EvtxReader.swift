@@ -38,8 +38,10 @@ public enum EvtxReader {
     /// whose event ID is not wanted.
     /// Large files are decoded by two threads unless `parallel` is false; the records reach `each`
     /// in the same order either way.
+    /// With `namesFromTemplates` false every record is rendered as XML (the template shortcut
+    /// takes the written time, not `TimeCreated`); the native reader's cross-check uses that.
     public static func read(path: String, wants: (UInt32) -> Bool, wantsProvider: ((String) -> Bool)? = nil, parallel: Bool = true,
-                            each: (EventRecord) -> Void) -> EvtxReadSummary {
+                            namesFromTemplates: Bool = true, each: (EventRecord) -> Void) -> EvtxReadSummary {
         var summary = EvtxReadSummary()
         var error: ErrorHandle?
         guard libevtx_check_file_signature(path, &error) == 1 else {
@@ -59,6 +61,7 @@ public enum EvtxReader {
         defer { libevtx_file_close(file, nil) }
         summary.corrupted = libevtx_file_is_corrupted(file, nil) == 1
         let state = ReadState(path: path)
+        state.learns = namesFromTemplates
         defer { state.close() }
         var allocated: Set<UInt64> = []
         var count: Int32 = 0
@@ -214,7 +217,7 @@ public enum EvtxReader {
         let computer = string(record, &state.text, size: libevtx_record_get_utf8_computer_name_size, get: libevtx_record_get_utf8_computer_name)
         // Fast path: a template seen before gives the field names; libevtx gives the values in order.
         let template = state.templateKey(record, eventID: eventID, recovered: recovered)
-        if let template, let names = state.namesByTemplate[template], let channel = state.channel,
+        if state.learns, let template, let names = state.namesByTemplate[template], let channel = state.channel,
            let values = strings(record, expected: names.count, state: state) {
             state.namedByTemplate += 1
             return (written, EventRecord(recordNumber: number, eventID: eventID, provider: providerName, channel: channel, computer: computer,
@@ -321,6 +324,8 @@ final class ReadState {
     var channel: String?
     /// Records whose fields were named from a learned template rather than from the XML.
     var namedByTemplate = 0
+    /// Whether later records of a template take their names from the first one's XML.
+    var learns = true
     private var descriptor: Int32
     static let maximumTemplates = 10_000
 

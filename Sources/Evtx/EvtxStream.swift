@@ -1,0 +1,209 @@
+import Dispatch
+import ExTriageCore
+
+/// Reads an EVTX file from its bytes as they stream past, in pieces of any size, with bounded
+/// memory: the 4 KiB file header, then batches of 64 KiB chunks decoded in parallel and emitted
+/// in file order. Nothing is written to disk.
+///
+/// Allocated records are emitted as their batch completes; records recovered from chunk slack
+/// are emitted by `finish`, without those whose number an allocated record has (a copy left
+/// behind when a chunk was rewritten).
+///
+/// Format: libyal's "Windows XML Event Log (EVTX)" notes; the Rust `evtx` crate (omerbenamram).
+public final class EvtxStream {
+    public let options: EvtxOptions
+    private var summary = EvtxSummary()
+    private var header: [UInt8] = []
+    private var headerDone = false
+    private var notEVTX = false
+    /// Whole chunks waiting to be decoded, and the partial one being filled.
+    private var batch: [[UInt8]] = []
+    private var partial: [UInt8] = []
+    private var chunkIndex = 0
+    private var bytesSeen = 0
+    /// Allocated record-number ranges (merged), for skipping recovered copies of live records.
+    private var allocated: [ClosedRange<UInt64>] = []
+    private var pendingRecovered: [(number: UInt64, time: Timestamp?, record: EvtxRecord?)] = []
+    static let maximumPendingRecovered = 50_000
+    static let headerSize = 4096
+
+    public init(options: EvtxOptions = EvtxOptions()) {
+        self.options = options
+        partial.reserveCapacity(ChunkDecoder.size)
+    }
+
+    /// The next bytes of the file; records completed by them are passed to `emit`, in order.
+    public func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (EvtxRecord) -> Void) {
+        bytesSeen += bytes.count
+        guard !notEVTX else { return }
+        var rest = bytes
+        if !headerDone {
+            let take = min(Self.headerSize - header.count, rest.count)
+            header += UnsafeRawBufferPointer(rebasing: rest[0..<take])
+            rest = UnsafeRawBufferPointer(rebasing: rest[take...])
+            if header.count >= 8, !header.starts(with: Array("ElfFile\0".utf8)) {
+                notEVTX = true
+                summary.problem = "not an EVTX file (no ElfFile signature)"
+                return
+            }
+            guard header.count == Self.headerSize else { return }
+            headerDone = true
+            readHeader()
+        }
+        while !rest.isEmpty {
+            let take = min(ChunkDecoder.size - partial.count, rest.count)
+            partial += UnsafeRawBufferPointer(rebasing: rest[0..<take])
+            rest = UnsafeRawBufferPointer(rebasing: rest[take...])
+            if partial.count == ChunkDecoder.size {
+                batch.append(partial)
+                partial = []
+                partial.reserveCapacity(ChunkDecoder.size)
+                if batch.count >= options.batchChunks { decodeBatch(emit) }
+            }
+        }
+    }
+
+    /// The end of the file: the last batch, a cut final chunk, then the recovered records.
+    public func finish(_ emit: (EvtxRecord) -> Void) -> EvtxSummary {
+        if !notEVTX {
+            if !headerDone {
+                summary.problem = bytesSeen == 0 ? "empty file (0 bytes)" : "not an EVTX file (\(bytesSeen) bytes, shorter than the 4096-byte header)"
+            } else {
+                decodeBatch(emit)
+                if !partial.isEmpty {
+                    summary.badChunks += 1
+                    summary.corrupted = true
+                    note("chunk \(chunkIndex): cut short (\(partial.count) of \(ChunkDecoder.size) bytes)")
+                    partial = []
+                }
+                flushRecovered(emit, all: true)
+            }
+        }
+        return summary
+    }
+
+    private func readHeader() {
+        header.withUnsafeBytes { bytes in
+            let crc = EvtxCRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<120]))
+            if crc != UInt32(ValueText.unsigned(bytes, 124, 4)) {
+                summary.corrupted = true
+                note("file header checksum mismatch")
+            }
+            summary.dirty = ValueText.unsigned(bytes, 120, 4) & 1 != 0
+        }
+    }
+
+    private func note(_ problem: String) {
+        if summary.chunkProblems.count < 20 { summary.chunkProblems.append(problem) }
+    }
+
+    private func decodeBatch(_ emit: (EvtxRecord) -> Void) {
+        guard !batch.isEmpty else { return }
+        let chunks = batch
+        batch = []
+        var results = [ChunkResult](repeating: ChunkResult(), count: chunks.count)
+        let options = self.options
+        if options.parallel, chunks.count > 1 {
+            results.withUnsafeMutableBufferPointer { output in
+                let slots = UnsafeSendable(output)
+                DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
+                    let result = chunks[index].withUnsafeBytes { ChunkDecoder.decode($0, options: options) }
+                    slots.value[index] = result
+                }
+            }
+        } else {
+            for index in chunks.indices { results[index] = chunks[index].withUnsafeBytes { ChunkDecoder.decode($0, options: options) } }
+        }
+        for result in results {
+            defer { chunkIndex += 1 }
+            if result.unused { continue }
+            if let problem = result.problem {
+                summary.badChunks += 1
+                summary.corrupted = true
+                note("chunk \(chunkIndex): \(problem)")
+                continue
+            }
+            summary.chunks += 1
+            summary.records += result.count
+            summary.failed += result.failed
+            if let first = result.first { summary.first = min(summary.first ?? first, first) }
+            if let last = result.last { summary.last = max(summary.last ?? last, last) }
+            if let numbers = result.numbers { addAllocated(numbers) }
+            summary.recoveryFailed += result.recoveryFailed
+            pendingRecovered += result.recovered
+            result.records.forEach(emit)
+        }
+        if pendingRecovered.count > Self.maximumPendingRecovered { flushRecovered(emit, all: true) }
+    }
+
+    private func addAllocated(_ range: ClosedRange<UInt64>) {
+        if let last = allocated.last, range.lowerBound <= last.upperBound &+ 1, range.upperBound >= last.lowerBound {
+            allocated[allocated.count - 1] = min(last.lowerBound, range.lowerBound)...max(last.upperBound, range.upperBound)
+        } else {
+            allocated.append(range)
+        }
+    }
+
+    /// Recovered records whose number no allocated record has, counted and emitted.
+    private func flushRecovered(_ emit: (EvtxRecord) -> Void, all: Bool) {
+        allocated.sort { $0.lowerBound < $1.lowerBound }
+        var merged: [ClosedRange<UInt64>] = []
+        for range in allocated {
+            if let last = merged.last, range.lowerBound <= last.upperBound &+ 1 {
+                merged[merged.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        allocated = merged
+        var seen: Set<UInt64> = []
+        for candidate in pendingRecovered {
+            if isAllocatedSorted(candidate.number) || !seen.insert(candidate.number).inserted {
+                summary.recoveredDuplicates += 1
+                continue
+            }
+            summary.records += 1
+            summary.recovered += 1
+            if let time = candidate.time {
+                summary.first = min(summary.first ?? time, time)
+                summary.last = max(summary.last ?? time, time)
+            }
+            if let record = candidate.record { emit(record) }
+        }
+        pendingRecovered = []
+    }
+
+    private func isAllocatedSorted(_ number: UInt64) -> Bool {
+        var low = 0
+        var high = allocated.count
+        while low < high {
+            let middle = (low + high) / 2
+            if allocated[middle].upperBound < number { low = middle + 1 } else { high = middle }
+        }
+        return low < allocated.count && allocated[low].contains(number)
+    }
+}
+
+/// A buffer the parallel decoders write disjoint slots of.
+struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+extension EvtxStream {
+    /// Reads a whole file held in memory (tests, small inputs), feeding it in `piece`-byte pieces.
+    public static func read(_ bytes: [UInt8], options: EvtxOptions = EvtxOptions(), piece: Int = 1 << 20) -> ([EvtxRecord], EvtxSummary) {
+        let stream = EvtxStream(options: options)
+        var records: [EvtxRecord] = []
+        bytes.withUnsafeBytes { all in
+            var offset = 0
+            while offset < all.count {
+                let end = min(all.count, offset + max(1, piece))
+                stream.feed(UnsafeRawBufferPointer(rebasing: all[offset..<end])) { records.append($0) }
+                offset = end
+            }
+        }
+        let summary = stream.finish { records.append($0) }
+        return (records, summary)
+    }
+}
