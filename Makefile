@@ -70,6 +70,7 @@ bench: release
 evaluate: release
 	python3 Benchmarks/evaluate_webshells.py
 	python3 Benchmarks/evaluate_evtx.py
+	python3 Benchmarks/evaluate_evtx.py --sigma ../shared/corpora/sigma/rules
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/extriage

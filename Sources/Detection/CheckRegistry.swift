@@ -29,13 +29,17 @@ public enum CheckRegistry {
             StagingArchiveCheck(),
             PowerShellHistoryCheck(),
         ]
-        let packs: [any Check] = data.sigma.pack.map { [SigmaPackCheck(pack: $0)] } ?? []
+        var packs: [any Check] = []
+        if let pack = data.sigma.pack {
+            packs.append(SigmaPackCheck(pack: pack))
+            if SigmaWebPackCheck.applies(to: pack) { packs.append(SigmaWebPackCheck(pack: pack)) }
+        }
         return logChecks + data.logRules.map(LogRuleCheck.init) + webShellChecks
             + eventChecks + data.sigma.builtIn + onDiskChecks + packs
     }
 
     /// The Swift checks' type names, for the registry test.
     public static func swiftCheckTypeNames(_ data: DetectionData) -> Set<String> {
-        Set(checks(data).map { String(describing: type(of: $0)) }).subtracting(["LogRuleCheck", "SigmaRuleCheck", "SigmaPackCheck"])
+        Set(checks(data).map { String(describing: type(of: $0)) }).subtracting(["LogRuleCheck", "SigmaRuleCheck", "SigmaPackCheck", "SigmaWebPackCheck"])
     }
 }

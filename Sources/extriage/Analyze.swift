@@ -48,7 +48,9 @@ struct Analyze: ParsableCommand {
     @Flag(name: .customLong("no-builtin-rules"), help: "Scan web files with the --rules packs only, not the built-in rules.")
     var noBuiltinRules = false
 
-    @Flag(name: .customLong("strict-rules"), help: "Stop when a rule file from --rules does not compile, instead of skipping it.")
+    @OptionGroup var sigma: SigmaOptions
+
+    @Flag(name: .customLong("strict-rules"), help: "Stop when a rule file from --rules or --sigma cannot be used, instead of skipping it.")
     var strictRules = false
 
     @Option(name: .customLong("scan-size-cap"), help: ArgumentHelp("Bytes of one web file held for YARA scanning; longer files are scanned over their head and reported as partial (default 8MiB).", valueName: "size"))
@@ -82,7 +84,13 @@ struct Analyze: ParsableCommand {
     }
 
     func run() throws {
-        let data = try DetectionData.load(yara: yaraRequest())
+        let data = try DetectionData.load(yara: yaraRequest(), sigma: sigma.request(strict: strictRules))
+        if let pack = data.sigma.pack {
+            for skip in pack.rules.skipped.prefix(strictRules ? 0 : 20) {
+                printError("warning: Sigma rule skipped: \(EscapedText.display(skip.file)): \(skip.reason)")
+            }
+            if pack.rules.skipped.count > 20 { printError("warning: \(pack.rules.skipped.count - 20) more Sigma rules skipped (extriage rules list shows them)") }
+        }
         for warning in data.warnings { printError("warning: " + warning) }
         var options = AnalysisOptions(allowUnverified: allowUnverified,
                                       trustedKeys: try trustedKeys.map { try SigningKeys.loadPublicKey(path: $0) })

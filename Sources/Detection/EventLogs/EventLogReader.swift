@@ -30,6 +30,8 @@ final class EventLogReader {
         var source: EventSource
         var fileChannel: String
         var providers: [String: [Int]]
+        /// The every-record checks that can apply to this log's channel.
+        var everyRecord: [Int]
         var stream: EvtxStream
     }
     private var current: Reading?
@@ -69,12 +71,17 @@ final class EventLogReader {
         let wanted = self.wanted
         let wideIDs = self.wideIDs
         let providerNames = Set(providers.keys)
-        let everything = !everyRecord.isEmpty
+        // A check bound to channels reads every record only of those logs (auto-backup archives: any).
+        let everyRecordHere = everyRecord.filter { position in
+            let channels = checks[position].selector.channels
+            return channels.isEmpty || channels.contains(fileChannel) || fileChannel.hasPrefix("archive-")
+        }
+        let everything = !everyRecordHere.isEmpty
         let options = EvtxOptions(wantsProvider: !providerNames.isEmpty) { eventID, provider in
             everything || (eventID < 65_536 ? wanted[Int(eventID)] : wideIDs.contains(eventID)) || providerNames.contains(provider)
         }
         current = Reading(member: member, source: EventSource(member: member.member, sourcePath: member.sourcePath),
-                          fileChannel: fileChannel, providers: providers, stream: EvtxStream(options: options))
+                          fileChannel: fileChannel, providers: providers, everyRecord: everyRecordHere, stream: EvtxStream(options: options))
         return true
     }
 
@@ -86,9 +93,11 @@ final class EventLogReader {
     /// One record to the checks that read its event ID or every event of its provider.
     private func offer(_ decoded: EvtxRecord, _ reading: Reading) {
         var record = EventRecord(decoded)
-        record.searchText = Array(record.allData.utf8)
+        let all = record.allData
+        record.searchText = Array(all.utf8)
+        record.dataText = all
         var positions = byID[record.eventID] ?? []
-        for position in everyRecord where !positions.contains(position) { positions.append(position) }
+        for position in reading.everyRecord where !positions.contains(position) { positions.append(position) }
         if !reading.providers.isEmpty, let more = reading.providers[record.provider.lowercased()] {
             for position in more where !positions.contains(position) { positions.append(position) }
         }

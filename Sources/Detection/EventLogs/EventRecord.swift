@@ -20,6 +20,8 @@ public struct EventRecord: Sendable {
     public var recovered: Bool
     /// Every field value as UTF-8, joined: what rule needles are searched in (filled by the scan).
     public var searchText: [UInt8] = []
+    /// `allData`, computed once by the reader: what Sigma keyword searches look in.
+    public var dataText: String?
 
     public init(recordNumber: UInt64, eventID: UInt32, provider: String, channel: String, computer: String, level: UInt8 = 4,
                 time: Timestamp?, fields: [(name: String, value: String)], recovered: Bool = false) {

@@ -16,7 +16,8 @@ struct SigmaEventRecord: SigmaEvent {
         }
     }
 
-    var keywordText: [String] { record.fields.map(\.value) }
+    /// Every value joined (` | ` between): one text to search, computed once per record by the reader.
+    var keywordText: [String] { [record.dataText ?? record.allData] }
 
     /// System values every evidence item already shows (its excerpt and details): not repeated as matched fields.
     static let systemFields: Set<String> = ["eventid", "provider_name", "provider", "channel", "computer", "level"]
@@ -33,7 +34,6 @@ struct SigmaEventRecord: SigmaEvent {
 /// A W3C log record (IIS) as Sigma `webserver` rules see it: fields by their `#Fields:` names.
 struct SigmaLogRecord: SigmaEvent {
     let record: LogRecord
-    let fields: [String]
 
     func value(_ field: String) -> String? { record.value(field) }
 

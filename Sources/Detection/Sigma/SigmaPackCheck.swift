@@ -5,7 +5,8 @@ import Sigma
 /// The Sigma rule packs given with `analyze --sigma DIR` (a SigmaHQ checkout, say) as one check:
 /// every record goes to the rules its channel and event ID can match (the rule set's index), a
 /// rule's hits on this host are one finding per tier (its level: high and critical `likely`,
-/// medium `attempt`, lower `informational`) with the count and first and last time, and the
+/// medium `attempt`, lower and SigmaHQ's hunting rules `informational`) with the count and first
+/// and last time, and the
 /// pack's correlation rules fire within the bundle. The coverage row says how many rules loaded,
 /// were skipped (with the commonest reasons) and matched.
 struct SigmaPackCheck: Check {
@@ -34,7 +35,7 @@ struct SigmaPackCheck: Check {
         let event = map.event(SigmaEventRecord(record: record))
         for rule in candidates where pack.isActive(rule) {
             guard let match = rule.matches(event) else { continue }
-            state.matches[rule.id, default: EventMatches()].add(SigmaLevels.verdict(rule.level),
+            state.matches[rule.id, default: EventMatches()].add(SigmaLevels.verdict(for: rule),
                                                                 record.evidence(from: source, matched: SigmaEventRecord.matchedFields(match, map)))
             state.matches[rule.id]?.pivot(.computer, record.computer)
             if pack.correlated.contains(rule.id), let time = record.time {

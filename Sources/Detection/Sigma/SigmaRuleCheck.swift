@@ -6,10 +6,34 @@ import Sigma
 /// first whose condition over the rule's search identifiers holds) and grouped per tier.
 /// References: Profiles/rules/sigma/*.yml, the Sigma specification 2.x.
 struct SigmaRuleCheck: Check {
-    /// One document of the rule, with its tiers compiled against its searches.
+    /// One document of the rule, with its tiers compiled against its searches and, per channel
+    /// (lower-cased), the event IDs it can match (nil: any) and its field map, looked up once.
     struct Document: Sendable {
         let rule: SigmaRule
         let tiers: [(verdict: Verdict, when: SigmaSubcondition?)]
+        let eventIDs: [String: Set<Int>?]
+        let fieldMaps: [String: SigmaFieldMap]
+
+        init(rule: SigmaRule, tiers: [(verdict: Verdict, when: SigmaSubcondition?)]) {
+            self.rule = rule
+            self.tiers = tiers
+            var ids: [String: Set<Int>?] = [:]
+            var maps: [String: SigmaFieldMap] = [:]
+            for channel in rule.channels {
+                ids[channel.lowercased()] = rule.eventIDs(channel: channel)
+                maps[channel.lowercased()] = rule.fieldTranslation(channel: channel)
+            }
+            eventIDs = ids
+            fieldMaps = maps
+        }
+
+        /// Whether a record of this channel and event ID can match, and the map to read it with.
+        func reads(channel: String, eventID: Int) -> SigmaFieldMap? {
+            let key = channel.lowercased()
+            guard let pinned = eventIDs[key] else { return nil }
+            if let pinned, !pinned.contains(eventID) { return nil }
+            return fieldMaps[key] ?? .identity
+        }
     }
 
     let id: CheckID
@@ -33,8 +57,8 @@ struct SigmaRuleCheck: Check {
 
     func observe(_ observation: Observation, into matches: inout EventMatches) {
         guard case .event(let record, let source) = observation else { return }
-        for document in documents where document.rule.applies(channel: record.channel, eventID: Int(record.eventID)) {
-            let map = document.rule.fieldTranslation(channel: record.channel, eventID: Int(record.eventID))
+        for document in documents {
+            guard let map = document.reads(channel: record.channel, eventID: Int(record.eventID)) else { continue }
             let event = map.event(SigmaEventRecord(record: record))
             guard let match = document.rule.matches(event),
                   let tier = document.tiers.first(where: { $0.when?.holds(event) ?? true }) else { continue }
@@ -65,8 +89,14 @@ enum SigmaLevels {
         }
     }
 
-    /// The tier a rule of a pack gets from its level: high and critical `likely`, medium `attempt`,
-    /// low and informational `informational` (a pack's rules carry no tiers of their own).
+    /// The tier a rule of a pack gets: SigmaHQ's hunting rules (`detection.threat-hunting`) are
+    /// for hunting, not alerting, so `informational`; the others by level.
+    static func verdict(for rule: SigmaRule) -> Verdict {
+        rule.tags.contains { $0.lowercased() == "detection.threat-hunting" } ? .informational : verdict(rule.level)
+    }
+
+    /// The tier a level gives: high and critical `likely`, medium `attempt`, low and
+    /// informational `informational` (a pack's rules carry no tiers of their own).
     static func verdict(_ level: String?) -> Verdict {
         switch level?.lowercased() {
         case "critical", "high": return .likely
