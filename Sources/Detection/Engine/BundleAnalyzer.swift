@@ -39,6 +39,12 @@ public struct BundleAnalyzer: Sendable {
         let summary = VerificationSummary(status: verification.verdict.rawValue, text: verification.verdictText,
                                           problems: verification.problems.map(\.message), analyzedAnyway: !intact,
                                           digestsChecked: verification.digestsChecked)
+        // Something that is not a bundle at all (missing, random bytes, text) is said so, with no
+        // suggestion to analyze it anyway: there is nothing to analyze.
+        guard verification.verdict != .notABundle else {
+            let reasons = verification.problems.prefix(3).map(\.message).joined(separator: "; ")
+            throw ExTriageError(.notABundle, "not an extriage bundle: \(reasons)", path: path)
+        }
         guard intact || options.allowUnverified else {
             let reasons = verification.problems.prefix(5).map(\.message).joined(separator: "; ")
             throw ExTriageError(.bundleRefused, "the bundle does not verify (\(verification.verdictText)): \(reasons); use --allow-unverified to analyze it anyway",
