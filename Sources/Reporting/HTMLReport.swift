@@ -201,6 +201,7 @@ private struct HTMLPage {
     }
 
     mutating func pivots(_ pivots: [PivotKey: [String]]) {
+        let pivots = pivots.filter { !$0.value.isEmpty }
         guard !pivots.isEmpty else { return }
         raw("<ul class=\"pivots\">" + pivots.keys.sorted().map { key in
             "<li><strong>" + text(key.rawValue) + "</strong>: <code>" + text(ReportFacts.capped(pivots[key] ?? [], limit: 50)) + "</code></li>"

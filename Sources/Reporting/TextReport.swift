@@ -116,7 +116,7 @@ private struct TextWriter {
     }
 
     mutating func pivots(_ pivots: [PivotKey: [String]], indent: String) {
-        for key in pivots.keys.sorted() {
+        for key in pivots.keys.sorted() where !(pivots[key] ?? []).isEmpty {
             line(indent + "Pivot " + safe(key.rawValue) + ": " + ReportFacts.capped((pivots[key] ?? []).map(safe), limit: 20))
         }
     }

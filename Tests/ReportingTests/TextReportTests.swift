@@ -120,4 +120,13 @@ import Testing
         #expect(CombinedSummary([unknown, attempted, SampleReports.clean()]).worstVerdict == .exploitationAttempted)
         #expect(TextReport.render([]) == "No bundles analyzed.\n")
     }
+
+    /// A pivot without values is not printed ("Pivot shellPath: " said nothing).
+    @Test func emptyPivotsAreLeftOut() {
+        var report = SampleReports.compromised()
+        report.findings[0].pivots = ["emptyPivot": [], .clientIp: ["203.0.113.9"]]
+        let text = TextReport.render([report])
+        #expect(!text.contains("Pivot emptyPivot:"))
+        #expect(text.contains("Pivot clientIp: 203.0.113.9"))
+    }
 }
