@@ -1,3 +1,4 @@
+import ExTriageCore
 import Foundation
 
 /// Substitution values of one template instance: where each value's bytes are in the chunk.
@@ -247,16 +248,6 @@ enum ValueText {
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
-    /// Days since 1970-01-01 to (year, month, day) (Howard Hinnant's algorithm, public domain).
-    static func civil(_ days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
+    /// Days since 1970-01-01 to (year, month, day).
+    static func civil(_ days: Int64) -> (Int64, Int64, Int64) { Timestamp.civil(fromDays: days) }
 }
