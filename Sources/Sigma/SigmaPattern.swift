@@ -189,11 +189,14 @@ struct StringPattern: Sendable, Equatable {
         case .contains:
             if bytes.isEmpty { return true }
             guard count >= bytes.count else { return false }
+            // The first byte in both cases, compared directly: the scan is the hot loop of keyword searches.
             let first = bytes[0]
+            let other = cased ? first : ((first &- 97) < 26 ? first & 0xDF : first)
             var start = base
             let last = base + count - bytes.count
             while start <= last {
-                if same(first, value[start]), equal(value, from: start) { return true }
+                let byte = value[start]
+                if byte == first || byte == other, equal(value, from: start) { return true }
                 start += 1
             }
             return false
