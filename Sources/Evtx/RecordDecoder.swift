@@ -73,22 +73,7 @@ extension ChunkContext {
             default: break
             }
         }
-        var out = ""
-        var any = false
-        for part in parts {
-            switch part {
-            case .text(let text):
-                out += text
-                any = true
-            case .substitution(let index, let optional):
-                guard let entry = values.entry(index), !(optional && entry.type == 0) else { continue }
-                try spend(entry.size + 1)
-                out += ValueText.render(chunk, entry, scratch: &scratch)
-                any = true
-            default: continue
-            }
-        }
-        return any ? out : nil
+        return try joined(parts, values, item: nil)
     }
 
     /// A System value as an unsigned integer: read directly from an integer substitution, else parsed from text.
@@ -185,6 +170,12 @@ extension ChunkContext {
     /// Text content: literal text and substitution values (one entry of arrays when `item` is set).
     func render(_ parts: [XNode], _ values: ValueTable, item: Int?) throws -> String? {
         if item == nil { return try text(parts, values) }
+        return try joined(parts, values, item: item)
+    }
+
+    /// Literal text and substitution values joined (entry `item` of array values when set);
+    /// nil when there was nothing but null optional substitutions.
+    private func joined(_ parts: [XNode], _ values: ValueTable, item: Int?) throws -> String? {
         var out = ""
         var any = false
         for part in parts {
