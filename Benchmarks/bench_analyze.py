@@ -137,7 +137,7 @@ def measure(extriage: str, bundle: str, tree: str, logs: list[str], work: str, r
     grep_script = f"grep -c -e {shlex.quote(PATTERN)} -- \"$@\"; test $? -le 1"  # 1 = no match: not an error
     contenders = {
         ANALYZE: {"outputs": ["report.json"], "warm": (work, [os.path.basename(bundle)]),
-                  "steps": [([extriage, "analyze", bundle, "--format", "json", "--output", report], None, None)]},
+                  "steps": [([extriage, "analyze", bundle, "--format", "json", "--output", report, "--force"], None, None)]},
         GREP: {"outputs": ["grep.out"], "warm": (tree, logs),
                "steps": [(["env", "LC_ALL=C", "xargs", "-0", "-a", list_path, "sh", "-c", grep_script, "grep"],
                           tree, grep_out)]},

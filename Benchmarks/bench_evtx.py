@@ -181,7 +181,7 @@ def main(argv: list[str]) -> int:
             with open(log_path, "rb") as f:  # hot cache for both
                 while f.read(8 << 20):
                     pass
-            result = run_timed([([args.extriage, "analyze", bundle, "--format", "json", "--output", report], None, None)], bench_log, gnu_time)
+            result = run_timed([([args.extriage, "analyze", bundle, "--format", "json", "--output", report, "--force"], None, None)], bench_log, gnu_time)
             if result["rc"] != 0:
                 raise HarnessError("extriage analyze failed:\n" + tail(bench_log))
             analyze_runs.append(result)

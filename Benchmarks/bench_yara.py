@@ -152,7 +152,7 @@ def main(argv=None) -> int:
               f"{os.cpu_count()} cores; repeat {args.repeat}")
         externals = [flag for name in ("filename", "filepath", "extension", "filetype", "owner") for flag in ("-d", f"{name}=")]
         yara_cmd = [args.yara, "-p", str(args.threads)] + externals + RULES + [os.path.join(tree, WEB)]
-        analyze_cmd = [args.extriage, "analyze", bundle, "--format", "json", "--output", report]
+        analyze_cmd = [args.extriage, "analyze", bundle, "--format", "json", "--output", report, "--force"]
         # Warm the page cache and both programs once.
         timed(yara_cmd)
         timed(analyze_cmd)

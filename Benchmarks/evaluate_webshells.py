@@ -59,7 +59,7 @@ def evaluate(extriage: str, folder: str, rules: list[str], no_builtin: bool, wor
     bundle = os.path.join(work, "bundle.tar")
     report = os.path.join(work, "report.json")
     run([extriage, "collect", "--source", tree, "--output", bundle, "--case", "EVAL", "--examiner", "eval", "--quiet", "--force"])
-    cmd = [extriage, "analyze", bundle, "--format", "json", "--output", report]
+    cmd = [extriage, "analyze", bundle, "--format", "json", "--output", report, "--force"]
     for directory in rules:
         cmd += ["--rules", directory]
     if no_builtin:

@@ -27,6 +27,9 @@ struct Analyze: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write a JSONL timeline (Timesketch import shape).", valueName: "file.jsonl"))
     var timeline: String?
 
+    @Flag(name: .long, help: "Replace an existing --output or --timeline file.")
+    var force = false
+
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit 6 when a finding reaches this severity (info..critical) or verdict (informational..confirmed).", valueName: "level"))
     var failOn: String?
 
@@ -84,6 +87,9 @@ struct Analyze: ParsableCommand {
     }
 
     func run() throws {
+        for path in [output, timeline].compactMap({ $0 }) where !force && FileManager.default.fileExists(atPath: path) {
+            throw ExTriageError(.outputExists, "the output already exists; use --force to replace it", path: path)
+        }
         let data = try DetectionData.load(yara: yaraRequest(), sigma: sigma.request(strict: strictRules))
         if let pack = data.sigma.pack {
             for skip in pack.rules.skipped.prefix(strictRules ? 0 : 20) {

@@ -10,7 +10,9 @@ struct Unpack: ParsableCommand {
         abstract: "Verify a bundle, then write its evidence files into a new, empty directory.",
         discussion: """
             Only regular files listed in the manifest are written (0644, original modification time); \
-            links, devices, traversal and case-insensitive name collisions are refused and reported.
+            links, devices, traversal and case-insensitive name collisions are refused and reported. \
+            Exit codes: 0 written; 2 some members were skipped, or --only matched nothing; 3 not intact; \
+            5 not a bundle; 1 fatal error.
             """)
 
     @Argument(help: ArgumentHelp("The bundle (.tar).", valueName: "bundle")) var bundle: String
@@ -27,6 +29,10 @@ struct Unpack: ParsableCommand {
             throw ExitCode(report.verdict == .notABundle ? ExitStatus.notABundle.rawValue : ExitStatus.notIntact.rawValue)
         }
         let glob = try only.map { try GlobPattern(glob: $0) }
+        if let glob, let only, !manifest.entries.contains(where: { glob.matches(EvidencePath(parsing: $0.sourcePath)) }) {
+            printError("error: no evidence file in the bundle matches --only \(EscapedText.display(only)); nothing was written")
+            throw ExitCode(ExitStatus.incomplete.rawValue)
+        }
         let unpacker = BundleUnpacker(manifest: manifest, only: glob.map { pattern in { pattern.matches(EvidencePath(parsing: $0.sourcePath)) } })
         let result = try unpacker.unpack(bundle: bundle, to: to)
         for skipped in result.skipped { printError("skipped: \(skipped.member): \(skipped.reason)") }

@@ -79,6 +79,15 @@ func normalizedJSON(_ text: String) throws -> String {
         let page = try String(contentsOfFile: temp.path + "/r.html", encoding: .utf8)
         #expect(page.contains("<svg") && page.contains("COMPROMISED"))
         #expect(!page.contains("<script language=\"JScript\""), "evidence must be escaped in HTML")
+
+        let again = try Run.extriage(["analyze", bundle, "--format", "html", "--output", temp.path + "/r.html"])
+        #expect(again.status == 1 && again.stderr.contains("already exists; use --force"), "\(again.stderr)")
+        #expect(try String(contentsOfFile: temp.path + "/r.html", encoding: .utf8) == page, "a refused run must leave the report alone")
+        let timelineAgain = try Run.extriage(["analyze", bundle, "--timeline", temp.path + "/t.jsonl"])
+        #expect(timelineAgain.status == 1 && timelineAgain.stderr.contains("t.jsonl"))
+        let forced = try Run.extriage(["analyze", bundle, "--format", "json", "--output", temp.path + "/r.html", "--force"])
+        let replaced = try String(contentsOfFile: temp.path + "/r.html", encoding: .utf8)
+        #expect(forced.status == 0 && replaced.hasPrefix("{"))
     }
 
     @Test func theCleanSampleHasNoEvidenceAndSeveralBundlesAreSummarised() throws {
@@ -244,5 +253,9 @@ func normalizedJSON(_ text: String) throws -> String {
             #expect(Int64(info.st_mtim.tv_sec) == entry.modified?.seconds)
         }
         #expect(!FileManager.default.fileExists(atPath: temp.path + "/out/evidence/C/Windows"))
+
+        let nothing = try Run.extriage(["unpack", bundle, "--to", temp.path + "/none", "--only", "no/such/**/*.dll"])
+        #expect(nothing.status == 2 && nothing.stderr.contains("matches --only"), "\(nothing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: temp.path + "/none"), "nothing matched, so no directory is made")
     }
 }
