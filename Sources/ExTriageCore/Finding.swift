@@ -83,6 +83,8 @@ public struct Evidence: Codable, Sendable, Hashable {
 
 /// One result of one check: what, how sure, why, and where.
 public struct Finding: Codable, Sendable {
+    /// The finding's number in its report (1-based, in report order); text, HTML and JSON show the same.
+    public var id: Int?
     public var checkId: CheckID
     public var title: String
     public var severity: Severity

@@ -52,6 +52,7 @@ public struct HTMLReport: Sendable {
     .v-compromised{background:#b71c1c}.v-attempted{background:#f9a825;color:#1a1a1a}.v-clean{background:#2e7d32}.v-unknown{background:#616161}.tier.v-attempted{color:#1a1a1a}
     table{border-collapse:collapse;margin:6px 0;width:100%}th,td{border:1px solid #ddd;padding:4px 7px;text-align:left;vertical-align:top}
     th{background:#f2f2f2}table.kv th{width:170px}td.num{text-align:right;font-variant-numeric:tabular-nums}
+    table.fixed{table-layout:fixed}table.fixed td{overflow-wrap:anywhere}table.fixed td.time{overflow-wrap:normal;font-variant-numeric:tabular-nums}
     code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px;word-break:break-all;white-space:pre-wrap}
     .tier{display:inline-block;border-radius:3px;padding:0 6px;color:#fff;font-weight:700;font-size:12px}
     .t-confirmed{background:#b71c1c}.t-likely{background:#e65100}.t-attempt{background:#b8860b}.t-informational{background:#1565c0}
@@ -158,7 +159,7 @@ private struct HTMLPage {
         if findings.isEmpty { raw("<p class=\"muted\">No findings.</p>") }
         for group in ReportFacts.findingsBySeverity(findings) {
             raw("<h3>" + text(group.severity.rawValue.uppercased()) + " (\(group.findings.count))</h3>")
-            for (index, finding) in group.findings { self.finding(finding, anchor: id + "-f\(index + 1)", number: index + 1) }
+            for (index, finding) in group.findings { self.finding(finding, anchor: id + "-f\(finding.id ?? index + 1)", number: finding.id ?? index + 1) }
         }
     }
 
@@ -177,7 +178,7 @@ private struct HTMLPage {
         for evidence in finding.evidence.prefix(HTMLReport.evidenceLimit) {
             rows.append([
                 "<td class=\"mono\" title=\"" + text(evidence.member) + "\">" + text(ReportFacts.location(evidence)) + "</td>",
-                cell(evidence.timestamp?.iso8601 ?? "—"),
+                cell(ReportFacts.when(evidence) ?? "—"),
                 "<td><code>" + text(evidence.excerpt) + "</code>" + details(evidence.details) + "</td>",
                 "<td class=\"mono\">" + text(evidence.sha256) + "</td>",
             ])
@@ -224,11 +225,11 @@ private struct HTMLPage {
                 "<td class=\"mono\">" + (campaign.clientIps.isEmpty ? "(on the host)" : text(ReportFacts.capped(campaign.clientIps, limit: 20))) + "</td>",
                 "<td class=\"mono\">" + campaign.userAgents.prefix(10).map(text).joined(separator: "<br>")
                     + (campaign.userAgents.count > 10 ? "<br>… \(campaign.userAgents.count - 10) more" : "") + "</td>",
-                cell(campaign.first?.iso8601 ?? "?"), cell(campaign.last?.iso8601 ?? "?"),
+                time(campaign.first), time(campaign.last),
                 "<td>" + pivots + "</td>", "<td>" + links + "</td>",
             ])
         }
-        table(rows)
+        table(rows, widths: [8, 12, 11, 22, 9, 9, 20, 9])
     }
 
     mutating func logSpans(_ spans: [LogSpan]) {
@@ -236,6 +237,10 @@ private struct HTMLPage {
         guard !spans.isEmpty else { raw("<p class=\"muted\">No log families found.</p>"); return }
         var rows = [["Family", "Files", "First", "Last", "Gaps"].map { cell($0, header: true) }]
         for span in spans {
+            guard span.files > 0 else {
+                rows.append([cell(span.family), "<td colspan=\"4\" class=\"muted\">none collected</td>"])
+                continue
+            }
             rows.append([cell(span.family), number(span.files), cell(span.first?.iso8601 ?? "?"), cell(span.last?.iso8601 ?? "?"),
                          cell(span.gaps.isEmpty ? "none" : ReportFacts.capped(span.gaps, limit: 50))])
         }
@@ -263,11 +268,24 @@ private struct HTMLPage {
         raw("<table>" + rows.map { "<tr>" + $0.joined() + "</tr>" }.joined() + "</table>")
     }
 
+    /// A table with fixed column widths (percentages), so long unbroken values wrap inside their
+    /// column instead of squeezing the others or widening the page.
+    mutating func table(_ rows: [[String]], widths: [Int]) {
+        let columns = widths.map { "<col style=\"width:\($0)%\">" }.joined()
+        raw("<table class=\"fixed\"><colgroup>" + columns + "</colgroup>" + rows.map { "<tr>" + $0.joined() + "</tr>" }.joined() + "</table>")
+    }
+
     func cell(_ value: String, header: Bool = false) -> String {
         header ? "<th>" + text(value) + "</th>" : "<td>" + text(value) + "</td>"
     }
 
     func number(_ value: Int) -> String { "<td class=\"num\">\(value)</td>" }
+
+    /// A time cell that breaks between date and time, never inside them.
+    func time(_ value: Timestamp?) -> String {
+        guard let value else { return "<td>?</td>" }
+        return "<td class=\"time\">" + value.iso8601.split(separator: "T").map { text(String($0)) }.joined(separator: "T<wbr>") + "</td>"
+    }
 
     func stateClass(_ state: CVEState) -> String {
         switch state {

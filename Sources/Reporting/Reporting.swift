@@ -43,6 +43,13 @@ enum ReportFacts {
         return evidence.originalPath
     }
 
+    /// When one evidence item happened: its timestamp, else a file's modified time (labelled), else nil.
+    static func when(_ evidence: Evidence) -> String? {
+        if let timestamp = evidence.timestamp { return timestamp.iso8601 }
+        if let modified = evidence.details?["modified"], !modified.isEmpty { return "modified " + modified }
+        return nil
+    }
+
     /// Every evidence timestamp of every finding, with the finding's tier and check id.
     static func evidenceTimes(_ findings: [Finding]) -> [(time: Timestamp, verdict: Verdict, checkId: String)] {
         findings.flatMap { finding in

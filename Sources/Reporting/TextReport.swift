@@ -90,7 +90,7 @@ private struct TextWriter {
         for group in ReportFacts.findingsBySeverity(findings) {
             line()
             line("  " + group.severity.rawValue.uppercased() + " (\(group.findings.count))")
-            for (index, finding) in group.findings { self.finding(finding, number: index + 1) }
+            for (index, finding) in group.findings { self.finding(finding, number: finding.id ?? index + 1) }
         }
     }
 
@@ -105,7 +105,7 @@ private struct TextWriter {
         pivots(finding.pivots, indent: "      ")
         let shown = finding.evidence.prefix(TextReport.evidenceLimit)
         for evidence in shown {
-            line("      - " + safe(ReportFacts.location(evidence)) + "  " + (evidence.timestamp?.iso8601 ?? "(no timestamp)"))
+            line("      - " + safe(ReportFacts.location(evidence)) + "  " + (ReportFacts.when(evidence) ?? "(no timestamp)"))
             line("          " + safe(evidence.excerpt))
             for key in (evidence.details ?? [:]).keys.sorted() {
                 line("          " + safe(key) + ": " + safe(evidence.details?[key] ?? ""))
@@ -144,6 +144,10 @@ private struct TextWriter {
         let width = spans.map { safe($0.family).count }.max() ?? 0
         for span in spans {
             let gaps = span.gaps.isEmpty ? "no gaps" : "gaps: " + ReportFacts.capped(span.gaps.map(safe), limit: 10)
+            guard span.files > 0 else {
+                line("  " + safe(span.family).padding(width + 2) + "none collected")
+                continue
+            }
             line("  " + safe(span.family).padding(width + 2) + "\(span.files) files  "
                 + ReportFacts.span(span.first, span.last) + "  " + gaps)
         }

@@ -143,4 +143,11 @@ import Testing
         #expect(page.occurrences(of: "<circle") == 2)
         if seconds == 2 * 86_400 { #expect(page.contains(">2021-03-04</tspan>")) }
     }
+
+    /// The campaigns table keeps its columns at fixed shares so long agents wrap inside their cell.
+    @Test func campaignsTableHasFixedColumns() {
+        let page = HTMLReport.render([SampleReports.compromised()])
+        #expect(page.contains("<table class=\"fixed\"><colgroup><col style=\"width:8%\">"))
+        #expect(page.contains("table.fixed{table-layout:fixed}"))
+    }
 }

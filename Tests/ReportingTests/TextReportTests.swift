@@ -129,4 +129,40 @@ import Testing
         #expect(!text.contains("Pivot emptyPivot:"))
         #expect(text.contains("Pivot clientIp: 203.0.113.9"))
     }
+
+    /// The number a finding carries is its report-wide id, the same in every format.
+    @Test func findingNumbersAreTheReportIds() throws {
+        var report = SampleReports.compromised()
+        for index in report.findings.indices { report.findings[index].id = index + 1 }
+        let text = TextReport.render([report])
+        let html = HTMLReport.render([report])
+        let json = String(decoding: try JSONReport.render([report]), as: UTF8.self)
+        for (index, finding) in report.findings.enumerated() {
+            #expect(text.contains("#\(index + 1) [\(finding.verdict.rawValue)] \(finding.checkId.rawValue)"))
+            #expect(html.contains("id=\"b1-f\(index + 1)\"") && html.contains("<strong>#\(index + 1) \(finding.checkId.rawValue)"))
+        }
+        #expect(json.contains("\"id\" : 1,") && json.contains("\"id\" : \(report.findings.count),"))
+    }
+
+    /// A file has no event time, but its modified time says when it changed.
+    @Test func fileEvidenceShowsItsModifiedTime() {
+        var report = SampleReports.compromised()
+        report.findings[0].evidence = [Evidence(member: "evidence/C/inetpub/wwwroot/aspnet_client/x.aspx", originalPath: "C:\\inetpub\\wwwroot\\aspnet_client\\x.aspx",
+                                                timestamp: nil, excerpt: "<%@ Page %>", sha256: String(repeating: "f", count: 64),
+                                                details: ["modified": "2021-03-03T07:01:02Z"])]
+        let text = TextReport.render([report])
+        #expect(text.contains("x.aspx  modified 2021-03-03T07:01:02Z"))
+        #expect(!text.contains("x.aspx  (no timestamp)"))
+        #expect(HTMLReport.render([report]).contains("<td>modified 2021-03-03T07:01:02Z</td>"))
+    }
+
+    /// A log family with no file says "none collected", not "0 files ? – ?".
+    @Test func aFamilyWithNoFilesSaysNoneCollected() {
+        var report = SampleReports.clean()
+        report.logSpans = [LogSpan(family: "HttpProxy", files: 0, first: nil, last: nil, gaps: [])]
+        let text = TextReport.render([report])
+        #expect(text.contains("HttpProxy  none collected"))
+        #expect(!text.contains("0 files"))
+        #expect(HTMLReport.render([report]).contains("none collected"))
+    }
 }

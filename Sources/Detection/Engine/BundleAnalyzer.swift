@@ -54,8 +54,12 @@ public struct BundleAnalyzer: Sendable {
             throw ExTriageError(.notABundle, "the bundle has no readable manifest; nothing can be analyzed", path: path)
         }
         let result = runner.finish(manifest: manifest)
-        let findings = result.findings.sorted { lhs, rhs in
+        var findings = result.findings.sorted { lhs, rhs in
             (lhs.verdict, lhs.severity, rhs.firstSeen ?? Timestamp(seconds: .max)) > (rhs.verdict, rhs.severity, lhs.firstSeen ?? Timestamp(seconds: .max))
+        }
+        for index in findings.indices {
+            findings[index].id = index + 1
+            if let agents = findings[index].pivots[.userAgent] { findings[index].pivots[.userAgent] = UserAgents.distinct(agents) }
         }
         let spans = result.spans.spans
         let states = VerdictRules.cveStates(findings: findings, assessments: result.assessments, builds: result.exhibit(BuildHistory.self))

@@ -80,14 +80,15 @@ struct LogSpanBuilder {
     var gapFindings: [Finding] {
         var out: [Finding] = []
         for span in spans where !span.gaps.isEmpty {
+            // No ATT&CK id: a gap is retention or quiet hours until deletion is evidenced.
             out.append(Finding(checkId: "EXT-C01", title: "Log coverage gap: \(span.family)", severity: .info, verdict: .informational,
-                               attack: ["T1070.004"], evidence: [],
+                               evidence: [],
                                explanation: "\(span.gaps.count) period(s) without a log file between \(span.first?.iso8601 ?? "?") and \(span.last?.iso8601 ?? "?"): \(span.gaps.prefix(5).joined(separator: ", ")); quiet hours or deletion",
                                pivots: ["gaps": span.gaps]))
         }
         if !missingFamilies.isEmpty {
             out.append(Finding(checkId: "EXT-C01", title: "Logs missing from the bundle", severity: .low, verdict: .informational,
-                               attack: ["T1070.004"], evidence: [],
+                               evidence: [],
                                explanation: "no \(missingFamilies.joined(separator: ", ")) logs were collected: what they would show cannot be assessed (retention, a non-Exchange source, or deletion)",
                                pivots: ["missing": missingFamilies]))
         }

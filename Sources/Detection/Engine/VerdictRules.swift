@@ -215,7 +215,7 @@ enum CampaignBuilder {
         let times = indexes.flatMap { attribution.times($0, ip: ip) }
         let stages = members.flatMap { $0.pivots[.stage] ?? [] }
         let best = members.max { $0.verdict < $1.verdict }
-        return Campaign(clientIps: ip.map { [$0] } ?? [], userAgents: (pivots[.userAgent] ?? []).sorted(), first: times.min(), last: times.max(),
+        return Campaign(clientIps: ip.map { [$0] } ?? [], userAgents: UserAgents.distinct(Array(pivots[.userAgent] ?? [])), first: times.min(), last: times.max(),
                         highestStage: AttackStage.highest(stages) ?? best?.title ?? "",
                         verdict: best?.verdict ?? .informational,
                         pivots: pivots.filter { $0.key != .userAgent && $0.key != .stage }.mapValues { $0.sorted() },

@@ -102,4 +102,11 @@ import TestSupport
         #expect(row.reason?.hasPrefix("stopped after about") == true)
         #expect(row.reason?.contains("saw \(CheckInstance<Slow>.sampleEvery)") == true, "\(row.reason ?? "")")
     }
+
+    /// Logs that were not collected are a coverage fact, not evidence of deletion: no ATT&CK id.
+    @Test func missingLogsCarryNoDeletionTechnique() throws {
+        let missing = try #require(LogSpanBuilder().gapFindings.first { $0.title == "Logs missing from the bundle" })
+        #expect(missing.attack.isEmpty)
+        #expect(missing.verdict == .informational)
+    }
 }
