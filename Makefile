@@ -31,20 +31,25 @@ demo: build
 	done; \
 	echo; echo "== extriage verify"; \
 	"$$BIN" verify $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub || exit 1; \
-	echo; echo "== extriage analyze $(SAMPLE) (also written as HTML, JSON and a JSONL timeline in $(OUT)/)"; \
-	"$$BIN" analyze $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub --timeline $(OUT)/$(SAMPLE).timeline.jsonl; \
-	"$$BIN" analyze $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub --format html --output $(OUT)/$(SAMPLE).report.html; \
-	"$$BIN" analyze $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub --format json --output $(OUT)/$(SAMPLE).report.json; \
-	echo; echo "== extriage analyze exchange2019-clean (verdict only)"; \
-	"$$BIN" analyze $(OUT)/exchange2019-clean.tar --trusted-key $(OUT)/demo-responder.pub | head -3; \
 	echo; echo "== extriage collect straight from a disk image ($(OUT)/images/exchange2016-compromised.E01, GPT + NTFS)"; \
+	bundles="exchange2016-compromised exchange2019-clean"; \
 	if Samples/tools/make_sample_images.sh $(OUT)/images >/dev/null; then \
 	  "$$BIN" collect --source $(OUT)/images/exchange2016-compromised.E01 --output $(OUT)/exchange2016-compromised-e01.tar \
 	    --case DEMO-001 --examiner "$${USER:-demo}" --evidence-id EXCH01-DISK0 --hash-image \
 	    --notes "make demo on the synthetic sample, as an E01" --sign-key $(OUT)/demo-responder.key --force || exit 1; \
 	  "$$BIN" verify $(OUT)/exchange2016-compromised-e01.tar --trusted-key $(OUT)/demo-responder.pub | tail -1 || exit 1; \
-	  "$$BIN" analyze $(OUT)/exchange2016-compromised-e01.tar --trusted-key $(OUT)/demo-responder.pub | head -3; \
-	else echo "(skipped: the disk image tools are missing; run make deps)"; fi
+	  bundles="$$bundles exchange2016-compromised-e01"; \
+	else echo "(skipped: the disk image tools are missing; run make deps)"; fi; \
+	echo; echo "== extriage analyze: a summary per bundle"; echo; \
+	for b in $$bundles; do \
+	  "$$BIN" analyze $(OUT)/$$b.tar --trusted-key $(OUT)/demo-responder.pub --format summary; \
+	  "$$BIN" analyze $(OUT)/$$b.tar --trusted-key $(OUT)/demo-responder.pub --format html --output $(OUT)/$$b.report.html --force \
+	    --timeline $(OUT)/$$b.timeline.jsonl; \
+	  "$$BIN" analyze $(OUT)/$$b.tar --trusted-key $(OUT)/demo-responder.pub --format json --output $(OUT)/$$b.report.json --force; \
+	done; \
+	echo "Reports:"; \
+	for b in $$bundles; do echo "  $(OUT)/$$b.report.html  $(OUT)/$$b.report.json  $(OUT)/$$b.timeline.jsonl"; done; \
+	echo "Full text report: $$BIN analyze $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub | less"
 
 ## Build exchange2016-compromised as a GPT disk (EFI FAT + NTFS) image, raw and E01, in $(OUT)/images.
 sample-images: deps

@@ -18,7 +18,7 @@ public struct RenderOptions: Sendable {
 
 /// Every output format, in the order `--help` lists them.
 public enum ReportRenderers {
-    public static let all: [any ReportRenderer] = [TextReport(), JSONReport(), HTMLReport(), TimelineJSONL()]
+    public static let all: [any ReportRenderer] = [TextReport(), SummaryReport(), JSONReport(), HTMLReport(), TimelineJSONL()]
 
     public static func named(_ name: String) -> (any ReportRenderer)? { all.first { $0.name == name } }
 

@@ -17,7 +17,9 @@ struct Collect: ParsableCommand {
             Windows/System32 is C, the others vol<N> by partition number unless --volume-map renames \
             them. NTFS alternate data streams of collected files are stored as file:stream members. \
             The source is opened read-only and never modified; links are recorded, never followed. \
-            Deleted files are not collected (an --include-deleted option may come later).
+            Deleted files are not collected (an --include-deleted option may come later). \
+            Exit codes: 0 complete; 2 written, but an artifact failed or image bytes were lost (the \
+            manifest says which); 1 fatal error (bad arguments, unreadable source, output exists).
             """
     )
 

@@ -10,7 +10,9 @@ struct Custody: ParsableCommand {
         subcommands: [Add.self, Show.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Append a custody event (hash-chained, optionally signed).")
+        static let configuration = CommandConfiguration(
+            abstract: "Append a custody event (hash-chained, optionally signed).",
+            discussion: "Exit codes: 0 appended; 1 fatal error (unknown action, unreadable key, unwritable log).")
         @Argument(help: ArgumentHelp("The bundle (.tar).", valueName: "bundle")) var bundle: String
         @Option(name: .long, help: "Who acts.") var actor: String
         @Option(name: .long, help: "transferred, received, verified, analyzed or note.") var action: String

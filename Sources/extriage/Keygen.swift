@@ -7,7 +7,10 @@ import Foundation
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create an Ed25519 signing key pair (NAME.key, mode 0600, and NAME.pub).",
-        discussion: "Both files are PEM (PKCS#8 and SubjectPublicKeyInfo). The fingerprint is the SHA-256 of the raw public key.")
+        discussion: """
+            Both files are PEM (PKCS#8 and SubjectPublicKeyInfo). The fingerprint is the SHA-256 of the raw public key. \
+            Exit codes: 0 written; 1 a key file already exists or cannot be written.
+            """)
 
     @Option(name: .long, help: ArgumentHelp("Base name of the key files.", valueName: "name"))
     var out: String

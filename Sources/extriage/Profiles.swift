@@ -11,7 +11,8 @@ struct Profiles: ParsableCommand {
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the available profiles.")
+        static let configuration = CommandConfiguration(abstract: "List the available profiles.",
+                                                        discussion: "Exit codes: 0 listed; 1 the profile data does not load.")
         @OptionGroup var profileOptions: ProfileOptions
 
         func run() throws {
@@ -24,7 +25,8 @@ struct Profiles: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a profile's artifacts and their paths.")
+        static let configuration = CommandConfiguration(abstract: "Show a profile's artifacts and their paths.",
+                                                        discussion: "Exit codes: 0 shown; 1 no such profile, or the data does not load.")
         @OptionGroup var profileOptions: ProfileOptions
         @Argument(help: "Profile name.") var name: String
 
@@ -45,7 +47,10 @@ struct Profiles: ParsableCommand {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check profile data: unknown keys, bad values, missing definitions.",
-            discussion: "With DIR, checks that directory (artifacts/ and profiles/) on top of the built-in data; without, the built-in data.")
+            discussion: """
+                With DIR, checks that directory (artifacts/ and profiles/) on top of the built-in data; without, the built-in data. \
+                Exit codes: 0 valid; 1 a problem (each named with file, line and key).
+                """)
         @Argument(help: "A profiles directory to check.") var directory: String?
 
         func run() throws {

@@ -12,7 +12,8 @@ struct Rules: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print every rule with its id, title, level, source file and status (loaded, or why not).")
+            abstract: "Print every rule with its id, title, level, source file and status (loaded, or why not).",
+            discussion: "Exit codes: 0 listed (rules that cannot load are listed with the reason); 1 a rule folder cannot be read.")
 
         @OptionGroup var sigma: SigmaOptions
 

@@ -45,6 +45,30 @@ struct Run {
 }
 
 @Suite(.serialized) struct CommandLineTests {
+    /// The README's command table lists every option of every command, and every help text its exit codes.
+    @Test(arguments: ["collect", "verify", "analyze", "unpack", "keygen", "custody add", "custody show", "profiles list",
+                      "profiles show", "profiles validate", "rules list"])
+    func readmeTableAndHelpAreComplete(_ command: String) throws {
+        let help = try Run.extriage(command.split(separator: " ").map(String.init) + ["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("Exit codes:"), "`\(command) --help` must list its exit codes")
+        let readme = try String(contentsOfFile: Repository.root + "/README.md", encoding: .utf8)
+        let row = try #require(readme.split(separator: "\n").first { $0.hasPrefix("| `extriage \(command) ") || $0.hasPrefix("| `extriage \(command)`") },
+                               "no README row for \(command)")
+        // Options are the OPTIONS lines that start with `--name` (or `-x, --name`); prose mentions are not options.
+        let options = help.stdout.split(separator: "\n").compactMap { line -> String? in
+            let words = line.split(separator: " ")
+            guard let first = words.first, first.hasPrefix("-") else { return nil }
+            let option = String(first.hasPrefix("--") ? first : (words.dropFirst().first ?? "")).trimmingCharacters(in: CharacterSet(charactersIn: ","))
+            let isName = option.hasPrefix("--") && option.dropFirst(2).allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
+            return isName && !["--help", "--version"].contains(option) ? option : nil
+        }
+        #expect(!options.isEmpty || ["custody show", "profiles validate"].contains(command))
+        for option in Set(options) {
+            #expect(row.contains(option), "README row for `\(command)` does not list \(option)")
+        }
+    }
+
     @Test func helpListsCommandsAndVersionPrints() throws {
         let help = try Run.extriage(["--help"])
         #expect(help.status == 0)
