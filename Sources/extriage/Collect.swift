@@ -111,6 +111,7 @@ struct Collect: ParsableCommand {
         let summary = try Collector(request: request, observer: progress).run()
         progress.finish()
         if !quiet { printError(SummaryText.render(summary)) }
+        if summary.manifest.exchangeInstallPath == nil { printError("warning: " + SummaryText.installPathMissing) }
         print(summary.bundlePath)
         if summary.exitStatus != .success { throw ExitCode(summary.exitStatus.rawValue) }
     }

@@ -59,6 +59,13 @@ final class TerminalProgress: CollectionObserver {
 
 /// The end-of-run summary printed after a collection.
 enum SummaryText {
+    /// The last line of a collection that found no Exchange install (README, "The Exchange install path").
+    static let installPathMissing = """
+        the Exchange install path was not found: no Exchange logs, OAB files or Exchange web folders were collected, \
+        so analyze reports the Exchange CVEs as not assessable (not clean); if Exchange is installed elsewhere, \
+        check the source (right volume? --volume-map) and collect again
+        """
+
     static func render(_ summary: CollectionSummary) -> String {
         let manifest = summary.manifest
         var lines: [String] = []

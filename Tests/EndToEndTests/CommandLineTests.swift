@@ -147,6 +147,27 @@ struct Run {
         #expect(manifest.entries.contains { $0.sourcePath.hasPrefix("Exchange/V15/Logging/HttpProxy/") })
     }
 
+    /// A tree with no Exchange install is collected, ends with a warning, and analyzes as not assessable.
+    @Test func aTreeWithoutExchangeEndsWithAWarning() throws {
+        let temp = try TemporaryDirectory()
+        let source = temp.path + "/src"
+        try FileManager.default.createDirectory(atPath: source + "/inetpub/logs/LogFiles/W3SVC1", withIntermediateDirectories: true)
+        try "#Software: Microsoft Internet Information Services 10.0\n".write(toFile: source + "/inetpub/logs/LogFiles/W3SVC1/u_ex210303.log",
+                                                                              atomically: true, encoding: .utf8)
+        let bundle = temp.path + "/noex.tar"
+        let run = try Run.extriage(["collect", "--source", source, "--output", bundle, "--case", "C", "--examiner", "E"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lastLine = run.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(lastLine.hasPrefix("warning: the Exchange install path was not found"), "\(run.stderr)")
+        let quiet = try Run.extriage(["collect", "--source", source, "--output", bundle, "--case", "C", "--examiner", "E", "--quiet", "--force"])
+        #expect(quiet.stderr.contains("warning: the Exchange install path was not found"), "a warning is printed even with --quiet")
+        let analysis = try Run.extriage(["analyze", bundle, "--format", "json"])
+        let report = try JSONSerialization.jsonObject(with: Data(analysis.stdout.utf8)) as? [String: Any]
+        let states = try #require(report?["cveStates"] as? [String: String])
+        #expect(!states.isEmpty && states.values.allSatisfy { $0 == "not-assessable" }, "\(states)")
+        #expect(report?["verdict"] as? String != "no-evidence-found" || (report?["verdictNote"] as? String ?? "").contains("not assessable"))
+    }
+
     @Test func fatalErrorsExitOneWithAClearMessage() throws {
         let temp = try TemporaryDirectory()
         try temp.write("vol/inetpub/a.htm", "a")

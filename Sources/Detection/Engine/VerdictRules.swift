@@ -37,7 +37,9 @@ enum VerdictRules {
         }
         let checks = ran.map(\.row.checkId.rawValue).sorted().joined(separator: ", ")
         let firsts = ran.compactMap(\.first), lasts = ran.compactMap(\.last)
-        guard let first = firsts.min(), let last = lasts.max() else { return (.noEvidence, nil) }
+        guard let first = firsts.min(), let last = lasts.max() else {
+            return (.notAssessable, "the logs \(checks) read hold no dated record: no time was covered")
+        }
         let fix = builds?.table.fix(for: cve)
         let exploitedFrom = fix?.exploitedFrom
         if let builds, let fix, let patched = builds.patchedAt(cve),

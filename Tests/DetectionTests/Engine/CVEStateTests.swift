@@ -38,6 +38,14 @@ import TestSupport
         #expect(result?.state == .notAssessable && result?.reason?.contains("before it was exploited in the wild") == true)
     }
 
+    /// A log with only its header ran the check over no time at all: nothing was assessed.
+    @Test func logsWithNoDatedRecordCannotAssessIt() {
+        let entry = CheckAssessment(assessment: Assessment(cves: ["CVE-2021-26855"]), row: CoverageRow(checkId: "EXT-C03", title: "t", status: .ran),
+                                    first: nil, last: nil)
+        let result = Self.state(entry, nil)
+        #expect(result?.state == .notAssessable && result?.reason?.contains("no dated record") == true)
+    }
+
     @Test func aFindingDecidesBeforeCoverage() throws {
         let finding = Finding(checkId: "EXT-C03", title: "t", severity: .high, verdict: .attempt, cves: ["CVE-2021-26855"], evidence: [],
                               explanation: "")
