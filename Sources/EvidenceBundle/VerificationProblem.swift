@@ -167,3 +167,58 @@ extension VerificationReport.Problem {
         .init(.sidecarMismatch, expected: recorded, found: computed, "the bundle's SHA-256 differs from \(sidecarName)")
     }
 }
+
+extension VerificationReport.Problem.Kind {
+    /// What many problems of this kind say together, after their count: "455 members have rewritten tar headers".
+    public var summaryPhrase: String {
+        switch self {
+        case .notABundle: return "problems show this is not an extriage bundle"
+        case .memberAfterSignature: return "members follow manifest.sig"
+        case .unexpectedMemberType: return "members are not regular files"
+        case .duplicateMember: return "members appear more than once"
+        case .memberAfterManifest: return "members follow manifest.json"
+        case .trailingData: return "blocks of data follow the end of the archive"
+        case .truncated: return "members are cut short"
+        case .manifestMissing: return "manifests are missing"
+        case .manifestInvalid: return "problems make the manifest unreadable"
+        case .manifestDuplicateEntry: return "paths are listed more than once in the manifest"
+        case .missingMember: return "members listed in the manifest are not in the bundle"
+        case .unlistedMember: return "members are in the bundle but not in the manifest"
+        case .sizeMismatch: return "members have another size than the manifest records"
+        case .hashMismatch: return "member digests differ from the manifest"
+        case .orderMismatch: return "members are out of manifest order"
+        case .sealMismatch: return "seals do not match"
+        case .memberCount: return "member counts differ from the seal"
+        case .headerMismatch: return "members have rewritten tar headers"
+        case .signatureMissing: return "signatures are missing"
+        case .signatureInvalid: return "signatures do not verify"
+        case .signerChanged: return "signers differ from the custody log"
+        case .bundleChanged: return "bundle hashes differ from the custody log"
+        case .custodySignerMismatch: return "custody signers differ from the manifest's"
+        case .sidecarMismatch: return "sidecar hashes differ"
+        }
+    }
+}
+
+extension VerificationReport {
+    /// Problems of one kind, in the order first seen, for a summary line per kind.
+    public struct ProblemGroup: Sendable {
+        public var kind: Problem.Kind
+        public var problems: [Problem]
+    }
+
+    /// The problems grouped by kind, kinds in the order their first problem appears.
+    public var problemGroups: [ProblemGroup] {
+        var groups: [ProblemGroup] = []
+        var position: [Problem.Kind: Int] = [:]
+        for problem in problems {
+            if let index = position[problem.kind] {
+                groups[index].problems.append(problem)
+            } else {
+                position[problem.kind] = groups.count
+                groups.append(ProblemGroup(kind: problem.kind, problems: [problem]))
+            }
+        }
+        return groups
+    }
+}

@@ -18,8 +18,14 @@ struct Verify: ParsableCommand {
     @Option(name: .customLong("trusted-key"), help: ArgumentHelp("A public key (.pub) whose signatures are trusted (repeatable).", valueName: "key.pub"))
     var trustedKeys: [String] = []
 
-    @Flag(name: .long, help: "Print the result as JSON.")
+    @Flag(name: .long, help: "Print the result as JSON (every problem listed).")
     var json = false
+
+    @Flag(name: .long, help: "List every problem; without it, more than \(Verify.groupLimit) problems of one kind are summarised in one line.")
+    var verbose = false
+
+    /// Problems of one kind listed one by one before they are summarised.
+    static let groupLimit = 3
 
     @Flag(name: .long, help: "Append a `verified` event to the bundle's custody log.")
     var record = false
@@ -40,11 +46,13 @@ struct Verify: ParsableCommand {
             shown.manifest = nil
             print(String(decoding: try encoder.encode(VerifyOutput(report: shown, verdictText: report.verdictText)), as: UTF8.self))
         } else {
-            for problem in report.problems {
-                var line = "problem: \(EscapedText.display(problem.message))"
-                if let expected = problem.expected { line += "; expected \(EscapedText.display(expected))" }
-                if let found = problem.found { line += ", found \(EscapedText.display(found))" }
-                print(line)
+            for group in report.problemGroups {
+                if verbose || group.problems.count <= Verify.groupLimit {
+                    for problem in group.problems { print("problem: " + Verify.describe(problem)) }
+                } else if let first = group.problems.first {
+                    print("problem: \(group.problems.count) \(group.kind.summaryPhrase) (\(group.kind.rawValue)); first: "
+                          + Verify.describe(first) + "; --verbose or --json lists all")
+                }
             }
             if report.signature.trustRequired, !report.signature.trusted {
                 print(report.signature.present
@@ -66,6 +74,16 @@ struct Verify: ParsableCommand {
                                   key: try signKey.map { try SigningKeys.loadPrivateKey(path: $0) })
         }
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+}
+
+extension Verify {
+    /// One problem on one line: the message, then what was expected and found.
+    static func describe(_ problem: VerificationReport.Problem) -> String {
+        var line = EscapedText.display(problem.message)
+        if let expected = problem.expected { line += "; expected \(EscapedText.display(expected))" }
+        if let found = problem.found { line += ", found \(EscapedText.display(found))" }
+        return line
     }
 }
 

@@ -208,6 +208,27 @@ struct SignedBundle {
         #expect(runAppended.stdout.contains("data follows the end of the tar archive"))
     }
 
+    /// Many problems of one kind are one summary line; --verbose and --json list each.
+    @Test func manyProblemsOfOneKindAreSummarised() throws {
+        let temp = try TemporaryDirectory()
+        for number in 1...6 { try temp.write("vol/inetpub/wwwroot/page\(number).htm", "page \(number)") }
+        let bundle = temp.path + "/many.tar"
+        #expect(try Run.extriage(["collect", "--source", temp.path + "/vol", "--output", bundle, "--case", "C", "--examiner", "E", "--quiet"]).status == 0)
+        var members = try BundleSurgery.members(of: bundle)
+        for index in members.indices where members[index].path.hasPrefix("evidence/") { members[index].modified = Timestamp(seconds: 1) }
+        try BundleSurgery.write(members, to: bundle)
+        let run = try Run.extriage(["verify", bundle])
+        #expect(run.status == 3)
+        let headerLines = run.stdout.split(separator: "\n").filter { $0.contains("rewritten tar header") }
+        #expect(headerLines.count == 1, "\(run.stdout)")
+        #expect(headerLines.first?.hasPrefix("problem: 6 members have rewritten tar headers (header-mismatch); first: member 'evidence/C/inetpub/wwwroot/page1.htm'") == true,
+                "\(run.stdout)")
+        let verbose = try Run.extriage(["verify", bundle, "--verbose"])
+        #expect(verbose.stdout.split(separator: "\n").filter { $0.contains("has a rewritten tar header") }.count == 6)
+        let json = try Run.extriage(["verify", bundle, "--json"])
+        #expect(json.stdout.components(separatedBy: "\"header-mismatch\"").count - 1 == 6)
+    }
+
     @Test func aHostileManifestIsRefusedWithoutACrash() throws {
         let unsigned = try SignedBundle(signed: false)
         try unsigned.rewrite { members in
