@@ -10,7 +10,7 @@ public enum CheckRegistry {
             ECPVirtualDirectoryInjectionCheck(),
             ResetVirtualDirectoryCheck(),
             OABGeneratorWriteCheck(),
-            WebShellRequestCheck(),
+            WebShellRequestCheck(locations: data.webShells.locations),
             BuildStatusCheck(builds: data.builds),
         ]
         let webShellChecks: [any Check] = [

@@ -89,7 +89,7 @@ rule Compiled_Record_For_DropZone_Page
         $preserve = "<preserve" nocase ascii wide
         $client = /virtualPath="\/aspnet_client\/[^"]{1,200}\.(aspx|ashx|asmx|asp)"/ nocase ascii wide
         $ecp = /virtualPath="\/ecp\/auth\/[^"]{1,200}\.(aspx|ashx|asmx)"/ nocase ascii wide
-        $ecp_known = /virtualPath="\/ecp\/auth\/TimeoutLogoff\.aspx"/ nocase ascii wide
+        $ecp_known = /virtualPath="\/ecp\/auth\/TimeoutLog(out|off)\.aspx"/ nocase ascii wide
         $oab = /virtualPath="\/oab\/[^"]{1,200}\.(aspx|ashx|asmx)"/ nocase ascii wide
         $owa_nested = /virtualPath="\/owa\/auth\/[^"\/]{1,60}\/[^"]{1,200}\.(aspx|ashx|asmx)"/ nocase ascii wide
         $owa_top = /virtualPath="\/owa\/auth\/[^"\/]{1,100}\.(aspx|ashx|asmx)"/ nocase ascii wide

@@ -4,8 +4,8 @@ import ExTriageCore
 /// Requests to web shells in the IIS and HttpProxy logs: who called which drop-zone file, when,
 /// how often, and with what answer.
 ///
-/// A request to a script file in a web-shell location (`aspnet_client`, `owa/auth` outside its
-/// allow-list, `ecp/auth` except `TimeoutLogoff.aspx`, `OAB/*.aspx`) answered 200 is `likely` — by
+/// A request to a script file in a web-shell location (a zone of `Profiles/rules/webshell-locations.yaml`
+/// with a `url`: `aspnet_client`, `owa/auth` outside its allow-list, `ecp/auth` but its own page, `OAB`) answered 200 is `likely` — by
 /// POST, or by GET with an otherwise empty query; `confirmed` when the same file is in the bundle
 /// and was written by the exploit chain (C07 links it) is decided by the campaign view. Requests
 /// answered 404 are `attempt` (in 2021 the whole internet probed for other actors' shells).
@@ -19,6 +19,8 @@ struct WebShellRequestCheck: Check {
     static let checkID: CheckID = "EXT-C12"
     let id = WebShellRequestCheck.checkID
     let title = "Requests to web-shell locations (IIS, HttpProxy)"
+    /// The drop zones, their URLs and Exchange's own pages there.
+    let locations: WebShellLocationList
     let input = CheckInput.logRecords(LogSelector(needles: ["/aspnet_client/", "/owa/auth/", "/ecp/auth/", "/oab/"],
                                                   families: WebShellRequestCheck.reads))
 
@@ -50,7 +52,7 @@ struct WebShellRequestCheck: Check {
     func observe(_ observation: Observation, into byPath: inout [String: Requests]) {
         guard case .logRecord(let record, _, let member) = observation else { return }
         let stem = record.value("cs-uri-stem") ?? record.value("UrlStem") ?? ""
-        guard WebShellLocations.isSuspicious(stem: stem) else { return }
+        guard locations.isSuspiciousRequest(stem: stem) else { return }
         let method = (record.value("cs-method") ?? record.value("Method") ?? "").uppercased()
         let status = Int(record.value("sc-status") ?? record.value("HttpStatus") ?? "") ?? 0
         var entry = byPath[stem.lowercased()] ?? Requests()
@@ -92,31 +94,6 @@ struct WebShellRequests: Exhibit {
     let byPath: [String: WebShellRequestCheck.Requests]
 
     func requests(to path: String) -> WebShellRequestCheck.Requests? { byPath[path.lowercased()] }
-}
-
-/// Where web shells were dropped, and the legitimate files there (EXCHANGE-ARTIFACTS.md C09).
-enum WebShellLocations {
-    static let owaAuthAllowList: Set<String> = [
-        "errorfe.aspx", "expiredpassword.aspx", "frowny.aspx", "getidtoken.htm", "logoff.aspx", "logon.aspx",
-        "outlookcn.aspx", "redirsuiteserviceproxy.aspx", "signout.aspx",
-    ]
-    static let scriptExtensions = [".aspx", ".ashx", ".asmx", ".asax", ".asp", ".cshtml"]
-
-    /// Whether a requested path is a server-side script in a drop zone and not a known-good page.
-    static func isSuspicious(stem: String) -> Bool {
-        let path = stem.lowercased()
-        guard scriptExtensions.contains(where: path.hasSuffix) else { return false }
-        let parts = path.split(separator: "/").map(String.init)
-        guard let name = parts.last else { return false }
-        if path.hasPrefix("/aspnet_client/") { return true }
-        if path.hasPrefix("/ecp/auth/") { return name != "timeoutlogoff.aspx" }
-        if path.hasPrefix("/owa/auth/") {
-            if parts.count == 3 { return !owaAuthAllowList.contains(name) }
-            return true
-        }
-        if path.hasPrefix("/oab/") { return true }
-        return false
-    }
 }
 
 extension BundleFacts {

@@ -11,6 +11,8 @@ public struct WebShellLocationList: Sendable {
         public var name: String
         /// Volume-relative, may start with `%ExchangeInstallPath%`.
         public var folder: String
+        /// The URL path prefix IIS serves the folder at (`/ecp/auth/`), lower-cased; nil when not served.
+        public var url: String?
         public var depth: Depth
         /// Only script files are unexpected here (resources are fine).
         public var scriptsOnly: Bool
@@ -62,8 +64,10 @@ public struct WebShellLocationList: Sendable {
         }
         var complete = true
         var zones: [Zone] = []
-        for item in document.mappings("zones", allowed: ["name", "folder", "depth", "scriptsOnly", "allow", "reason"]) {
+        for item in document.mappings("zones", allowed: ["name", "folder", "url", "depth", "scriptsOnly", "allow", "reason"]) {
             let name = item.string("name"), folder = item.string("folder")
+            let url = item.optionalString("url")?.lowercased()
+            if let url, !url.hasPrefix("/") || !url.hasSuffix("/") { item.problem("url", "'\(url)' must start and end with '/' (/ecp/auth/)") }
             let depth = item.value("depth", as: Zone.Depth.self, required: false) ?? .any
             let scriptsOnly = item.bool("scriptsOnly") ?? false
             let allow = item.strings("allow", required: false).map { $0.lowercased() }
@@ -72,7 +76,8 @@ public struct WebShellLocationList: Sendable {
                 complete = false
                 continue
             }
-            zones.append(Zone(name: name, folder: folder, depth: depth, scriptsOnly: scriptsOnly, allow: Set(allow), reason: reason ?? name))
+            zones.append(Zone(name: name, folder: folder, url: url, depth: depth, scriptsOnly: scriptsOnly, allow: Set(allow),
+                              reason: reason ?? name))
         }
         let lookAlikes = document.mapping("lookAlikes", allowed: ["names", "maxDistance", "longNameLength", "longNameMaxDistance"],
                                           required: false)
@@ -135,3 +140,19 @@ public struct WebShellLocationList: Sendable {
 }
 
 extension WebShellLocationList.Zone.Depth: CaseIterable {}
+
+extension WebShellLocationList {
+    /// Whether a requested URL path is a server script in a zone served at that URL and not one of
+    /// the zone's known pages: the same allow-lists as for files on disk.
+    public func isSuspiciousRequest(stem: String) -> Bool {
+        let path = stem.lowercased()
+        guard let dot = path.lastIndex(of: "."), scriptExtensions.contains(String(path[path.index(after: dot)...])) else { return false }
+        let name = String(path.split(separator: "/").last ?? "")
+        return zones.contains { zone in
+            guard let url = zone.url, path.hasPrefix(url) else { return false }
+            let nested = path.dropFirst(url.count).contains("/")
+            let depthMatches = zone.depth == .any || (zone.depth == .top && !nested) || (zone.depth == .nested && nested)
+            return depthMatches && !zone.allow.contains(name)
+        }
+    }
+}

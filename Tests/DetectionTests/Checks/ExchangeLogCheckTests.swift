@@ -133,7 +133,7 @@ import TestSupport
 }
 
 @Suite struct WebShellRequestCheckTests {
-    @Test func shellUseIsLikelyProbesAreAttemptsAllowListedPagesAreSilent() {
+    @Test func shellUseIsLikelyProbesAreAttemptsAllowListedPagesAreSilent() throws {
         var harness = CheckHarness(members: [(LogText.w3svc1, LogText.iis([
             "2021-03-03 07:03:05 10.0.0.10 POST /aspnet_client/system_web/qGtWmKzP.aspx - 443 - 203.0.113.45 Mozilla/5.0 - 200 0 0 365",
             "2021-03-03 07:30:00 10.0.0.10 GET /owa/auth/one.aspx - 443 - 192.0.2.77 curl/7.68 - 404 0 2 5",
@@ -141,18 +141,19 @@ import TestSupport
             "2021-03-03 07:32:00 10.0.0.10 GET /owa/auth/15.1.2176/scripts/premium/flogon.js - 443 - 192.0.2.10 Mozilla/5.0 - 200 0 0 5",
         ]))])
         harness.bundleFiles = ["inetpub/wwwroot/aspnet_client/system_web/qGtWmKzP.aspx"]
-        let result = harness.run([WebShellRequestCheck()])
+        let locations = try TestData.detection().webShells.locations
+        let result = harness.run([WebShellRequestCheck(locations: locations)])
         #expect(result.map(\.title) == ["Requests to /aspnet_client/system_web/qgtwmkzp.aspx", "Requests to /owa/auth/one.aspx"])
         #expect(result.map(\.verdict) == [.likely, .attempt])
         #expect(result.first?.explanation.contains("the file is in the bundle") == true)
     }
 
     @Test(arguments: [("/owa/auth/RedirSuiteServerProxy.aspx", true), ("/owa/auth/RedirSuiteServiceProxy.aspx", false),
-                      ("/ecp/auth/TimeoutLogoff.aspx", false), ("/ecp/auth/x.aspx", true), ("/OAB/log.aspx", true),
+                      ("/ecp/auth/TimeoutLogoff.aspx", false), ("/ecp/auth/TimeoutLogout.aspx", false), ("/ecp/auth/x.aspx", true), ("/OAB/log.aspx", true),
                       ("/owa/auth/Current/themes/x.aspx", true), ("/owa/auth/Current/themes/logon.css", false),
                       ("/ecp/default.aspx", false), ("/aspnet_client/x.ashx", true)])
-    func locations(_ stem: String, _ suspicious: Bool) {
-        #expect(WebShellLocations.isSuspicious(stem: stem) == suspicious)
+    func locations(_ stem: String, _ suspicious: Bool) throws {
+        #expect(try TestData.detection().webShells.locations.isSuspiciousRequest(stem: stem) == suspicious)
     }
 }
 

@@ -132,7 +132,7 @@ import TestSupport
         var harness = CheckHarness(members: [(LogText.w3svc1, LogText.iis(rows))], binaryMembers: [(path, page)],
                                    exchangeInstallPath: WebShellLocationTests.exchange)
         harness.entries = [WebShellLocationTests.entry(path, size: UInt64(page.count))]
-        let both = harness.result([WebShellRequestCheck(), WebShellContentCheck(options: data.webShells)])
+        let both = harness.result([WebShellRequestCheck(locations: data.webShells.locations), WebShellContentCheck(options: data.webShells)])
         // The request finding is carried by the web-shell finding, not reported beside it.
         #expect(!both.findings.contains { $0.checkId == "EXT-C12" })
         let finding = try #require(both.findings.first { $0.checkId == "EXT-C10" })
@@ -140,7 +140,7 @@ import TestSupport
         #expect(finding.pivots[.clientIp] == ["203.0.113.9"])
         #expect(finding.evidence.count == 3)
         #expect(finding.evidence[0].details?["requests"]?.hasPrefix("2 logged (2 POST, 2 POST answered 2xx, 0 answered 404), 2021-03-03T07:10:00") == true)
-        let requestsAlone = harness.run([WebShellRequestCheck()])
+        let requestsAlone = harness.run([WebShellRequestCheck(locations: data.webShells.locations)])
         #expect(requestsAlone.map(\.checkId) == ["EXT-C12"])
 
         let quiet = CheckHarness(binaryMembers: [(path, page)], exchangeInstallPath: WebShellLocationTests.exchange).run([WebShellContentCheck(options: data.webShells)])
