@@ -14,6 +14,7 @@ public enum CheckRegistry {
             BuildStatusCheck(builds: data.builds),
         ]
         let webShellChecks: [any Check] = [
+            TimeStompCheck(locations: data.webShells.locations),
             WebShellContentCheck(options: data.webShells),
             WebShellLocationCheck(locations: data.webShells.locations),
         ]

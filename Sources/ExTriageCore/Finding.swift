@@ -102,6 +102,10 @@ public struct Finding: Codable, Sendable {
     public var category: String?
     /// Evidence items found but not listed (a cap was reached); absent when every item is listed.
     public var omittedEvidence: Int?
+    /// Web-shell findings: whether the request logs show the file was called; absent for other findings.
+    public var usage: ShellUsage?
+    /// What later analysis adds to the finding (exploited before a patch, time-stomped times); absent when nothing.
+    public var notes: [String]?
 
     public init(checkId: CheckID, title: String, severity: Severity, verdict: Verdict, cves: [String] = [],
                 attack: [String] = [], evidence: [Evidence], explanation: String, pivots: [PivotKey: [String]] = [:],
@@ -116,6 +120,12 @@ public struct Finding: Codable, Sendable {
         self.explanation = explanation
         self.pivots = pivots
         self.category = category
+    }
+
+    /// Adds a note once.
+    public mutating func addNote(_ note: String) {
+        if notes?.contains(note) == true { return }
+        notes = (notes ?? []) + [note]
     }
 
     /// The earliest evidence time, for ordering and timelines.
@@ -277,6 +287,9 @@ public struct AnalysisReport: Codable, Sendable {
     public var cveStates: [String: CVEState]
     /// Why a CVE has its state, where that needs saying (every `not-assessable` one); absent when empty.
     public var cveReasons: [String: String]?
+    /// When the logs show the server taking each CVE's fix (the first log of a fixed build after one
+    /// without it); absent when the logs show no such change.
+    public var cvePatchedAt: [String: Timestamp]?
     /// Most severe first.
     public var findings: [Finding]
     public var coverage: [CoverageRow]
@@ -285,7 +298,7 @@ public struct AnalysisReport: Codable, Sendable {
     public var tool: ToolInfoRecord
 
     public init(bundle: BundleInfo, verification: VerificationSummary, verdict: HostVerdict, verdictNote: String? = nil,
-                cveStates: [String: CVEState], cveReasons: [String: String] = [:], findings: [Finding], coverage: [CoverageRow], logSpans: [LogSpan],
+                cveStates: [String: CVEState], cveReasons: [String: String] = [:], cvePatchedAt: [String: Timestamp] = [:], findings: [Finding], coverage: [CoverageRow], logSpans: [LogSpan],
                 campaigns: [Campaign], tool: ToolInfoRecord = .init()) {
         self.bundle = bundle
         self.verification = verification
@@ -293,6 +306,7 @@ public struct AnalysisReport: Codable, Sendable {
         self.verdictNote = verdictNote
         self.cveStates = cveStates
         self.cveReasons = cveReasons.isEmpty ? nil : cveReasons
+        self.cvePatchedAt = cvePatchedAt.isEmpty ? nil : cvePatchedAt
         self.findings = findings
         self.coverage = coverage
         self.logSpans = logSpans

@@ -18,6 +18,8 @@ public struct PivotKey: RawRepresentable, Hashable, Comparable, Codable, CodingK
     public static let shellPath: PivotKey = "shellPath"
     /// The request parameter a shell evaluates (its password).
     public static let shellParameter: PivotKey = "shellParameter"
+    /// A file's path on its source volume, for findings about a file rather than a URL.
+    public static let filePath: PivotKey = "filePath"
     /// What an SSRF reached on the back end.
     public static let target: PivotKey = "target"
     public static let computer: PivotKey = "computer"

@@ -119,7 +119,7 @@ private struct HTMLPage {
             ("Tool", report.tool.name + " " + report.tool.version),
         ])
         verification(report.verification)
-        cveStates(report.cveStates, reasons: report.cveReasons ?? [:])
+        cveStates(report.cveStates, reasons: report.cveReasons ?? [:], patched: report.cvePatchedAt ?? [:])
         raw("<h2>Timeline</h2>")
         raw(TimelineChart.svg(report.findings))
         findings(report.findings, id: id)
@@ -143,13 +143,17 @@ private struct HTMLPage {
         }
     }
 
-    mutating func cveStates(_ states: [String: CVEState], reasons: [String: String]) {
+    mutating func cveStates(_ states: [String: CVEState], reasons: [String: String], patched: [String: Timestamp]) {
         raw("<h2>CVE states</h2>")
         guard !states.isEmpty else { raw("<p class=\"muted\">None reported.</p>"); return }
-        var rows = [[cell("CVE", header: true), cell("State", header: true), cell("Why", header: true)]]
+        var header = [cell("CVE", header: true), cell("State", header: true)]
+        if !patched.isEmpty { header.append(cell("Patched (logs)", header: true)) }
+        var rows = [header + [cell("Why", header: true)]]
         for cve in states.keys.sorted() {
             guard let state = states[cve] else { continue }
-            rows.append([cell(cve), "<td class=\"" + stateClass(state) + "\">" + text(state.rawValue) + "</td>", cell(reasons[cve] ?? "")])
+            var row = [cell(cve), "<td class=\"" + stateClass(state) + "\">" + text(state.rawValue) + "</td>"]
+            if !patched.isEmpty { row.append(cell(patched[cve]?.iso8601 ?? "")) }
+            rows.append(row + [cell(reasons[cve] ?? "")])
         }
         table(rows)
     }
@@ -173,6 +177,10 @@ private struct HTMLPage {
         if !finding.attack.isEmpty { ids.append("ATT&amp;CK: " + text(finding.attack.joined(separator: ", "))) }
         if !ids.isEmpty { raw("<div class=\"muted\">" + ids.joined(separator: " · ") + "</div>") }
         raw("<p>" + text(finding.explanation) + "</p>")
+        if let usage = finding.usage { raw("<p class=\"usage\"><strong>Requests:</strong> " + text(usage.text) + "</p>") }
+        if let notes = finding.notes, !notes.isEmpty {
+            raw("<ul class=\"notes\">" + notes.map { "<li>" + text($0) + "</li>" }.joined() + "</ul>")
+        }
         pivots(finding.pivots)
         var rows = [["Location", "Time (UTC)", "Excerpt", "Member SHA-256"].map { cell($0, header: true) }]
         for evidence in finding.evidence.prefix(HTMLReport.evidenceLimit) {

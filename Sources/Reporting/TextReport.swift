@@ -52,7 +52,7 @@ private struct TextWriter {
         field("Exchange path", safe(bundle.exchangeInstallPath ?? "not found"))
         field("Tool", safe(report.tool.name) + " " + safe(report.tool.version))
         verification(report.verification)
-        cveStates(report.cveStates, reasons: report.cveReasons ?? [:])
+        cveStates(report.cveStates, reasons: report.cveReasons ?? [:], patched: report.cvePatchedAt ?? [:])
         findings(report.findings)
         campaigns(report.campaigns, findings: report.findings)
         logSpans(report.logSpans)
@@ -72,14 +72,15 @@ private struct TextWriter {
         }
     }
 
-    mutating func cveStates(_ states: [String: CVEState], reasons: [String: String]) {
+    mutating func cveStates(_ states: [String: CVEState], reasons: [String: String], patched: [String: Timestamp]) {
         line()
         line("CVE states:")
         if states.isEmpty { line("  (none reported)") }
         let width = states.keys.map { safe($0).count }.max() ?? 0
         for cve in states.keys.sorted() {
+            let patch = patched[cve].map { " (patched " + $0.iso8601 + ")" } ?? ""
             let reason = reasons[cve].map { ": " + safe($0) } ?? ""
-            line("  " + safe(cve).padding(width + 2) + (states[cve]?.rawValue ?? "") + reason)
+            line("  " + safe(cve).padding(width + 2) + (states[cve]?.rawValue ?? "") + patch + reason)
         }
     }
 
@@ -102,6 +103,8 @@ private struct TextWriter {
         if !finding.attack.isEmpty { ids.append("ATT&CK: " + finding.attack.map(safe).joined(separator: ", ")) }
         if !ids.isEmpty { line("      " + ids.joined(separator: "  ")) }
         line("      Why: " + safe(finding.explanation))
+        if let usage = finding.usage { line("      Requests: " + safe(usage.text)) }
+        for note in finding.notes ?? [] { line("      Note: " + safe(note)) }
         pivots(finding.pivots, indent: "      ")
         let shown = finding.evidence.prefix(TextReport.evidenceLimit)
         for evidence in shown {

@@ -81,6 +81,7 @@ struct TimelineEvent: Encodable {
             + (newCves.isEmpty ? "" : " " + newCves.joined(separator: ","))
         message = EscapedText.display(prefix + " " + finding.title + ": " + finding.explanation)
         datetime = time.iso8601
+        if let kind = evidence.details?["timestamp"] { timestampDesc = kind }
         timestamp = time.seconds * 1_000_000 + Int64(time.nanoseconds / 1000)
         bundle = report.bundle.path
         host = report.bundle.host ?? ""

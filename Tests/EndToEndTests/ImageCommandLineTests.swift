@@ -61,4 +61,37 @@ import TestSupport
         #expect(help.contains("Deleted files are not collected") && help.contains("--include-deleted"))
         #expect(help.contains("--hash-image") && help.contains("--volume-map"))
     }
+
+    /// A page time-stomped on an NTFS image: the collector records both time sets, analysis flags
+    /// it (on the web-shell finding, or alone for an allow-listed page) and the timeline shows the
+    /// $FILE_NAME creation.
+    @Test func timeStompedPagesInAnImageAreShown() throws {
+        let temp = try TemporaryDirectory()
+        let tree = try Repository.copySample("exchange2016-compromised", into: temp)
+        let shell = "inetpub/wwwroot/aspnet_client/system_web/qGtWmKzP.aspx"
+        let logoff = "Program Files/Microsoft/Exchange Server/V15/FrontEnd/HttpProxy/owa/auth/logoff.aspx"
+        try DiskImageBuilder.ntfs(from: tree, to: temp.path + "/c.ntfs", label: "SYSTEM",
+                                  stomp: [(shell, 1_577_836_800), (logoff, 1_577_836_800)])
+        let bundle = temp.path + "/img.tar"
+        let collect = try Run.extriage(["collect", "--source", temp.path + "/c.ntfs", "--output", bundle, "--case", "IR-TS",
+                                        "--examiner", "E", "--quiet"])
+        #expect(collect.status == 0, "\(collect.stderr)")
+        let manifest = try #require(try BundleContents.read(bundle).manifest)
+        let stomped = try #require(manifest.entries.first { $0.sourcePath == shell })
+        #expect(stomped.created == Timestamp(seconds: 1_577_836_800))
+        #expect((stomped.fileNameTimes?.created ?? Timestamp(seconds: 0)) > Timestamp(seconds: 1_700_000_000))
+
+        let run = try Run.extriage(["analyze", bundle, "--format", "json", "--timeline", temp.path + "/t.jsonl"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        func path(_ finding: [String: Any]) -> String? {
+            ((finding["evidence"] as? [[String: Any]])?.first)?["originalPath"] as? String
+        }
+        let shellFinding = try #require(findings.first { path($0) == shell && ($0["checkId"] as? String) != "HOST-TIMESTOMP" })
+        #expect((shellFinding["notes"] as? [String])?.contains { $0.hasPrefix("time-stomped:") } == true)
+        let alone = try #require(findings.first { path($0) == logoff })
+        #expect(alone["checkId"] as? String == "HOST-TIMESTOMP" && alone["verdict"] as? String == "likely")
+        let timeline = try String(contentsOfFile: temp.path + "/t.jsonl", encoding: .utf8)
+        #expect(timeline.contains("\"timestamp_desc\":\"$FILE_NAME created\""))
+    }
 }

@@ -82,5 +82,15 @@ struct BuildHistory: Exhibit {
             .compactMap { entry in entry.first.map { (time: $0, build: entry.build) } }
             .min { $0.time < $1.time }
     }
+
+    /// When the logs show the server taking the fix for `cve`: the first fixed build seen, when a
+    /// build without the fix was seen before it; nil otherwise (fixed before the logs begin, or never).
+    func patchedDuringLogs(_ cve: String) -> (time: Timestamp, build: ExchangeBuild)? {
+        guard let fix = table.fix(for: cve), let patched = patchedAt(cve) else { return nil }
+        let unpatchedBefore = seen.contains { entry in
+            !table.isPatched(entry.build, against: fix) && entry.first.map { $0 < patched.time } == true
+        }
+        return unpatchedBefore ? patched : nil
+    }
 }
 

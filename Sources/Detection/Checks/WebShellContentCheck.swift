@@ -64,15 +64,14 @@ struct WebShellContentCheck: Check {
             scans[file.member.member] = file
         }
         let facts = context.facts
-        let scoring = WebShellScoring(list: options.locations, requests: context.exhibit(WebShellRequests.self), facts: facts,
-                                      logFindings: context.logFindings)
+        let scoring = WebShellScoring(list: options.locations, context: context)
         let files = scans.values.filter { !$0.outcome.matches.isEmpty }.sorted { $0.member.member < $1.member.member }
         let findings = files.map { scoring.finding(checkId: id, member: $0.member, scan: $0) }
         let collectedInPart = scans.values.compactMap { scan in
             facts.filesByFoldedPath[scan.member.sourcePath.lowercased()]?.status == .partial ? scan.member.sourcePath : nil
         }.sorted()
         return CheckOutput(findings: findings, coverage: coverage(Array(scans.values), rules: rules, collectedInPart: collectedInPart),
-                           exhibits: [WebFileScans(byMember: scans)], supersedes: [scoring.supersession(of: findings)])
+                           exhibits: [WebFileScans(byMember: scans)], supersedes: [scoring.supersession(of: findings), scoring.stompSupersession(of: findings)])
     }
 
     func coverage(_ scans: [ScannedWebFile], rules: YaraRules, collectedInPart: [String]) -> CoverageNote {

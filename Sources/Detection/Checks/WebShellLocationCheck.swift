@@ -16,8 +16,7 @@ struct WebShellLocationCheck: Check {
 
     func finish(_ state: inout Void, in context: FinishContext) -> CheckOutput {
         let scans = context.exhibit(WebFileScans.self)?.byMember ?? [:]
-        let scoring = WebShellScoring(list: locations, requests: context.exhibit(WebShellRequests.self), facts: context.facts,
-                                      logFindings: context.logFindings)
+        let scoring = WebShellScoring(list: locations, context: context)
         var findings: [Finding] = []
         var examined = 0
         for entry in context.facts.filesByFoldedPath.values.sorted(by: { $0.path < $1.path }) {
@@ -34,6 +33,6 @@ struct WebShellLocationCheck: Check {
             : CoverageNote(status: .failed,
                            reason: "the location list (Profiles/rules/webshell-locations.yaml) was not found; only names and times were judged",
                            members: examined, records: 0)
-        return CheckOutput(findings: findings, coverage: coverage, supersedes: [scoring.supersession(of: findings)])
+        return CheckOutput(findings: findings, coverage: coverage, supersedes: [scoring.supersession(of: findings), scoring.stompSupersession(of: findings)])
     }
 }

@@ -54,7 +54,10 @@ public struct BundleAnalyzer: Sendable {
             throw ExTriageError(.notABundle, "the bundle has no readable manifest; nothing can be analyzed", path: path)
         }
         let result = runner.finish(manifest: manifest)
-        var findings = result.findings.sorted { lhs, rhs in
+        let builds = result.exhibit(BuildHistory.self)
+        let patchNotes = PatchNotes(builds: builds, facts: BundleFacts(manifest: manifest))
+        let patched = patchNotes.annotate(result.findings)
+        var findings = patched.findings.sorted { lhs, rhs in
             (lhs.verdict, lhs.severity, rhs.firstSeen ?? Timestamp(seconds: .max)) > (rhs.verdict, rhs.severity, lhs.firstSeen ?? Timestamp(seconds: .max))
         }
         for index in findings.indices {
@@ -62,15 +65,19 @@ public struct BundleAnalyzer: Sendable {
             if let agents = findings[index].pivots[.userAgent] { findings[index].pivots[.userAgent] = UserAgents.distinct(agents) }
         }
         let spans = result.spans.spans
-        let states = VerdictRules.cveStates(findings: findings, assessments: result.assessments, builds: result.exhibit(BuildHistory.self))
+        let states = VerdictRules.cveStates(findings: findings, assessments: result.assessments, builds: builds)
+        var reasons = states.compactMapValues(\.reason)
+        for (cve, patch) in patched.exploitedBefore where states[cve]?.state == .exploited || states[cve]?.state == .attempted {
+            reasons[cve] = PatchNotes.text(patch)
+        }
         let verdict = VerdictRules.hostVerdict(findings: findings, coverage: result.coverage, intact: intact)
         return AnalysisReport(
             bundle: .init(path: path, sha256: verification.bundleSha256, caseId: manifest.case.caseId,
                           examiner: manifest.case.examiner, host: result.spans.serverName ?? manifest.collector.host,
                           collectedAt: manifest.finishedAt, exchangeInstallPath: manifest.exchangeInstallPath?.path),
             verification: summary,
-            verdict: verdict, verdictNote: VerdictRules.verdictNote(verdict, states: states.mapValues(\.state)),
-            cveStates: states.mapValues(\.state), cveReasons: states.compactMapValues(\.reason),
+            verdict: verdict, verdictNote: VerdictRules.verdictNote(verdict, states: states.mapValues(\.state), patched: patched.verdictSentence),
+            cveStates: states.mapValues(\.state), cveReasons: reasons, cvePatchedAt: patchNotes.patchedAt,
             findings: findings, coverage: result.coverage, logSpans: spans,
             campaigns: CampaignBuilder.campaigns(from: findings, hostAddresses: result.spans.serverAddresses))
     }

@@ -203,12 +203,23 @@ public struct FinishContext: Sendable {
     public var facts: BundleFacts
     /// Findings of the log checks and the log-coverage findings, bound to the manifest.
     public var logFindings: [Finding]
+    /// How far each log family reaches (empty for the log checks, which finish first).
+    public var logSpans: [LogSpan]
     var exhibits: [any Exhibit]
 
-    public init(facts: BundleFacts, logFindings: [Finding] = [], exhibits: [any Exhibit] = []) {
+    public init(facts: BundleFacts, logFindings: [Finding] = [], logSpans: [LogSpan] = [], exhibits: [any Exhibit] = []) {
         self.facts = facts
         self.logFindings = logFindings
+        self.logSpans = logSpans
         self.exhibits = exhibits
+    }
+
+    /// The time the request logs (IIS, HttpProxy) cover, over every such family with a file;
+    /// nil when none was collected.
+    public var requestLogSpan: (first: Timestamp?, last: Timestamp?)? {
+        let spans = logSpans.filter { $0.files > 0 && ($0.family.hasPrefix("IIS ") || $0.family.hasPrefix("HttpProxy/")) }
+        guard !spans.isEmpty else { return nil }
+        return (spans.compactMap(\.first).min(), spans.compactMap(\.last).max())
     }
 
     /// The exhibit of this type a check registered earlier left, if any.

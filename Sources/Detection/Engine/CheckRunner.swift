@@ -87,8 +87,9 @@ public final class CheckRunner: MemberObserver {
         // What the logs could not show is said when some check reads logs.
         let gapFindings = logIndexes.isEmpty ? [] : binding.bind(logs.spans.gapFindings)
         let logFindings = logIndexes.flatMap { outputs[$0]?.findings ?? [] } + gapFindings
+        let spans = logs.spans.spans
         for index in otherIndexes {
-            var output = checks[index].finish(in: FinishContext(facts: facts, logFindings: logFindings, exhibits: exhibits))
+            var output = checks[index].finish(in: FinishContext(facts: facts, logFindings: logFindings, logSpans: spans, exhibits: exhibits))
             output.findings = binding.bind(output.findings)
             exhibits += output.exhibits
             outputs[index] = output

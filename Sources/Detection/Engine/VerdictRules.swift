@@ -57,12 +57,18 @@ enum VerdictRules {
         return (.noEvidence, nil)
     }
 
-    /// What the verdict does not say by itself: no evidence is not "clean" where CVEs could not be assessed.
-    static func verdictNote(_ verdict: HostVerdict, states: [String: CVEState]) -> String? {
+    /// What the verdict does not say by itself: no evidence is not "clean" where CVEs could not be
+    /// assessed, and a patched server is not a clean one where it was exploited before the patch
+    /// (`patched`, from `PatchNotes`).
+    static func verdictNote(_ verdict: HostVerdict, states: [String: CVEState], patched: String? = nil) -> String? {
         let unassessed = states.filter { $0.value == .notAssessable }.keys.sorted()
-        guard verdict == .noEvidenceFound || verdict == .exploitationAttempted, !unassessed.isEmpty else { return nil }
-        let lead = verdict == .noEvidenceFound ? "no evidence in what was collected" : "exploitation attempted in what was collected"
-        return lead + "; not assessable for " + unassessed.joined(separator: ", ") + " (see the CVE states)"
+        var parts: [String] = []
+        if verdict == .noEvidenceFound || verdict == .exploitationAttempted, !unassessed.isEmpty {
+            let lead = verdict == .noEvidenceFound ? "no evidence in what was collected" : "exploitation attempted in what was collected"
+            parts.append(lead + "; not assessable for " + unassessed.joined(separator: ", ") + " (see the CVE states)")
+        }
+        if let patched { parts.append(patched) }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     /// Confirmed → compromised; likely or attempt → exploitation attempted; otherwise no evidence,

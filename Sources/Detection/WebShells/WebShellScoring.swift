@@ -12,6 +12,10 @@ import ExTriageCore
 /// location says. References: EXCHANGE-ARTIFACTS.md §3.0, C09–C12.
 struct WebShellScoring {
     let requests: WebShellRequests?
+    /// The time the collected request logs cover; nil when none was collected.
+    let requestLogs: (first: Timestamp?, last: Timestamp?)?
+    /// Time-stomped files (`HOST-TIMESTOMP`'s exhibit), noted on their findings.
+    let stomps: TimeStomps?
     let facts: BundleFacts
     let locations: LocationVerdicts
 
@@ -19,12 +23,42 @@ struct WebShellScoring {
     static let stringsShown = 6
     static let requestEvidenceShown = 20
 
-    /// Scores files against `list` with the requests of `requests` (`EXT-C12`'s exhibit) and
-    /// the attack window the log findings show.
-    init(list: WebShellLocationList, requests: WebShellRequests?, facts: BundleFacts, logFindings: [Finding] = []) {
+    /// Scores files against `list` with the requests of `requests` (`EXT-C12`'s exhibit), the
+    /// time the request logs cover (`requestLogs`) and the attack window the log findings show.
+    init(list: WebShellLocationList, requests: WebShellRequests?, requestLogs: (first: Timestamp?, last: Timestamp?)?, facts: BundleFacts,
+         logFindings: [Finding] = [], stomps: TimeStomps? = nil) {
         self.requests = requests
+        self.requestLogs = requestLogs
+        self.stomps = stomps
         self.facts = facts
         locations = LocationVerdicts(list: list, facts: facts, observed: LocationVerdicts.observedWindow(logFindings))
+    }
+
+    /// Scores files with what a finishing check sees: `EXT-C12`'s requests and the log spans.
+    init(list: WebShellLocationList, context: FinishContext) {
+        self.init(list: list, requests: context.exhibit(WebShellRequests.self), requestLogs: context.requestLogSpan, facts: context.facts,
+                  logFindings: context.logFindings, stomps: context.exhibit(TimeStomps.self))
+    }
+
+    /// The `HOST-TIMESTOMP` findings of files whose web-shell finding here carries the note and is at least as sure.
+    func stompSupersession(of findings: [Finding]) -> Supersession {
+        let paths = findings.compactMap { finding -> String? in
+            guard let path = finding.evidence.first?.originalPath, let stomp = stomps?.stomp(at: path), finding.verdict >= stomp.verdict else { return nil }
+            return path
+        }
+        return Supersession(check: TimeStompCheck.checkID, pivot: .filePath, values: Set(paths))
+    }
+
+    /// Whether the file at `paths` was requested: from the requests logged to them, or the span
+    /// of the request logs that show none.
+    func usage(of requests: [WebShellRequestCheck.Requests]) -> ShellUsage {
+        guard !requests.isEmpty else {
+            guard let requestLogs else { return ShellUsage(status: .noRequestLogs) }
+            return ShellUsage(status: .notRequested, logsFirst: requestLogs.first, logsLast: requestLogs.last)
+        }
+        return ShellUsage(status: .requested, requests: requests.reduce(0) { $0 + $1.evidence.total },
+                          first: requests.compactMap(\.first).min(), last: requests.compactMap(\.last).max(),
+                          clients: Set(requests.flatMap(\.ips)).sorted())
     }
 
     /// The URL paths whose request findings `findings` carry (every `shellPath` of a finding
@@ -94,7 +128,8 @@ struct WebShellScoring {
             details["size"] = String(entry.size)
             details["sha1"] = entry.sha1
             details["md5"] = entry.md5
-            for (key, time) in [("modified", entry.modified), ("created", entry.created), ("changed", entry.changed), ("accessed", entry.accessed)] {
+            for (key, time) in [("modified", entry.modified), ("created", entry.created), ("changed", entry.changed), ("accessed", entry.accessed),
+                                ("fileNameCreated", entry.fileNameTimes?.created), ("fileNameModified", entry.fileNameTimes?.modified)] {
                 if let time { details[key] = time.iso8601 }
             }
         }
@@ -115,12 +150,17 @@ struct WebShellScoring {
         // tree carries copy times, which must not pose as the attack's (the requests carry those).
         var evidence = [Evidence(member: member.member, originalPath: member.sourcePath, timestamp: nil,
                                  excerpt: firstMatch, sha256: entry?.sha256 ?? "", details: details)]
+        let stomp = stomps?.stomp(at: member.sourcePath)?.stomp
+        // A stomped file's $FILE_NAME creation is NTFS's own record of when it appeared: a timeline point.
+        if let stomp, let entry { evidence.append(stomp.evidence(for: entry)) }
         evidence += requests.flatMap { $0.1.evidence.items }.prefix(WebShellScoring.requestEvidenceShown)
 
         var why: [String] = []
         if !matches.isEmpty { why.append("matches \(matches.map(\.rule).joined(separator: ", "))") }
         if let note = notes.first { why.append(note.text) }
-        if !requests.isEmpty { why.append(details["requests"].map { "requests: \($0)" } ?? "") }
+        // Only a file served at a URL can be requested (a compiled page in Temporary ASP.NET Files is not).
+        let usage = paths.isEmpty ? nil : usage(of: requests.map(\.1))
+        if let usage { why.append(requests.isEmpty ? usage.text : details["requests"].map { "requests: \($0)" } ?? "") }
         if scan?.partial == true { why.append("content scanned partially") }
         let cveLists: [String] = matches.compactMap { $0.meta["cve"] }
         let cves = Set(cveLists.flatMap { list in list.split(separator: ",").map { String($0).trimmingWhitespace() } })
@@ -132,8 +172,11 @@ struct WebShellScoring {
         if !agents.isEmpty { pivots[.userAgent] = agents }
         let name = member.sourcePath.split(separator: "/").last.map(String.init) ?? member.sourcePath
         let title = matches.isEmpty ? "Unexpected web file: \(name)" : "Web shell: \(name)"
-        return Finding(checkId: checkId, title: title, severity: severity, verdict: verdict, cves: cves.sorted(),
-                       attack: ["T1505.003"], evidence: evidence, explanation: why.joined(separator: "; "), pivots: pivots)
+        var finding = Finding(checkId: checkId, title: title, severity: severity, verdict: verdict, cves: cves.sorted(),
+                              attack: ["T1505.003"], evidence: evidence, explanation: why.joined(separator: "; "), pivots: pivots)
+        finding.usage = usage
+        if let stomp { finding.addNote("time-stomped: " + stomp.text) }
+        return finding
     }
 
     /// The tier a rule claims (`meta.verdict`); rules from external packs without one count as `likely`.
