@@ -20,6 +20,9 @@ struct LogSpanBuilder {
     /// The server's own addresses from its logs (IIS `s-ip`): never an attacker in a campaign.
     private(set) var serverAddresses: Set<String> = []
     private var cutFiles: [Evidence] = []
+    /// Lines longer than the line-length cap: a few per file as evidence, and how many in all.
+    private var cutLines: [Evidence] = []
+    private var cutLineCount = 0
 
     mutating func add(family: LogFamily, sourcePath: String, first: Timestamp?, last: Timestamp?, serverName: String?,
                       context: MemberContext, truncatedStart: Bool) {
@@ -35,6 +38,13 @@ struct LogSpanBuilder {
         if self.serverName == nil, let serverName, !serverName.isEmpty { self.serverName = serverName }
         if truncatedStart {
             cutFiles.append(context.evidence(line: 1, timestamp: first, excerpt: "log does not start with a # header line"))
+        }
+    }
+
+    mutating func noteCutLines(_ lines: [Line], count: Int, context: MemberContext) {
+        cutLineCount += count
+        for line in lines where cutLines.count < 50 {
+            cutLines.append(context.evidence(line: line.number, timestamp: nil, excerpt: line.text))
         }
     }
 
@@ -95,6 +105,11 @@ struct LogSpanBuilder {
             out.append(Finding(checkId: "EXT-C01", title: "Log files cut at the start", severity: .low, verdict: .informational,
                                attack: ["T1070.004"], evidence: cutFiles,
                                explanation: "these logs do not begin with their # header block: truncated or edited"))
+        }
+        if cutLineCount > 0 {
+            out.append(Finding(checkId: "EXT-C01", title: "Log lines cut at the line-length cap", severity: .low, verdict: .informational,
+                               attack: [], evidence: cutLines,
+                               explanation: "\(cutLineCount) log line(s) ran past the line-length cap without a line break: each was parsed and matched on its first part, the rest was not read; a request padded this way may be hiding from tools that skip long lines"))
         }
         return out
     }

@@ -63,6 +63,7 @@ final class LogStream {
         spans.add(family: current.context.family, sourcePath: current.context.sourcePath, first: current.firstTime,
                   last: current.lastTime, serverName: current.serverName, context: current.context,
                   truncatedStart: current.startsWithoutHeader)
+        spans.noteCutLines(current.cutLines, count: current.cutLineCount, context: current.context)
         spans.noteServerAddresses(current.serverAddresses)
     }
 }
@@ -89,6 +90,9 @@ struct MemberScan {
     var serverAddresses: Set<String> = []
     var startsWithoutHeader = false
     var sawLine = false
+    /// Lines cut at the line-length cap (their first part was still parsed and matched).
+    var cutLines: [Line] = []
+    var cutLineCount = 0
 
     init(checks: [(check: any RunningCheck, selector: LogSelector)], context: MemberContext) {
         self.checks = checks
@@ -117,6 +121,10 @@ struct MemberScan {
         if !sawLine {
             sawLine = true
             startsWithoutHeader = !line.text.hasPrefix("#")
+        }
+        if line.truncated {
+            cutLineCount += 1
+            if cutLines.count < 3 { cutLines.append(Line(number: line.number, text: String(line.text.prefix(200)), truncated: true)) }
         }
         if line.text.hasPrefix("#") || line.text.isEmpty {
             _ = parser.parse(line)
