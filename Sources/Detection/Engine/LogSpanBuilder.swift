@@ -16,7 +16,9 @@ struct LogSpanBuilder {
     }
 
     private(set) var families: [String: Family] = [:]
+    /// The server's name from the first log that gives one, and which log and column said it.
     private(set) var serverName: String?
+    private(set) var serverNameSource: String?
     /// The server's own addresses from its logs (IIS `s-ip`): never an attacker in a campaign.
     private(set) var serverAddresses: Set<String> = []
     private var cutFiles: [Evidence] = []
@@ -24,7 +26,7 @@ struct LogSpanBuilder {
     private var cutLines: [Evidence] = []
     private var cutLineCount = 0
 
-    mutating func add(family: LogFamily, sourcePath: String, first: Timestamp?, last: Timestamp?, serverName: String?,
+    mutating func add(family: LogFamily, sourcePath: String, first: Timestamp?, last: Timestamp?, serverName: (name: String, field: String)?,
                       context: MemberContext, truncatedStart: Bool) {
         var entry = families[family.description] ?? Family()
         entry.files += 1
@@ -35,7 +37,10 @@ struct LogSpanBuilder {
             entry.hourly = hourly
         }
         families[family.description] = entry
-        if self.serverName == nil, let serverName, !serverName.isEmpty { self.serverName = serverName }
+        if self.serverName == nil, let serverName, !serverName.name.isEmpty {
+            self.serverName = serverName.name
+            serverNameSource = "\(family) log \(serverName.field) field"
+        }
         if truncatedStart {
             cutFiles.append(context.evidence(line: 1, timestamp: first, excerpt: "log does not start with a # header line"))
         }
