@@ -155,11 +155,15 @@ public final class Collector {
                 row.status = .missing
                 row.reason = reason
             } else if seen.isEmpty {
-                let base = pattern.glob.flatMap { glob in
-                    SourceNavigator(source: request.source, volume: pattern.volumes.first ?? "C").directory(glob.literalPrefix.dropLastIfFile(glob))
-                }
-                row.status = base == nil ? .missing : .empty
-                row.reason = base == nil ? "no such folder on the evidence" : "the folder exists but no file matched"
+                // The base folder may be on any volume the pattern applies to (an image's first
+                // volume is often the EFI partition), so every one is asked, not just the first.
+                let baseExists = pattern.glob.map { glob in
+                    pattern.volumes.contains { volume in
+                        SourceNavigator(source: request.source, volume: volume).directory(glob.literalPrefix.dropLastIfFile(glob)) != nil
+                    }
+                } ?? false
+                row.status = baseExists ? .empty : .missing
+                row.reason = baseExists ? "the folder exists but no file matched" : "no such folder on the evidence"
             } else {
                 let failed = seen.filter { $0 == .failed }.count
                 let partial = seen.filter { $0 == .partial }.count

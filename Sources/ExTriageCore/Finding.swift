@@ -255,15 +255,22 @@ public struct AnalysisReport: Codable, Sendable {
         public var sha256: String?
         public var caseId: String?
         public var examiner: String?
+        /// The analysed server's name as the evidence gives it (never the collecting machine); nil when no
+        /// artifact names it.
         public var host: String?
+        /// Where `host` comes from (`HttpProxy log ServerHostName field`, `event logs Computer field`), or
+        /// `not in the evidence`.
+        public var hostSource: String?
         public var collectedAt: Timestamp?
         public var exchangeInstallPath: String?
-        public init(path: String, sha256: String?, caseId: String?, examiner: String?, host: String?, collectedAt: Timestamp?, exchangeInstallPath: String?) {
+        public init(path: String, sha256: String?, caseId: String?, examiner: String?, host: String?, hostSource: String? = nil,
+                    collectedAt: Timestamp?, exchangeInstallPath: String?) {
             self.path = path
             self.sha256 = sha256
             self.caseId = caseId
             self.examiner = examiner
             self.host = host
+            self.hostSource = hostSource
             self.collectedAt = collectedAt
             self.exchangeInstallPath = exchangeInstallPath
         }

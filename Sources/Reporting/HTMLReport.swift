@@ -113,7 +113,7 @@ private struct HTMLPage {
         raw("<h2>Bundle</h2>")
         keyValues([
             ("Path", bundle.path), ("SHA-256", bundle.sha256 ?? "unknown"), ("Case", bundle.caseId ?? "unknown"),
-            ("Examiner", bundle.examiner ?? "unknown"), ("Host", bundle.host ?? "unknown"),
+            ("Examiner", bundle.examiner ?? "unknown"), ("Host", ReportFacts.host(bundle).joined(separator: " ")),
             ("Collected at", bundle.collectedAt?.iso8601 ?? "unknown"),
             ("Exchange path", bundle.exchangeInstallPath ?? "not found"),
             ("Tool", report.tool.name + " " + report.tool.version),

@@ -4,6 +4,12 @@ import ExTriageCore
 ///
 /// Nothing here decides what is suspicious; it only orders and counts what the analysis produced.
 enum ReportFacts {
+    /// The host line's parts: the name and where the evidence gives it, or that it does not.
+    static func host(_ bundle: AnalysisReport.BundleInfo) -> [String] {
+        guard let name = bundle.host else { return ["unknown (\(bundle.hostSource ?? "not in the evidence"))"] }
+        return bundle.hostSource.map { [name, "(from \($0))"] } ?? [name]
+    }
+
     /// One severity group: the severity and its findings, each with its index in the report.
     struct SeverityGroup {
         var severity: Severity

@@ -47,7 +47,7 @@ private struct TextWriter {
         field("Bundle", safe(bundle.path))
         field("SHA-256", safe(bundle.sha256 ?? "unknown"))
         field("Case", safe(bundle.caseId ?? "unknown") + (bundle.examiner.map { "  (examiner: " + safe($0) + ")" } ?? ""))
-        field("Host", safe(bundle.host ?? "unknown"))
+        field("Host", ReportFacts.host(bundle).map(safe).joined(separator: " "))
         field("Collected at", bundle.collectedAt?.iso8601 ?? "unknown")
         field("Exchange path", safe(bundle.exchangeInstallPath ?? "not found"))
         field("Tool", safe(report.tool.name) + " " + safe(report.tool.version))

@@ -71,9 +71,10 @@ public struct BundleAnalyzer: Sendable {
             reasons[cve] = PatchNotes.text(patch)
         }
         let verdict = VerdictRules.hostVerdict(findings: findings, coverage: result.coverage, intact: intact)
+        let host = HostIdentity.from(logs: result.spans, eventComputer: result.eventComputer)
         return AnalysisReport(
             bundle: .init(path: path, sha256: verification.bundleSha256, caseId: manifest.case.caseId,
-                          examiner: manifest.case.examiner, host: result.spans.serverName ?? manifest.collector.host,
+                          examiner: manifest.case.examiner, host: host.name, hostSource: host.source,
                           collectedAt: manifest.finishedAt, exchangeInstallPath: manifest.exchangeInstallPath?.path),
             verification: summary,
             verdict: verdict, verdictNote: VerdictRules.verdictNote(verdict, states: states.mapValues(\.state), patched: patched.verdictSentence),

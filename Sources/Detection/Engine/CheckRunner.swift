@@ -64,6 +64,8 @@ public final class CheckRunner: MemberObserver {
         var assessments: [CheckAssessment]
         /// Every exhibit the checks left (the build history, the web-shell requests).
         var exhibits: [any Exhibit]
+        /// The host's name from the event logs' `Computer` field, if any record had one.
+        var eventComputer: String? = nil
 
         /// The first exhibit of a type.
         func exhibit<E: Exhibit>(_ type: E.Type) -> E? { exhibits.lazy.compactMap { $0 as? E }.first }
@@ -124,7 +126,8 @@ public final class CheckRunner: MemberObserver {
             assessments.append(CheckAssessment(assessment: checks[index].assesses, row: row, first: usage?.first ?? eventSpan?.first,
                                                last: usage?.last ?? eventSpan?.last))
         }
-        return Result(findings: findings, coverage: coverage, spans: logs.spans, assessments: assessments, exhibits: exhibits)
+        return Result(findings: findings, coverage: coverage, spans: logs.spans, assessments: assessments, exhibits: exhibits,
+                      eventComputer: events.computerName.name)
     }
 
     /// The row as the runner saw the check: members and records offered to it.

@@ -16,12 +16,17 @@ struct LogSpanBuilder {
     }
 
     private(set) var families: [String: Family] = [:]
+    /// The server's name from the first log that gives one, and which log and column said it.
     private(set) var serverName: String?
+    private(set) var serverNameSource: String?
     /// The server's own addresses from its logs (IIS `s-ip`): never an attacker in a campaign.
     private(set) var serverAddresses: Set<String> = []
     private var cutFiles: [Evidence] = []
+    /// Lines longer than the line-length cap: a few per file as evidence, and how many in all.
+    private var cutLines: [Evidence] = []
+    private var cutLineCount = 0
 
-    mutating func add(family: LogFamily, sourcePath: String, first: Timestamp?, last: Timestamp?, serverName: String?,
+    mutating func add(family: LogFamily, sourcePath: String, first: Timestamp?, last: Timestamp?, serverName: (name: String, field: String)?,
                       context: MemberContext, truncatedStart: Bool) {
         var entry = families[family.description] ?? Family()
         entry.files += 1
@@ -32,9 +37,19 @@ struct LogSpanBuilder {
             entry.hourly = hourly
         }
         families[family.description] = entry
-        if self.serverName == nil, let serverName, !serverName.isEmpty { self.serverName = serverName }
+        if self.serverName == nil, let serverName, !serverName.name.isEmpty {
+            self.serverName = serverName.name
+            serverNameSource = "\(family) log \(serverName.field) field"
+        }
         if truncatedStart {
             cutFiles.append(context.evidence(line: 1, timestamp: first, excerpt: "log does not start with a # header line"))
+        }
+    }
+
+    mutating func noteCutLines(_ lines: [Line], count: Int, context: MemberContext) {
+        cutLineCount += count
+        for line in lines where cutLines.count < 50 {
+            cutLines.append(context.evidence(line: line.number, timestamp: nil, excerpt: line.text))
         }
     }
 
@@ -96,6 +111,11 @@ struct LogSpanBuilder {
             out.append(Finding(checkId: "EXT-C01", title: "Log files cut at the start", severity: .low, verdict: .informational,
                                attack: ["T1070.004"], evidence: cutFiles,
                                explanation: "these logs do not begin with their # header block: truncated or edited"))
+        }
+        if cutLineCount > 0 {
+            out.append(Finding(checkId: "EXT-C01", title: "Log lines cut at the line-length cap", severity: .low, verdict: .informational,
+                               attack: [], evidence: cutLines,
+                               explanation: "\(cutLineCount) log line(s) ran past the line-length cap without a line break: each was parsed and matched on its first part, the rest was not read; a request padded this way may be hiding from tools that skip long lines"))
         }
         return out
     }

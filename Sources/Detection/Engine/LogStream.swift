@@ -61,8 +61,9 @@ final class LogStream {
             usage[entry.index] = row
         }
         spans.add(family: current.context.family, sourcePath: current.context.sourcePath, first: current.firstTime,
-                  last: current.lastTime, serverName: current.serverName, context: current.context,
+                  last: current.lastTime, serverName: current.serverName.map { ($0.name, $0.field) }, context: current.context,
                   truncatedStart: current.startsWithoutHeader)
+        spans.noteCutLines(current.cutLines, count: current.cutLineCount, context: current.context)
         spans.noteServerAddresses(current.serverAddresses)
     }
 }
@@ -84,11 +85,15 @@ struct MemberScan {
     var firstTime: Timestamp?
     var lastTime: Timestamp?
     var lastDataLine: Line?
-    var serverName: String?
+    /// The server's own name as this log gives it, and the column it came from.
+    var serverName: (name: String, field: String)?
     /// The server's own addresses as its logs give them (IIS `s-ip`), at most a few.
     var serverAddresses: Set<String> = []
     var startsWithoutHeader = false
     var sawLine = false
+    /// Lines cut at the line-length cap (their first part was still parsed and matched).
+    var cutLines: [Line] = []
+    var cutLineCount = 0
 
     init(checks: [(check: any RunningCheck, selector: LogSelector)], context: MemberContext) {
         self.checks = checks
@@ -117,6 +122,10 @@ struct MemberScan {
         if !sawLine {
             sawLine = true
             startsWithoutHeader = !line.text.hasPrefix("#")
+        }
+        if line.truncated {
+            cutLineCount += 1
+            if cutLines.count < 3 { cutLines.append(Line(number: line.number, text: String(line.text.prefix(200)), truncated: true)) }
         }
         if line.text.hasPrefix("#") || line.text.isEmpty {
             _ = parser.parse(line)
@@ -148,7 +157,7 @@ struct MemberScan {
                 if firstTime == nil { firstTime = time }
                 lastTime = time
             }
-            if serverName == nil { serverName = record.value("ServerHostName") ?? record.value("ServerName") ?? record.value("s-computername") }
+            if serverName == nil { serverName = MemberScan.serverName(record) }
             if serverAddresses.count < 16, let address = record.value("s-ip"), !address.isEmpty, address != "-" { serverAddresses.insert(address) }
             guard !interested.isEmpty else { return }
             let header = LogHeader(software: parser.software, version: parser.version, logType: parser.logType)
@@ -161,6 +170,18 @@ struct MemberScan {
         case .header, .blank:
             break
         }
+    }
+
+    /// Columns that name the logging server itself: Exchange `ServerHostName` (HttpProxy) or
+    /// `ServerName` (ECP, OAB), IIS `s-computername`.
+    static let serverNameFields = ["ServerHostName", "ServerName", "s-computername"]
+
+    static func serverName(_ record: LogRecord) -> (name: String, field: String)? {
+        for field in serverNameFields {
+            guard let value = record.value(field)?.trimmedSpaces, !value.isEmpty, value != "-" else { continue }
+            return (value, field)
+        }
+        return nil
     }
 
     /// The last line was skipped by the pre-filter: parse it once for the span's end; then tell

@@ -45,6 +45,8 @@ final class EventLogReader {
     private var spanByChannel: [String: (first: Timestamp, last: Timestamp)] = [:]
     /// Channels read, from the file names (`Microsoft-Windows-Sysmon%4Operational.evtx`), lower-cased.
     private var channelsRead: Set<String> = []
+    /// The host's name from the records' `Computer` field.
+    let computerName = EventComputerName()
 
     init(checks: [any RunningCheck]) {
         self.checks = checks.enumerated().compactMap { index, check in
@@ -77,8 +79,9 @@ final class EventLogReader {
             return channels.isEmpty || channels.contains(fileChannel) || fileChannel.hasPrefix("archive-")
         }
         let everything = !everyRecordHere.isEmpty
+        let computerName = self.computerName
         let options = EvtxOptions(wantsProvider: !providerNames.isEmpty) { eventID, provider in
-            everything || (eventID < 65_536 ? wanted[Int(eventID)] : wideIDs.contains(eventID)) || providerNames.contains(provider)
+            everything || computerName.isLooking || (eventID < 65_536 ? wanted[Int(eventID)] : wideIDs.contains(eventID)) || providerNames.contains(provider)
         }
         current = Reading(member: member, source: EventSource(member: member.member, sourcePath: member.sourcePath),
                           fileChannel: fileChannel, providers: providers, everyRecord: everyRecordHere, stream: EvtxStream(options: options))
@@ -92,6 +95,7 @@ final class EventLogReader {
 
     /// One record to the checks that read its event ID or every event of its provider.
     private func offer(_ decoded: EvtxRecord, _ reading: Reading) {
+        computerName.offer(decoded.computer)
         var record = EventRecord(decoded)
         let all = record.allData
         record.searchText = Array(all.utf8)

@@ -25,9 +25,11 @@ public struct Line: Sendable {
 /// Splits a byte stream fed in chunks into lines, bounded in memory.
 ///
 /// - Line endings: LF, CRLF and a lone CR each end a line (a CRLF split across two chunks counts once).
-/// - Encoding is decided from the first 8 bytes (or fewer at `finish`): a UTF-8 BOM is stripped; a UTF-16 BOM
-///   (LE or BE), or the BOM-less UTF-16LE pattern (every odd byte zero, every even byte non-zero, at least two
-///   code units), switches to transcoding. Everything else is UTF-8.
+/// - Encoding is decided from the first 4 KiB (or fewer at `finish`): a UTF-8 BOM is stripped; a UTF-16 BOM (LE
+///   or BE) switches to transcoding; without a BOM, the NUL bytes decide: ASCII text in UTF-16 has a zero in
+///   every code unit, at odd offsets for LE and even ones for BE, so when at least half the code units have a
+///   zero on one side and few on the other, that is the byte order (whatever the first character is).
+///   Everything else is UTF-8.
 /// - A line longer than `maximumLineLength` bytes (of UTF-8) keeps only its first `maximumLineLength` bytes; the
 ///   rest is skipped up to the next line ending, and the line is reported `truncated` and counted. The reader
 ///   never holds more than about `maximumLineLength` bytes plus one transcoding block (64 KiB input) at a time,
@@ -42,7 +44,7 @@ public struct LineReader {
     }
 
     /// Bytes looked at to decide the encoding.
-    private static let sniffLength = 8
+    static let sniffLength = 4096
     /// UTF-16 input is transcoded in blocks of this many bytes so the scratch buffer stays small.
     private static let transcodeBlock = 64 * 1024
 
@@ -127,9 +129,9 @@ public struct LineReader {
             decoding = .utf16(bigEndian: true)
             encoding = "utf-16be"
             body = bytes[2...]
-        } else if LineReader.looksLikeUTF16LE(bytes) {
-            decoding = .utf16(bigEndian: false)
-            encoding = "utf-16le"
+        } else if let bigEndian = LineReader.utf16ByteOrder(bytes) {
+            decoding = .utf16(bigEndian: bigEndian)
+            encoding = bigEndian ? "utf-16be" : "utf-16le"
         } else {
             decoding = .utf8
             encoding = "utf-8"
@@ -138,14 +140,21 @@ public struct LineReader {
         try rest.withUnsafeBytes { try decode($0, handle) }
     }
 
-    /// BOM-less UTF-16LE: at least two code units, all with a zero high byte and a non-zero low byte.
-    private static func looksLikeUTF16LE(_ bytes: [UInt8]) -> Bool {
+    /// BOM-less UTF-16 from the NUL pattern: true for big-endian, false for little-endian, nil for
+    /// neither. At least two code units; zeros on one side in at least half of them, and on the
+    /// other side in at most an eighth as many (so NUL-padded or zero-filled UTF-8 stays UTF-8).
+    static func utf16ByteOrder(_ bytes: [UInt8]) -> Bool? {
         let units = bytes.count / 2
-        guard units >= 2 else { return false }
-        for unit in 0..<units where bytes[2 * unit] == 0 || bytes[2 * unit + 1] != 0 {
-            return false
+        guard units >= 2 else { return nil }
+        var evenZeros = 0
+        var oddZeros = 0
+        for unit in 0..<units {
+            if bytes[2 * unit] == 0 { evenZeros += 1 }
+            if bytes[2 * unit + 1] == 0 { oddZeros += 1 }
         }
-        return true
+        if 2 * oddZeros >= units, 8 * evenZeros <= oddZeros { return false }
+        if 2 * evenZeros >= units, 8 * oddZeros <= evenZeros { return true }
+        return nil
     }
 
     private mutating func decode(_ input: UnsafeRawBufferPointer, _ handle: (Line) throws -> Void) rethrows {

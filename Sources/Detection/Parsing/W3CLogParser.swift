@@ -14,7 +14,7 @@ public enum LogLine: Sendable {
     case header(key: String, value: String)
     case record(LogRecord)
     /// A line that is not a usable record: before any `#Fields`, wrong column count, unterminated quote, or cut at
-    /// the line-length cap.
+    /// the line-length cap before its last column.
     case malformed(reason: String)
     case blank
 }
@@ -23,7 +23,9 @@ public enum LogLine: Sendable {
 ///
 /// Columns come from each file's own `#Fields:` line; another `#Fields:` later in the file switches the map
 /// (IIS repeats the header block after restarts). A record must have exactly as many fields as `#Fields`
-/// names, except that extra trailing fields are accepted when they are all empty. Everything else is counted in
+/// names, except that extra trailing fields are accepted when they are all empty. A line cut at the line-length
+/// cap (a row followed by megabytes with no line break) is still a record, marked `cut`, when its first part
+/// holds every column: whatever follows the last one is ignored. Everything else is counted in
 /// `malformedCount` and returned as `.malformed`, never dropped silently (ADVERSARIAL-CASES C6).
 ///
 /// A CSV value containing a real line break cannot be rejoined line by line: both parts come back malformed.
@@ -50,12 +52,16 @@ public struct W3CLogParser {
     public init() {}
 
     public mutating func parse(_ line: Line) -> LogLine {
-        if line.truncated {
-            return malformed("line longer than the line-length cap (truncated)")
-        }
         var text = line.text
         let columns = self.columns
-        let scan = text.withUTF8 { bytes in W3CLogParser.scan(bytes, columns, &scratch) }
+        let scan = text.withUTF8 { bytes in W3CLogParser.scan(bytes, columns, cut: line.truncated, &scratch) }
+        if line.truncated {
+            guard case .record(let bounds) = scan, let columns else {
+                return malformed("line longer than the line-length cap (truncated)")
+            }
+            recordCount += 1
+            return .record(LogRecord(line: line.number, raw: line.text, columns: columns, bounds: bounds, cut: true))
+        }
         switch scan {
         case .blank:
             return .blank
@@ -110,7 +116,8 @@ public struct W3CLogParser {
         case record(FieldBounds)
     }
 
-    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ columns: ColumnMap?, _ scratch: inout [UInt32]) -> Scan {
+    /// `cut`: the line was cut at the cap, so any fields past the last column are the cut-off rest, accepted.
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ columns: ColumnMap?, cut: Bool, _ scratch: inout [UInt32]) -> Scan {
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             start = 3  // a BOM left over from concatenated files
@@ -137,6 +144,7 @@ public struct W3CLogParser {
             case .comma: result = FieldScanner.scanCSV(bytes, from: start, into: out, capacity: expected)
             case .space: result = FieldScanner.scanSpaces(bytes, from: start, into: out, capacity: expected)
             }
+            if cut, result.count >= expected { return .record(FieldBounds(copying: out, count: expected + 1)) }
             if !result.closed { return .unterminatedQuote }
             guard result.count == expected || (result.count > expected && result.extrasEmpty) else {
                 return .wrongCount(result.count)
@@ -306,15 +314,18 @@ final class ColumnMap: Sendable {
 /// One record of a W3C-style log. Values are cut from `raw` only when asked for.
 public struct LogRecord: Sendable {
     public let line: Int
-    /// The original line text.
+    /// The original line text (its first `maximumLineLength` bytes when `cut`).
     public let raw: String
+    /// The line ran past the line-length cap; the columns come from its first part.
+    public let cut: Bool
     let columns: ColumnMap
     /// Field boundaries in `raw.utf8`, laid out as described on `FieldScanner`.
     let bounds: FieldBounds
 
-    init(line: Int, raw: String, columns: ColumnMap, bounds: FieldBounds) {
+    init(line: Int, raw: String, columns: ColumnMap, bounds: FieldBounds, cut: Bool = false) {
         self.line = line
         self.raw = raw
+        self.cut = cut
         self.columns = columns
         self.bounds = bounds
     }

@@ -135,14 +135,21 @@ func malformedReasons(_ lines: [LogLine]) -> [String] {
         if case .blank = lines.last {} else { Issue.record("expected a blank line last") }
     }
 
-    @Test func truncatedLineIsMalformed() {
+    /// A line cut at the cap is still a record when its first part holds every column (the rest is
+    /// the cut-off tail); cut before its last column, it is malformed.
+    @Test func truncatedLineIsARecordWhenItsColumnsAreAllThere() throws {
         var parser = W3CLogParser()
         _ = parser.parse(Line(number: 1, text: "#Fields: a,b"))
-        guard case .malformed = parser.parse(Line(number: 2, text: "1,2", truncated: true)) else {
-            Issue.record("truncated line accepted")
+        guard case .record(let record) = parser.parse(Line(number: 2, text: "1,2xxxx,yyy,\"zz", truncated: true)) else {
+            Issue.record("cut line with every column rejected")
             return
         }
-        #expect(parser.malformedCount == 1)
+        #expect(record.cut && record.value("a") == "1" && record.value("b") == "2xxxx")
+        guard case .malformed = parser.parse(Line(number: 3, text: "1", truncated: true)) else {
+            Issue.record("cut line missing a column accepted")
+            return
+        }
+        #expect(parser.malformedCount == 1 && parser.recordCount == 1)
     }
 
     @Test func iisLineWithDashAndPlus() throws {
