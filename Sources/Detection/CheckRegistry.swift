@@ -24,6 +24,9 @@ public enum CheckRegistry {
             RemoteLogonCheck(),
             WebShellProcessChainCheck(),
             ScheduledTaskCheck(),
+            SMBCoercionCheck(),
+            RDPRunDialogCheck(),
+            WinRMLocalAccountCheck(),
         ]
         let onDiskChecks: [any Check] = [
             MinidumpCheck(),

@@ -46,6 +46,7 @@ struct RemoteServiceInstallCheck: Check {
         if let marker = commandMarkers.first(where: { lowerImage.contains($0) }) {
             return (.likely, "image path is a command line (\(marker))")
         }
+        if isDefenderDefinitionDriver(lowerImage) { return nil }
         if let folder = writableFolders.first(where: { lowerImage.contains($0) }), !trustedUnderWritable.contains(where: { lowerImage.contains($0) }) {
             return (.likely, "image in a user-writable or temporary folder (\(folder))")
         }
@@ -56,6 +57,14 @@ struct RemoteServiceInstallCheck: Check {
             return (.likely, "random executable name directly under the Windows folder (Impacket/Metasploit style)")
         }
         return nil
+    }
+
+    /// Defender's definition updates install a kernel driver service `MpKsl<hex>` whose image is
+    /// `\??\C:\ProgramData\Microsoft\Windows Defender\Definition Updates\{GUID}\MpKsl<hex>.sys`:
+    /// ProgramData, but Defender's own (tamper-protected) folder and a name it always uses.
+    static func isDefenderDefinitionDriver(_ lowerImage: String) -> Bool {
+        let file = ImagePath.fileName(lowerImage)
+        return lowerImage.contains("\\programdata\\microsoft\\windows defender\\definition updates\\") && file.hasPrefix("mpksl") && file.hasSuffix(".sys")
     }
 
     /// `%systemroot%\AbCdEfGh.exe` or `C:\Windows\xkqjwlrp.exe`: 4-16 letters, no vowel pattern of a word.

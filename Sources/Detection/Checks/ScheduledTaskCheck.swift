@@ -20,6 +20,8 @@ struct ScheduledTaskCheck: Check {
                                     "\\programdata\\", "\\users\\public\\", "\\windows\\temp\\", "\\appdata\\local\\temp\\", "\\inetpub\\",
                                     "\\perflogs\\", "certutil", "bitsadmin", "vsperfmon"]
 
+    static let defenderPlatform = "\\programdata\\microsoft\\windows defender\\platform\\"
+
     func makeState() -> State { State() }
 
     func observe(_ observation: Observation, into state: inout State) {
@@ -32,7 +34,9 @@ struct ScheduledTaskCheck: Check {
         let content = (record.value("TaskContent") ?? record.value("TaskContentNew") ?? "").lowercased()
         let session = record.value("SubjectLogonId").map { record.computer + "|" + Self.normalised($0) }
         let remoteFrom = session.flatMap { state.networkSessions[$0] }
-        let marker = Self.suspiciousContent.first { content.contains($0) }
+        // Defender's platform updates rewrite its scan tasks (4702) to run MpCmdRun.exe from its versioned folder under ProgramData.
+        let scanned = content.replacing(Self.defenderPlatform, with: "\\defender-platform\\")
+        let marker = Self.suspiciousContent.first { scanned.contains($0) }
         guard remoteFrom != nil || marker != nil else { return }
         var evidence = record.evidence(from: source, matched: ["TaskName", "SubjectUserName", "SubjectLogonId"])
         if let remoteFrom { evidence.details?["NetworkLogonFrom"] = remoteFrom }

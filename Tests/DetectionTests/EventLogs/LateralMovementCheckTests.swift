@@ -27,11 +27,14 @@ import TestSupport
             Self.service("MSExchangeIS", "\"C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Bin\\Microsoft.Exchange.Store.Service.exe\""), // 7 none
             Self.service("WinDefend", "\"C:\\ProgramData\\Microsoft\\Windows Defender\\platform\\4.18\\MsMpEng.exe\""),                       // 8 none (Defender's platform)
             Self.service("Netlogon", "%SystemRoot%\\system32\\lsass.exe"),                          // 9 none
+            Self.service("MpKsl4c5b2a1e", "\\??\\C:\\ProgramData\\Microsoft\\Windows Defender\\Definition Updates\\{3A1F0C2D-5B6E-4F7A-8C9D-0E1F2A3B4C5D}\\MpKsl4c5b2a1e.sys"), // 10 none (Defender definition update driver)
+            Self.service("MpKsl4c5b2a1e", "C:\\ProgramData\\MpKsl4c5b2a1e.sys"),                   // 11 likely: the name outside Defender's folder
         ]
         let found = try EventHarness.verdicts(events, checks: [RemoteServiceInstallCheck()])
         #expect(found[1] == [.confirmed])
         #expect(found[2] == [.likely] && found[3] == [.likely] && found[4] == [.likely] && found[5] == [.likely] && found[6] == [.likely])
-        #expect(found[7] == nil && found[8] == nil && found[9] == nil)
+        #expect(found[7] == nil && found[8] == nil && found[9] == nil && found[10] == nil)
+        #expect(found[11] == [.likely])
     }
 
     static func logon(type: String, process: String, package: String = "NTLM", key: String = "0", user: String = "Administrator",
@@ -69,11 +72,16 @@ import TestSupport
             task("\\LMST", "0x21a8c68", "C:\\Windows\\System32\\notepad.exe"),                         // 2 likely: remote session
             task("\\Updater", "0x3e7", "powershell.exe -enc SQBFAFgA"),                                 // 3 likely: content
             task("\\Microsoft\\Windows\\Defrag\\ScheduledDefrag", "0x3e7", "%windir%\\system32\\defrag.exe"), // 4 none
+            task("\\Microsoft\\Windows\\Windows Defender\\Windows Defender Scheduled Scan", "0x3e7",
+                 "C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.23110.3-0\\MpCmdRun.exe</Command><Arguments>Scan -ScheduleJob"), // 5 none: Defender platform update
+            task("\\Microsoft\\Windows\\Windows Defender\\Windows Defender Scheduled Scan", "0x3e7",
+                 "C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.23110.3-0\\MpCmdRun.exe & powershell -enc SQBFAFgA"), // 6 likely
         ]
         let findings = try EventHarness.findings(events, checks: [ScheduledTaskCheck()])
         let found = Dictionary(grouping: findings.flatMap { finding in finding.evidence.map { ($0.record ?? 0, finding.verdict) } }, by: \.0)
         #expect(found[2]?.map(\.1) == [.likely] && found[3]?.map(\.1) == [.likely])
-        #expect(found[1] == nil && found[4] == nil)
+        #expect(found[1] == nil && found[4] == nil && found[5] == nil)
+        #expect(found[6]?.map(\.1) == [.likely])
         let remote = try #require(findings.flatMap(\.evidence).first { $0.record == 2 })
         #expect(remote.details?["NetworkLogonFrom"] == "10.0.0.42")
     }
