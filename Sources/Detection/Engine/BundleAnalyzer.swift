@@ -57,7 +57,8 @@ public struct BundleAnalyzer: Sendable {
         let builds = result.exhibit(BuildHistory.self)
         let patchNotes = PatchNotes(builds: builds, facts: BundleFacts(manifest: manifest))
         let patched = patchNotes.annotate(result.findings)
-        var findings = patched.findings.sorted { lhs, rhs in
+        let corroborated = Corroboration.apply(patched.findings, rules: result.exhibits.compactMap { $0 as? NeedsCorroboration })
+        var findings = corroborated.sorted { lhs, rhs in
             (lhs.verdict, lhs.severity, rhs.firstSeen ?? Timestamp(seconds: .max)) > (rhs.verdict, rhs.severity, lhs.firstSeen ?? Timestamp(seconds: .max))
         }
         for index in findings.indices {

@@ -73,7 +73,8 @@ struct SigmaRuleCheck: Check {
         let rule = documents.first?.rule
         return CheckOutput(findings: matches.findings(checkId: id, title: title, severity: severity, cves: extras.cves,
                                                       attack: rule?.techniques ?? [], category: extras.category,
-                                                      explanation: extras.explanation ?? rule?.description ?? title))
+                                                      explanation: extras.explanation ?? rule?.description ?? title),
+                           exhibits: extras.alone.map { [NeedsCorroboration(check: id, alone: $0)] } ?? [])
     }
 }
 

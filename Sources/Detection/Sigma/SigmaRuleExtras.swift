@@ -29,6 +29,9 @@ public struct SigmaRuleExtras: Sendable {
     public var id: String
     public var category: String
     public var tiers: [Tier]
+    /// The tier when nothing else in the bundle is above informational: an admin's routine action
+    /// (a log cleared, an RDP logon) looks the same as an intruder's, and only company decides.
+    public var alone: Verdict?
     public var explanation: String?
     /// Pivot name → the record field it is read from.
     public var pivots: [String: String]
@@ -37,7 +40,7 @@ public struct SigmaRuleExtras: Sendable {
     public var positive: [(event: SampleEvent, verdict: Verdict)]
     public var negative: [SampleEvent]
 
-    static let keys: Set<String> = ["version", "id", "category", "verdicts", "explanation", "pivots", "assesses", "cves", "samples"]
+    static let keys: Set<String> = ["version", "id", "category", "verdicts", "alone", "explanation", "pivots", "assesses", "cves", "samples"]
     static let sampleKeys: Set<String> = ["id", "provider", "channel", "data", "userData", "level"]
 
     /// Every `extriage:` block of one file, by the Sigma document id it sits in.
@@ -79,7 +82,14 @@ public struct SigmaRuleExtras: Sendable {
             }
         }
         guard let id, let category, !tiers.isEmpty else { return nil }
-        return SigmaRuleExtras(sigmaID: sigmaID, id: id, category: category, tiers: tiers, explanation: block.optionalString("explanation"),
+        let alone = block.optionalString("alone").flatMap { text -> Verdict? in
+            guard let verdict = Verdict(rawValue: text) else {
+                block.problem("alone", "'\(text)' is not a verdict (\(Verdict.allCases.map(\.rawValue).joined(separator: ", ")))")
+                return nil
+            }
+            return verdict
+        }
+        return SigmaRuleExtras(sigmaID: sigmaID, id: id, category: category, tiers: tiers, alone: alone, explanation: block.optionalString("explanation"),
                                pivots: pivots, assesses: RuleFiles.assessedCVEs(block), cves: block.strings("cves", required: false),
                                positive: positive, negative: negative)
     }

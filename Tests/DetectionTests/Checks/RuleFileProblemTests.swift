@@ -100,7 +100,7 @@ import TestSupport
             "bad.yml:9: key 'extriage.id': is required",
             "bad.yml:10: key 'extriage.category': must be one of \(FindingCategory.all.sorted().joined(separator: ", "))",
             "bad.yml:11: key 'extriage.verdicts.verdict': 'maybe' is not one of: informational, attempt, likely, confirmed",
-            "bad.yml:12: key 'extriage.colour': is not allowed here (allowed: assesses, category, cves, explanation, id, pivots, samples, verdicts, version)",
+            "bad.yml:12: key 'extriage.colour': is not allowed here (allowed: alone, assesses, category, cves, explanation, id, pivots, samples, verdicts, version)",
             "bad.yml:14: key 'extriage.samples.positive': is required (a list)",
             "bad.yml:14: key 'extriage.samples.negative.colour': is not allowed here (allowed: channel, data, id, level, provider, userData)",
             "bad.yml:14: key 'extriage.samples.negative.provider': is required",
