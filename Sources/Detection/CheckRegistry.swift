@@ -14,7 +14,7 @@ public enum CheckRegistry {
             BuildStatusCheck(builds: data.builds),
         ]
         let webShellChecks: [any Check] = [
-            TimeStompCheck(locations: data.webShells.locations),
+            TimeStompCheck(locations: data.webShells.locations, rules: data.timeStomping),
             WebShellContentCheck(options: data.webShells),
             WebShellLocationCheck(locations: data.webShells.locations),
         ]

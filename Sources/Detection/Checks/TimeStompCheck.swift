@@ -20,12 +20,8 @@ struct TimeStompCheck: Check {
     let input = CheckInput.manifest
     let locations: WebShellLocationList
 
-    /// Extensions of dropped tools and scripts judged outside the web roots.
-    static let droppedExtensions: Set<String> = ["exe", "dll", "ps1", "bat", "cmd", "vbs", "hta", "scr", "psm1"]
-    /// Folders whose binaries Windows servicing and installers write (hard links into WinSxS carry
-    /// older `$SI` times); a binary elsewhere, `C:\Windows` itself and `Windows/Temp` included, is in scope.
-    static let systemFolders = ["windows/system32/", "windows/syswow64/", "windows/winsxs/", "windows/microsoft.net/",
-                                "windows/servicing/", "program files/", "program files (x86)/"]
+    /// Which other files are compared, and the slack (`Profiles/rules/timestomp.yaml`).
+    let rules: TimeStompRules
 
     func finish(_ state: inout Void, in context: FinishContext) -> CheckOutput {
         let selection = WebFileSelection(locations)
@@ -36,9 +32,9 @@ struct TimeStompCheck: Check {
         for entry in context.facts.filesByFoldedPath.values.sorted(by: { $0.path < $1.path }) where entry.stream == nil {
             guard entry.fileNameTimes != nil, let member = MemberInfo(member: entry.path) else { continue }
             let webFile = selection.wants(member)
-            guard webFile || TimeStompCheck.isDroppedBinary(member) else { continue }
+            guard webFile || rules.isDroppedBinary(member) else { continue }
             examined += 1
-            guard let stomp = TimeStomp(entry) else { continue }
+            guard let stomp = TimeStomp(entry, slackSeconds: rules.slackSeconds) else { continue }
             let page = locations.scriptExtensions.contains(member.fileExtension)
                 && !WebShellScoring.webPaths(of: entry.sourcePath, exchange: exchange).isEmpty
             let verdict: Verdict = page && stomp.backdated ? .likely : .informational
@@ -52,11 +48,5 @@ struct TimeStompCheck: Check {
             ? "no web file or dropped binary with $FILE_NAME times (only image collections record them)"
             : "\(examined) web file(s) and dropped binaries with $FILE_NAME times compared", members: examined, records: examined)
         return CheckOutput(findings: findings, coverage: coverage, exhibits: [TimeStomps(byPath: stomps)])
-    }
-
-    static func isDroppedBinary(_ member: MemberInfo) -> Bool {
-        guard droppedExtensions.contains(member.fileExtension) else { return false }
-        let path = member.sourcePath.lowercased()
-        return !systemFolders.contains { path.hasPrefix($0) }
     }
 }

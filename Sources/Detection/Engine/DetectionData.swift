@@ -12,6 +12,7 @@ public struct DetectionData: Sendable {
     public var sigma: SigmaLibrary
     public var builds: BuildTable
     public var webShells: WebShellScanOptions
+    public var timeStomping: TimeStompRules
     /// Things the user should know that did not stop the load (a rule pack that did not compile
     /// and was skipped, a rule folder without rules).
     public var warnings: [String]
@@ -54,6 +55,7 @@ public struct DetectionData: Sendable {
                                          request: sigma),
             builds: try BuildTable.load(file: folder + "/rules/exchange-builds.yaml"),
             webShells: WebShellScanOptions(rules: compiled, locations: locations, sizeCap: yara.sizeCap, timeoutSeconds: yara.timeoutSeconds),
+            timeStomping: try TimeStompRules.load(file: folder + "/rules/timestomp.yaml"),
             warnings: warnings)
     }
 

@@ -7,22 +7,19 @@ import ExTriageCore
 /// `$FN` one was set back; `$SI` times with no fraction of a second where `$FN` has one were
 /// written by a tool. Only image collections record `$FN` times (`Manifest.Entry.fileNameTimes`).
 struct TimeStomp: Sendable {
-    /// `$SI` creation may precede `$FN` creation by this much before it counts as set back.
-    static let slackSeconds: Int64 = 5
-
     var siCreated: Timestamp?
     var fnCreated: Timestamp
-    /// `$SI` creation more than `slackSeconds` before `$FN` creation.
+    /// `$SI` creation more than the slack (`TimeStompRules.slackSeconds`) before `$FN` creation.
     var backdated: Bool
     /// `$SI` creation and modification whole seconds while `$FN` creation is not.
     var zeroedFractions: Bool
 
     /// Nil when the entry has no `$FN` creation time or nothing is odd.
-    init?(_ entry: Manifest.Entry) {
+    init?(_ entry: Manifest.Entry, slackSeconds: Int64) {
         guard let fnCreated = entry.fileNameTimes?.created else { return nil }
         self.fnCreated = fnCreated
         siCreated = entry.created
-        backdated = entry.created.map { fnCreated.seconds - $0.seconds > TimeStomp.slackSeconds } ?? false
+        backdated = entry.created.map { fnCreated.seconds - $0.seconds > slackSeconds } ?? false
         let siTimes = [entry.created, entry.modified].compactMap { $0 }
         zeroedFractions = !siTimes.isEmpty && siTimes.allSatisfy { $0.nanoseconds == 0 } && fnCreated.nanoseconds != 0
         guard backdated || zeroedFractions else { return nil }

@@ -27,7 +27,7 @@ import TestSupport
         let data = try TestData.detection()
         var harness = CheckHarness(exchangeInstallPath: WebShellLocationTests.exchange)
         harness.entries = entries
-        return harness.run([TimeStompCheck(locations: data.webShells.locations), WebShellLocationCheck(locations: data.webShells.locations)])
+        return harness.run([TimeStompCheck(locations: data.webShells.locations, rules: data.timeStomping), WebShellLocationCheck(locations: data.webShells.locations)])
     }
 
     @Test func aBackdatedPageInTheWebFoldersIsLikelyAndOnTheTimeline() throws {
@@ -73,7 +73,16 @@ import TestSupport
     @Test func directoryCollectionsHaveNoFileNameTimesAndNothingIsClaimed() throws {
         var entry = WebShellLocationTests.entry(Self.owaAuth + "logon.aspx")
         entry.created = Self.setBack
-        #expect(TimeStomp(entry) == nil)
+        #expect(TimeStomp(entry, slackSeconds: 5) == nil)
         #expect(try Self.run([entry]).isEmpty)
+    }
+
+    /// The compared files and the slack are data; a bad file names its problems.
+    @Test func theRulesAreDataAndBadDataIsNamed() throws {
+        let rules = try TestData.detection().timeStomping
+        #expect(rules.slackSeconds == 5 && rules.droppedExtensions.contains("exe") && rules.systemFolders.contains("windows/winsxs/"))
+        let temp = try TemporaryDirectory()
+        let file = try temp.write("timestomp.yaml", "version: 1\nslackSeconds: 5\ndroppedExtensions: [exe]\nsystemFolders: [Windows/System32]\n")
+        #expect { _ = try TimeStompRules.load(file: file) } throws: { "\($0)".contains("timestomp.yaml:4: key 'systemFolders'") }
     }
 }
