@@ -44,6 +44,21 @@ extension String {
         for character in self { if character == "/" { out += "%2F" } else { out.append(character) } }
         return out
     }
+
+    /// Control characters and `\` as `%XX`: a name from a file system that allows them (a copied
+    /// tree on Linux) must not make an unsafe member path, which `verify` refuses.
+    var escapingUnsafeNameCharacters: String {
+        var out = ""
+        for scalar in unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\\" {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
 }
 
 /// Walks the evidence guided by the patterns: only directories that some pattern can still
@@ -96,7 +111,7 @@ final class ArtifactSelector {
                 : lhs.path.rawBytes.lexicographicallyPrecedes(rhs.path.rawBytes)
         }
         for var file in ordered {
-            let base = "evidence/\(file.volume)/\(file.path.escaped)"
+            let base = "evidence/\(file.volume)/\(file.path.escaped.escapingUnsafeNameCharacters)"
             var candidate = base
             var suffix = 1
             while !taken.insert(Array(candidate.utf8)).inserted {
@@ -110,7 +125,7 @@ final class ArtifactSelector {
                 member.stream = stream.name
                 member.entry.size = stream.size
                 member.entry.streams = []
-                member.memberPath = candidate + ":" + PathComponent(stream.name).escaped.replacingSlashes
+                member.memberPath = candidate + ":" + PathComponent(stream.name).escaped.replacingSlashes.escapingUnsafeNameCharacters
                 guard taken.insert(Array(member.memberPath.utf8)).inserted else { continue }
                 named.append(member)
             }

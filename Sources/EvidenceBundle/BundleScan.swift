@@ -19,10 +19,15 @@ struct BundleScan {
     /// Evidence members in tar order (everything but `manifest.json` and `manifest.sig`).
     var members: [Member] = []
     var manifestBytes: [UInt8]?
+    /// The size `manifest.json` claimed when it was too large to read (`ManifestCodec.maximumSize`).
+    var manifestRefusedSize: Int64?
     var signatureBytes: [UInt8]?
+    /// Sparse members, refused unread: their paths.
+    var sparseMembers: [String] = []
     /// Set when the tar could not be read to its end (damaged or truncated).
     var readingFailed = false
-    /// The whole bundle file's SHA-256 and size; nil when reading failed.
+    /// The whole bundle file's SHA-256 and size; after a tar read error, still the whole file's
+    /// (read on past the damage); nil only when the file itself could not be read.
     var bundleSha256: String?
     var bundleBytes: UInt64?
     var problems: [VerificationReport.Problem] = []
@@ -30,7 +35,8 @@ struct BundleScan {
     /// Whether the tar looks like an extriage bundle at all even without a manifest: it was
     /// cut short, or holds a signature or evidence members.
     var looksLikeBundle: Bool {
-        readingFailed || signatureBytes != nil || members.contains { $0.path.hasPrefix("evidence/") }
+        readingFailed || signatureBytes != nil || manifestRefusedSize != nil
+            || (members.map(\.path) + sparseMembers).contains { $0.hasPrefix("evidence/") }
     }
 
     static let chunkSize = 1 << 20
@@ -46,6 +52,12 @@ struct BundleScan {
         } catch {
             scan.readingFailed = true
             scan.problems.append(.truncated(after: scan.members.count, lastMember: scan.members.last?.path, error))
+            // The tar is damaged, but the file can still be hashed: the sidecar check then says
+            // whether these are the bytes that were collected, instead of a false mismatch.
+            if let file = try? reader.finishFileAfterError() {
+                scan.bundleSha256 = file.sha256
+                scan.bundleBytes = file.bytes
+            }
         }
         return scan
     }
@@ -58,17 +70,32 @@ struct BundleScan {
                 problems.append(.unexpectedMemberType(header.path, header.kind))
                 continue
             }
+            guard !header.isSparse else {
+                // Refused before a byte is read: skipping it reads only the blocks it stores.
+                sparseMembers.append(header.path)
+                problems.append(.sparseMember(header.path, claimedSize: header.size))
+                continue
+            }
             switch header.path {
             case Manifest.memberName:
-                if manifestBytes != nil { problems.append(.duplicateManifest()) }
+                if manifestBytes != nil || manifestRefusedSize != nil { problems.append(.duplicateManifest()) }
+                guard header.size <= ManifestCodec.maximumSize else {
+                    manifestRefusedSize = header.size
+                    continue
+                }
                 manifestBytes = try reader.readAll(limit: ManifestCodec.maximumSize)
             case ManifestSignature.memberName:
                 signatureBytes = try reader.readAll(limit: BundleScan.signatureLimit)
             default:
                 if manifestBytes != nil { problems.append(.memberAfterManifest(header.path)) }
-                let digests = try BundleScan.hashMember(from: reader, buffer: &buffer, sha256Only: sha256Only,
-                                                        observer: observer, path: header.path)
-                members.append(Member(path: header.path, size: header.size, digests: digests, header: header))
+                do {
+                    let digests = try BundleScan.hashMember(from: reader, buffer: &buffer, sha256Only: sha256Only,
+                                                            observer: observer, path: header.path)
+                    members.append(Member(path: header.path, size: header.size, digests: digests, header: header))
+                } catch let sparse as SparseMemberError {
+                    sparseMembers.append(header.path)
+                    problems.append(.sparseMember(header.path, detail: sparse.detail))
+                }
             }
         }
     }
@@ -88,7 +115,14 @@ struct BundleScan {
         let hasher = ContentHasher(sha256Only: sha256Only)
         let observed = observer?.begin(member: path) ?? false
         while true {
-            let count = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
+            let count: Int
+            do {
+                count = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
+            } catch let sparse as SparseMemberError {
+                // The scan goes on to the next member, so the observer must see this one end.
+                if observed { observer?.end() }
+                throw sparse
+            }
             if count == 0 { break }
             buffer.withUnsafeBytes { raw in
                 let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<count])

@@ -46,6 +46,10 @@ public struct BundleUnpacker {
                 result.skipped.append((shown, "a \(header.kind.rawValue) member: only regular files are written"))
                 continue
             }
+            guard !header.isSparse else {
+                result.skipped.append((shown, "a sparse member: extriage never writes sparse members"))
+                continue
+            }
             guard let entry = entries[Array(header.path.utf8)] else {
                 result.skipped.append((shown, "not listed in the manifest"))
                 continue
@@ -65,22 +69,14 @@ public struct BundleUnpacker {
             }
             let file = try BundleUnpacker.createFile(root: root, components: components)
             defer { close(file) }
-            while true {
-                let count = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
-                if count == 0 { break }
-                var offset = 0
-                while offset < count {
-                    let written = buffer.withUnsafeBytes { raw in
-                        let rest = UnsafeRawBufferPointer(rebasing: raw[offset..<count])
-                        return write(file, rest.baseAddress, rest.count)
-                    }
-                    guard written > 0 else {
-                        throw ExTriageError(.outputUnwritable, "cannot write", path: directory + "/" + components.joined(separator: "/"),
-                                            cause: String(cString: strerror(errno)))
-                    }
-                    offset += written
-                }
-                result.bytes += UInt64(count)
+            do {
+                result.bytes += try BundleUnpacker.copyMember(from: reader, to: file, buffer: &buffer,
+                                                              shownPath: directory + "/" + components.joined(separator: "/"))
+            } catch let sparse as SparseMemberError {
+                // Holes found while reading: what was written of it goes, the member is skipped.
+                unlinkat(root, components.joined(separator: "/"), 0)
+                result.skipped.append((shown, "\(sparse.detail): a sparse member, not written"))
+                continue
             }
             if let modified = entry.modified {
                 var times = [timespec(tv_sec: Int(modified.seconds), tv_nsec: Int(modified.nanoseconds)),
@@ -90,6 +86,27 @@ public struct BundleUnpacker {
             result.written += 1
         }
         return result
+    }
+
+    /// Copies the current member's data into `file`; returns the bytes written.
+    static func copyMember(from reader: TarReader, to file: Int32, buffer: inout [UInt8], shownPath: String) throws -> UInt64 {
+        var total: UInt64 = 0
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
+            if count == 0 { return total }
+            var offset = 0
+            while offset < count {
+                let written = buffer.withUnsafeBytes { raw in
+                    let rest = UnsafeRawBufferPointer(rebasing: raw[offset..<count])
+                    return write(file, rest.baseAddress, rest.count)
+                }
+                guard written > 0 else {
+                    throw ExTriageError(.outputUnwritable, "cannot write", path: shownPath, cause: String(cString: strerror(errno)))
+                }
+                offset += written
+            }
+            total += UInt64(count)
+        }
     }
 
     /// The member name as safe path components: `evidence/...`, no empty, `.` or `..` parts, no

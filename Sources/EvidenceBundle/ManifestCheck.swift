@@ -36,6 +36,9 @@ struct ManifestCheck {
     /// Decodes the scan's `manifest.json`, or says why it cannot: no manifest in a tar that holds
     /// no bundle at all, no manifest in a bundle (truncated or unfinished), or an unreadable one.
     static func manifest(of scan: BundleScan) -> Result<Loaded, Unavailable> {
+        if let size = scan.manifestRefusedSize {
+            return .failure(Unavailable(problem: .manifestTooLarge(claimedSize: size), verdict: .notIntact))
+        }
         guard let bytes = scan.manifestBytes else {
             return .failure(scan.looksLikeBundle ? Unavailable(problem: .manifestMissing(), verdict: .notIntact)
                                                  : Unavailable(problem: .notABundle(), verdict: .notABundle))
@@ -49,8 +52,17 @@ struct ManifestCheck {
 
     /// Every check, in report order.
     func problems() -> [Problem] {
-        duplicateMembers() + duplicateEntries() + missingMembers() + memberContents() + order()
+        unsafePaths() + duplicateMembers() + duplicateEntries() + missingMembers() + memberContents() + order()
             + seal() + memberCount() + headers()
+    }
+
+    /// Manifest entries, then unlisted members, whose path is unsafe (each path once).
+    func unsafePaths() -> [Problem] {
+        var seen: Set<[UInt8]> = []
+        return (manifest.entries.map(\.path) + members.map(\.path)).compactMap { path in
+            guard seen.insert(Array(path.utf8)).inserted, let reason = MemberPathSafety.unsafeReason(path) else { return nil }
+            return .unsafeMemberPath(path, reason: reason)
+        }
     }
 
     /// Members that appear more than once, in path-byte order.

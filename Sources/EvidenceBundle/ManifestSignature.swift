@@ -10,6 +10,8 @@ import Foundation
 public struct ManifestSignature: Codable, Sendable, Equatable {
     public static let memberName = "manifest.sig"
     static let context = "extriage-manifest-v1"
+    /// The one algorithm extriage signs and verifies with.
+    public static let algorithmName = "ed25519"
 
     public var schemaVersion: Int
     public var algorithm: String
@@ -23,7 +25,7 @@ public struct ManifestSignature: Codable, Sendable, Equatable {
 
     public static func sign(manifest: [UInt8], with key: Curve25519.Signing.PrivateKey, at time: Timestamp) throws -> ManifestSignature {
         let signature = try key.signature(for: message(manifest, time))
-        return ManifestSignature(schemaVersion: 1, algorithm: "ed25519",
+        return ManifestSignature(schemaVersion: 1, algorithm: algorithmName,
                                  publicKey: key.publicKey.rawRepresentation.base64EncodedString(),
                                  fingerprint: SigningKeys.fingerprint(key.publicKey), signedAt: time,
                                  manifestSha256: sha256Hex(manifest), signature: signature.base64EncodedString())
@@ -31,7 +33,7 @@ public struct ManifestSignature: Codable, Sendable, Equatable {
 
     /// Whether the signature is valid for these manifest bytes, with the key it names.
     public func isValid(for manifest: [UInt8]) -> Bool {
-        guard algorithm == "ed25519", let key = signerKey, SigningKeys.fingerprint(key) == fingerprint,
+        guard algorithm == ManifestSignature.algorithmName, let key = signerKey, SigningKeys.fingerprint(key) == fingerprint,
               let signatureBytes = Data(base64Encoded: signature) else { return false }
         return key.isValidSignature(signatureBytes, for: ManifestSignature.message(manifest, signedAt))
     }

@@ -27,6 +27,11 @@ struct SignatureCheck {
         guard let signature = try? ManifestSignature.decode(bytes) else {
             return (result, [.signatureUnreadable()])
         }
+        guard signature.algorithm == ManifestSignature.algorithmName else {
+            // Nothing to check the bytes with: say so, rather than that the manifest changed.
+            result.fingerprint = signature.fingerprint
+            return (result, [.signatureAlgorithm(signature.algorithm)])
+        }
         let valid = signature.isValid(for: manifestBytes)
         result = .init(present: true, valid: valid, fingerprint: signature.fingerprint, signedAt: signature.signedAt,
                        trusted: valid && trustedFingerprints.contains(signature.fingerprint), trustRequired: trustRequired)

@@ -24,6 +24,17 @@ public struct MemberHeader: Sendable {
     public var gid: Int64 = 0
     public var userName: String?
     public var groupName: String?
+    /// The header carries a GNU sparse map (old-GNU type `S`, pax `GNU.sparse.*`): its data would
+    /// be mostly synthesized zeros, up to the size it claims. extriage never writes one.
+    public var isSparse = false
+}
+
+/// A member whose data has holes: libarchive would fill them with zeros up to the size the
+/// header claims (a petabyte costs nothing to claim), so it is refused instead of read.
+public struct SparseMemberError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var detail: String
+    public var description: String { "member '\(EscapedText.display(path))' is a sparse file (\(detail)); extriage never writes sparse members" }
 }
 
 /// Streams the members of a tar file through libarchive, reading nothing to disk.
@@ -34,6 +45,12 @@ public final class TarReader {
     private let archive: OpaquePointer
     private let input: InputSource
     public let displayPath: String
+    /// The current member: its name and claimed size, the bytes handed out so far, and what is
+    /// left of the block libarchive last returned.
+    private var memberPath = ""
+    private var memberSize: Int64 = 0
+    private var delivered: Int64 = 0
+    private var pending = UnsafeRawBufferPointer(start: nil, count: 0)
 
     public init(path: String) throws {
         try ArchiveLocale.requireUTF8()
@@ -67,8 +84,17 @@ public final class TarReader {
         return try input.drain(checkingZerosFrom: consumed)
     }
 
+    /// After a read error: the SHA-256 and size of the whole file all the same, read on from where
+    /// libarchive stopped (a damaged tar is still a file whose hash the sidecar can be checked against).
+    public func finishFileAfterError() throws -> (sha256: String, bytes: UInt64) {
+        let file = try input.drain(checkingZerosFrom: UInt64.max)
+        return (file.sha256, file.bytes)
+    }
+
     /// The next member header, or nil at the end of the archive.
     public func next() throws -> MemberHeader? {
+        pending = UnsafeRawBufferPointer(start: nil, count: 0)
+        delivered = 0
         var entryPointer: OpaquePointer?
         let status = archive_read_next_header(archive, &entryPointer)
         switch status {
@@ -76,7 +102,10 @@ public final class TarReader {
             return nil
         case ARCHIVE_OK, ARCHIVE_WARN:
             guard let entry = entryPointer else { return nil }
-            return header(of: entry)
+            let header = header(of: entry)
+            memberPath = header.path
+            memberSize = header.size
+            return header
         default:
             throw ExTriageError(.notABundle, "damaged or truncated tar header", path: displayPath,
                                 cause: TarWriter.errorText(archive))
@@ -104,16 +133,41 @@ public final class TarReader {
         return MemberHeader(path: name, kind: kind, size: archive_entry_size(entry), modified: modified, linkTarget: link,
                             permissions: UInt32(archive_entry_perm(entry)), uid: archive_entry_uid(entry), gid: archive_entry_gid(entry),
                             userName: archive_entry_uname_utf8(entry).map { String(cString: $0) },
-                            groupName: archive_entry_gname_utf8(entry).map { String(cString: $0) })
+                            groupName: archive_entry_gname_utf8(entry).map { String(cString: $0) },
+                            isSparse: archive_entry_sparse_count(entry) > 0)
     }
 
-    /// Reads member data; 0 at the member's end. Throws when the archive is damaged or cut short.
+    /// Reads member data; 0 at the member's end. Throws when the archive is damaged or cut short,
+    /// and `SparseMemberError` when the data has a hole (a sparse map libarchive would fill with
+    /// zeros: one the header check missed, such as a map running past the member's end).
+    ///
+    /// Reads blocks as stored (`archive_read_data_block`), never zero-filled ones, so a member
+    /// yields at most the bytes the file holds.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let count = archive_read_data(archive, buffer.baseAddress, buffer.count)
-        guard count >= 0 else {
-            throw ExTriageError(.notABundle, "member data is damaged or truncated", path: displayPath,
-                                cause: TarWriter.errorText(archive))
+        while pending.isEmpty {
+            var pointer: UnsafeRawPointer?
+            var size = 0
+            var offset: Int64 = 0
+            let status = archive_read_data_block(archive, &pointer, &size, &offset)
+            if status == ARCHIVE_EOF {
+                guard delivered == memberSize else {
+                    throw SparseMemberError(path: memberPath, detail: "it stores \(delivered) of the \(memberSize) bytes it claims")
+                }
+                return 0
+            }
+            guard status == ARCHIVE_OK || status == ARCHIVE_WARN else {
+                throw ExTriageError(.notABundle, "member data is damaged or truncated", path: displayPath,
+                                    cause: TarWriter.errorText(archive))
+            }
+            guard offset == delivered, size <= memberSize - delivered else {
+                throw SparseMemberError(path: memberPath, detail: "its data jumps to offset \(offset) of \(memberSize) claimed bytes")
+            }
+            pending = UnsafeRawBufferPointer(start: pointer, count: pointer == nil ? 0 : size)
         }
+        let count = min(pending.count, buffer.count)
+        buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: pending[0..<count]))
+        pending = UnsafeRawBufferPointer(rebasing: pending[count...])
+        delivered += Int64(count)
         return count
     }
 

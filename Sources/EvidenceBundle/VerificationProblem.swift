@@ -11,10 +11,12 @@ extension VerificationReport.Problem {
         case memberAfterManifest = "member-after-manifest"
         case trailingData = "trailing-data"
         case truncated
+        case sparseMember = "sparse-member"
         // The manifest against the members.
         case manifestMissing = "manifest-missing"
         case manifestInvalid = "manifest-invalid"
         case manifestDuplicateEntry = "manifest-duplicate-entry"
+        case unsafeMemberPath = "unsafe-member-path"
         case missingMember = "missing-member"
         case unlistedMember = "unlisted-member"
         case sizeMismatch = "size-mismatch"
@@ -26,6 +28,7 @@ extension VerificationReport.Problem {
         // The signature.
         case signatureMissing = "signature-missing"
         case signatureInvalid = "signature-invalid"
+        case signatureAlgorithm = "signature-algorithm"
         case signerChanged = "signer-changed"
         // Records kept beside the bundle.
         case bundleChanged = "bundle-changed"
@@ -72,7 +75,31 @@ extension VerificationReport.Problem {
         .init(.truncated, member: lastMember, "the bundle is damaged or truncated after \(members) members: \(error)")
     }
 
+    /// Refused from its header: a sparse map, extriage never writes one.
+    static func sparseMember(_ path: String, claimedSize: Int64) -> Self {
+        .init(.sparseMember, member: path, expected: "a regular member", found: "sparse, claiming \(claimedSize) bytes",
+              "member '\(shown(path))' is a sparse file; extriage never writes sparse members, so it was not read")
+    }
+
+    /// Refused while reading: its data has a hole (e.g. a sparse map past the member's end).
+    static func sparseMember(_ path: String, detail: String) -> Self {
+        .init(.sparseMember, member: path, expected: "a regular member", found: detail,
+              "member '\(shown(path))' is a sparse file; extriage never writes sparse members, so it was not read further")
+    }
+
     // MARK: The manifest against the members
+
+    static func manifestTooLarge(claimedSize: Int64) -> Self {
+        .init(.manifestInvalid, member: Manifest.memberName, expected: "at most \(ByteCount.format(UInt64(ManifestCodec.maximumSize)))",
+              found: ByteCount.format(UInt64(max(0, claimedSize))),
+              "manifest.json is larger than extriage reads, so it was not read")
+    }
+
+    /// A manifest entry (or member) whose path could leave the unpack directory or be misread.
+    static func unsafeMemberPath(_ path: String, reason: String) -> Self {
+        .init(.unsafeMemberPath, member: path, found: reason,
+              "member path '\(shown(path))' is unsafe (\(reason)); evidence members are relative paths under evidence/")
+    }
 
     static func manifestMissing() -> Self {
         .init(.manifestMissing, member: Manifest.memberName,
@@ -146,6 +173,12 @@ extension VerificationReport.Problem {
               "the signature does not match manifest.json: the manifest was changed after signing")
     }
 
+    static func signatureAlgorithm(_ algorithm: String) -> Self {
+        let name = algorithm.count > 64 ? String(algorithm.prefix(64)) + "…" : algorithm
+        return .init(.signatureAlgorithm, member: ManifestSignature.memberName, expected: "ed25519", found: name,
+                     "signature algorithm '\(shown(name))' is not supported; extriage signs with Ed25519")
+    }
+
     static func signerChanged(recorded: String, found: String) -> Self {
         .init(.signerChanged, member: ManifestSignature.memberName, expected: recorded, found: found,
               "signed by another key than the one the custody log records")
@@ -179,9 +212,11 @@ extension VerificationReport.Problem.Kind {
         case .memberAfterManifest: return "members follow manifest.json"
         case .trailingData: return "blocks of data follow the end of the archive"
         case .truncated: return "members are cut short"
+        case .sparseMember: return "members are sparse files"
         case .manifestMissing: return "manifests are missing"
         case .manifestInvalid: return "problems make the manifest unreadable"
         case .manifestDuplicateEntry: return "paths are listed more than once in the manifest"
+        case .unsafeMemberPath: return "member paths are unsafe"
         case .missingMember: return "members listed in the manifest are not in the bundle"
         case .unlistedMember: return "members are in the bundle but not in the manifest"
         case .sizeMismatch: return "members have another size than the manifest records"
@@ -192,6 +227,7 @@ extension VerificationReport.Problem.Kind {
         case .headerMismatch: return "members have rewritten tar headers"
         case .signatureMissing: return "signatures are missing"
         case .signatureInvalid: return "signatures do not verify"
+        case .signatureAlgorithm: return "signatures use an unsupported algorithm"
         case .signerChanged: return "signers differ from the custody log"
         case .bundleChanged: return "bundle hashes differ from the custody log"
         case .custodySignerMismatch: return "custody signers differ from the manifest's"

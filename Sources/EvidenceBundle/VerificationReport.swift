@@ -39,7 +39,7 @@ public struct VerificationReport: Codable, Sendable {
     public var bundle: String
     public var bundleSha256: String?
     public var bundleBytes: UInt64?
-    /// `matches`, `mismatch`, or `absent`.
+    /// `matches`, `mismatch`, `absent`, or `not checked` (the bundle file could not be read whole).
     public var sidecar: String
     public var members: Int
     public var manifest: Manifest?

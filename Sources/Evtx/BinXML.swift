@@ -119,18 +119,33 @@ final class ChunkContext {
     private var templates: [Int: Template] = [:]
     private var compiling: Set<Int> = []
     var scratch = [UInt16](repeating: 0, count: 256)
-    /// Work left for the record being decoded (nodes visited, characters produced).
+    /// Work left for the record being decoded (nodes visited, bytes of input rendered and of
+    /// output held: about a byte each).
     var budget = 0
+    /// Work left for the whole chunk: however many small records reuse one template, together
+    /// they produce and hold at most `chunkBudget` units.
+    private(set) var chunkLeft = ChunkContext.chunkBudget
 
     static let maximumDepth = 48
     static let maximumNesting = 8
     static let recordBudget = 4 << 20
+    /// A 64 KiB chunk of real events renders to well under 2 MiB of fields.
+    static let chunkBudget = 8 << 20
+    /// What one field and one record cost beyond their characters (array slots, string headers).
+    static let fieldCost = 96
+    static let recordCost = 256
 
     init(chunk: UnsafeRawBufferPointer) { self.chunk = chunk }
 
+    /// Units spent on the chunk so far (never more than `chunkBudget` is kept: the record that
+    /// overran is dropped).
+    var chunkSpent: Int { min(Self.chunkBudget, Self.chunkBudget - chunkLeft) }
+
     @inline(__always) func spend(_ amount: Int) throws {
         budget -= amount
+        chunkLeft -= amount
         guard budget >= 0 else { throw EvtxFormatError("record expands beyond \(Self.recordBudget) units") }
+        guard chunkLeft >= 0 else { throw EvtxFormatError("chunk expands beyond \(Self.chunkBudget) units") }
     }
 
     /// A name structure (next offset, hash, count, UTF-16, NUL) at a chunk offset.

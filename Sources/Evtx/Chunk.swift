@@ -17,6 +17,10 @@ struct ChunkResult {
     var problem: String?
     /// An unused (all-zero) chunk: neither read nor bad.
     var unused = false
+    /// Decoding units spent (`ChunkContext.chunkBudget` at most): about the bytes its records hold.
+    var cost = 0
+    /// Of `cost`, what the recovered records took.
+    var recoveredCost = 0
 
     mutating func see(_ time: Timestamp?) {
         guard let time else { return }
@@ -29,6 +33,10 @@ enum ChunkDecoder {
     static let size = 65_536
     static let headerSize = 512
     static let recordHeaderSize = 24
+    /// The smallest framed record: header, the trailing size copy, one fragment word.
+    static let minimumRecordSize = recordHeaderSize + 4 + 4
+    /// No chunk holds more records than this, allocated and recovered together.
+    static let maximumRecords = (size - headerSize) / minimumRecordSize
 
     /// Checks the chunk's header and checksums, then decodes its records and the slack after them.
     static func decode(_ chunk: UnsafeRawBufferPointer, options: EvtxOptions) -> ChunkResult {
@@ -75,6 +83,7 @@ enum ChunkDecoder {
             }
             offset += recordSize
         }
+        let allocatedCost = context.chunkSpent
         // Slack: record signatures after the allocated records, each framed and decoded on its own.
         var candidate = max(offset, free)
         while candidate + recordHeaderSize + 4 <= size {
@@ -95,6 +104,8 @@ enum ChunkDecoder {
                 candidate += 1
             }
         }
+        result.cost = context.chunkSpent
+        result.recoveredCost = result.cost - allocatedCost
         return result
     }
 
@@ -104,7 +115,7 @@ enum ChunkDecoder {
     static func framedSize(_ chunk: UnsafeRawBufferPointer, at offset: Int, limit: Int) -> Int? {
         guard offset + recordHeaderSize <= limit, chunk.loadUnaligned(fromByteOffset: offset, as: UInt32.self) == 0x0000_2A2A else { return nil }
         let size = Int(ValueText.unsigned(chunk, offset + 4, 4))
-        guard size >= recordHeaderSize + 4 + 4, size <= limit - offset,
+        guard size >= minimumRecordSize, size <= limit - offset,
               Int(ValueText.unsigned(chunk, offset + size - 4, 4)) == size else { return nil }
         return size
     }

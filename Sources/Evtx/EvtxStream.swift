@@ -24,8 +24,28 @@ public final class EvtxStream {
     /// Allocated record-number ranges (merged), for skipping recovered copies of live records.
     private var allocated: [ClosedRange<UInt64>] = []
     private var pendingRecovered: [(number: UInt64, time: Timestamp?, record: EvtxRecord?)] = []
+    /// What the pending recovered records hold, in decoding units (about bytes).
+    private var pendingRecoveredCost = 0
     static let maximumPendingRecovered = 50_000
+    static let maximumPendingRecoveredCost = 32 << 20
     static let headerSize = 4096
+
+    /// The most this stream ever holds, in bytes (about: decoding units count the bytes of the
+    /// fields made, plus a fixed cost per field and record): the header, a batch of chunks with
+    /// everything their records expand to (`ChunkContext.chunkBudget` each, however hostile the
+    /// binary XML), the chunk being filled, and the recovered records waiting for the end.
+    /// About 161 MiB with the default 16-chunk batch.
+    public var memoryCap: Int {
+        Self.headerSize + options.batchChunks * (ChunkDecoder.size + ChunkContext.chunkBudget) + ChunkDecoder.size
+            + Self.maximumPendingRecoveredCost
+    }
+    /// The most this stream held at once so far, counted as `memoryCap` counts.
+    public private(set) var peakHeldBytes = 0
+    /// The most one chunk's records may expand to, in decoding units (about bytes held); a
+    /// record that would go beyond fails and is counted.
+    public static let chunkOutputBudget = ChunkContext.chunkBudget
+    /// No 64 KiB chunk yields more records than this (allocated and recovered together).
+    public static let maximumRecordsPerChunk = ChunkDecoder.maximumRecords
 
     public init(options: EvtxOptions = EvtxOptions()) {
         self.options = options
@@ -114,6 +134,9 @@ public final class EvtxStream {
         } else {
             for index in chunks.indices { results[index] = chunks[index].withUnsafeBytes { ChunkDecoder.decode($0, options: options) } }
         }
+        let held = header.count + chunks.count * ChunkDecoder.size + partial.count + results.reduce(0) { $0 + $1.cost }
+            + pendingRecoveredCost
+        peakHeldBytes = max(peakHeldBytes, held)
         for result in results {
             defer { chunkIndex += 1 }
             if result.unused { continue }
@@ -131,9 +154,12 @@ public final class EvtxStream {
             if let numbers = result.numbers { addAllocated(numbers) }
             summary.recoveryFailed += result.recoveryFailed
             pendingRecovered += result.recovered
+            pendingRecoveredCost += result.recoveredCost
             result.records.forEach(emit)
         }
-        if pendingRecovered.count > Self.maximumPendingRecovered { flushRecovered(emit, all: true) }
+        if pendingRecovered.count > Self.maximumPendingRecovered || pendingRecoveredCost > Self.maximumPendingRecoveredCost {
+            flushRecovered(emit, all: true)
+        }
     }
 
     private func addAllocated(_ range: ClosedRange<UInt64>) {
@@ -171,6 +197,7 @@ public final class EvtxStream {
             if let record = candidate.record { emit(record) }
         }
         pendingRecovered = []
+        pendingRecoveredCost = 0
     }
 
     private func isAllocatedSorted(_ number: UInt64) -> Bool {

@@ -41,6 +41,7 @@ extension ChunkContext {
             let created = try timeCreated(template.timeCreated, values)
             var fields: [(name: String, value: String)] = []
             if let payload = template.payload { try collect(payload, values, nesting: 0, into: &fields) }
+            try spend(Self.recordCost + provider.utf8.count)
             let record = EvtxRecord(
                 recordNumber: number, eventID: eventID,
                 qualifiers: try integer(template.qualifiers, values).map { UInt16(truncatingIfNeeded: $0) },
@@ -123,6 +124,8 @@ extension ChunkContext {
     /// A BinXML value (type 0x21): a fragment of its own, elements without dependency identifiers.
     func collectNested(_ entry: ValueTable.Entry, nesting: Int, into fields: inout [(name: String, value: String)]) throws {
         guard nesting < Self.maximumNesting else { throw EvtxFormatError("binary XML values nested deeper than \(Self.maximumNesting)") }
+        // Parsed again at every reference: charge the parse.
+        try spend(entry.size)
         var reader = ChunkReader(chunk, from: entry.offset, to: entry.offset + entry.size)
         let nodes = try parseNodes(&reader, depth: 0, nesting: nesting + 1, inElement: false, dependencyIDs: false)
         try collect(nodes, .empty, nesting: nesting + 1, into: &fields)
@@ -130,6 +133,7 @@ extension ChunkContext {
 
     func collectElement(_ element: XElement, _ values: ValueTable, nesting: Int, into fields: inout [(name: String, value: String)]) throws {
         let children = element.children
+        try spend(children.count)
         // libevtx leaves out an element whose content is only null optional substitutions.
         if !children.isEmpty, children.allSatisfy({ node in
             if case .substitution(let index, true) = node { return values.isNull(index) }
@@ -164,6 +168,9 @@ extension ChunkContext {
         }
         let value = try render(element.children, values, item: item) ?? ""
         if value.isEmpty, Self.containers.contains(element.name) { return }
+        // What the field holds is charged, not only what was read to make it: literal template
+        // text costs nothing to refer to again, but every copy of it is kept.
+        try spend(Self.fieldCost + name.utf8.count + value.utf8.count)
         fields.append((name, value))
     }
 
@@ -179,8 +186,10 @@ extension ChunkContext {
         var out = ""
         var any = false
         for part in parts {
+            try spend(1)
             switch part {
             case .text(let text):
+                try spend(text.utf8.count)
                 out += text
                 any = true
             case .substitution(let index, let optional):

@@ -15,6 +15,9 @@ public struct EvtxEvent: Sendable {
     public var userDataRoot: String?
     /// Typed event data, written after `data` as `<Data Name=...>` with a substitution of the value's type.
     public var typed: [(name: String, value: EvtxValue)] = []
+    /// Hostile amplification: `fanOut` more `<Data>` elements, each referring four times to the
+    /// first data value, so a small record expands through its (shared) template.
+    public var fanOut = 0
 
     public init(eventID: UInt16, provider: String, channel: String, computer: String = "EXCH01.corp.local",
                 time: Timestamp, level: UInt8 = 4, data: [(name: String, value: String)] = [], userDataRoot: String? = nil) {
@@ -248,7 +251,7 @@ enum BinaryXML {
     /// referenced by their own offsets).
     /// What makes two events share a template: ID, provider, field names, payload kind.
     static func shape(_ event: EvtxEvent) -> String {
-        "\(event.eventID)|\(event.provider)|\(event.userDataRoot ?? "")|" + event.data.map(\.name).joined(separator: "|")
+        "\(event.eventID)|\(event.provider)|\(event.userDataRoot ?? "")|\(event.fanOut)|" + event.data.map(\.name).joined(separator: "|")
             + "|" + event.typed.map { "\($0.name):\($0.value.type)" }.joined(separator: "|")
     }
 
@@ -280,8 +283,10 @@ enum BinaryXML {
             .element("Computer", [], [computer]),
         ])
         var fields: [Node] = []
+        var firstContent: Node?
         for (name, value) in event.data {
             let content = substitution(.string, utf16(value))
+            if firstContent == nil { firstContent = content }
             if event.userDataRoot != nil {
                 fields.append(.element(name, [], [content]))
             } else if name.isEmpty {
@@ -289,6 +294,9 @@ enum BinaryXML {
             } else {
                 fields.append(.element("Data", [("Name", .text(name))], [content]))
             }
+        }
+        if event.fanOut > 0, let reference = firstContent {
+            for _ in 0..<event.fanOut { fields.append(.element("Data", [], [reference, reference, reference, reference])) }
         }
         for (name, value) in event.typed {
             fields.append(.element("Data", [("Name", .text(name))], [typedSubstitution(value)]))
