@@ -33,6 +33,9 @@ struct CapturedFile {
         } else if copy.total != declaredSize || (copy.sizeAfter.map { $0 != declaredSize } ?? false) {
             reasons.append("file changed size while read: \(declaredSize) bytes when opened, \(copy.total) read, \(copy.sizeAfter.map(String.init) ?? "?") after")
         }
+        if let rewritten = rewrittenWhileRead {
+            reasons.append("file changed while read (\(rewritten)): the member mixes old and new content")
+        }
         if copy.padded > 0 {
             reasons.append("member padded with \(copy.padded) zero bytes after offset \(copy.stored) to its declared size")
         }
@@ -47,6 +50,17 @@ struct CapturedFile {
     /// The member is not the whole file exactly as it was when opened.
     var isPartial: Bool {
         copy.changedContent || copy.readError != nil || copy.total != declaredSize || !unreadable.isEmpty
+            || rewrittenWhileRead != nil
+    }
+
+    /// Which of the modification and change times moved between opening and the end of reading
+    /// (a file rewritten in place keeps its size), as `modified <before> -> <after>`; nil if none.
+    var rewrittenWhileRead: String? {
+        guard let after = copy.timesAfter else { return nil }
+        let moved = [("modified", times.modified, after.modified), ("changed", times.changed, after.changed)]
+            .filter { $0.1 != $0.2 }
+            .map { "\($0.0) \($0.1.map { "\($0)" } ?? "unknown") -> \($0.2.map { "\($0)" } ?? "unknown")" }
+        return moved.isEmpty ? nil : moved.joined(separator: ", ")
     }
 
     var entry: Manifest.Entry {

@@ -139,6 +139,10 @@ public protocol EvidenceFile: AnyObject {
     /// The file's size now, to notice a file that changed while it was read.
     func sizeNow() -> UInt64?
 
+    /// The file's times now (modified, changed), to notice a file rewritten in place at the same
+    /// size while it was read; nil where the source cannot change (an image).
+    func timesNow() -> FileTimes?
+
     /// Ranges that could not be read from the image so far (read as zeros); empty elsewhere.
     var unreadableRanges: [UnreadableRange] { get }
 
@@ -157,6 +161,7 @@ extension EvidenceSource {
 }
 
 extension EvidenceFile {
+    public func timesNow() -> FileTimes? { nil }
     public var unreadableRanges: [UnreadableRange] { [] }
     public var record: FileRecordInfo? { nil }
 }
