@@ -24,6 +24,8 @@ struct SelectedFile {
     var memberPath: String = ""
     /// Set for an alternate data stream of the file at `path` (member `<file member>:<stream>`).
     var stream: String?
+    /// Why the member name is not the plain escaped path (it collided with another), if it is not.
+    var memberNote: String?
 }
 
 /// Something matched that is recorded but not collected (a link, a device), or a listing failure.
@@ -87,31 +89,24 @@ final class ArtifactSelector {
 
     /// Files in member-path byte order, each with a unique member name. Names are compared as
     /// bytes (never with Unicode normalisation); a name that escapes to one already taken, e.g. a
-    /// literal `x%FF.aspx` beside a non-UTF-8 `x<FF>.aspx`, gets a `~<n>` suffix, so both are kept.
+    /// literal `x%FF.aspx` beside a non-UTF-8 `x<FF>.aspx`, gets a `~<n>` suffix and a note in its
+    /// entry, so both are kept and the rename is visible.
     var orderedFiles: [SelectedFile] {
-        var taken = Set<[UInt8]>()
+        var names = MemberNames()
         var named: [SelectedFile] = []
         let ordered = files.values.sorted { lhs, rhs in
             lhs.volume != rhs.volume ? Array(lhs.volume.utf8).lexicographicallyPrecedes(Array(rhs.volume.utf8))
                 : lhs.path.rawBytes.lexicographicallyPrecedes(rhs.path.rawBytes)
         }
         for var file in ordered {
-            let base = "evidence/\(file.volume)/\(file.path.escaped)"
-            var candidate = base
-            var suffix = 1
-            while !taken.insert(Array(candidate.utf8)).inserted {
-                candidate = base + "~\(suffix)"
-                suffix += 1
-            }
-            file.memberPath = candidate
+            (file.memberPath, file.memberNote) = names.claim("evidence/\(file.volume)/\(file.path.escaped)")
             named.append(file)
             for stream in file.entry.streams {
                 var member = file
                 member.stream = stream.name
                 member.entry.size = stream.size
                 member.entry.streams = []
-                member.memberPath = candidate + ":" + PathComponent(stream.name).escaped.replacingSlashes
-                guard taken.insert(Array(member.memberPath.utf8)).inserted else { continue }
+                (member.memberPath, member.memberNote) = names.claim(file.memberPath + ":" + PathComponent(stream.name).escaped.replacingSlashes)
                 named.append(member)
             }
         }

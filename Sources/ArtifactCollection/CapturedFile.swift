@@ -21,6 +21,7 @@ struct CapturedFile {
     /// Why the member is not simply the whole file, in the order a reader needs them.
     var reasons: [String] {
         var reasons = plan.reasons
+        if let note = selected.memberNote { reasons.append(note) }
         if copy.total > copy.stored {
             if plan.trace {
                 reasons.append("trace mode: whole file hashed, only the first \(copy.stored) bytes stored")
