@@ -74,6 +74,10 @@ public struct SourceEntry: Sendable {
     public var streams: [DataStream] = []
     /// The inode / MFT entry, for image sources.
     public var record: FileRecordInfo?
+    /// For an `unreadable` entry: what the directory listing says it is (a directory whose own
+    /// record is damaged hides everything below it), and why its metadata could not be read.
+    public var listedKind: EntryKind?
+    public var problem: String?
 
     public init(name: PathComponent, kind: EntryKind, size: UInt64, times: FileTimes, linkTarget: String? = nil) {
         self.name = name
