@@ -62,8 +62,8 @@ public struct BundleUnpacker {
             }
             let key = components.joined(separator: "/").lowercased()
             if let first = taken[key] {
-                result.skipped.append((shown, "differs from \(first) only by letter case or Unicode normalisation; "
-                                       + "not written, as one would replace the other on a case-insensitive or normalising file system"))
+                result.skipped.append((shown, "collides with another member, \(first): the names differ only by letter case or Unicode "
+                                       + "normalisation, and one would replace the other on a case-insensitive or normalising file system"))
                 continue
             }
             taken[key] = shown
