@@ -24,18 +24,9 @@ struct SelectedFile {
     var memberPath: String = ""
     /// Set for an alternate data stream of the file at `path` (member `<file member>:<stream>`).
     var stream: String?
+    /// Why the member name is not the plain escaped path (it collided with another), if it is not.
+    var memberNote: String?
 }
-
-/// Something matched that is recorded but not collected (a link, a device), or a listing failure.
-struct SelectionNote {
-    var patternIndex: Int
-    var volume: String
-    var path: EvidencePath
-    var status: OutcomeStatusText
-    var reason: String
-}
-
-enum OutcomeStatusText: String { case skipped, failed }
 
 extension String {
     /// `/` as `%2F`, so a stream name cannot add a folder to a member path.
@@ -102,31 +93,24 @@ final class ArtifactSelector {
 
     /// Files in member-path byte order, each with a unique member name. Names are compared as
     /// bytes (never with Unicode normalisation); a name that escapes to one already taken, e.g. a
-    /// literal `x%FF.aspx` beside a non-UTF-8 `x<FF>.aspx`, gets a `~<n>` suffix, so both are kept.
+    /// literal `x%FF.aspx` beside a non-UTF-8 `x<FF>.aspx`, gets a `~<n>` suffix and a note in its
+    /// entry, so both are kept and the rename is visible.
     var orderedFiles: [SelectedFile] {
-        var taken = Set<[UInt8]>()
+        var names = MemberNames()
         var named: [SelectedFile] = []
         let ordered = files.values.sorted { lhs, rhs in
             lhs.volume != rhs.volume ? Array(lhs.volume.utf8).lexicographicallyPrecedes(Array(rhs.volume.utf8))
                 : lhs.path.rawBytes.lexicographicallyPrecedes(rhs.path.rawBytes)
         }
         for var file in ordered {
-            let base = "evidence/\(file.volume)/\(file.path.escaped.escapingUnsafeNameCharacters)"
-            var candidate = base
-            var suffix = 1
-            while !taken.insert(Array(candidate.utf8)).inserted {
-                candidate = base + "~\(suffix)"
-                suffix += 1
-            }
-            file.memberPath = candidate
+            (file.memberPath, file.memberNote) = names.claim("evidence/\(file.volume)/\(file.path.escaped.escapingUnsafeNameCharacters)")
             named.append(file)
             for stream in file.entry.streams {
                 var member = file
                 member.stream = stream.name
                 member.entry.size = stream.size
                 member.entry.streams = []
-                member.memberPath = candidate + ":" + PathComponent(stream.name).escaped.replacingSlashes.escapingUnsafeNameCharacters
-                guard taken.insert(Array(member.memberPath.utf8)).inserted else { continue }
+                (member.memberPath, member.memberNote) = names.claim(file.memberPath + ":" + PathComponent(stream.name).escaped.replacingSlashes.escapingUnsafeNameCharacters)
                 named.append(member)
             }
         }
@@ -136,8 +120,7 @@ final class ArtifactSelector {
     private func walk(volume: String, directory: EvidencePath, states: Set<State>, depth: Int) {
         guard depth < ArtifactSelector.maximumDepth else {
             for state in states.sorted() {
-                notes.append(SelectionNote(patternIndex: state.pattern, volume: volume, path: directory, status: .failed,
-                                           reason: "directory nesting deeper than \(ArtifactSelector.maximumDepth) levels; not descended"))
+                notes.append(.tooDeep(pattern: state.pattern, volume: volume, path: directory, limit: ArtifactSelector.maximumDepth))
             }
             return
         }
@@ -147,19 +130,28 @@ final class ArtifactSelector {
             directoriesListed += 1
         } catch {
             for pattern in Set(states.map(\.pattern)).sorted() {
-                notes.append(SelectionNote(patternIndex: pattern, volume: volume, path: directory, status: .failed,
-                                           reason: "directory could not be listed: \(error)"))
+                notes.append(.unlisted(pattern: pattern, volume: volume, path: directory, error: error))
             }
             return
         }
         for entry in entries {
+            let path = directory.appending(entry.name)
+            // An entry whose record cannot be read may be a folder: follow the patterns as if it
+            // were one, so what it hides is a failure, not silence.
+            let mayBeFolder = entry.kind == .unreadable && entry.listedKind != .file
+            var shape = entry
+            if mayBeFolder { shape.kind = .directory }
             var next = Set<State>()
             var matched: [Int] = []
-            for state in states.sorted() { advance(state, entry, &next, &matched) }
+            for state in states.sorted() { advance(state, shape, &next, &matched) }
             matched.sort()
-            if !matched.isEmpty { record(volume: volume, path: directory.appending(entry.name), entry: entry, patterns: matched) }
-            if entry.kind == .directory, !next.isEmpty {
-                walk(volume: volume, directory: directory.appending(entry.name), states: next, depth: depth + 1)
+            if !matched.isEmpty, entry.listedKind != .directory { record(volume: volume, path: path, entry: entry, patterns: matched) }
+            if mayBeFolder {
+                for pattern in Set(next.map(\.pattern)).subtracting(matched).sorted() {
+                    notes.append(.unreadableFolder(pattern: pattern, volume: volume, path: path, entry: entry))
+                }
+            } else if entry.kind == .directory, !next.isEmpty {
+                walk(volume: volume, directory: path, states: next, depth: depth + 1)
             }
         }
     }
@@ -194,10 +186,7 @@ final class ArtifactSelector {
                                            reason: "not a regular file (device, pipe or socket)"))
             }
         case .unreadable:
-            for pattern in matched {
-                notes.append(SelectionNote(patternIndex: pattern, volume: volume, path: path, status: .failed,
-                                           reason: "the entry's metadata could not be read"))
-            }
+            for pattern in matched { notes.append(.unreadableEntry(pattern: pattern, volume: volume, path: path, entry: entry)) }
         case .file:
             for pattern in matched { matchCounts[pattern] += 1 }
             let key = FileKey(volume: volume, raw: path.rawBytes)

@@ -21,6 +21,7 @@ struct CapturedFile {
     /// Why the member is not simply the whole file, in the order a reader needs them.
     var reasons: [String] {
         var reasons = plan.reasons
+        if let note = selected.memberNote { reasons.append(note) }
         if copy.total > copy.stored {
             if plan.trace {
                 reasons.append("trace mode: whole file hashed, only the first \(copy.stored) bytes stored")
@@ -32,6 +33,9 @@ struct CapturedFile {
             reasons.append("read error after \(copy.total) bytes (\(readError))")
         } else if copy.total != declaredSize || (copy.sizeAfter.map { $0 != declaredSize } ?? false) {
             reasons.append("file changed size while read: \(declaredSize) bytes when opened, \(copy.total) read, \(copy.sizeAfter.map(String.init) ?? "?") after")
+        }
+        if let rewritten = rewrittenWhileRead {
+            reasons.append("file changed while read (\(rewritten)): the member mixes old and new content")
         }
         if copy.padded > 0 {
             reasons.append("member padded with \(copy.padded) zero bytes after offset \(copy.stored) to its declared size")
@@ -47,6 +51,17 @@ struct CapturedFile {
     /// The member is not the whole file exactly as it was when opened.
     var isPartial: Bool {
         copy.changedContent || copy.readError != nil || copy.total != declaredSize || !unreadable.isEmpty
+            || rewrittenWhileRead != nil
+    }
+
+    /// Which of the modification and change times moved between opening and the end of reading
+    /// (a file rewritten in place keeps its size), as `modified <before> -> <after>`; nil if none.
+    var rewrittenWhileRead: String? {
+        guard let after = copy.timesAfter else { return nil }
+        let moved = [("modified", times.modified, after.modified), ("changed", times.changed, after.changed)]
+            .filter { $0.1 != $0.2 }
+            .map { "\($0.0) \($0.1.map { "\($0)" } ?? "unknown") -> \($0.2.map { "\($0)" } ?? "unknown")" }
+        return moved.isEmpty ? nil : moved.joined(separator: ", ")
     }
 
     var entry: Manifest.Entry {

@@ -144,17 +144,26 @@ public final class Collector {
             let status: OutcomeStatus = fileProblems[index]?.status == .failed ? .failed : (entryByPath[Array(file.memberPath.utf8)]?.status ?? .failed)
             for pattern in file.patternIndexes { statuses[pattern].append(status) }
         }
-        for note in selector.notes where note.status == .failed { statuses[note.patternIndex].append(.failed) }
+        // Where an undiscovered install path may hide: folders no pattern could search.
+        var unsearched: [String] = []
+        for note in selector.notes where note.blocksSearch && !unsearched.contains(where: { $0.utf8.elementsEqual(note.shownPath.utf8) }) {
+            unsearched.append(note.shownPath)
+        }
+        let unsearchedHint = unsearched.isEmpty ? ""
+            : "; it may lie in a folder that could not be searched: " + unsearched.prefix(3).joined(separator: ", ") + (unsearched.count > 3 ? ", ..." : "")
+        var failures = Array(repeating: [SelectionNote](), count: patterns.count)
+        for note in selector.notes where note.status == .failed { failures[note.patternIndex].append(note) }
 
         var rows: [Manifest.Outcome] = []
         for (index, pattern) in patterns.enumerated() {
             let artifact = request.profile.definitions[pattern.artifactIndex].value.name
-            let seen = statuses[index]
             var row = Manifest.Outcome(artifact: artifact, pattern: pattern.written, status: .collected, count: selector.matchCounts[index], reason: nil)
             if let reason = pattern.unresolvedReason {
                 row.status = .missing
-                row.reason = reason
-            } else if seen.isEmpty {
+                row.reason = reason + (pattern.written.hasPrefix("%ExchangeInstallPath%") ? unsearchedHint : "")
+            } else if let verdict = PatternVerdict(fileStatuses: statuses[index], failures: failures[index]).outcome {
+                (row.status, row.reason) = verdict
+            } else {
                 // The base folder may be on any volume the pattern applies to (an image's first
                 // volume is often the EFI partition), so every one is asked, not just the first.
                 let baseExists = pattern.glob.map { glob in
@@ -164,20 +173,6 @@ public final class Collector {
                 } ?? false
                 row.status = baseExists ? .empty : .missing
                 row.reason = baseExists ? "the folder exists but no file matched" : "no such folder on the evidence"
-            } else {
-                let failed = seen.filter { $0 == .failed }.count
-                let partial = seen.filter { $0 == .partial }.count
-                if failed == seen.count {
-                    row.status = .failed
-                    row.reason = "every matched file failed"
-                } else if failed > 0 || partial > 0 {
-                    row.status = .partial
-                    row.reason = [failed > 0 ? "\(failed) of \(seen.count) failed" : nil,
-                                  partial > 0 ? "\(partial) of \(seen.count) stored partially" : nil]
-                        .compactMap { $0 }.joined(separator: ", ")
-                } else {
-                    row.status = .collected
-                }
             }
             rows.append(row)
         }
@@ -192,7 +187,7 @@ public final class Collector {
             let pattern = patterns[note.patternIndex]
             rows.append(Manifest.Outcome(artifact: request.profile.definitions[pattern.artifactIndex].value.name,
                                          pattern: pattern.written, status: note.status == .failed ? .failed : .skipped,
-                                         count: 1, reason: note.reason, path: "\(note.volume):/\(note.path.escaped)"))
+                                         count: 1, reason: note.reason, path: note.shownPath))
         }
         return rows
     }

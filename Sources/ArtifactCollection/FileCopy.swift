@@ -12,8 +12,9 @@ struct FileCopy {
     var padded: UInt64 = 0
     /// The error that ended reading early, if one did.
     var readError: String?
-    /// The file's size as the source reported it when reading ended.
+    /// The file's size and times as the source reported them when reading ended.
     var sizeAfter: UInt64?
+    var timesAfter: FileTimes?
     /// Digests of every byte read.
     var fileDigests = Digests(sha256: "", sha1: "", md5: "")
     /// Digests of the member's bytes, present only when they are not the file's.
@@ -59,6 +60,7 @@ extension FileCapture {
             copy.readError = next.error
         }
         copy.sizeAfter = file.sizeNow()
+        copy.timesAfter = file.timesNow()
         if copy.stored < plan.storedSize {
             headState = hasher.copy()
             copy.padded = try writer.padMember()

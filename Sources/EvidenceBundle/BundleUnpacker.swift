@@ -7,7 +7,7 @@ import ExTriageCore
 
 /// Writes a bundle's evidence members into a new, empty directory, safely
 /// (ADVERSARIAL-CASES section A): only listed regular files; no links, devices or traversal;
-/// control characters in names escaped; case-insensitive collisions refused; files 0644 owned
+/// control characters in names escaped; names equal but for case or Unicode normalisation refused; files 0644 owned
 /// by the user with the original modification time; nothing is written outside the directory.
 public struct BundleUnpacker {
     public struct Result: Sendable {
@@ -35,7 +35,9 @@ public struct BundleUnpacker {
         defer { close(root) }
         var entries: [[UInt8]: Manifest.Entry] = [:]
         for entry in manifest.entries { entries[Array(entry.path.utf8)] = entry }
-        var taken: Set<String> = []
+        /// Written names by their folded text: Swift's `String` equality ignores normalisation,
+        /// so two names that differ only by case or NFC/NFD spelling share a key here.
+        var taken: [String: String] = [:]
         var result = Result()
         let reader = try TarReader(path: bundle)
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
@@ -63,10 +65,12 @@ public struct BundleUnpacker {
                 continue
             }
             let key = components.joined(separator: "/").lowercased()
-            guard taken.insert(key).inserted else {
-                result.skipped.append((shown, "collides with another member on a case-insensitive file system"))
+            if let first = taken[key] {
+                result.skipped.append((shown, "collides with another member, \(first): the names differ only by letter case or Unicode "
+                                       + "normalisation, and one would replace the other on a case-insensitive or normalising file system"))
                 continue
             }
+            taken[key] = shown
             let file = try BundleUnpacker.createFile(root: root, components: components)
             defer { close(file) }
             do {

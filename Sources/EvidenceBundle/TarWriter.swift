@@ -14,6 +14,9 @@ import ExTriageCore
 /// modification time. libarchive's own blocking is off (`bytes_per_block` 0): member data goes
 /// straight to the file in the caller's chunks, and the archive ends after its two zero blocks. The bytes that reach the file are hashed on the way out, so the bundle's
 /// own SHA-256 is known without reading it back.
+///
+/// Member names are written byte for byte (pax `hdrcharset=BINARY`): libarchive otherwise
+/// normalises UTF-8 names to NFC, so `café` spelt NFC and NFD would become one name twice.
 public final class TarWriter {
     private let archive: OpaquePointer
     private let sink: OutputSink
@@ -28,6 +31,7 @@ public final class TarWriter {
         }
         let sink = OutputSink(descriptor: descriptor, displayPath: displayPath)
         guard archive_write_set_format_pax_restricted(handle) == ARCHIVE_OK,
+              archive_write_set_options(handle, "hdrcharset=BINARY") == ARCHIVE_OK,
               archive_write_set_bytes_per_block(handle, 0) == ARCHIVE_OK else {
             let message = TarWriter.errorText(handle)
             archive_write_free(handle)
@@ -52,7 +56,8 @@ public final class TarWriter {
     public func beginMember(path: String, size: UInt64, modified: Timestamp?) throws {
         guard let entry = archive_entry_new() else { throw ExTriageError(.archiveFailure, "out of memory") }
         defer { archive_entry_free(entry) }
-        archive_entry_set_pathname_utf8(entry, path)
+        // The raw bytes, not `_utf8`: with BINARY they reach the header unconverted.
+        archive_entry_copy_pathname(entry, path)
         archive_entry_set_filetype(entry, UInt32(Glibc.S_IFREG))
         archive_entry_set_perm(entry, 0o444)
         archive_entry_set_size(entry, Int64(size))

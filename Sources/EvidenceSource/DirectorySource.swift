@@ -166,6 +166,12 @@ final class DirectoryFile: EvidenceFile {
         return UInt64(max(0, info.st_size))
     }
 
+    func timesNow() -> FileTimes? {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        return DirectorySource.times(of: info, created: times.created)
+    }
+
     func close() {
         if fd >= 0 { Glibc.close(fd); fd = -1 }
     }

@@ -74,6 +74,10 @@ public struct SourceEntry: Sendable {
     public var streams: [DataStream] = []
     /// The inode / MFT entry, for image sources.
     public var record: FileRecordInfo?
+    /// For an `unreadable` entry: what the directory listing says it is (a directory whose own
+    /// record is damaged hides everything below it), and why its metadata could not be read.
+    public var listedKind: EntryKind?
+    public var problem: String?
 
     public init(name: PathComponent, kind: EntryKind, size: UInt64, times: FileTimes, linkTarget: String? = nil) {
         self.name = name
@@ -139,6 +143,10 @@ public protocol EvidenceFile: AnyObject {
     /// The file's size now, to notice a file that changed while it was read.
     func sizeNow() -> UInt64?
 
+    /// The file's times now (modified, changed), to notice a file rewritten in place at the same
+    /// size while it was read; nil where the source cannot change (an image).
+    func timesNow() -> FileTimes?
+
     /// Ranges that could not be read from the image so far (read as zeros); empty elsewhere.
     var unreadableRanges: [UnreadableRange] { get }
 
@@ -157,6 +165,7 @@ extension EvidenceSource {
 }
 
 extension EvidenceFile {
+    public func timesNow() -> FileTimes? { nil }
     public var unreadableRanges: [UnreadableRange] { [] }
     public var record: FileRecordInfo? { nil }
 }

@@ -1,5 +1,6 @@
 import EvidenceSource
 import ExTriageCore
+import Foundation
 
 /// A real `DirectorySource` with faults injected for chosen paths: the way to test what the
 /// collector does with an unreadable file or one that changes while it is read, deterministically
@@ -13,6 +14,9 @@ struct FaultySource: EvidenceSource {
         /// The file claims `bytes` less than it holds (it grew after being opened).
         case grows(byBytes: UInt64)
         case listFails
+        /// After the first read the file on disk is rewritten in place at the same size (new
+        /// bytes, a modification time a day later), as a live server rewrites a log.
+        case rewrittenDuringRead
     }
 
     let base: DirectorySource
@@ -34,7 +38,7 @@ struct FaultySource: EvidenceSource {
         if case .openFails = fault {
             throw ExTriageError(.io, "cannot open file", path: path.escaped, cause: "Permission denied")
         }
-        return FaultyFile(inner: try base.open(volume: volume, path: path), fault: fault)
+        return FaultyFile(inner: try base.open(volume: volume, path: path), fault: fault, hostPath: base.root + "/" + path.escaped)
     }
 
     func contains(hostPath: String) -> Bool { base.contains(hostPath: hostPath) }
@@ -43,11 +47,13 @@ struct FaultySource: EvidenceSource {
 final class FaultyFile: EvidenceFile {
     let inner: any EvidenceFile
     let fault: FaultySource.Fault?
+    let hostPath: String
     var delivered = 0
 
-    init(inner: any EvidenceFile, fault: FaultySource.Fault?) {
+    init(inner: any EvidenceFile, fault: FaultySource.Fault?, hostPath: String) {
         self.inner = inner
         self.fault = fault
+        self.hostPath = hostPath
     }
 
     var size: UInt64 {
@@ -67,9 +73,23 @@ final class FaultyFile: EvidenceFile {
             delivered += count
             return count
         }
-        return try inner.read(into: buffer)
+        let count = try inner.read(into: buffer)
+        if case .rewrittenDuringRead = fault, delivered == 0, count > 0 { try rewriteInPlace() }
+        delivered += count
+        return count
+    }
+
+    /// Overwrites every byte of the file with `#` through another descriptor and moves its
+    /// modification time a day on; the size stays the same.
+    private func rewriteInPlace() throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: hostPath))
+        try handle.write(contentsOf: Data(repeating: 0x23, count: Int(inner.size)))
+        try handle.close()
+        let later = (inner.times.modified?.seconds ?? 0) + 86_400
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: TimeInterval(later))], ofItemAtPath: hostPath)
     }
 
     func sizeNow() -> UInt64? { size }
+    func timesNow() -> FileTimes? { inner.timesNow() }
     func close() { inner.close() }
 }

@@ -37,13 +37,15 @@ final class TSKFileSystem {
         case windowsSystem32
     }
 
-    /// Whether this volume holds `Windows/System32`, or only a `Windows` folder whose
-    /// listing failed, so that damage to one index block does not hide the system volume.
+    /// Whether this volume holds `Windows/System32`, or only a `Windows` folder whose record or
+    /// listing cannot be read, so that damage to one MFT entry or index block does not hide the
+    /// system volume.
     var systemVolumeEvidence: SystemVolumeEvidence {
-        guard let windows = try? list(.root).first(where: { $0.kind == .directory && $0.name.folded == "windows" }) else {
+        let folder = { (entry: SourceEntry) in entry.kind == .directory || entry.listedKind == .directory }
+        guard let windows = try? list(.root).first(where: { folder($0) && $0.name.folded == "windows" }) else {
             return .none
         }
-        guard let system = try? list(EvidencePath([windows.name])) else { return .unconfirmedWindows }
+        guard windows.kind == .directory, let system = try? list(EvidencePath([windows.name])) else { return .unconfirmedWindows }
         return system.contains { $0.kind == .directory && $0.name.folded == "system32" } ? .windowsSystem32 : .none
     }
 
@@ -63,7 +65,7 @@ final class TSKFileSystem {
     func list(_ directory: EvidencePath) throws -> [SourceEntry] {
         let inode = try inode(of: directory)
         guard let dir = tsk_fs_dir_open_meta(handle, inode) else {
-            throw ExTriageError(.io, "cannot list directory", path: "/" + directory.escaped, cause: TSKError.last())
+            throw ExTriageError(.io, "cannot list directory (\(recordName) \(inode))", path: "/" + directory.escaped, cause: TSKError.last())
         }
         defer { tsk_fs_dir_close(dir) }
         var byName: [PathComponent: SourceEntry] = [:]
@@ -81,15 +83,28 @@ final class TSKFileSystem {
             let component = PathComponent(bytes: bytes)
             if byName[component] != nil { continue }
             inodes[directory.appending(component)] = name.pointee.meta_addr
-            if let file = tsk_fs_dir_get(dir, index) {
+            let file = tsk_fs_dir_get(dir, index)
+            defer { if let file { tsk_fs_file_close(file) } }
+            if let file, file.pointee.meta != nil {
                 byName[component] = entry(component, file: file, nameType: nameType)
-                tsk_fs_file_close(file)
             } else {
-                tsk_error_reset()
-                byName[component] = SourceEntry(name: component, kind: .unreadable, size: 0, times: FileTimes())
+                byName[component] = unreadable(component, name: name.pointee)
             }
         }
         return byName.values.sorted { $0.name < $1.name }
+    }
+
+    /// `MFT entry` on NTFS, `inode` elsewhere.
+    var recordName: String { isNTFS ? "MFT entry" : "inode" }
+
+    /// An entry the directory index names but whose own record (MFT entry, inode) cannot be
+    /// loaded: kept, with the record number, what the index says it is and TSK's error.
+    private func unreadable(_ component: PathComponent, name: TSK_FS_NAME) -> SourceEntry {
+        var entry = SourceEntry(name: component, kind: .unreadable, size: 0, times: FileTimes())
+        entry.record = FileRecordInfo(entry: name.meta_addr, sequence: isNTFS ? UInt16(truncatingIfNeeded: name.meta_seq) : 0)
+        entry.listedKind = name.type == TSK_FS_NAME_TYPE_DIR ? .directory : name.type == TSK_FS_NAME_TYPE_REG ? .file : nil
+        entry.problem = "\(recordName) \(name.meta_addr) cannot be read: \(TSKError.last())"
+        return entry
     }
 
     private func entry(_ name: PathComponent, file: UnsafeMutablePointer<TSK_FS_FILE>, nameType: TSK_FS_NAME_TYPE_ENUM) -> SourceEntry {
