@@ -65,6 +65,16 @@ enum SigmaValueTest: Sendable {
         }
     }
 
+    /// `test` for a keyword text: string patterns directly, the rest as against an empty event.
+    @inline(__always)
+    func keywordTest(_ text: String) -> Bool {
+        if case .strings(let patterns) = self {
+            for pattern in patterns where pattern.matches(text) { return true }
+            return false
+        }
+        return test(text, in: SigmaFieldsEvent.empty)
+    }
+
     private static func hexNumber(_ text: String) -> Double? {
         let trimmed = text.trimmingSpaces.lowercased()
         guard trimmed.hasPrefix("0x"), let number = UInt64(trimmed.dropFirst(2), radix: 16) else { return nil }
@@ -85,7 +95,8 @@ enum SigmaValueTest: Sendable {
 }
 
 /// One `Field|modifiers: values` entry of a selection, or a keyword list (field nil).
-struct SigmaItem: Sendable {
+/// A class: evaluation reads it by reference, without retaining its parts.
+final class SigmaItem: Sendable {
     enum Kind: Sendable {
         case values([SigmaValueTest], all: Bool)
         case exists(Bool)
@@ -96,6 +107,12 @@ struct SigmaItem: Sendable {
     let kind: Kind
     /// `|neq`: the item holds when the values do not.
     let negated: Bool
+
+    init(field: String?, kind: Kind, negated: Bool) {
+        self.field = field
+        self.kind = kind
+        self.negated = negated
+    }
 
     /// Whether the item holds for `event`; `evidence` receives the matched field and value.
     func holds(_ event: some SigmaEvent) -> Bool {
@@ -123,14 +140,14 @@ struct SigmaItem: Sendable {
         var witness: String?
         if all {
             for test in tests {
-                guard let text = texts.first(where: { test.test($0, in: SigmaFieldsEvent.empty) }) else {
+                guard let text = texts.first(where: { test.keywordTest($0) }) else {
                     return negated ? "" : nil
                 }
                 witness = witness ?? text
             }
         } else {
             outer: for test in tests {
-                for text in texts where test.test(text, in: SigmaFieldsEvent.empty) { witness = text; break outer }
+                for text in texts where test.keywordTest(text) { witness = text; break outer }
             }
         }
         if negated { return witness == nil ? "" : nil }
@@ -139,9 +156,14 @@ struct SigmaItem: Sendable {
 }
 
 /// A search identifier: a list of maps (OR), each map a list of items (AND).
-struct SigmaSearch: Sendable {
+final class SigmaSearch: Sendable {
     let name: String
     let alternatives: [[SigmaItem]]
+
+    init(name: String, alternatives: [[SigmaItem]]) {
+        self.name = name
+        self.alternatives = alternatives
+    }
 
     func holds(_ event: some SigmaEvent) -> Bool {
         alternatives.contains { items in items.allSatisfy { $0.holds(event) } }
