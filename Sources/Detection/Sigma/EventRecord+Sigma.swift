@@ -9,9 +9,9 @@ struct SigmaEventRecord: SigmaEvent {
     let record: EventRecord
 
     func value(_ field: String) -> String? {
-        switch field.lowercased() {
-        case "provider_name": return record.provider
-        case "eventrecordid": return String(record.recordNumber)
+        switch field.utf8.count {
+        case 13 where EventRecord.same(field, "provider_name"): return record.provider
+        case 13 where EventRecord.same(field, "eventrecordid"): return String(record.recordNumber)
         default: return record.value(field)
         }
     }

@@ -8,7 +8,7 @@ import Sigma
 struct SigmaRuleCheck: Check {
     /// One document of the rule, with its tiers compiled against its searches and, per channel
     /// (lower-cased), the event IDs it can match (nil: any) and its field map, looked up once.
-    struct Document: Sendable {
+    final class Document: Sendable {
         let rule: SigmaRule
         let tiers: [(verdict: Verdict, when: SigmaSubcondition?)]
         let eventIDs: [String: Set<Int>?]
@@ -19,9 +19,13 @@ struct SigmaRuleCheck: Check {
             self.tiers = tiers
             var ids: [String: Set<Int>?] = [:]
             var maps: [String: SigmaFieldMap] = [:]
+            // Under the channel as the rule's logsource names it and lower-cased: records usually
+            // spell it the same way, so the usual look-up needs no lower-casing.
             for channel in rule.channels {
-                ids[channel.lowercased()] = rule.eventIDs(channel: channel)
-                maps[channel.lowercased()] = rule.fieldTranslation(channel: channel)
+                for key in [channel.lowercased(), channel] {
+                    ids[key] = rule.eventIDs(channel: channel)
+                    maps[key] = rule.fieldTranslation(channel: channel)
+                }
             }
             eventIDs = ids
             fieldMaps = maps
@@ -29,7 +33,7 @@ struct SigmaRuleCheck: Check {
 
         /// Whether a record of this channel and event ID can match, and the map to read it with.
         func reads(channel: String, eventID: Int) -> SigmaFieldMap? {
-            let key = channel.lowercased()
+            let key = eventIDs[channel] != nil ? channel : channel.lowercased()
             guard let pinned = eventIDs[key] else { return nil }
             if let pinned, !pinned.contains(eventID) { return nil }
             return fieldMaps[key] ?? .identity
