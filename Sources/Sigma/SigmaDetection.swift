@@ -65,11 +65,14 @@ enum SigmaValueTest: Sendable {
         }
     }
 
-    /// `test` for a keyword text: string patterns directly, the rest as against an empty event.
+    /// `test` for a keyword text: string patterns directly (on `folded`, the text with ASCII
+    /// letters lower-cased, where that gives the same answer), the rest as against an empty event.
     @inline(__always)
-    func keywordTest(_ text: String) -> Bool {
+    func keywordTest(_ text: String, folded: String? = nil) -> Bool {
         if case .strings(let patterns) = self {
-            for pattern in patterns where pattern.matches(text) { return true }
+            for pattern in patterns {
+                if let folded, pattern.matchesFolded { if pattern.matches(folded: folded) { return true } } else if pattern.matches(text) { return true }
+            }
             return false
         }
         return test(text, in: SigmaFieldsEvent.empty)
@@ -116,7 +119,7 @@ final class SigmaItem: Sendable {
 
     /// Whether the item holds for `event`; `evidence` receives the matched field and value.
     func holds(_ event: some SigmaEvent) -> Bool {
-        guard let field else { return keywordHolds(event.keywordText) != nil }
+        guard let field else { return keywordHolds(event.keywordText, folded: event.keywordTextFolded) != nil }
         let value = event.value(field)
         switch kind {
         case .exists(let expected):
@@ -135,19 +138,21 @@ final class SigmaItem: Sendable {
     }
 
     /// For keywords: the first text that satisfies the item (nil: none).
-    func keywordHolds(_ texts: [String]) -> String? {
+    /// `folded`: the same texts with ASCII letters lower-cased, when the event has them.
+    func keywordHolds(_ texts: [String], folded: [String]? = nil) -> String? {
         guard case .values(let tests, let all) = kind else { return nil }
+        let folded = folded?.count == texts.count ? folded : nil
         var witness: String?
         if all {
             for test in tests {
-                guard let text = texts.first(where: { test.keywordTest($0) }) else {
+                guard let index = texts.indices.first(where: { test.keywordTest(texts[$0], folded: folded?[$0]) }) else {
                     return negated ? "" : nil
                 }
-                witness = witness ?? text
+                witness = witness ?? texts[index]
             }
         } else {
             outer: for test in tests {
-                for text in texts where test.keywordTest(text) { witness = text; break outer }
+                for index in texts.indices where test.keywordTest(texts[index], folded: folded?[index]) { witness = texts[index]; break outer }
             }
         }
         if negated { return witness == nil ? "" : nil }

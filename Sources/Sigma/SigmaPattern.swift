@@ -161,6 +161,19 @@ struct StringPattern: Sendable, Equatable {
         return value.utf8.withContiguousStorageIfAvailable { match($0) } ?? Array(value.utf8).withUnsafeBufferPointer { match($0) }
     }
 
+    /// Whether `matches(folded:)` may be used: case-insensitive with ASCII-only text.
+    var matchesFolded: Bool { !cased && !unicodeFold }
+
+    /// `matches` on a value whose ASCII letters are already lower-cased (only when `matchesFolded`):
+    /// the pattern's bytes are lower-case too, so a substring search compares bytes as they are.
+    func matches(folded value: String) -> Bool {
+        let answer = value.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
+            guard case .contains = shape, !bytes.isEmpty else { return match(buffer) }
+            return buffer.count >= bytes.count && containsBytes(buffer, folded: true)
+        }
+        return answer ?? matches(value)
+    }
+
     @inline(__always)
     private func same(_ patternByte: UInt8, _ valueByte: UInt8) -> Bool {
         if cased { return patternByte == valueByte }
@@ -189,30 +202,35 @@ struct StringPattern: Sendable, Equatable {
         case .contains:
             if bytes.isEmpty { return true }
             guard count >= bytes.count else { return false }
-            return containsBytes(value)
+            return containsBytes(value, folded: false)
         case .glob(let tokens):
             return glob(tokens, value)
         }
     }
 
     /// Substring search: eight candidate starts at a time are kept only where both the first and
-    /// the last byte of the pattern (in either case) are in place, then compared in full.
-    private func containsBytes(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// the last byte of the pattern (in either case, unless the value is `folded`) are in place,
+    /// then compared in full.
+    private func containsBytes(_ value: UnsafeBufferPointer<UInt8>, folded: Bool) -> Bool {
         guard let base = value.baseAddress else { return false }
         let count = value.count
         let span = bytes.count - 1
         let last = count - bytes.count
         let raw = UnsafeRawPointer(base)
-        let (first, firstOther) = variants(bytes[0])
-        let (end, endOther) = variants(bytes[span])
+        let (first, firstOther) = folded ? (bytes[0], bytes[0]) : variants(bytes[0])
+        let (end, endOther) = folded ? (bytes[span], bytes[span]) : variants(bytes[span])
         let firstWords = (UInt64(first) &* Self.ones, UInt64(firstOther) &* Self.ones)
         let endWords = (UInt64(end) &* Self.ones, UInt64(endOther) &* Self.ones)
+        let twoCases = first != firstOther || end != endOther
         var start = 0
         while start + span + 8 <= count {
             let head = raw.loadUnaligned(fromByteOffset: start, as: UInt64.self)
             let tail = raw.loadUnaligned(fromByteOffset: start + span, as: UInt64.self)
-            var candidates = (Self.zeroBytes(head ^ firstWords.0) | Self.zeroBytes(head ^ firstWords.1))
-                & (Self.zeroBytes(tail ^ endWords.0) | Self.zeroBytes(tail ^ endWords.1))
+            var candidates = Self.zeroBytes(head ^ firstWords.0) & Self.zeroBytes(tail ^ endWords.0)
+            if twoCases {
+                candidates = (Self.zeroBytes(head ^ firstWords.0) | Self.zeroBytes(head ^ firstWords.1))
+                    & (Self.zeroBytes(tail ^ endWords.0) | Self.zeroBytes(tail ^ endWords.1))
+            }
             while candidates != 0 {
                 let offset = start + candidates.trailingZeroBitCount / 8
                 if equal(value, from: offset) { return true }

@@ -105,7 +105,7 @@ public struct SigmaRule: Sendable, Identifiable {
                     guard seenFields.insert(field.lowercased()).inserted else { continue }
                     let value = event.value(field)
                     fields.append(SigmaMatch.Field(name: field, value: value, search: searches[index].name, test: item.testDescription))
-                } else if let text = item.keywordHolds(event.keywordText), !text.isEmpty {
+                } else if let text = item.keywordHolds(event.keywordText, folded: event.keywordTextFolded), !text.isEmpty {
                     keywords.append(text)
                 }
             }

@@ -16,6 +16,7 @@ public struct EventRecord: Sendable {
         var fields: [(name: String, value: String)]
         var recovered: Bool
         var dataText: String?
+        var dataTextFolded: String?
 
         init(recordNumber: UInt64, eventID: UInt32, provider: String, channel: String, computer: String, level: UInt8, time: Timestamp?,
              fields: [(name: String, value: String)], recovered: Bool, dataText: String?) {
@@ -29,11 +30,14 @@ public struct EventRecord: Sendable {
             self.fields = fields
             self.recovered = recovered
             self.dataText = dataText
+            dataTextFolded = nil
         }
 
         func copy() -> Parts {
-            Parts(recordNumber: recordNumber, eventID: eventID, provider: provider, channel: channel, computer: computer, level: level,
-                  time: time, fields: fields, recovered: recovered, dataText: dataText)
+            let copy = Parts(recordNumber: recordNumber, eventID: eventID, provider: provider, channel: channel, computer: computer, level: level,
+                             time: time, fields: fields, recovered: recovered, dataText: dataText)
+            copy.dataTextFolded = dataTextFolded
+            return copy
         }
     }
 
@@ -95,6 +99,11 @@ public struct EventRecord: Sendable {
         get { parts.dataText }
         set { unique.dataText = newValue }
     }
+    /// `dataText` with ASCII letters lower-cased (set with it by the reader): what case-insensitive keywords search.
+    public var dataTextFolded: String? {
+        get { parts.dataTextFolded }
+        set { unique.dataTextFolded = newValue }
+    }
 
     public init(recordNumber: UInt64, eventID: UInt32, provider: String, channel: String, computer: String, level: UInt8 = 4,
                 time: Timestamp?, fields: [(name: String, value: String)], recovered: Bool = false) {
@@ -121,6 +130,20 @@ public struct EventRecord: Sendable {
         case 8 where Self.same(name, "provider"): return provider
         case 8 where Self.same(name, "computer"): return computer
         default: return nil
+        }
+    }
+
+    /// `text` with ASCII letters lower-cased (nothing else changes: same length, same other bytes).
+    static func foldedASCII(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                for index in 0..<bytes.count {
+                    let byte = bytes[index]
+                    buffer[index] = (byte &- 65) < 26 ? byte | 0x20 : byte
+                }
+                return bytes.count
+            }
         }
     }
 
