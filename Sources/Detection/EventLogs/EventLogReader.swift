@@ -101,7 +101,9 @@ final class EventLogReader {
     /// see it with the rest of its batch (`offerQueued`).
     private func queue(_ decoded: EvtxRecord, _ reading: Reading) {
         var record = EventRecord(decoded)
-        record.dataText = record.allData
+        let data = record.allData
+        record.dataText = data
+        record.dataTextFolded = EventRecord.foldedASCII(data)
         let index = queued.count
         var any = false
         func add(_ position: Int) {
@@ -122,11 +124,14 @@ final class EventLogReader {
     private func offerQueued(_ source: EventSource) {
         guard !queued.isEmpty else { return }
         let active = queuedFor.indices.filter { !queuedFor[$0].isEmpty }
-        let work = UncheckedSendable((records: queued, indices: queuedFor, checks: checks, active: active))
+        let observations = queued.map { Observation.event($0, source) }
+        let work = UncheckedSendable((observations: observations, indices: queuedFor, checks: checks, active: active))
         DispatchQueue.concurrentPerform(iterations: active.count) { item in
             let position = work.value.active[item]
             let check = work.value.checks[position].check
-            for index in work.value.indices[position] { check.observe(.event(work.value.records[index], source)) }
+            work.value.observations.withUnsafeBufferPointer { observations in
+                for index in work.value.indices[position] { check.observe(observations[index]) }
+            }
         }
         for position in active {
             offered[position] += queuedFor[position].count
