@@ -101,9 +101,7 @@ final class EventLogReader {
     /// see it with the rest of its batch (`offerQueued`).
     private func queue(_ decoded: EvtxRecord, _ reading: Reading) {
         var record = EventRecord(decoded)
-        let data = record.allData
-        record.dataText = data
-        record.dataTextFolded = EventRecord.foldedASCII(data)
+        record.prepareKeywordText()
         let index = queued.count
         var any = false
         func add(_ position: Int) {

@@ -17,6 +17,8 @@ public struct EventRecord: Sendable {
         var recovered: Bool
         var dataText: String?
         var dataTextFolded: String?
+        /// `[dataText]` and `[dataTextFolded]`, made once: what Sigma keyword searches are handed.
+        var keywordTexts: (plain: [String], folded: [String])?
 
         init(recordNumber: UInt64, eventID: UInt32, provider: String, channel: String, computer: String, level: UInt8, time: Timestamp?,
              fields: [(name: String, value: String)], recovered: Bool, dataText: String?) {
@@ -37,6 +39,7 @@ public struct EventRecord: Sendable {
             let copy = Parts(recordNumber: recordNumber, eventID: eventID, provider: provider, channel: channel, computer: computer, level: level,
                              time: time, fields: fields, recovered: recovered, dataText: dataText)
             copy.dataTextFolded = dataTextFolded
+            copy.keywordTexts = keywordTexts
             return copy
         }
     }
@@ -97,12 +100,27 @@ public struct EventRecord: Sendable {
     /// `allData`, computed once by the reader: what Sigma keyword searches look in.
     public var dataText: String? {
         get { parts.dataText }
-        set { unique.dataText = newValue }
+        set {
+            let parts = unique
+            parts.dataText = newValue
+            parts.dataTextFolded = nil
+            parts.keywordTexts = nil
+        }
     }
     /// `dataText` with ASCII letters lower-cased (set with it by the reader): what case-insensitive keywords search.
-    public var dataTextFolded: String? {
-        get { parts.dataTextFolded }
-        set { unique.dataTextFolded = newValue }
+    public var dataTextFolded: String? { parts.dataTextFolded }
+
+    /// The keyword texts as Sigma is handed them, when `prepareKeywordText` made them.
+    var keywordTexts: (plain: [String], folded: [String])? { parts.keywordTexts }
+
+    /// Sets `dataText` (every value joined), its lower-cased form and the keyword texts, once per record.
+    public mutating func prepareKeywordText() {
+        let data = allData
+        let folded = Self.foldedASCII(data)
+        let parts = unique
+        parts.dataText = data
+        parts.dataTextFolded = folded
+        parts.keywordTexts = ([data], [folded])
     }
 
     public init(recordNumber: UInt64, eventID: UInt32, provider: String, channel: String, computer: String, level: UInt8 = 4,
@@ -116,8 +134,11 @@ public struct EventRecord: Sendable {
     public func value(_ name: String) -> String? {
         // System values first: a UserData field may be called Channel too (System 104).
         if let system = systemValue(name) { return system }
-        for field in fields where Self.same(field.name, name) { return field.value }
-        return nil
+        // Through a buffer: the fields passed over are not retained.
+        return parts.fields.withUnsafeBufferPointer { fields in
+            for index in fields.indices where Self.same(fields[index].name, name) { return fields[index].value }
+            return nil
+        }
     }
 
     /// The System value (or `Data`) called `name`, ignoring ASCII case; nil for other names.

@@ -17,9 +17,9 @@ struct SigmaEventRecord: SigmaEvent {
     }
 
     /// Every value joined (` | ` between): one text to search, computed once per record by the reader.
-    var keywordText: [String] { [record.dataText ?? record.allData] }
+    var keywordText: [String] { record.keywordTexts?.plain ?? [record.dataText ?? record.allData] }
 
-    var keywordTextFolded: [String]? { record.dataTextFolded.map { [$0] } }
+    var keywordTextFolded: [String]? { record.keywordTexts?.folded }
 
     /// System values every evidence item already shows (its excerpt and details): not repeated as matched fields.
     static let systemFields: Set<String> = ["eventid", "provider_name", "provider", "channel", "computer", "level"]
