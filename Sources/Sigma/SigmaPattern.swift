@@ -306,13 +306,15 @@ struct StringPattern: Sendable, Equatable {
 }
 
 /// A regular expression from `|re` (ICU, close to the PCRE subset Sigma allows). One that is only
-/// literal alternatives is answered by byte patterns where that gives ICU's answer.
+/// literal alternatives is answered by byte patterns where that gives ICU's answer; for others, an
+/// ASCII value without the literal text every match needs is refused before ICU is asked.
 ///
 /// `NSRegularExpression` is immutable and documented as safe to use from several threads.
 final class SigmaRegex: @unchecked Sendable {
     let regex: NSRegularExpression
     let source: String
     let literals: SigmaRegexLiterals?
+    let required: SigmaRegexRequiredText?
 
     init(_ source: String, caseInsensitive: Bool, multiline: Bool, dotAll: Bool) throws {
         var options: NSRegularExpression.Options = []
@@ -322,10 +324,12 @@ final class SigmaRegex: @unchecked Sendable {
         self.regex = try NSRegularExpression(pattern: source, options: options)
         self.source = source
         self.literals = SigmaRegexLiterals(source, caseInsensitive: caseInsensitive, multiline: multiline)
+        self.required = literals == nil ? SigmaRegexRequiredText(source, caseInsensitive: caseInsensitive) : nil
     }
 
     func matches(_ value: String) -> Bool {
         if let answer = literals?.matches(value) { return answer }
+        if let required, required.excludes(value) { return false }
         return regex.firstMatch(in: value, options: [], range: NSRange(value.startIndex..<value.endIndex, in: value)) != nil
     }
 }
