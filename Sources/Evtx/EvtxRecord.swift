@@ -80,7 +80,7 @@ public struct EvtxOptions: Sendable {
     /// Whether `wants` reads the provider; when false an empty string is passed (cheaper).
     public var wantsProvider: Bool
     /// Chunks decoded together (in parallel) before their records are emitted; memory is about
-    /// this many 64 KiB chunks plus their records.
+    /// twice this many 64 KiB chunks plus their records (one batch decodes while one is emitted).
     public var batchChunks: Int
     /// Decode a batch on several threads.
     public var parallel: Bool

@@ -5,7 +5,8 @@ import ExTriageCore
 /// memory: the 4 KiB file header, then batches of 64 KiB chunks decoded in parallel and emitted
 /// in file order. Nothing is written to disk.
 ///
-/// Allocated records are emitted as their batch completes; records recovered from chunk slack
+/// Allocated records of a batch are emitted when the next batch starts decoding (or at `finish`),
+/// so decoding runs on other threads meanwhile; records recovered from chunk slack
 /// are emitted by `finish`, without those whose number an allocated record has (a copy left
 /// behind when a chunk was rewritten).
 ///

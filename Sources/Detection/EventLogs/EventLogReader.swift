@@ -8,9 +8,10 @@ import Foundation
 /// `EVTX` coverage row is its own.
 ///
 /// Nothing is spooled: each member's bytes go to an `EvtxStream` as they arrive, which holds at
-/// most a batch of 64 KiB chunks. The pre-filter (event IDs, every event of a provider) runs
-/// before any field is formatted. Failed records and bad chunks are counted; a member that is not
-/// EVTX is reported in coverage, never fatal.
+/// most two batches of 64 KiB chunks, and records wait for the checks in batches of `offerBatch`.
+/// The pre-filter (event IDs, every event of a provider) runs before any field is formatted.
+/// Failed records and bad chunks are counted; a member that is not EVTX is reported in coverage,
+/// never fatal.
 final class EventLogReader {
     static let id: CheckID = "EVTX"
     static let title = "Event logs (EVTX records, native reader)"
