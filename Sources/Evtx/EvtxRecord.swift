@@ -80,12 +80,12 @@ public struct EvtxOptions: Sendable {
     /// Whether `wants` reads the provider; when false an empty string is passed (cheaper).
     public var wantsProvider: Bool
     /// Chunks decoded together (in parallel) before their records are emitted; memory is about
-    /// this many 64 KiB chunks plus their records.
+    /// twice this many 64 KiB chunks plus their records (one batch decodes while one is emitted).
     public var batchChunks: Int
     /// Decode a batch on several threads.
     public var parallel: Bool
 
-    public init(wantsProvider: Bool = true, batchChunks: Int = 16, parallel: Bool = true,
+    public init(wantsProvider: Bool = true, batchChunks: Int = 8, parallel: Bool = true,
                 wants: @escaping @Sendable (UInt32, String) -> Bool = { _, _ in true }) {
         self.wants = wants
         self.wantsProvider = wantsProvider

@@ -5,7 +5,8 @@ import ExTriageCore
 /// memory: the 4 KiB file header, then batches of 64 KiB chunks decoded in parallel and emitted
 /// in file order. Nothing is written to disk.
 ///
-/// Allocated records are emitted as their batch completes; records recovered from chunk slack
+/// Allocated records of a batch are emitted when the next batch starts decoding (or at `finish`),
+/// so decoding runs on other threads meanwhile; records recovered from chunk slack
 /// are emitted by `finish`, without those whose number an allocated record has (a copy left
 /// behind when a chunk was rewritten).
 ///
@@ -19,6 +20,8 @@ public final class EvtxStream {
     /// Whole chunks waiting to be decoded, and the partial one being filled.
     private var batch: [[UInt8]] = []
     private var partial: [UInt8] = []
+    /// The batch decoding on other threads (`options.parallel`), emitted when the next one starts.
+    private var inFlight: DecodingBatch?
     private var chunkIndex = 0
     private var bytesSeen = 0
     /// Allocated record-number ranges (merged), for skipping recovered copies of live records.
@@ -33,10 +36,12 @@ public final class EvtxStream {
     /// The most this stream ever holds, in bytes (about: decoding units count the bytes of the
     /// fields made, plus a fixed cost per field and record): the header, a batch of chunks with
     /// everything their records expand to (`ChunkContext.chunkBudget` each, however hostile the
-    /// binary XML), the chunk being filled, and the recovered records waiting for the end.
-    /// About 161 MiB with the default 16-chunk batch.
+    /// binary XML), the chunk being filled, and the recovered records waiting for the end; with
+    /// `parallel`, two batches (one emitting, the next decoding). About 161 MiB with the default
+    /// 8-chunk batch (two in flight).
     public var memoryCap: Int {
-        Self.headerSize + options.batchChunks * (ChunkDecoder.size + ChunkContext.chunkBudget) + ChunkDecoder.size
+        let batches = options.parallel ? 2 : 1
+        return Self.headerSize + batches * options.batchChunks * (ChunkDecoder.size + ChunkContext.chunkBudget) + ChunkDecoder.size
             + Self.maximumPendingRecoveredCost
     }
     /// The most this stream held at once so far, counted as `memoryCap` counts.
@@ -90,6 +95,7 @@ public final class EvtxStream {
                 summary.problem = bytesSeen == 0 ? "empty file (0 bytes)" : "not an EVTX file (\(bytesSeen) bytes, shorter than the 4096-byte header)"
             } else {
                 decodeBatch(emit)
+                emitDecoded(emit)
                 if !partial.isEmpty {
                     summary.badChunks += 1
                     summary.corrupted = true
@@ -117,25 +123,34 @@ public final class EvtxStream {
         if summary.chunkProblems.count < 20 { summary.chunkProblems.append(problem) }
     }
 
+    /// Starts decoding the collected chunks; with `parallel`, on other threads while the records
+    /// of the batch before are emitted here (so at most two batches are held).
     private func decodeBatch(_ emit: (EvtxRecord) -> Void) {
         guard !batch.isEmpty else { return }
         let chunks = batch
         batch = []
-        var results = [ChunkResult](repeating: ChunkResult(), count: chunks.count)
-        let options = self.options
-        if options.parallel, chunks.count > 1 {
-            results.withUnsafeMutableBufferPointer { output in
-                let slots = UnsafeSendable(output)
-                DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
-                    let result = chunks[index].withUnsafeBytes { ChunkDecoder.decode($0, options: options) }
-                    slots.value[index] = result
-                }
-            }
-        } else {
-            for index in chunks.indices { results[index] = chunks[index].withUnsafeBytes { ChunkDecoder.decode($0, options: options) } }
+        guard options.parallel else {
+            let results = chunks.map { chunk in chunk.withUnsafeBytes { ChunkDecoder.decode($0, options: options) } }
+            absorb(results, emit)
+            return
         }
-        let held = header.count + chunks.count * ChunkDecoder.size + partial.count + results.reduce(0) { $0 + $1.cost }
-            + pendingRecoveredCost
+        let next = DecodingBatch(chunks: chunks, options: options)
+        emitDecoded(emit)
+        inFlight = next
+    }
+
+    /// Waits for the batch being decoded, if any, and emits its records.
+    private func emitDecoded(_ emit: (EvtxRecord) -> Void) {
+        guard let batch = inFlight else { return }
+        inFlight = nil
+        absorb(batch.results(), emit)
+    }
+
+    /// Counts a batch's chunks and records, in file order, and emits its wanted records.
+    private func absorb(_ results: [ChunkResult], _ emit: (EvtxRecord) -> Void) {
+        let decodingNext = (inFlight?.chunkCount ?? 0) * ChunkDecoder.size
+        let held = header.count + decodingNext + results.count * ChunkDecoder.size + partial.count
+            + results.reduce(0) { $0 + $1.cost } + pendingRecoveredCost
         peakHeldBytes = max(peakHeldBytes, held)
         for result in results {
             defer { chunkIndex += 1 }
@@ -211,10 +226,36 @@ public final class EvtxStream {
     }
 }
 
-/// A buffer the parallel decoders write disjoint slots of.
-struct UnsafeSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+/// Chunks decoded on the global queue, one work item each, into their own result slots.
+final class DecodingBatch: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<ChunkResult>
+    private let group = DispatchGroup()
+    /// How many chunks it decodes (their bytes count against `EvtxStream.memoryCap`).
+    let chunkCount: Int
+
+    init(chunks: [[UInt8]], options: EvtxOptions) {
+        chunkCount = chunks.count
+        slots = .allocate(capacity: chunks.count)
+        slots.initialize(repeating: ChunkResult())
+        let queue = DispatchQueue.global(qos: .userInitiated)
+        for index in chunks.indices {
+            queue.async(group: group) {
+                self.slots[index] = chunks[index].withUnsafeBytes { ChunkDecoder.decode($0, options: options) }
+            }
+        }
+    }
+
+    /// Every work item holds the batch, so nothing is decoding any more here.
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    /// The chunks' results in order, once every one is decoded.
+    func results() -> [ChunkResult] {
+        group.wait()
+        return Array(slots)
+    }
 }
 
 extension EvtxStream {

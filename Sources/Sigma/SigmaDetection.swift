@@ -65,6 +65,19 @@ enum SigmaValueTest: Sendable {
         }
     }
 
+    /// `test` for a keyword text: string patterns directly (on `folded`, the text with ASCII
+    /// letters lower-cased, where that gives the same answer), the rest as against an empty event.
+    @inline(__always)
+    func keywordTest(_ text: String, folded: String? = nil) -> Bool {
+        if case .strings(let patterns) = self {
+            for pattern in patterns {
+                if let folded, pattern.matchesFolded { if pattern.matches(folded: folded) { return true } } else if pattern.matches(text) { return true }
+            }
+            return false
+        }
+        return test(text, in: SigmaFieldsEvent.empty)
+    }
+
     private static func hexNumber(_ text: String) -> Double? {
         let trimmed = text.trimmingSpaces.lowercased()
         guard trimmed.hasPrefix("0x"), let number = UInt64(trimmed.dropFirst(2), radix: 16) else { return nil }
@@ -85,7 +98,8 @@ enum SigmaValueTest: Sendable {
 }
 
 /// One `Field|modifiers: values` entry of a selection, or a keyword list (field nil).
-struct SigmaItem: Sendable {
+/// A class: evaluation reads it by reference, without retaining its parts.
+final class SigmaItem: Sendable {
     enum Kind: Sendable {
         case values([SigmaValueTest], all: Bool)
         case exists(Bool)
@@ -97,9 +111,15 @@ struct SigmaItem: Sendable {
     /// `|neq`: the item holds when the values do not.
     let negated: Bool
 
+    init(field: String?, kind: Kind, negated: Bool) {
+        self.field = field
+        self.kind = kind
+        self.negated = negated
+    }
+
     /// Whether the item holds for `event`; `evidence` receives the matched field and value.
     func holds(_ event: some SigmaEvent) -> Bool {
-        guard let field else { return keywordHolds(event.keywordText) != nil }
+        guard let field else { return keywordHolds(event.keywordText, folded: event.keywordTextFolded) != nil }
         let value = event.value(field)
         switch kind {
         case .exists(let expected):
@@ -118,19 +138,21 @@ struct SigmaItem: Sendable {
     }
 
     /// For keywords: the first text that satisfies the item (nil: none).
-    func keywordHolds(_ texts: [String]) -> String? {
+    /// `folded`: the same texts with ASCII letters lower-cased, when the event has them.
+    func keywordHolds(_ texts: [String], folded: [String]? = nil) -> String? {
         guard case .values(let tests, let all) = kind else { return nil }
+        let folded = folded?.count == texts.count ? folded : nil
         var witness: String?
         if all {
             for test in tests {
-                guard let text = texts.first(where: { test.test($0, in: SigmaFieldsEvent.empty) }) else {
+                guard let index = texts.indices.first(where: { test.keywordTest(texts[$0], folded: folded?[$0]) }) else {
                     return negated ? "" : nil
                 }
-                witness = witness ?? text
+                witness = witness ?? texts[index]
             }
         } else {
             outer: for test in tests {
-                for text in texts where test.test(text, in: SigmaFieldsEvent.empty) { witness = text; break outer }
+                for index in texts.indices where test.keywordTest(texts[index], folded: folded?[index]) { witness = texts[index]; break outer }
             }
         }
         if negated { return witness == nil ? "" : nil }
@@ -139,9 +161,14 @@ struct SigmaItem: Sendable {
 }
 
 /// A search identifier: a list of maps (OR), each map a list of items (AND).
-struct SigmaSearch: Sendable {
+final class SigmaSearch: Sendable {
     let name: String
     let alternatives: [[SigmaItem]]
+
+    init(name: String, alternatives: [[SigmaItem]]) {
+        self.name = name
+        self.alternatives = alternatives
+    }
 
     func holds(_ event: some SigmaEvent) -> Bool {
         alternatives.contains { items in items.allSatisfy { $0.holds(event) } }

@@ -9,6 +9,13 @@ public protocol SigmaEvent {
     func value(_ field: String) -> String?
     /// The values a keyword (field-less) detection searches, e.g. every event data value or the raw log line.
     var keywordText: [String] { get }
+    /// `keywordText` with ASCII letters lower-cased (same texts, same order), when the event has
+    /// it at hand: case-insensitive keywords then search it byte for byte. Nil by default.
+    var keywordTextFolded: [String]? { get }
+}
+
+extension SigmaEvent {
+    public var keywordTextFolded: [String]? { nil }
 }
 
 /// A small in-memory event: a dictionary of fields, looked up case-insensitively.
@@ -76,6 +83,8 @@ public struct MappedSigmaEvent<Base: SigmaEvent>: SigmaEvent {
     }
 
     public var keywordText: [String] { base.keywordText }
+
+    public var keywordTextFolded: [String]? { base.keywordTextFolded }
 }
 
 extension MappedSigmaEvent: Sendable where Base: Sendable {}

@@ -156,9 +156,22 @@ struct StringPattern: Sendable, Equatable {
     func matches(_ value: String) -> Bool {
         if unicodeFold {
             let lowered = value.lowercased()
-            return lowered.utf8.withContiguousStorageIfAvailable { match($0) } ?? match(Array(lowered.utf8))
+            return lowered.utf8.withContiguousStorageIfAvailable { match($0) } ?? Array(lowered.utf8).withUnsafeBufferPointer { match($0) }
         }
-        return value.utf8.withContiguousStorageIfAvailable { match($0) } ?? match(Array(value.utf8))
+        return value.utf8.withContiguousStorageIfAvailable { match($0) } ?? Array(value.utf8).withUnsafeBufferPointer { match($0) }
+    }
+
+    /// Whether `matches(folded:)` may be used: case-insensitive with ASCII-only text.
+    var matchesFolded: Bool { !cased && !unicodeFold }
+
+    /// `matches` on a value whose ASCII letters are already lower-cased (only when `matchesFolded`):
+    /// the pattern's bytes are lower-case too, so a substring search compares bytes as they are.
+    func matches(folded value: String) -> Bool {
+        let answer = value.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
+            guard case .contains = shape, !bytes.isEmpty else { return match(buffer) }
+            return buffer.count >= bytes.count && containsBytes(buffer, folded: true)
+        }
+        return answer ?? matches(value)
     }
 
     @inline(__always)
@@ -167,7 +180,8 @@ struct StringPattern: Sendable, Equatable {
         return patternByte == ((valueByte &- 65) < 26 ? valueByte | 0x20 : valueByte)
     }
 
-    private func equal<C: RandomAccessCollection>(_ value: C, from start: Int) -> Bool where C.Element == UInt8, C.Index == Int {
+    @inline(__always)
+    private func equal(_ value: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
         var index = start
         for byte in bytes {
             if !same(byte, value[index]) { return false }
@@ -176,36 +190,78 @@ struct StringPattern: Sendable, Equatable {
         return true
     }
 
-    func match<C: RandomAccessCollection>(_ value: C) -> Bool where C.Element == UInt8, C.Index == Int {
-        let base = value.startIndex
+    func match(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         let count = value.count
         switch shape {
         case .exact:
-            return count == bytes.count && equal(value, from: base)
+            return count == bytes.count && equal(value, from: 0)
         case .prefix:
-            return count >= bytes.count && equal(value, from: base)
+            return count >= bytes.count && equal(value, from: 0)
         case .suffix:
-            return count >= bytes.count && equal(value, from: base + count - bytes.count)
+            return count >= bytes.count && equal(value, from: count - bytes.count)
         case .contains:
             if bytes.isEmpty { return true }
             guard count >= bytes.count else { return false }
-            // The first byte in both cases, compared directly: the scan is the hot loop of keyword searches.
-            let first = bytes[0]
-            let other = cased ? first : ((first &- 97) < 26 ? first & 0xDF : first)
-            var start = base
-            let last = base + count - bytes.count
-            while start <= last {
-                let byte = value[start]
-                if byte == first || byte == other, equal(value, from: start) { return true }
-                start += 1
-            }
-            return false
+            return containsBytes(value, folded: false)
         case .glob(let tokens):
             return glob(tokens, value)
         }
     }
 
-    private func glob<C: RandomAccessCollection>(_ tokens: [Int16], _ value: C) -> Bool where C.Element == UInt8, C.Index == Int {
+    /// Substring search: eight candidate starts at a time are kept only where both the first and
+    /// the last byte of the pattern (in either case, unless the value is `folded`) are in place,
+    /// then compared in full.
+    private func containsBytes(_ value: UnsafeBufferPointer<UInt8>, folded: Bool) -> Bool {
+        guard let base = value.baseAddress else { return false }
+        let count = value.count
+        let span = bytes.count - 1
+        let last = count - bytes.count
+        let raw = UnsafeRawPointer(base)
+        let (first, firstOther) = folded ? (bytes[0], bytes[0]) : variants(bytes[0])
+        let (end, endOther) = folded ? (bytes[span], bytes[span]) : variants(bytes[span])
+        let firstWords = (UInt64(first) &* Self.ones, UInt64(firstOther) &* Self.ones)
+        let endWords = (UInt64(end) &* Self.ones, UInt64(endOther) &* Self.ones)
+        let twoCases = first != firstOther || end != endOther
+        var start = 0
+        while start + span + 8 <= count {
+            let head = raw.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+            let tail = raw.loadUnaligned(fromByteOffset: start + span, as: UInt64.self)
+            var candidates = Self.zeroBytes(head ^ firstWords.0) & Self.zeroBytes(tail ^ endWords.0)
+            if twoCases {
+                candidates = (Self.zeroBytes(head ^ firstWords.0) | Self.zeroBytes(head ^ firstWords.1))
+                    & (Self.zeroBytes(tail ^ endWords.0) | Self.zeroBytes(tail ^ endWords.1))
+            }
+            while candidates != 0 {
+                let offset = start + candidates.trailingZeroBitCount / 8
+                if equal(value, from: offset) { return true }
+                candidates &= candidates - 1
+            }
+            start += 8
+        }
+        while start <= last {
+            let byte = value[start]
+            if byte == first || byte == firstOther, equal(value, from: start) { return true }
+            start += 1
+        }
+        return false
+    }
+
+    /// The byte and, for case-insensitive letters, its upper-case form.
+    @inline(__always)
+    private func variants(_ byte: UInt8) -> (UInt8, UInt8) {
+        (byte, cased ? byte : ((byte &- 97) < 26 ? byte & 0xDF : byte))
+    }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+
+    /// 0x80 in each byte of `word` that is zero, nothing elsewhere (exact, no carries between bytes).
+    @inline(__always)
+    private static func zeroBytes(_ word: UInt64) -> UInt64 {
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((word & low) &+ low) | word | low)
+    }
+
+    private func glob(_ tokens: [Int16], _ value: UnsafeBufferPointer<UInt8>) -> Bool {
         let end = value.endIndex
         var t = 0
         var v = value.startIndex
@@ -242,19 +298,23 @@ struct StringPattern: Sendable, Equatable {
 
     /// The index after the UTF-8 scalar starting at `index`.
     @inline(__always)
-    private static func nextScalar<C: RandomAccessCollection>(_ value: C, _ index: Int) -> Int where C.Element == UInt8, C.Index == Int {
+    private static func nextScalar(_ value: UnsafeBufferPointer<UInt8>, _ index: Int) -> Int {
         var next = index + 1
         while next < value.endIndex, value[next] & 0xC0 == 0x80 { next += 1 }
         return next
     }
 }
 
-/// A regular expression from `|re` (ICU, close to the PCRE subset Sigma allows).
+/// A regular expression from `|re` (ICU, close to the PCRE subset Sigma allows). One that is only
+/// literal alternatives is answered by byte patterns where that gives ICU's answer; for others, an
+/// ASCII value without the literal text every match needs is refused before ICU is asked.
 ///
 /// `NSRegularExpression` is immutable and documented as safe to use from several threads.
 final class SigmaRegex: @unchecked Sendable {
     let regex: NSRegularExpression
     let source: String
+    let literals: SigmaRegexLiterals?
+    let required: SigmaRegexRequiredText?
 
     init(_ source: String, caseInsensitive: Bool, multiline: Bool, dotAll: Bool) throws {
         var options: NSRegularExpression.Options = []
@@ -263,9 +323,13 @@ final class SigmaRegex: @unchecked Sendable {
         if dotAll { options.insert(.dotMatchesLineSeparators) }
         self.regex = try NSRegularExpression(pattern: source, options: options)
         self.source = source
+        self.literals = SigmaRegexLiterals(source, caseInsensitive: caseInsensitive, multiline: multiline)
+        self.required = literals == nil ? SigmaRegexRequiredText(source, caseInsensitive: caseInsensitive) : nil
     }
 
     func matches(_ value: String) -> Bool {
-        regex.firstMatch(in: value, options: [], range: NSRange(value.startIndex..<value.endIndex, in: value)) != nil
+        if let answer = literals?.matches(value) { return answer }
+        if let required, required.excludes(value) { return false }
+        return regex.firstMatch(in: value, options: [], range: NSRange(value.startIndex..<value.endIndex, in: value)) != nil
     }
 }

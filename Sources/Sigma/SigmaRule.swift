@@ -3,68 +3,52 @@ import ExTriageCore
 /// A loaded Sigma detection rule: its metadata, where its records are, and its detection
 /// compiled into search identifiers and a condition tree.
 public struct SigmaRule: Sendable, Identifiable {
-    /// The rule's `id:`, or `file#document` when it has none.
-    public let id: String
-    /// The rule's `name:` (what correlations may refer to), if any.
-    public let name: String?
-    public let title: String
-    public let status: String?
-    /// `informational`, `low`, `medium`, `high`, `critical` (as written, lower-cased).
-    public let level: String?
-    public let description: String?
-    public let author: String?
-    public let references: [String]
-    /// Every tag as written.
-    public let tags: [String]
-    /// ATT&CK technique ids from `attack.tNNNN[.NNN]` tags, e.g. `T1003.001`.
-    public let techniques: [String]
-    /// ATT&CK tactics from `attack.<tactic>` tags, e.g. `credential-access`.
-    public let tactics: [String]
-    /// CVE ids from `cve.YYYY-NNNN` tags, e.g. `CVE-2021-26855`.
-    public let cves: [String]
-    public let falsePositives: [String]
-    /// The rule's `fields:` (fields worth showing with a match).
-    public let fields: [String]
-    public let logsource: SigmaLogSource
-    /// Where the rule's records are: channels, event IDs, field renames.
-    public let targets: [SigmaTarget]
-    /// The file the rule came from.
-    public let file: String
-    /// The condition text as written.
-    public let conditionText: String
+    /// Everything but the filters, shared by copies: a copy of a rule costs one retain.
+    private let parts: SigmaRuleParts
 
-    let searches: [SigmaSearch]
-    let condition: SigmaCondition
+    /// The rule's `id:`, or `file#document` when it has none.
+    public var id: String { parts.id }
+    /// The rule's `name:` (what correlations may refer to), if any.
+    public var name: String? { parts.name }
+    public var title: String { parts.title }
+    public var status: String? { parts.status }
+    /// `informational`, `low`, `medium`, `high`, `critical` (as written, lower-cased).
+    public var level: String? { parts.level }
+    public var description: String? { parts.description }
+    public var author: String? { parts.author }
+    public var references: [String] { parts.references }
+    /// Every tag as written.
+    public var tags: [String] { parts.tags }
+    /// ATT&CK technique ids from `attack.tNNNN[.NNN]` tags, e.g. `T1003.001`.
+    public var techniques: [String] { parts.techniques }
+    /// ATT&CK tactics from `attack.<tactic>` tags, e.g. `credential-access`.
+    public var tactics: [String] { parts.tactics }
+    /// CVE ids from `cve.YYYY-NNNN` tags, e.g. `CVE-2021-26855`.
+    public var cves: [String] { parts.cves }
+    public var falsePositives: [String] { parts.falsePositives }
+    /// The rule's `fields:` (fields worth showing with a match).
+    public var fields: [String] { parts.fields }
+    public var logsource: SigmaLogSource { parts.logsource }
+    /// Where the rule's records are: channels, event IDs, field renames.
+    public var targets: [SigmaTarget] { parts.targets }
+    /// The file the rule came from.
+    public var file: String { parts.file }
+    /// The condition text as written.
+    public var conditionText: String { parts.conditionText }
+
+    var searches: [SigmaSearch] { parts.searches }
+    var condition: SigmaCondition { parts.condition }
     /// Event IDs the detection itself pins (an `EventID` test every match passes); nil: any.
-    let detectionEventIDs: Set<Int>?
+    var detectionEventIDs: Set<Int>? { parts.detectionEventIDs }
     /// Global filters (Sigma filter documents) that name this rule: a match is dropped when one holds.
     var filters: [SigmaFilter] = []
 
     init(id: String, name: String?, title: String, status: String?, level: String?, description: String?, author: String?,
          references: [String], tags: [String], falsePositives: [String], fields: [String], logsource: SigmaLogSource,
          targets: [SigmaTarget], file: String, conditionText: String, searches: [SigmaSearch], condition: SigmaCondition) {
-        self.id = id
-        self.name = name
-        self.title = title
-        self.status = status
-        self.level = level
-        self.description = description
-        self.author = author
-        self.references = references
-        self.tags = tags
-        let parsed = SigmaTags(tags)
-        self.techniques = parsed.techniques
-        self.tactics = parsed.tactics
-        self.cves = parsed.cves
-        self.falsePositives = falsePositives
-        self.fields = fields
-        self.logsource = logsource
-        self.targets = targets
-        self.file = file
-        self.conditionText = conditionText
-        self.searches = searches
-        self.condition = condition
-        self.detectionEventIDs = condition.requiredEventIDs { index in searches[index].eventIDs }
+        parts = SigmaRuleParts(id: id, name: name, title: title, status: status, level: level, description: description, author: author,
+                               references: references, tags: tags, falsePositives: falsePositives, fields: fields, logsource: logsource,
+                               targets: targets, file: file, conditionText: conditionText, searches: searches, condition: condition)
     }
 
     /// The channels the rule reads (pre-filter which records to decode).
@@ -106,6 +90,7 @@ public struct SigmaRule: Sendable, Identifiable {
 
     /// Whether the detection holds for `event` (already under Sigma's field names), and what matched.
     public func matches<Event: SigmaEvent>(_ event: Event) -> SigmaMatch? {
+        let searches = parts.searches
         guard condition.evaluate({ searches[$0].holds(event) }) else { return nil }
         for filter in filters where filter.holds(event) { return nil }
         var positive: [Int] = []
@@ -120,7 +105,7 @@ public struct SigmaRule: Sendable, Identifiable {
                     guard seenFields.insert(field.lowercased()).inserted else { continue }
                     let value = event.value(field)
                     fields.append(SigmaMatch.Field(name: field, value: value, search: searches[index].name, test: item.testDescription))
-                } else if let text = item.keywordHolds(event.keywordText), !text.isEmpty {
+                } else if let text = item.keywordHolds(event.keywordText, folded: event.keywordTextFolded), !text.isEmpty {
                     keywords.append(text)
                 }
             }
@@ -230,5 +215,57 @@ extension SigmaRule {
         } catch {
             throw ExTriageError(.invalidProfile, "rule \(id) (\(file)): '\(text)' is not a condition over its searches: \(error)")
         }
+    }
+}
+
+/// The fixed parts of a `SigmaRule`, in one object.
+final class SigmaRuleParts: Sendable {
+    let id: String
+    let name: String?
+    let title: String
+    let status: String?
+    let level: String?
+    let description: String?
+    let author: String?
+    let references: [String]
+    let tags: [String]
+    let techniques: [String]
+    let tactics: [String]
+    let cves: [String]
+    let falsePositives: [String]
+    let fields: [String]
+    let logsource: SigmaLogSource
+    let targets: [SigmaTarget]
+    let file: String
+    let conditionText: String
+    let searches: [SigmaSearch]
+    let condition: SigmaCondition
+    let detectionEventIDs: Set<Int>?
+
+    init(id: String, name: String?, title: String, status: String?, level: String?, description: String?, author: String?,
+         references: [String], tags: [String], falsePositives: [String], fields: [String], logsource: SigmaLogSource,
+         targets: [SigmaTarget], file: String, conditionText: String, searches: [SigmaSearch], condition: SigmaCondition) {
+        self.id = id
+        self.name = name
+        self.title = title
+        self.status = status
+        self.level = level
+        self.description = description
+        self.author = author
+        self.references = references
+        self.tags = tags
+        let parsed = SigmaTags(tags)
+        self.techniques = parsed.techniques
+        self.tactics = parsed.tactics
+        self.cves = parsed.cves
+        self.falsePositives = falsePositives
+        self.fields = fields
+        self.logsource = logsource
+        self.targets = targets
+        self.file = file
+        self.conditionText = conditionText
+        self.searches = searches
+        self.condition = condition
+        self.detectionEventIDs = condition.requiredEventIDs { index in searches[index].eventIDs }
     }
 }

@@ -66,4 +66,24 @@ struct SigmaPatternTests {
         #expect(pattern("*ÄRGER*").matches("großer ärger hier"))
         #expect(pattern("straße").matches("STRAßE"))
     }
+
+    /// The word-at-a-time substring scan against a plain search, over every length and position.
+    @Test func substringScanAgreesWithAPlainSearch() {
+        var seed: UInt64 = 12_345
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(seed >> 33) % bound
+        }
+        let alphabet = Array("aAbB-\\.xX".utf8)
+        for _ in 0..<3000 {
+            let value = String(decoding: (0..<next(40)).map { _ in alphabet[next(alphabet.count)] }, as: UTF8.self)
+            let needle = String(decoding: (0..<(1 + next(5))).map { _ in alphabet[next(alphabet.count)] }, as: UTF8.self)
+            for cased in [false, true] {
+                let expected = cased ? value.contains(needle) : value.lowercased().contains(needle.lowercased())
+                #expect(pattern("*" + needle.replacingOccurrences(of: "\\", with: "\\\\") + "*", cased: cased).matches(value) == expected,
+                        "\(needle) in \(value) cased=\(cased)")
+            }
+        }
+    }
 }
+

@@ -77,8 +77,32 @@ struct EventMatches {
 enum ImagePath {
     /// The last `\`- or `/`-separated part, without quotes, lower-cased.
     static func fileName(_ path: String) -> String {
+        if let ascii = asciiFileName(path) { return ascii }
         let last = path.split(whereSeparator: { $0 == "\\" || $0 == "/" }).last.map(String.init) ?? path
         return String(last.filter { $0 != "\"" }).trimmedSpaces.lowercased()
+    }
+
+    /// The same for ASCII text, over its bytes without splitting the whole path (nil: not ASCII).
+    private static func asciiFileName(_ path: String) -> String? {
+        let result = path.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let isSeparator: (UInt8) -> Bool = { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "/") }
+            var end = bytes.count
+            while end > 0, isSeparator(bytes[end - 1]) { end -= 1 }
+            var start = end
+            while start > 0, !isSeparator(bytes[start - 1]) { start -= 1 }
+            // Nothing but separators: the whole text, as `split` leaves it.
+            if end == 0 { (start, end) = (0, bytes.count) }
+            var kept: [UInt8] = []
+            kept.reserveCapacity(end - start)
+            for byte in bytes[start..<end] where byte != UInt8(ascii: "\"") { kept.append(byte) }
+            var first = 0
+            var last = kept.count
+            while first < last, kept[first] == UInt8(ascii: " ") { first += 1 }
+            while last > first, kept[last - 1] == UInt8(ascii: " ") { last -= 1 }
+            return String(decoding: kept[first..<last].lazy.map { ($0 &- 65) < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
+        return result ?? nil
     }
 }
 

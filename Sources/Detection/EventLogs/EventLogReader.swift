@@ -1,3 +1,4 @@
+import Dispatch
 import Evtx
 import ExTriageCore
 import Foundation
@@ -7,9 +8,10 @@ import Foundation
 /// `EVTX` coverage row is its own.
 ///
 /// Nothing is spooled: each member's bytes go to an `EvtxStream` as they arrive, which holds at
-/// most a batch of 64 KiB chunks. The pre-filter (event IDs, every event of a provider) runs
-/// before any field is formatted. Failed records and bad chunks are counted; a member that is not
-/// EVTX is reported in coverage, never fatal.
+/// most two batches of 64 KiB chunks, and records wait for the checks in batches of `offerBatch`.
+/// The pre-filter (event IDs, every event of a provider) runs before any field is formatted.
+/// Failed records and bad chunks are counted; a member that is not EVTX is reported in coverage,
+/// never fatal.
 final class EventLogReader {
     static let id: CheckID = "EVTX"
     static let title = "Event logs (EVTX records, native reader)"
@@ -39,6 +41,11 @@ final class EventLogReader {
     private(set) var summary = EvtxReadSummary()
     /// Records offered, per position in `checks`.
     private var offered: [Int]
+    /// Records decoded and not yet offered, and per position in `checks` the indices of those it reads.
+    private var queued: [EventRecord] = []
+    private var queuedFor: [[Int]]
+    /// Records offered together: enough to keep both cores busy, few enough to stay small.
+    static let offerBatch = 2048
     private var problems: [String] = []
     private var channelSpans: [String: (first: Timestamp?, last: Timestamp?)] = [:]
     /// The time each channel's logs cover (file-name channel, lower-cased).
@@ -54,6 +61,7 @@ final class EventLogReader {
             return (index, check, selector)
         }
         offered = Array(repeating: 0, count: self.checks.count)
+        queuedFor = Array(repeating: [], count: self.checks.count)
         for (position, entry) in self.checks.enumerated() {
             for eventID in entry.selector.eventIDs {
                 byID[eventID, default: []].append(position)
@@ -90,32 +98,57 @@ final class EventLogReader {
 
     func consume(_ bytes: UnsafeRawBufferPointer) {
         guard let reading = current else { return }
-        reading.stream.feed(bytes) { offer($0, reading) }
+        reading.stream.feed(bytes) { queue($0, reading) }
     }
 
-    /// One record to the checks that read its event ID or every event of its provider.
-    private func offer(_ decoded: EvtxRecord, _ reading: Reading) {
+    /// One record for the checks that read its event ID or every event of its provider; they
+    /// see it with the rest of its batch (`offerQueued`).
+    private func queue(_ decoded: EvtxRecord, _ reading: Reading) {
         computerName.offer(decoded.computer)
         var record = EventRecord(decoded)
-        let all = record.allData
-        record.searchText = Array(all.utf8)
-        record.dataText = all
-        var positions = byID[record.eventID] ?? []
-        for position in reading.everyRecord where !positions.contains(position) { positions.append(position) }
-        if !reading.providers.isEmpty, let more = reading.providers[record.provider.lowercased()] {
-            for position in more where !positions.contains(position) { positions.append(position) }
+        record.prepareKeywordText()
+        let index = queued.count
+        var any = false
+        func add(_ position: Int) {
+            guard queuedFor[position].last != index else { return }
+            queuedFor[position].append(index)
+            any = true
         }
-        for position in positions {
-            checks[position].check.observe(.event(record, reading.source))
-            offered[position] += 1
+        byID[record.eventID]?.forEach(add)
+        reading.everyRecord.forEach(add)
+        if !reading.providers.isEmpty, let more = reading.providers[record.provider.lowercased()] { more.forEach(add) }
+        guard any else { return }
+        queued.append(record)
+        if queued.count >= Self.offerBatch { offerQueued(reading.source) }
+    }
+
+    /// Offers the queued records, each check on one thread of its own (checks keep their own
+    /// state), every check seeing its records in log order.
+    private func offerQueued(_ source: EventSource) {
+        guard !queued.isEmpty else { return }
+        let active = queuedFor.indices.filter { !queuedFor[$0].isEmpty }
+        let observations = queued.map { Observation.event($0, source) }
+        let work = UncheckedSendable((observations: observations, indices: queuedFor, checks: checks, active: active))
+        DispatchQueue.concurrentPerform(iterations: active.count) { item in
+            let position = work.value.active[item]
+            let check = work.value.checks[position].check
+            work.value.observations.withUnsafeBufferPointer { observations in
+                for index in work.value.indices[position] { check.observe(observations[index]) }
+            }
         }
+        for position in active {
+            offered[position] += queuedFor[position].count
+            queuedFor[position].removeAll(keepingCapacity: true)
+        }
+        queued.removeAll(keepingCapacity: true)
     }
 
     func end() {
         guard let reading = current else { return }
         current = nil
         let member = reading.member
-        let read = reading.stream.finish { offer($0, reading) }
+        let read = reading.stream.finish { queue($0, reading) }
+        offerQueued(reading.source)
         if let problem = read.problem {
             problems.append("\(member.sourcePath): \(problem)")
             return

@@ -9,15 +9,17 @@ struct SigmaEventRecord: SigmaEvent {
     let record: EventRecord
 
     func value(_ field: String) -> String? {
-        switch field.lowercased() {
-        case "provider_name": return record.provider
-        case "eventrecordid": return String(record.recordNumber)
+        switch field.utf8.count {
+        case 13 where EventRecord.same(field, "provider_name"): return record.provider
+        case 13 where EventRecord.same(field, "eventrecordid"): return String(record.recordNumber)
         default: return record.value(field)
         }
     }
 
     /// Every value joined (` | ` between): one text to search, computed once per record by the reader.
-    var keywordText: [String] { [record.dataText ?? record.allData] }
+    var keywordText: [String] { record.keywordTexts?.plain ?? [record.dataText ?? record.allData] }
+
+    var keywordTextFolded: [String]? { record.keywordTexts?.folded }
 
     /// System values every evidence item already shows (its excerpt and details): not repeated as matched fields.
     static let systemFields: Set<String> = ["eventid", "provider_name", "provider", "channel", "computer", "level"]

@@ -8,7 +8,7 @@ import Sigma
 struct SigmaRuleCheck: Check {
     /// One document of the rule, with its tiers compiled against its searches and, per channel
     /// (lower-cased), the event IDs it can match (nil: any) and its field map, looked up once.
-    struct Document: Sendable {
+    final class Document: Sendable {
         let rule: SigmaRule
         let tiers: [(verdict: Verdict, when: SigmaSubcondition?)]
         let eventIDs: [String: Set<Int>?]
@@ -19,26 +19,31 @@ struct SigmaRuleCheck: Check {
             self.tiers = tiers
             var ids: [String: Set<Int>?] = [:]
             var maps: [String: SigmaFieldMap] = [:]
+            // Under the channel as the rule's logsource names it and lower-cased: records usually
+            // spell it the same way, so the usual look-up needs no lower-casing.
             for channel in rule.channels {
-                ids[channel.lowercased()] = rule.eventIDs(channel: channel)
-                maps[channel.lowercased()] = rule.fieldTranslation(channel: channel)
+                for key in [channel.lowercased(), channel] {
+                    ids[key] = rule.eventIDs(channel: channel)
+                    maps[key] = rule.fieldTranslation(channel: channel)
+                }
             }
             eventIDs = ids
             fieldMaps = maps
         }
+    }
 
-        /// Whether a record of this channel and event ID can match, and the map to read it with.
-        func reads(channel: String, eventID: Int) -> SigmaFieldMap? {
-            let key = channel.lowercased()
-            guard let pinned = eventIDs[key] else { return nil }
-            if let pinned, !pinned.contains(eventID) { return nil }
-            return fieldMaps[key] ?? .identity
-        }
+    /// A document that reads a channel: the event IDs it can match there (nil: any) and its field map.
+    struct Reader: Sendable {
+        let document: Document
+        let eventIDs: Set<Int>?
+        let map: SigmaFieldMap
     }
 
     let id: CheckID
     let title: String
     let documents: [Document]
+    /// Per channel (as the rules spell it, and lower-cased), its readers in document order: one look-up per record.
+    let readers: [String: [Reader]]
     let extras: SigmaRuleExtras
     let severity: Severity
     let input: CheckInput
@@ -51,14 +56,28 @@ struct SigmaRuleCheck: Check {
         title = documents.first?.rule.title ?? extras.id
         severity = SigmaLevels.severity(documents.first?.rule.level)
         input = .events(SigmaLevels.selector(documents.map(\.rule)))
+        var readers: [String: [Reader]] = [:]
+        let keys = Set(documents.flatMap { $0.eventIDs.keys })
+        for key in keys {
+            // A channel is looked up as spelled, else lower-cased.
+            readers[key] = documents.compactMap { document in
+                let own = document.eventIDs[key] != nil ? key : key.lowercased()
+                return document.eventIDs[own].map { Reader(document: document, eventIDs: $0, map: document.fieldMaps[own] ?? .identity) }
+            }
+        }
+        self.readers = readers
     }
 
     func makeState() -> EventMatches { EventMatches() }
 
     func observe(_ observation: Observation, into matches: inout EventMatches) {
         guard case .event(let record, let source) = observation else { return }
-        for document in documents {
-            guard let map = document.reads(channel: record.channel, eventID: Int(record.eventID)) else { continue }
+        guard let channelReaders = readers[record.channel] ?? readers[record.channel.lowercased()] else { return }
+        let eventID = Int(record.eventID)
+        for reader in channelReaders {
+            if let pinned = reader.eventIDs, !pinned.contains(eventID) { continue }
+            let document = reader.document
+            let map = reader.map
             let event = map.event(SigmaEventRecord(record: record))
             guard let match = document.rule.matches(event),
                   let tier = document.tiers.first(where: { $0.when?.holds(event) ?? true }) else { continue }
