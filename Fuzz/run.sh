@@ -10,6 +10,8 @@ bins=${FUZZ_BIN_DIR:-$root/Fuzz/.build/debug}
 extriage=${EXTRIAGE:-$root/.build/debug/extriage}
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(tar manifest w3c exchange-csv evtx minidump profile rules)
 summary=()
+# Known leaks outside extriage (each explained in the file) do not stop a run.
+export LSAN_OPTIONS="suppressions=$root/Fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 for target in "${targets[@]}"; do
     work="$root/Fuzz/work/$target"; rm -rf "$work"; mkdir -p "$work/seeds" "$work/corpus" "$work/crashes"
     "$root/Fuzz/seed.sh" "$target" "$work/seeds" "$extriage" || { echo "seeding $target failed" >&2; exit 1; }
