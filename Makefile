@@ -4,8 +4,10 @@ PREFIX  ?= /usr/local
 SAMPLE  ?= exchange2016-compromised
 OUT     ?= out
 BENCH_SIZE ?= 2G
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 
-.PHONY: all deps build release demo sample-images test bench evaluate install uninstall clean
+.PHONY: all deps build release demo sample-images test fuzz bench evaluate install uninstall clean
 
 all: build
 
@@ -59,6 +61,14 @@ sample-images: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## libFuzzer (Linux toolchain) with ASan over each parser of untrusted input, FUZZ_SECONDS (default 60)
+## per target (FUZZ_TARGETS to choose: tar manifest w3c exchange-csv evtx minidump profile rules).
+## Fuzz/ is its own package, so the main build takes no fuzz flags; crashers are copied to
+## Tests/FuzzRegressions/<target>/, which `make test` replays.
+fuzz: build
+	cd Fuzz && $(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh $(FUZZ_TARGETS)
 
 ## Benchmarks on a synthetic tree (BENCH_SIZE=200M for a quick run): collect vs tar + sha256sum,
 ## analyze vs grep -c 'ServerInfo~', collect from a raw NTFS image vs from the directory, YARA

@@ -12,6 +12,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "extriage", targets: ["extriage"]),
+        // For the libFuzzer package in Fuzz/ (a separate package, so the main build takes no fuzz flags).
+        .library(name: "FuzzEntryPoints", targets: ["FuzzEntryPoints"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -71,6 +73,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "FuzzEntryPoints",
+            dependencies: ["ArtifactCollection", "Detection", "EvidenceBundle", "Evtx", "Sigma"]
+        ),
+        .target(
             name: "TestSupport",
             dependencies: ["ExTriageCore", "EvidenceBundle", "CArchive"],
             path: "Tests/TestSupport"
@@ -91,6 +97,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "SigmaTests", dependencies: ["Sigma", "ExTriageCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["extriage", "EvidenceBundle", "ExTriageCore", "TestSupport"]),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzEntryPoints", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

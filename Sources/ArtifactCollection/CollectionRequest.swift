@@ -22,6 +22,8 @@ public struct CollectionRequest: Sendable {
     /// Disk images: hash the whole image (all E01 segments' media) before collecting, and
     /// compare with the acquisition digests an E01 stores.
     public var hashImage = false
+    /// Tests only: a write step of the output that fails with this `errno` (a full disk, say).
+    var injectedOutputFailure: (step: OutputFile.Step, errno: Int32)?
 
     public init(source: any EvidenceSource, output: String, caseRecord: Manifest.CaseRecord, profile: ResolvedProfile,
                 collectDumps: Bool = false, force: Bool = false) {

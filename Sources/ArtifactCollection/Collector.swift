@@ -9,7 +9,8 @@ import EvidenceSource
 import ExTriageCore
 
 /// Runs one collection: select files by profile, capture each once into a pax tar, then write
-/// the manifest last, rename the `.partial` file and write the `.sha256` sidecar.
+/// the manifest last; the `.sha256` sidecar and the custody log are written before the `.partial`
+/// file is renamed, so a final-named bundle always has both beside it.
 public final class Collector {
     let request: CollectionRequest
     weak var observer: (any CollectionObserver)?
@@ -75,11 +76,13 @@ public final class Collector {
                 signer = signature.fingerprint
             }
             summary = try writer.close()
-            try output.commit(descriptor: descriptor, sha256: summary.sha256)
-            try CustodyLog.append(bundle: output.path, actor: request.caseRecord.examiner, action: .collected,
-                                  note: "collected from \(request.source.kind) \(request.source.location) for case \(request.caseRecord.caseId)"
-                                      + SourceDescription.custodyNote(manifest.source),
-                                  bundleSha256: summary.sha256, manifestSigner: signer, key: request.signingKey?.key)
+            let (_, custodyLine) = try CustodyLog.makeLine(
+                after: [], actor: request.caseRecord.examiner, action: .collected,
+                note: "collected from \(request.source.kind) \(request.source.location) for case \(request.caseRecord.caseId)"
+                    + SourceDescription.custodyNote(manifest.source),
+                bundleSha256: summary.sha256, manifestSigner: signer, key: request.signingKey?.key)
+            output.injectedFailure = request.injectedOutputFailure
+            try output.commit(descriptor: descriptor, sha256: summary.sha256, custodyLine: custodyLine)
             return CollectionSummary(
                 bundlePath: output.path, bundleSHA256: summary.sha256, bundleBytes: summary.bytes,
                 filesCollected: entries.filter { $0.status == .collected }.count,

@@ -14,6 +14,9 @@ public struct BundleVerifier {
     /// so this proves the same integrity at about half the hashing; `verify` still does all three
     /// so that every digest a court may quote is shown to hold.
     public var sha256Only: Bool
+    /// The custody log's head and event count as the receiver recorded them; a log that no
+    /// longer holds them makes the bundle NOT INTACT.
+    public var custodyExpectation = CustodyExpectation()
     /// When set, an unsigned bundle is a failure of trust too (exit 4).
     public var requireTrustedSigner: Bool { !trustedKeys.isEmpty }
 
@@ -37,6 +40,8 @@ public struct BundleVerifier {
         report.digestsChecked = sha256Only ? ["sha256"] : ["sha256", "sha1", "md5"]
         let custody = CustodyBinding.read(bundle: path, trustedKeys: trustedKeys)
         report.warnings = custody.warnings
+        report.custodyEvents = custody.check?.lineSha256.count
+        report.custodyHeadSha256 = custody.check?.headSha256
 
         let scan: BundleScan
         do {
@@ -52,6 +57,7 @@ public struct BundleVerifier {
         let sidecar = SidecarCheck.check(bundle: path, computed: scan.bundleSha256)
         report.sidecar = sidecar.status
         var problems = scan.problems + custody.bundleChanged(computed: scan.bundleSha256)
+            + custody.notAsRecorded(custodyExpectation)
 
         switch ManifestCheck.manifest(of: scan) {
         case .failure(let unavailable):

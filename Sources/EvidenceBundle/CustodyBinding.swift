@@ -21,6 +21,8 @@ struct CustodyBinding {
 
     var record: Record?
     var warnings: [String] = []
+    /// The log as read, when it could be: its event count and head go into the report.
+    var check: CustodyLog.Check?
 
     /// Reads `<bundle>.custody.jsonl`, if there is one.
     static func read(bundle path: String, trustedKeys: [Curve25519.Signing.PublicKey]) -> CustodyBinding {
@@ -34,7 +36,7 @@ struct CustodyBinding {
         } catch {
             return CustodyBinding(warnings: ["custody log unreadable: \(error)"])
         }
-        var binding = CustodyBinding(warnings: check.problems.map { "custody log: \($0)" })
+        var binding = CustodyBinding(warnings: check.problems.map { "custody log: \($0)" }, check: check)
         guard let first = check.events.first, first.action == .collected, first.sequence == 1 else {
             binding.warnings.append("custody log: the first event is not the collection")
             return binding
@@ -47,6 +49,15 @@ struct CustodyBinding {
         binding.record = Record(bundleSha256: first.bundleSha256, manifestSigner: first.manifestSigner,
                                 eventSigner: first.signature?.fingerprint)
         return binding
+    }
+
+    /// The log against the count and head the receiver recorded (`--expect-events`, `--expect-head`).
+    func notAsRecorded(_ expectation: CustodyExpectation) -> [Problem] {
+        guard !expectation.isEmpty else { return [] }
+        guard let check else {
+            return [.custodyNotAsRecorded("there is none to compare with the recorded head or count (\(warnings.joined(separator: "; ")))")]
+        }
+        return expectation.compare(with: check).problems.map(Problem.custodyNotAsRecorded)
     }
 
     /// The bundle's hash now against the one recorded at collection.

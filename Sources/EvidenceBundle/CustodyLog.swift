@@ -62,20 +62,10 @@ public enum CustodyLog {
     public static func append(bundle: String, actor: String, action: CustodyEvent.Action, note: String?,
                               bundleSha256: String, manifestSigner: String? = nil,
                               key: Curve25519.Signing.PrivateKey? = nil, time: Timestamp = .now()) throws -> CustodyEvent {
-        try CaseFieldLimits.check(name: "actor", actor, required: true)
-        try CaseFieldLimits.check(name: "note", note, allowLineBreaks: true)
         let logPath = path(forBundle: bundle)
-        let lines = try readLines(logPath)
-        var event = CustodyEvent(sequence: lines.count + 1, time: time, actor: actor, action: action, note: note,
-                                 bundleSha256: bundleSha256,
-                                 previousLineSha256: lines.last.map(sha256Hex) ?? CustodyEvent.firstPrevious,
-                                 manifestSigner: manifestSigner, signature: nil)
-        if let key {
-            let signature = try key.signature(for: Data(try event.signedBytes()))
-            event.signature = .init(algorithm: "ed25519", publicKey: key.publicKey.rawRepresentation.base64EncodedString(),
-                                    fingerprint: SigningKeys.fingerprint(key.publicKey), signature: signature.base64EncodedString())
-        }
-        var line = try encode(event) + [0x0A]
+        let (event, encoded) = try makeLine(after: try readLines(logPath), actor: actor, action: action, note: note,
+                                            bundleSha256: bundleSha256, manifestSigner: manifestSigner, key: key, time: time)
+        var line = encoded
         // A log cut short (a crash mid-write) must not swallow this event into its last line.
         if let data = readSmallRegularFile(logPath, limit: maximumLogSize), let last = data.last, last != 0x0A {
             line.insert(0x0A, at: 0)
@@ -91,12 +81,35 @@ public enum CustodyLog {
         return event
     }
 
+    /// The next event after `lines` and its encoded line (with its line feed), signed when a key is given.
+    public static func makeLine(after lines: [[UInt8]], actor: String, action: CustodyEvent.Action, note: String?,
+                                bundleSha256: String, manifestSigner: String? = nil,
+                                key: Curve25519.Signing.PrivateKey? = nil, time: Timestamp = .now()) throws -> (CustodyEvent, [UInt8]) {
+        try CaseFieldLimits.check(name: "actor", actor, required: true)
+        try CaseFieldLimits.check(name: "note", note, allowLineBreaks: true)
+        var event = CustodyEvent(sequence: lines.count + 1, time: time, actor: actor, action: action, note: note,
+                                 bundleSha256: bundleSha256,
+                                 previousLineSha256: lines.last.map(sha256Hex) ?? CustodyEvent.firstPrevious,
+                                 manifestSigner: manifestSigner, signature: nil)
+        if let key {
+            let signature = try key.signature(for: Data(try event.signedBytes()))
+            event.signature = .init(algorithm: "ed25519", publicKey: key.publicKey.rawRepresentation.base64EncodedString(),
+                                    fingerprint: SigningKeys.fingerprint(key.publicKey), signature: signature.base64EncodedString())
+        }
+        return (event, try encode(event) + [0x0A])
+    }
+
     /// The result of reading and checking a custody log.
     public struct Check: Sendable {
         public var events: [CustodyEvent]
         /// One message per broken link, bad line or bad signature, naming the line.
         public var problems: [String]
         public var lastEventSigned: Bool
+        /// SHA-256 of the last line's bytes: the hash the next event chains to. A receiver who
+        /// records it (with the event count) can tell later whether lines were cut from the end.
+        public var headSha256: String?
+        /// The SHA-256 of each line, in order: where a recorded head sits in the log.
+        public var lineSha256: [String]
     }
 
     /// Reads the log and checks the chain, sequence numbers and signatures.
@@ -138,7 +151,12 @@ public enum CustodyLog {
             events.append(event)
             previous = line
         }
-        return Check(events: events, problems: problems, lastEventSigned: events.last?.signature != nil)
+        if lines.isEmpty {
+            problems.append("no events: the collected event is missing (the log is empty; writing it failed or it was emptied)")
+        }
+        let hashes = lines.map(sha256Hex)
+        return Check(events: events, problems: problems, lastEventSigned: events.last?.signature != nil,
+                     headSha256: hashes.last, lineSha256: hashes)
     }
 
     /// The log's lines without their line feeds; a missing log has none.

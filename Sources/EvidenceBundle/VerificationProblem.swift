@@ -33,6 +33,7 @@ extension VerificationReport.Problem {
         // Records kept beside the bundle.
         case bundleChanged = "bundle-changed"
         case custodySignerMismatch = "custody-signer-mismatch"
+        case custodyNotAsRecorded = "custody-not-as-recorded"
         case sidecarMismatch = "sidecar-mismatch"
     }
 
@@ -196,6 +197,10 @@ extension VerificationReport.Problem {
               "the custody log's collected event is signed by another key than the manifest it names")
     }
 
+    static func custodyNotAsRecorded(_ message: String) -> Self {
+        .init(.custodyNotAsRecorded, "custody log: \(message)")
+    }
+
     static func sidecarMismatch(sidecarName: String, recorded: String, computed: String?) -> Self {
         .init(.sidecarMismatch, expected: recorded, found: computed, "the bundle's SHA-256 differs from \(sidecarName)")
     }
@@ -231,6 +236,7 @@ extension VerificationReport.Problem.Kind {
         case .signerChanged: return "signers differ from the custody log"
         case .bundleChanged: return "bundle hashes differ from the custody log"
         case .custodySignerMismatch: return "custody signers differ from the manifest's"
+        case .custodyNotAsRecorded: return "custody log differences from what was recorded"
         case .sidecarMismatch: return "sidecar hashes differ"
         }
     }

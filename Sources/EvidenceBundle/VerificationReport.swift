@@ -51,6 +51,10 @@ public struct VerificationReport: Codable, Sendable {
     public var verdict: Verdict
     /// The member digests recomputed and compared: all three, or `sha256` alone (`analyze`).
     public var digestsChecked: [String] = ["sha256", "sha1", "md5"]
+    /// The custody log's event count (lines) and head (SHA-256 of its last line), when it was read:
+    /// what a receiver records to detect lines cut from its end later.
+    public var custodyEvents: Int?
+    public var custodyHeadSha256: String?
 
     /// One line for people: `intact and signed by <fp> (trusted)`, `intact, unsigned`, `NOT INTACT`.
     public var verdictText: String {

@@ -19,7 +19,9 @@ struct Collect: ParsableCommand {
             The source is opened read-only and never modified; links are recorded, never followed. \
             Deleted files are not collected (an --include-deleted option may come later). \
             Exit codes: 0 complete; 2 written, but an artifact failed or image bytes were lost (the \
-            manifest says which); 1 fatal error (bad arguments, unreadable source, output exists).
+            manifest says which); 1 fatal error (bad arguments, unreadable source, output exists, output \
+            unwritable or disk full): no bundle is written; a B.tar.partial may be left, and the error \
+            says so; this run never leaves a B.tar without its .sha256 and custody log.
             """
     )
 

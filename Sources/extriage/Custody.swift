@@ -39,8 +39,16 @@ struct Custody: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the custody log and check its hash chain and signatures.",
-            discussion: "Exit codes: 0 the chain is intact; 3 a line was edited, removed or reordered.")
+            discussion: """
+                Prints the event count and the head hash (SHA-256 of the last line): record both when you \
+                receive a bundle and give them later as --expect-events and --expect-head, so that events cut \
+                from the end of the log are detected (the chain alone cannot show that). An empty log is NOT INTACT. \
+                Exit codes: 0 the chain is intact (and holds the expected head and count); 1 fatal error (no custody \
+                log, unreadable); 3 NOT INTACT: a line was edited, removed or reordered, the log is empty, or it is \
+                shorter than or differs from --expect-head/--expect-events.
+                """)
         @Argument(help: ArgumentHelp("The bundle (.tar).", valueName: "bundle")) var bundle: String
+        @OptionGroup var expected: CustodyExpectationOptions
 
         func run() throws {
             let check = try CustodyLog.check(bundle: bundle)
@@ -52,14 +60,19 @@ struct Custody: ParsableCommand {
                 print(line)
                 if let note = event.note { print("   \(EscapedText.display(note))") }
             }
-            var problems = check.problems
+            let compared = expected.expectation.compare(with: check)
+            var problems = check.problems + compared.problems
             if let current, let last = check.events.last, last.bundleSha256 != current {
                 problems.append("the bundle now (\(current)) differs from the hash the last event recorded")
             }
             for problem in problems { print("problem: \(problem)") }
             if let current { print("bundle now: \(current)") }
+            print("events: \(check.lineSha256.count), head \(check.headSha256 ?? "none") (record both; check later with --expect-events and --expect-head)")
+            for note in compared.notes { print("note: \(note)") }
             if !check.lastEventSigned { print("note: the last event is unsigned; only a signature protects it from an edit") }
-            print(problems.isEmpty ? "chain: intact (\(check.events.count) events, the bundle matches the last one)" : "chain: BROKEN")
+            print(problems.isEmpty
+                  ? "chain: intact (\(check.events.count) events, the bundle matches the last one)"
+                  : "chain: NOT INTACT (\(problems.count) problem\(problems.count == 1 ? "" : "s"))")
             if !problems.isEmpty { throw ExitCode(ExitStatus.notIntact.rawValue) }
         }
     }

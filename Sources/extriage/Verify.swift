@@ -8,7 +8,11 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a bundle's members, order, seal, signature and sidecar hash.",
         discussion: """
-            Exit codes: 0 intact (and signed by a trusted key when --trusted-key is given); 3 NOT INTACT; \
+            Prints the custody log's event count and head hash (SHA-256 of its last line): record both when \
+            you receive a bundle and give them later as --expect-events and --expect-head, so that events \
+            cut from the end of the log are detected. \
+            Exit codes: 0 intact (and signed by a trusted key when --trusted-key is given); 3 NOT INTACT \
+            (including a custody log shorter than, or different from, --expect-head/--expect-events); \
             4 intact but not signed by a trusted key; 5 not a bundle.
             """)
 
@@ -27,6 +31,8 @@ struct Verify: ParsableCommand {
     /// Problems of one kind listed one by one before they are summarised.
     static let groupLimit = 3
 
+    @OptionGroup var expected: CustodyExpectationOptions
+
     @Flag(name: .long, help: "Append a `verified` event to the bundle's custody log.")
     var record = false
 
@@ -38,7 +44,9 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let keys = try trustedKeys.map { try SigningKeys.loadPublicKey(path: $0) }
-        let report = BundleVerifier(trustedKeys: keys).verify(path: bundle)
+        var verifier = BundleVerifier(trustedKeys: keys)
+        verifier.custodyExpectation = expected.expectation
+        let report = verifier.verify(path: bundle)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -63,15 +71,21 @@ struct Verify: ParsableCommand {
             print("bundle:   \(EscapedText.display(bundle))")
             if let sha = report.bundleSha256 { print("sha256:   \(sha) (sidecar: \(report.sidecar))") }
             print("members:  \(report.members) evidence members")
+            if let events = report.custodyEvents {
+                print("custody:  \(events) events, head \(report.custodyHeadSha256 ?? "none")")
+            }
             if let manifest = report.manifest {
                 print("case:     \(EscapedText.display(manifest.case.caseId)), examiner \(EscapedText.display(manifest.case.examiner)), collected \(manifest.finishedAt.iso8601)")
             }
             print("verdict:  \(EscapedText.display(report.verdictText))")
         }
         if record {
-            try CustodyLog.append(bundle: bundle, actor: actor ?? ProcessInfo.processInfo.userName, action: .verified,
-                                  note: report.verdictText, bundleSha256: report.bundleSha256 ?? "unknown",
-                                  key: try signKey.map { try SigningKeys.loadPrivateKey(path: $0) })
+            let event = try CustodyLog.append(bundle: bundle, actor: actor ?? ProcessInfo.processInfo.userName, action: .verified,
+                                              note: report.verdictText, bundleSha256: report.bundleSha256 ?? "unknown",
+                                              key: try signKey.map { try SigningKeys.loadPrivateKey(path: $0) })
+            if !json, let head = try? CustodyLog.check(bundle: bundle).headSha256 {
+                print("recorded: event \(event.sequence) (verified); custody now \(event.sequence) events, head \(head)")
+            }
         }
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }

@@ -331,6 +331,64 @@ struct SignedBundle {
         #expect(show.stdout.contains("line 2: chain broken"))
     }
 
+    /// The `events: N, head H` line `custody show` prints.
+    func recorded(_ show: Run) throws -> (events: String, head: String) {
+        let line = try #require(show.stdout.split(separator: "\n").first { $0.hasPrefix("events: ") }, "\(show.stdout)")
+        let words = line.split(separator: " ").map(String.init)
+        return (String(words[1].dropLast()), words[3])
+    }
+
+    /// Issue #14 item 7: an empty log (its write failed) is never "intact".
+    @Test func anEmptyLogIsNotIntact() throws {
+        let signed = try SignedBundle()
+        try Data().write(to: URL(fileURLWithPath: signed.bundle + ".custody.jsonl"))
+        let show = try Run.extriage(["custody", "show", signed.bundle])
+        #expect(show.status == 3, "\(show.stdout)")
+        #expect(show.stdout.contains("no events: the collected event is missing"))
+        #expect(show.stdout.contains("chain: NOT INTACT") && !show.stdout.contains("intact (0 events"))
+        let verify = try signed.verify()
+        #expect(verify.stdout.contains("custody log: no events: the collected event is missing"))
+    }
+
+    /// Issue #14 item 8: lines cut from the end keep the chain whole; the recorded head and count catch it.
+    @Test func linesCutFromTheEndAreCaughtByTheRecordedHead() throws {
+        let signed = try threeEvents()
+        let (events, head) = try recorded(try Run.extriage(["custody", "show", signed.bundle]))
+        let lastLine = try lines(signed)[3]
+        #expect(events == "4" && head == sha256Hex(Array(lastLine.utf8)))
+        let verified = try signed.verify()
+        #expect(verified.stdout.contains("custody:  4 events, head \(head)"), "\(verified.stdout)")
+        #expect(try Run.extriage(["custody", "show", signed.bundle, "--expect-head", head, "--expect-events", "4"]).status == 0)
+
+        try writeLines(signed, Array(try lines(signed).prefix(2)))
+        let plain = try Run.extriage(["custody", "show", signed.bundle])
+        #expect(plain.status == 0 && plain.stdout.contains("events: 2, head "), "the chain alone cannot tell")
+        let byHead = try Run.extriage(["custody", "show", signed.bundle, "--expect-head", head])
+        #expect(byHead.status == 3, "\(byHead.stdout)")
+        #expect(byHead.stdout.contains("the recorded head \(head.prefix(16))… is not in the custody log"))
+        #expect(byHead.stdout.contains("chain: NOT INTACT"))
+        let byCount = try Run.extriage(["custody", "show", signed.bundle, "--expect-events", events])
+        #expect(byCount.status == 3 && byCount.stdout.contains("the custody log has 2 events, 4 were recorded"), "\(byCount.stdout)")
+        let verify = try signed.verify(["--expect-head", head, "--expect-events", events])
+        #expect(verify.status == 3 && verify.stdout.contains("verdict:  NOT INTACT"), "\(verify.stdout)")
+        #expect(verify.stdout.contains("problem: custody log: the custody log has 2 events, 4 were recorded"))
+        #expect(verify.stdout.contains("problem: custody log: the recorded head"))
+    }
+
+    @Test func eventsAddedAfterTheRecordedHeadAreFine() throws {
+        let signed = try threeEvents()
+        let (_, head) = try recorded(try Run.extriage(["custody", "show", signed.bundle]))
+        #expect(try Run.extriage(["custody", "add", signed.bundle, "--actor", "Lab", "--action", "note"]).status == 0)
+        let show = try Run.extriage(["custody", "show", signed.bundle, "--expect-head", head, "--expect-events", "4"])
+        #expect(show.status == 0, "\(show.stdout)")
+        #expect(show.stdout.contains("note: the recorded head is event 4; 1 event was added after it"))
+        #expect(try signed.verify(["--expect-head", head, "--expect-events", "4"]).status == 0)
+        let wrongPlace = try Run.extriage(["custody", "show", signed.bundle, "--expect-head", head, "--expect-events", "5"])
+        #expect(wrongPlace.status == 3 && wrongPlace.stdout.contains("is event 4, not event 5"))
+        let bad = try Run.extriage(["custody", "show", signed.bundle, "--expect-head", "abc"])
+        #expect(bad.status == 1 && bad.stderr.contains("64 hexadecimal digits"))
+    }
+
     @Test func customFieldsAreLimited() throws {
         let signed = try SignedBundle()
         let long = try Run.extriage(["custody", "add", signed.bundle, "--actor", "A", "--action", "note", "--note", String(repeating: "x", count: 5000)])

@@ -2,7 +2,7 @@ import ExTriageCore
 
 /// What the head of a Windows minidump says (`MINIDUMP_HEADER`, the stream directory, the
 /// module list and system info), as far as the bytes at hand reach (EXCHANGE-ARTIFACTS.md C13).
-struct MinidumpHeader: Sendable {
+public struct MinidumpHeader: Sendable {
     var version: UInt32
     var streams: UInt32
     /// `TimeDateStamp`: when the dump was written.
@@ -21,7 +21,7 @@ struct MinidumpHeader: Sendable {
     var processName: String? { modules.first.map(ImagePath.fileName) }
 
     /// Parses what it can; nil when the bytes do not start with a minidump header.
-    static func parse(_ bytes: [UInt8]) -> MinidumpHeader? {
+    public static func parse(_ bytes: [UInt8]) -> MinidumpHeader? {
         guard bytes.count >= 32, Array(bytes[0..<4]) == signature else { return nil }
         let version = u32(bytes, 4)
         guard version & 0xFFFF == 0xA793 else { return nil }
