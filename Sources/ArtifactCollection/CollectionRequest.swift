@@ -22,6 +22,9 @@ public struct CollectionRequest: Sendable {
     /// Disk images: hash the whole image (all E01 segments' media) before collecting, and
     /// compare with the acquisition digests an E01 stores.
     public var hashImage = false
+    /// The largest manifest written: a bundle whose manifest a verifier would refuse is never
+    /// produced. Tests lower it; verifiers read up to `ManifestCodec.maximumSize`.
+    public var manifestSizeLimit = ManifestCodec.maximumSize
 
     public init(source: any EvidenceSource, output: String, caseRecord: Manifest.CaseRecord, profile: ResolvedProfile,
                 collectDumps: Bool = false, force: Bool = false) {

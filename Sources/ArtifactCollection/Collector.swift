@@ -38,6 +38,7 @@ public final class Collector {
         selector.run()
         let files = selector.orderedFiles
         observer?.planned(files: files.count, bytes: files.reduce(0) { $0 &+ $1.entry.size })
+        try refuseOversizeManifest(files)
 
         try output.retireCustodyLog()
         let descriptor = try output.openPartial()
@@ -66,7 +67,7 @@ public final class Collector {
             let finishedAt = Timestamp.now()
             let manifest = makeManifest(startedAt: startedAt, finishedAt: finishedAt, installPath: installPath, imageDigest: imageDigest,
                                         entries: entries, outcomes: outcomes(patterns, selector, files, entries, fileProblems))
-            let manifestBytes = try ManifestCodec.encode(manifest)
+            let manifestBytes = try ManifestCodec.encode(manifest, limit: request.manifestSizeLimit)
             try writer.addMember(path: Manifest.memberName, bytes: manifestBytes, modified: finishedAt)
             var signer: String?
             if let key = request.signingKey {
@@ -92,6 +93,18 @@ public final class Collector {
         } catch {
             output.abandon()
             throw error
+        }
+    }
+
+    /// Refuses, before any file is read, a selection whose manifest would certainly be larger than
+    /// the limit: each entry holds its member and source paths and at least the fixed overhead.
+    func refuseOversizeManifest(_ files: [SelectedFile]) throws {
+        var least = 0
+        for file in files {
+            least += file.memberPath.utf8.count + file.path.escaped.utf8.count + ManifestCodec.minimumEntryOverhead
+        }
+        if least > request.manifestSizeLimit {
+            throw ManifestCodec.tooLarge(bytes: least, atLeast: true, entries: files.count, limit: request.manifestSizeLimit)
         }
     }
 
@@ -138,10 +151,12 @@ public final class Collector {
     /// One summary row per pattern, then one row per file that failed or was skipped.
     func outcomes(_ patterns: [ResolvedPattern], _ selector: ArtifactSelector, _ files: [SelectedFile],
                   _ entries: [Manifest.Entry], _ fileProblems: [Int: FileProblem]) -> [Manifest.Outcome] {
-        let entryByPath = Dictionary(entries.map { (Array($0.path.utf8), $0) }, uniquingKeysWith: { first, _ in first })
+        var entryByPath: [PathKey: OutcomeStatus] = [:]
+        entryByPath.reserveCapacity(entries.count)
+        for entry in entries where entryByPath[PathKey(entry.path)] == nil { entryByPath[PathKey(entry.path)] = entry.status }
         var statuses = Array(repeating: [OutcomeStatus](), count: patterns.count)
         for (index, file) in files.enumerated() {
-            let status: OutcomeStatus = fileProblems[index]?.status == .failed ? .failed : (entryByPath[Array(file.memberPath.utf8)]?.status ?? .failed)
+            let status: OutcomeStatus = fileProblems[index]?.status == .failed ? .failed : (entryByPath[PathKey(file.memberPath)] ?? .failed)
             for pattern in file.patternIndexes { statuses[pattern].append(status) }
         }
         for note in selector.notes where note.status == .failed { statuses[note.patternIndex].append(.failed) }

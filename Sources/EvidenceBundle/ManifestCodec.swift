@@ -2,24 +2,92 @@ import ExTriageCore
 import Foundation
 
 /// Encodes and decodes `manifest.json` deterministically (sorted keys, no escaped slashes).
+///
+/// One size limit binds both sides: a reader refuses a manifest larger than `maximumSize`
+/// (ADVERSARIAL-CASES B7), so a writer refuses to produce one (issue #14).
 public enum ManifestCodec {
-    /// A manifest larger than this is refused when read (ADVERSARIAL-CASES B7).
+    /// A manifest larger than this is refused when read, and never written.
     public static let maximumSize = 256 << 20
 
-    public static func encode(_ manifest: Manifest) throws -> [UInt8] {
+    /// Bytes every entry takes at least, whatever its paths: three hex digests and the key
+    /// names of the required fields. Used to refuse a collection before reading any file.
+    public static let minimumEntryOverhead = 64 + 40 + 32 + 120
+
+    static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        var bytes = Array(try encoder.encode(manifest))
+        return encoder
+    }
+
+    /// The encoded manifest; throws when it is larger than `limit`, so no bundle is written that
+    /// a reader with that limit would refuse.
+    ///
+    /// The same bytes as encoding the whole document at once, made entry by entry: the document
+    /// without its entries, then each entry encoded alone and indented into place, so memory
+    /// holds the output and one entry's encoding rather than a tree of the whole manifest.
+    public static func encode(_ manifest: Manifest, limit: Int = maximumSize) throws -> [UInt8] {
+        let encoder = makeEncoder()
+        var head = manifest
+        head.entries = []
+        let headBytes = Array(try encoder.encode(head))
+        var bytes: [UInt8] = []
+        if !manifest.entries.isEmpty, let (open, close) = emptyEntriesArray(in: headBytes) {
+            bytes.reserveCapacity(headBytes.count + manifest.entries.count * 1024)
+            bytes += headBytes[...open]
+            let indent = Array("    ".utf8)
+            for (index, entry) in manifest.entries.enumerated() {
+                bytes += index == 0 ? [0x0A] : [0x2C, 0x0A]
+                bytes += indent
+                for byte in try encoder.encode(entry) {
+                    bytes.append(byte)
+                    if byte == 0x0A { bytes += indent }
+                }
+                guard bytes.count <= limit else {
+                    throw tooLarge(bytes: bytes.count, atLeast: true, entries: manifest.entries.count, limit: limit)
+                }
+            }
+            bytes += Array("\n  ".utf8)
+            bytes += headBytes[close...]
+        } else {
+            bytes = manifest.entries.isEmpty ? headBytes : Array(try encoder.encode(manifest))
+        }
         bytes.append(0x0A)
+        guard bytes.count <= limit else {
+            throw tooLarge(bytes: bytes.count, entries: manifest.entries.count, limit: limit)
+        }
         return bytes
     }
 
-    public static func decode(_ bytes: [UInt8]) throws -> Manifest {
-        guard bytes.count <= maximumSize else {
-            throw ExTriageError(.notABundle, "manifest.json is larger than \(ByteCount.format(UInt64(maximumSize)))")
+    /// Offsets of `[` and `]` of the top-level `"entries"` value, an empty array, in `bytes`.
+    static func emptyEntriesArray(in bytes: [UInt8]) -> (open: Int, close: Int)? {
+        let key = Array("\n  \"entries\"".utf8)
+        guard let start = bytes.firstRange(of: key)?.upperBound,
+              let open = bytes[start...].firstIndex(of: 0x5B),
+              bytes[start..<open].allSatisfy({ $0 == 0x20 || $0 == 0x3A }),
+              let close = bytes[open...].firstIndex(of: 0x5D),
+              bytes[(open + 1)..<close].allSatisfy({ $0 == 0x20 || $0 == 0x0A }) else { return nil }
+        return (open, close)
+    }
+
+    /// The error for a manifest of `bytes` (`atLeast`: an estimate from below) over `limit`.
+    public static func tooLarge(bytes: Int, atLeast: Bool = false, entries: Int, limit: Int) -> ExTriageError {
+        ExTriageError(.outputUnwritable,
+                      "the manifest of \(entries) files would be \(atLeast ? "at least " : "")\(ByteCount.format(UInt64(bytes))), more than the "
+                          + "\(ByteCount.format(UInt64(limit))) a verifier reads; collect fewer files (a narrower profile or "
+                          + "source) in several bundles")
+    }
+
+    public static func decode(_ bytes: [UInt8], limit: Int = maximumSize) throws -> Manifest {
+        guard bytes.count <= limit else {
+            throw ExTriageError(.notABundle, "manifest.json is larger than \(ByteCount.format(UInt64(limit)))")
         }
         do {
-            let manifest = try JSONDecoder().decode(Manifest.self, from: Data(bytes))
+            let manifest = try bytes.withUnsafeBytes { raw -> Manifest in
+                // No copy of the bytes: the decoder reads them in place.
+                guard let base = raw.baseAddress else { return try JSONDecoder().decode(Manifest.self, from: Data()) }
+                let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: raw.count, deallocator: .none)
+                return try JSONDecoder().decode(Manifest.self, from: data)
+            }
             guard manifest.schemaVersion == Manifest.currentSchemaVersion else {
                 throw ExTriageError(.notABundle, "unsupported manifest schema version \(manifest.schemaVersion)")
             }

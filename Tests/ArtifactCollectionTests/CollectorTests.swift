@@ -48,7 +48,7 @@ struct Harness {
     func file(_ relative: String, _ text: String) throws { try temp.write("volume/" + relative, text) }
 
     func collect(_ name: String = "out.tar", profile: String = "t", faults: [String: FaultySource.Fault] = [:],
-                 collectDumps: Bool = false, force: Bool = false) throws -> CollectionSummary {
+                 collectDumps: Bool = false, force: Bool = false, manifestLimit: Int? = nil) throws -> CollectionSummary {
         let base = try DirectorySource(path: source)
         let evidence: any EvidenceSource = faults.isEmpty ? base : FaultySource(base: base, faults: faults)
         var request = CollectionRequest(
@@ -56,6 +56,7 @@ struct Harness {
             caseRecord: .init(caseId: "CASE-1", evidenceId: "E1", examiner: "Tester", notes: nil),
             profile: try library.resolve(profile: profile), collectDumps: collectDumps, force: force)
         request.chunkSize = 4096
+        if let manifestLimit { request.manifestSizeLimit = manifestLimit }
         return try Collector(request: request).run()
     }
 }
