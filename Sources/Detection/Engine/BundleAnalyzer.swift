@@ -55,11 +55,11 @@ public struct BundleAnalyzer: Sendable {
         }
         let result = runner.finish(manifest: manifest)
         let builds = result.exhibit(BuildHistory.self)
-        let patchNotes = PatchNotes(builds: builds, facts: BundleFacts(manifest: manifest))
+        let patchNotes = PatchNotes(builds: builds, facts: result.facts)
         let patched = patchNotes.annotate(result.findings)
-        var findings = patched.findings.sorted { lhs, rhs in
+        var findings = FindingGroups.summarise(patched.findings.sorted { lhs, rhs in
             (lhs.verdict, lhs.severity, rhs.firstSeen ?? Timestamp(seconds: .max)) > (rhs.verdict, rhs.severity, lhs.firstSeen ?? Timestamp(seconds: .max))
-        }
+        })
         for index in findings.indices {
             findings[index].id = index + 1
             if let agents = findings[index].pivots[.userAgent] { findings[index].pivots[.userAgent] = UserAgents.distinct(agents) }
