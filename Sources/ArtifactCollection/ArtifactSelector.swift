@@ -1,3 +1,4 @@
+import EvidenceBundle
 import EvidenceSource
 import ExTriageCore
 
@@ -88,18 +89,23 @@ final class ArtifactSelector {
     /// Files in member-path byte order, each with a unique member name. Names are compared as
     /// bytes (never with Unicode normalisation); a name that escapes to one already taken, e.g. a
     /// literal `x%FF.aspx` beside a non-UTF-8 `x<FF>.aspx`, gets a `~<n>` suffix, so both are kept.
-    var orderedFiles: [SelectedFile] {
-        var taken = Set<[UInt8]>()
+    ///
+    /// Hands the files over: the selector forgets them (and their raw-path keys), so a
+    /// collection of many files holds each path once while it runs.
+    func takeOrderedFiles() -> [SelectedFile] {
+        var taken = Set<PathKey>()
         var named: [SelectedFile] = []
-        let ordered = files.values.sorted { lhs, rhs in
-            lhs.volume != rhs.volume ? Array(lhs.volume.utf8).lexicographicallyPrecedes(Array(rhs.volume.utf8))
-                : lhs.path.rawBytes.lexicographicallyPrecedes(rhs.path.rawBytes)
+        named.reserveCapacity(files.count)
+        let ordered = files.sorted { lhs, rhs in
+            lhs.key.volume != rhs.key.volume ? PathKey.precedes(lhs.key.volume, rhs.key.volume)
+                : lhs.key.raw.lexicographicallyPrecedes(rhs.key.raw)
         }
-        for var file in ordered {
+        files = [:]
+        for (_, var file) in ordered {
             let base = "evidence/\(file.volume)/\(file.path.escaped)"
             var candidate = base
             var suffix = 1
-            while !taken.insert(Array(candidate.utf8)).inserted {
+            while !taken.insert(PathKey(candidate)).inserted {
                 candidate = base + "~\(suffix)"
                 suffix += 1
             }
@@ -111,11 +117,11 @@ final class ArtifactSelector {
                 member.entry.size = stream.size
                 member.entry.streams = []
                 member.memberPath = candidate + ":" + PathComponent(stream.name).escaped.replacingSlashes
-                guard taken.insert(Array(member.memberPath.utf8)).inserted else { continue }
+                guard taken.insert(PathKey(member.memberPath)).inserted else { continue }
                 named.append(member)
             }
         }
-        return named.sorted { Array($0.memberPath.utf8).lexicographicallyPrecedes(Array($1.memberPath.utf8)) }
+        return named.sorted { PathKey.precedes($0.memberPath, $1.memberPath) }
     }
 
     private func walk(volume: String, directory: EvidencePath, states: Set<State>, depth: Int) {

@@ -36,7 +36,7 @@ public final class Collector {
         let patterns = resolvePatterns(installPath: installPath)
         let selector = ArtifactSelector(source: request.source, patterns: patterns)
         selector.run()
-        let files = selector.orderedFiles
+        let files = selector.takeOrderedFiles()
         observer?.planned(files: files.count, bytes: files.reduce(0) { $0 &+ $1.entry.size })
         try refuseOversizeManifest(files)
 
