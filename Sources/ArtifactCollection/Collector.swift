@@ -36,7 +36,7 @@ public final class Collector {
         let patterns = resolvePatterns(installPath: installPath)
         let selector = ArtifactSelector(source: request.source, patterns: patterns)
         selector.run()
-        let files = selector.takeOrderedFiles()
+        var files = selector.takeOrderedFiles()
         observer?.planned(files: files.count, bytes: files.reduce(0) { $0 &+ $1.entry.size })
         try refuseOversizeManifest(files)
 
@@ -65,8 +65,10 @@ public final class Collector {
                 }
             }
             let finishedAt = Timestamp.now()
+            let outcomeRows = outcomes(patterns, selector, files, entries, fileProblems)
+            files = []  // Each selected path is held once more than in the entries: freed before encoding.
             let manifest = makeManifest(startedAt: startedAt, finishedAt: finishedAt, installPath: installPath, imageDigest: imageDigest,
-                                        entries: entries, outcomes: outcomes(patterns, selector, files, entries, fileProblems))
+                                        entries: entries, outcomes: outcomeRows)
             let manifestBytes = try ManifestCodec.encode(manifest, limit: request.manifestSizeLimit)
             try writer.addMember(path: Manifest.memberName, bytes: manifestBytes, modified: finishedAt)
             var signer: String?
@@ -101,7 +103,8 @@ public final class Collector {
     func refuseOversizeManifest(_ files: [SelectedFile]) throws {
         var least = 0
         for file in files {
-            least += file.memberPath.utf8.count + file.path.escaped.utf8.count + ManifestCodec.minimumEntryOverhead
+            least += ManifestCodec.minimumEntrySize(path: file.memberPath, sourcePath: file.path.escaped, volume: file.volume,
+                                                    artifact: request.profile.definitions[file.artifactIndex].value.name)
         }
         if least > request.manifestSizeLimit {
             throw ManifestCodec.tooLarge(bytes: least, atLeast: true, entries: files.count, limit: request.manifestSizeLimit)

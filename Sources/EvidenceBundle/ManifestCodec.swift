@@ -9,9 +9,16 @@ public enum ManifestCodec {
     /// A manifest larger than this is refused when read, and never written.
     public static let maximumSize = 256 << 20
 
-    /// Bytes every entry takes at least, whatever its paths: three hex digests and the key
-    /// names of the required fields. Used to refuse a collection before reading any file.
-    public static let minimumEntryOverhead = 64 + 40 + 32 + 120
+    /// Bytes every entry takes at least besides its paths, volume and artifact: the three hex
+    /// digests, the shortest status and size, and the keys, quotes and indentation of the
+    /// required fields.
+    public static let minimumEntryOverhead = 320
+
+    /// The fewest bytes an entry with these strings takes in the manifest (JSON escaping only
+    /// adds): collect refuses, before reading any file, a selection certain to be too large.
+    public static func minimumEntrySize(path: String, sourcePath: String, volume: String, artifact: String) -> Int {
+        path.utf8.count + sourcePath.utf8.count + volume.utf8.count + artifact.utf8.count + minimumEntryOverhead
+    }
 
     static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()

@@ -36,7 +36,7 @@ import TestSupport
         let full = try harness.collect("full.tar")
         let size = try ManifestCodec.encode(full.manifest).count
         let estimate = full.manifest.entries.reduce(0) {
-            $0 + $1.path.utf8.count + $1.sourcePath.utf8.count + ManifestCodec.minimumEntryOverhead
+            $0 + ManifestCodec.minimumEntrySize(path: $1.path, sourcePath: $1.sourcePath, volume: $1.volume, artifact: $1.artifact)
         }
         // Above the early estimate, below the real size (run times differ by a few bytes at most).
         let limit = size - 200

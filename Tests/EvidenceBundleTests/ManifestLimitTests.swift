@@ -41,4 +41,22 @@ import TestSupport
         manifest.entries = []
         #expect(try ManifestCodec.encode(manifest) == Array(try ManifestCodec.makeEncoder().encode(manifest)) + [0x0A])
     }
+
+    @Test func theEarlyEstimateNeverExceedsWhatAnEntryTakes() throws {
+        var sample = SampleBundle()
+        sample.files = [("evidence/C/a", []), ("evidence/C/b", [1])]
+        var manifest = sample.manifest
+        for index in manifest.entries.indices {
+            manifest.entries[index].modified = nil
+            manifest.entries[index].mode = nil
+            manifest.entries[index].status = .partial
+        }
+        let withEntries = try ManifestCodec.encode(manifest).count
+        let least = manifest.entries.reduce(0) {
+            $0 + ManifestCodec.minimumEntrySize(path: $1.path, sourcePath: $1.sourcePath, volume: $1.volume, artifact: $1.artifact)
+        }
+        manifest.entries = []
+        let withoutEntries = try ManifestCodec.encode(manifest).count
+        #expect(withEntries - withoutEntries >= least)
+    }
 }

@@ -176,12 +176,14 @@ struct CheckAssessment {
 /// member's source path and whole-file SHA-256. Evidence from members the manifest does not
 /// list is dropped (ADVERSARIAL-CASES B5), and so is a finding left with none.
 struct ManifestBinding {
-    /// Keys share the entries' path strings: nothing is copied per entry.
-    private var entries: [PathKey: Manifest.Entry] = [:]
+    /// Entry indexes by path; keys share the entries' path strings: nothing is copied per entry.
+    private var indexes: [PathKey: Int] = [:]
+    private let entries: [Manifest.Entry]
 
     init(_ manifest: Manifest) {
-        entries.reserveCapacity(manifest.entries.count)
-        for entry in manifest.entries { entries[PathKey(entry.path)] = entry }
+        entries = manifest.entries
+        indexes.reserveCapacity(entries.count)
+        for (index, entry) in entries.enumerated() { indexes[PathKey(entry.path)] = index }
     }
 
     func bind(_ findings: [Finding]) -> [Finding] {
@@ -189,7 +191,7 @@ struct ManifestBinding {
             guard !finding.evidence.isEmpty else { return finding }
             var bound = finding
             bound.evidence = finding.evidence.compactMap { item in
-                guard let entry = entries[PathKey(item.member)] else { return nil }
+                guard let entry = indexes[PathKey(item.member)].map({ entries[$0] }) else { return nil }
                 var copy = item
                 copy.originalPath = entry.sourcePath
                 copy.sha256 = entry.sha256
