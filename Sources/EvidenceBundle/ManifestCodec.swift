@@ -14,6 +14,10 @@ public enum ManifestCodec {
     /// required fields.
     public static let minimumEntryOverhead = 320
 
+    /// What the optional fields of an entry from a directory source usually add (four times and
+    /// the mode); a guess for reserving the encoding buffer, never for a limit.
+    static let typicalOptionalFields = 220
+
     /// The fewest bytes an entry with these strings takes in the manifest (JSON escaping only
     /// adds): collect refuses, before reading any file, a selection certain to be too large.
     public static func minimumEntrySize(path: String, sourcePath: String, volume: String, artifact: String) -> Int {
@@ -39,7 +43,12 @@ public enum ManifestCodec {
         let headBytes = Array(try encoder.encode(head))
         var bytes: [UInt8] = []
         if !manifest.entries.isEmpty, let (open, close) = emptyEntriesArray(in: headBytes) {
-            bytes.reserveCapacity(headBytes.count + manifest.entries.count * 1024)
+            // Room for what entries usually take (paths, required fields, times, mode), so the
+            // buffer is not doubled past the size it ends at.
+            bytes.reserveCapacity(headBytes.count + manifest.entries.reduce(0) {
+                $0 + minimumEntrySize(path: $1.path, sourcePath: $1.sourcePath, volume: $1.volume, artifact: $1.artifact)
+                    + typicalOptionalFields
+            })
             bytes += headBytes[...open]
             let indent = Array("    ".utf8)
             for (index, entry) in manifest.entries.enumerated() {
