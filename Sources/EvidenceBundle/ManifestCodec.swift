@@ -88,9 +88,9 @@ public enum ManifestCodec {
     /// The error for a manifest of `bytes` (`atLeast`: an estimate from below) over `limit`.
     public static func tooLarge(bytes: Int, atLeast: Bool = false, entries: Int, limit: Int) -> ExTriageError {
         ExTriageError(.outputUnwritable,
-                      "the manifest of \(entries) files would be \(atLeast ? "at least " : "")\(ByteCount.format(UInt64(bytes))), more than the "
-                          + "\(ByteCount.format(UInt64(limit))) a verifier reads; collect fewer files (a narrower profile or "
-                          + "source) in several bundles")
+                      "the manifest of \(entries) files would be \(atLeast ? "at least " : "")\(bytes) bytes "
+                          + "(\(ByteCount.format(UInt64(bytes)))), more than the \(limit) bytes (\(ByteCount.format(UInt64(limit)))) "
+                          + "a verifier reads; collect fewer files (a narrower profile or source) in several bundles")
     }
 
     public static func decode(_ bytes: [UInt8], limit: Int = maximumSize) throws -> Manifest {
