@@ -99,12 +99,15 @@ public final class Collector {
     }
 
     /// Refuses, before any file is read, a selection whose manifest would certainly be larger than
-    /// the limit: each entry holds its member and source paths and at least the fixed overhead.
+    /// the limit: each entry holds its member and source paths, artifact, the times the listing
+    /// showed and at least the fixed overhead.
     func refuseOversizeManifest(_ files: [SelectedFile]) throws {
         var least = 0
         for file in files {
             least += ManifestCodec.minimumEntrySize(path: file.memberPath, sourcePath: file.path.escaped, volume: file.volume,
-                                                    artifact: request.profile.definitions[file.artifactIndex].value.name)
+                                                    artifact: request.profile.definitions[file.artifactIndex].value.name,
+                                                    times: [file.entry.times.modified, file.entry.times.accessed, file.entry.times.changed,
+                                                            file.entry.times.created].filter { $0 != nil }.count)
         }
         if least > request.manifestSizeLimit {
             throw ManifestCodec.tooLarge(bytes: least, atLeast: true, entries: files.count, limit: request.manifestSizeLimit)

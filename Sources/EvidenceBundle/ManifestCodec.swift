@@ -9,19 +9,28 @@ public enum ManifestCodec {
     /// A manifest larger than this is refused when read, and never written.
     public static let maximumSize = 256 << 20
 
-    /// Bytes every entry takes at least besides its paths, volume and artifact: the three hex
-    /// digests, the shortest status and size, and the keys, quotes and indentation of the
-    /// required fields.
-    public static let minimumEntryOverhead = 320
+    /// Bytes every entry takes at least besides its paths, volume, artifact and times: the three
+    /// hex digests, the shortest status, size and mode, and the keys, quotes and indentation of
+    /// the required fields.
+    public static let minimumEntryOverhead = 345
+    /// Bytes a time field takes at least (`"created" : "YYYY-MM-DDTHH:MM:SSZ",` indented).
+    static let minimumTimeField = 42
 
-    /// What the optional fields of an entry from a directory source usually add (four times and
-    /// the mode); a guess for reserving the encoding buffer, never for a limit.
-    static let typicalOptionalFields = 220
+    /// What the fraction of a second adds to four times, usually; a guess for reserving the
+    /// encoding buffer, never for a limit.
+    static let typicalOptionalFields = 48
 
-    /// The fewest bytes an entry with these strings takes in the manifest (JSON escaping only
-    /// adds): collect refuses, before reading any file, a selection certain to be too large.
-    public static func minimumEntrySize(path: String, sourcePath: String, volume: String, artifact: String) -> Int {
+    /// The fewest bytes an entry with these strings and `times` (how many of modified, accessed,
+    /// changed and created it has) takes in the manifest, JSON escaping only adding: collect
+    /// refuses, before reading any file, a selection certain to be too large.
+    public static func minimumEntrySize(path: String, sourcePath: String, volume: String, artifact: String, times: Int) -> Int {
         path.utf8.count + sourcePath.utf8.count + volume.utf8.count + artifact.utf8.count + minimumEntryOverhead
+            + times * minimumTimeField
+    }
+
+    /// How many of an entry's four times are set.
+    public static func timeCount(_ entry: Manifest.Entry) -> Int {
+        [entry.modified, entry.accessed, entry.changed, entry.created].filter { $0 != nil }.count
     }
 
     static func makeEncoder() -> JSONEncoder {
@@ -46,8 +55,8 @@ public enum ManifestCodec {
             // Room for what entries usually take (paths, required fields, times, mode), so the
             // buffer is not doubled past the size it ends at.
             bytes.reserveCapacity(headBytes.count + manifest.entries.reduce(0) {
-                $0 + minimumEntrySize(path: $1.path, sourcePath: $1.sourcePath, volume: $1.volume, artifact: $1.artifact)
-                    + typicalOptionalFields
+                $0 + minimumEntrySize(path: $1.path, sourcePath: $1.sourcePath, volume: $1.volume, artifact: $1.artifact,
+                                      times: timeCount($1)) + typicalOptionalFields
             })
             bytes += headBytes[...open]
             let indent = Array("    ".utf8)

@@ -47,13 +47,15 @@ import TestSupport
         sample.files = [("evidence/C/a", []), ("evidence/C/b", [1])]
         var manifest = sample.manifest
         for index in manifest.entries.indices {
-            manifest.entries[index].modified = nil
-            manifest.entries[index].mode = nil
+            manifest.entries[index].modified = index == 0 ? nil : Timestamp(seconds: 0)
+            manifest.entries[index].created = index == 0 ? nil : Timestamp(seconds: 0)
+            manifest.entries[index].mode = .trace
             manifest.entries[index].status = .partial
         }
         let withEntries = try ManifestCodec.encode(manifest).count
         let least = manifest.entries.reduce(0) {
-            $0 + ManifestCodec.minimumEntrySize(path: $1.path, sourcePath: $1.sourcePath, volume: $1.volume, artifact: $1.artifact)
+            $0 + ManifestCodec.minimumEntrySize(path: $1.path, sourcePath: $1.sourcePath, volume: $1.volume, artifact: $1.artifact,
+                                           times: ManifestCodec.timeCount($1))
         }
         manifest.entries = []
         let withoutEntries = try ManifestCodec.encode(manifest).count
