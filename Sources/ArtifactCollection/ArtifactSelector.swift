@@ -1,3 +1,4 @@
+import EvidenceBundle
 import EvidenceSource
 import ExTriageCore
 
@@ -95,14 +96,19 @@ final class ArtifactSelector {
     /// bytes (never with Unicode normalisation); a name that escapes to one already taken, e.g. a
     /// literal `x%FF.aspx` beside a non-UTF-8 `x<FF>.aspx`, gets a `~<n>` suffix and a note in its
     /// entry, so both are kept and the rename is visible.
-    var orderedFiles: [SelectedFile] {
+    ///
+    /// Hands the files over: the selector forgets them (and their raw-path keys), so a
+    /// collection of many files holds each path once while it runs.
+    func takeOrderedFiles() -> [SelectedFile] {
         var names = MemberNames()
         var named: [SelectedFile] = []
-        let ordered = files.values.sorted { lhs, rhs in
-            lhs.volume != rhs.volume ? Array(lhs.volume.utf8).lexicographicallyPrecedes(Array(rhs.volume.utf8))
-                : lhs.path.rawBytes.lexicographicallyPrecedes(rhs.path.rawBytes)
+        named.reserveCapacity(files.count)
+        let ordered = files.sorted { lhs, rhs in
+            lhs.key.volume != rhs.key.volume ? PathKey.precedes(lhs.key.volume, rhs.key.volume)
+                : lhs.key.raw.lexicographicallyPrecedes(rhs.key.raw)
         }
-        for var file in ordered {
+        files = [:]
+        for (_, var file) in ordered {
             (file.memberPath, file.memberNote) = names.claim("evidence/\(file.volume)/\(file.path.escaped.escapingUnsafeNameCharacters)")
             named.append(file)
             for stream in file.entry.streams {
@@ -114,7 +120,7 @@ final class ArtifactSelector {
                 named.append(member)
             }
         }
-        return named.sorted { Array($0.memberPath.utf8).lexicographicallyPrecedes(Array($1.memberPath.utf8)) }
+        return named.sorted { PathKey.precedes($0.memberPath, $1.memberPath) }
     }
 
     private func walk(volume: String, directory: EvidencePath, states: Set<State>, depth: Int) {

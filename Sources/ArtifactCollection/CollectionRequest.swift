@@ -24,6 +24,9 @@ public struct CollectionRequest: Sendable {
     public var hashImage = false
     /// Tests only: a write step of the output that fails with this `errno` (a full disk, say).
     var injectedOutputFailure: (step: OutputFile.Step, errno: Int32)?
+    /// The largest manifest written: a bundle whose manifest a verifier would refuse is never
+    /// produced. Tests lower it; verifiers read up to `ManifestCodec.maximumSize`.
+    public var manifestSizeLimit = ManifestCodec.maximumSize
 
     public init(source: any EvidenceSource, output: String, caseRecord: Manifest.CaseRecord, profile: ResolvedProfile,
                 collectDumps: Bool = false, force: Bool = false) {

@@ -37,8 +37,9 @@ public final class Collector {
         let patterns = resolvePatterns(installPath: installPath)
         let selector = ArtifactSelector(source: request.source, patterns: patterns)
         selector.run()
-        let files = selector.orderedFiles
+        var files = selector.takeOrderedFiles()
         observer?.planned(files: files.count, bytes: files.reduce(0) { $0 &+ $1.entry.size })
+        try refuseOversizeManifest(files)
 
         try output.retireCustodyLog()
         let descriptor = try output.openPartial()
@@ -65,9 +66,11 @@ public final class Collector {
                 }
             }
             let finishedAt = Timestamp.now()
+            let outcomeRows = outcomes(patterns, selector, files, entries, fileProblems)
+            files = []  // Each selected path is held once more than in the entries: freed before encoding.
             let manifest = makeManifest(startedAt: startedAt, finishedAt: finishedAt, installPath: installPath, imageDigest: imageDigest,
-                                        entries: entries, outcomes: outcomes(patterns, selector, files, entries, fileProblems))
-            let manifestBytes = try ManifestCodec.encode(manifest)
+                                        entries: entries, outcomes: outcomeRows)
+            let manifestBytes = try ManifestCodec.encode(manifest, limit: request.manifestSizeLimit)
             try writer.addMember(path: Manifest.memberName, bytes: manifestBytes, modified: finishedAt)
             var signer: String?
             if let key = request.signingKey {
@@ -95,6 +98,22 @@ public final class Collector {
         } catch {
             output.abandon()
             throw error
+        }
+    }
+
+    /// Refuses, before any file is read, a selection whose manifest would certainly be larger than
+    /// the limit: each entry holds its member and source paths, artifact, the times the listing
+    /// showed and at least the fixed overhead.
+    func refuseOversizeManifest(_ files: [SelectedFile]) throws {
+        var least = 0
+        for file in files {
+            least += ManifestCodec.minimumEntrySize(path: file.memberPath, sourcePath: file.path.escaped, volume: file.volume,
+                                                    artifact: request.profile.definitions[file.artifactIndex].value.name,
+                                                    times: [file.entry.times.modified, file.entry.times.accessed, file.entry.times.changed,
+                                                            file.entry.times.created].filter { $0 != nil }.count)
+        }
+        if least > request.manifestSizeLimit {
+            throw ManifestCodec.tooLarge(bytes: least, atLeast: true, entries: files.count, limit: request.manifestSizeLimit)
         }
     }
 
@@ -141,10 +160,12 @@ public final class Collector {
     /// One summary row per pattern, then one row per file that failed or was skipped.
     func outcomes(_ patterns: [ResolvedPattern], _ selector: ArtifactSelector, _ files: [SelectedFile],
                   _ entries: [Manifest.Entry], _ fileProblems: [Int: FileProblem]) -> [Manifest.Outcome] {
-        let entryByPath = Dictionary(entries.map { (Array($0.path.utf8), $0) }, uniquingKeysWith: { first, _ in first })
+        var entryByPath: [PathKey: OutcomeStatus] = [:]
+        entryByPath.reserveCapacity(entries.count)
+        for entry in entries where entryByPath[PathKey(entry.path)] == nil { entryByPath[PathKey(entry.path)] = entry.status }
         var statuses = Array(repeating: [OutcomeStatus](), count: patterns.count)
         for (index, file) in files.enumerated() {
-            let status: OutcomeStatus = fileProblems[index]?.status == .failed ? .failed : (entryByPath[Array(file.memberPath.utf8)]?.status ?? .failed)
+            let status: OutcomeStatus = fileProblems[index]?.status == .failed ? .failed : (entryByPath[PathKey(file.memberPath)] ?? .failed)
             for pattern in file.patternIndexes { statuses[pattern].append(status) }
         }
         // Where an undiscovered install path may hide: folders no pattern could search.

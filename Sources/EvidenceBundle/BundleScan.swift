@@ -43,11 +43,12 @@ struct BundleScan {
     static let signatureLimit = 64 * 1024
 
     /// Reads the bundle at `path` to its end. Throws only when it is not a tar at all.
-    static func read(path: String, sha256Only: Bool, observer: (any MemberObserver)?) throws -> BundleScan {
+    static func read(path: String, sha256Only: Bool, observer: (any MemberObserver)?,
+                     manifestLimit: Int = ManifestCodec.maximumSize) throws -> BundleScan {
         let reader = try TarReader(path: path)
         var scan = BundleScan()
         do {
-            try scan.readMembers(from: reader, sha256Only: sha256Only, observer: observer)
+            try scan.readMembers(from: reader, sha256Only: sha256Only, observer: observer, manifestLimit: manifestLimit)
             try scan.finish(reader)
         } catch {
             scan.readingFailed = true
@@ -62,7 +63,8 @@ struct BundleScan {
         return scan
     }
 
-    private mutating func readMembers(from reader: TarReader, sha256Only: Bool, observer: (any MemberObserver)?) throws {
+    private mutating func readMembers(from reader: TarReader, sha256Only: Bool, observer: (any MemberObserver)?,
+                                      manifestLimit: Int) throws {
         var buffer = [UInt8](repeating: 0, count: BundleScan.chunkSize)
         while let header = try reader.next() {
             if signatureBytes != nil { problems.append(.memberAfterSignature(header.path)) }
@@ -79,11 +81,11 @@ struct BundleScan {
             switch header.path {
             case Manifest.memberName:
                 if manifestBytes != nil || manifestRefusedSize != nil { problems.append(.duplicateManifest()) }
-                guard header.size <= ManifestCodec.maximumSize else {
+                guard header.size <= manifestLimit else {
                     manifestRefusedSize = header.size
                     continue
                 }
-                manifestBytes = try reader.readAll(limit: ManifestCodec.maximumSize)
+                manifestBytes = try reader.readAll(limit: manifestLimit)
             case ManifestSignature.memberName:
                 signatureBytes = try reader.readAll(limit: BundleScan.signatureLimit)
             default:

@@ -19,6 +19,8 @@ public struct BundleVerifier {
     public var custodyExpectation = CustodyExpectation()
     /// When set, an unsigned bundle is a failure of trust too (exit 4).
     public var requireTrustedSigner: Bool { !trustedKeys.isEmpty }
+    /// The largest `manifest.json` read (a collector never writes a larger one).
+    public var manifestSizeLimit = ManifestCodec.maximumSize
 
     public init(trustedKeys: [Curve25519.Signing.PublicKey] = [], sha256Only: Bool = false) {
         self.trustedKeys = trustedKeys
@@ -45,7 +47,7 @@ public struct BundleVerifier {
 
         let scan: BundleScan
         do {
-            scan = try BundleScan.read(path: path, sha256Only: sha256Only, observer: observer)
+            scan = try BundleScan.read(path: path, sha256Only: sha256Only, observer: observer, manifestLimit: manifestSizeLimit)
         } catch {
             report.problems = [.notATar(error)]
             report.verdict = .notABundle
@@ -59,7 +61,7 @@ public struct BundleVerifier {
         var problems = scan.problems + custody.bundleChanged(computed: scan.bundleSha256)
             + custody.notAsRecorded(custodyExpectation)
 
-        switch ManifestCheck.manifest(of: scan) {
+        switch ManifestCheck.manifest(of: scan, limit: manifestSizeLimit) {
         case .failure(let unavailable):
             report.problems = problems + [unavailable.problem] + (sidecar.problem.map { [$0] } ?? [])
             report.verdict = unavailable.verdict

@@ -15,16 +15,30 @@ struct ManifestCheck {
 
     let manifest: Manifest
     let members: [BundleScan.Member]
-    /// Manifest entries by path bytes (the first one where a path is listed twice).
-    let entries: [[UInt8]: Manifest.Entry]
-    /// The path bytes of every member read.
-    let present: Set<[UInt8]>
+    /// Indexes of manifest entries by path bytes (the first one where a path is listed twice).
+    /// Keys share the entries' strings: no path is copied.
+    let entries: [PathKey: Int]
+    /// Every member read, by path bytes, with how many times it was read.
+    let present: [PathKey: Int]
 
     init(manifest: Manifest, members: [BundleScan.Member]) {
         self.manifest = manifest
         self.members = members
-        entries = Dictionary(manifest.entries.map { (Array($0.path.utf8), $0) }, uniquingKeysWith: { first, _ in first })
-        present = Set(members.map { Array($0.path.utf8) })
+        var entries: [PathKey: Int] = [:]
+        entries.reserveCapacity(manifest.entries.count)
+        for (index, entry) in manifest.entries.enumerated() where entries[PathKey(entry.path)] == nil {
+            entries[PathKey(entry.path)] = index
+        }
+        self.entries = entries
+        var present: [PathKey: Int] = [:]
+        present.reserveCapacity(members.count)
+        for member in members { present[PathKey(member.path), default: 0] += 1 }
+        self.present = present
+    }
+
+    /// The manifest entry listing `path`, if any.
+    func entry(_ path: String) -> Manifest.Entry? {
+        entries[PathKey(path)].map { manifest.entries[$0] }
     }
 
     /// A decoded manifest with the exact bytes it was decoded from (what the signature covers).
@@ -35,16 +49,16 @@ struct ManifestCheck {
 
     /// Decodes the scan's `manifest.json`, or says why it cannot: no manifest in a tar that holds
     /// no bundle at all, no manifest in a bundle (truncated or unfinished), or an unreadable one.
-    static func manifest(of scan: BundleScan) -> Result<Loaded, Unavailable> {
+    static func manifest(of scan: BundleScan, limit: Int = ManifestCodec.maximumSize) -> Result<Loaded, Unavailable> {
         if let size = scan.manifestRefusedSize {
-            return .failure(Unavailable(problem: .manifestTooLarge(claimedSize: size), verdict: .notIntact))
+            return .failure(Unavailable(problem: .manifestTooLarge(claimedSize: size, limit: limit), verdict: .notIntact))
         }
         guard let bytes = scan.manifestBytes else {
             return .failure(scan.looksLikeBundle ? Unavailable(problem: .manifestMissing(), verdict: .notIntact)
                                                  : Unavailable(problem: .notABundle(), verdict: .notABundle))
         }
         do {
-            return .success(Loaded(manifest: try ManifestCodec.decode(bytes), bytes: bytes))
+            return .success(Loaded(manifest: try ManifestCodec.decode(bytes, limit: limit), bytes: bytes))
         } catch {
             return .failure(Unavailable(problem: .manifestInvalid(error), verdict: .notIntact))
         }
@@ -67,11 +81,9 @@ struct ManifestCheck {
 
     /// Members that appear more than once, in path-byte order.
     func duplicateMembers() -> [Problem] {
-        var counts: [[UInt8]: Int] = [:]
-        for member in members { counts[Array(member.path.utf8), default: 0] += 1 }
-        return counts.sorted { $0.key.lexicographicallyPrecedes($1.key) }
-            .filter { $0.value > 1 }
-            .map { .duplicateMember(String(decoding: $0.key, as: UTF8.self), times: $0.value) }
+        present.filter { $0.value > 1 }
+            .sorted { PathKey.precedes($0.key.path, $1.key.path) }
+            .map { .duplicateMember($0.key.path, times: $0.value) }
     }
 
     func duplicateEntries() -> [Problem] {
@@ -80,14 +92,14 @@ struct ManifestCheck {
 
     /// Entries with no member.
     func missingMembers() -> [Problem] {
-        manifest.entries.filter { !present.contains(Array($0.path.utf8)) }
+        manifest.entries.filter { present[PathKey($0.path)] == nil }
             .map { .missingMember($0.path, sha256: $0.memberDigests.sha256) }
     }
 
     /// Per member in tar order: not listed, or listed with another size or digest.
     func memberContents() -> [Problem] {
         members.flatMap { member -> [Problem] in
-            guard let entry = entries[Array(member.path.utf8)] else {
+            guard let entry = entry(member.path) else {
                 return [.unlistedMember(member.path, sha256: member.digests.sha256)]
             }
             return ManifestCheck.contentProblems(member, entry)
@@ -112,13 +124,23 @@ struct ManifestCheck {
 
     /// The first position where listed members present in the tar come in another order.
     func order() -> [Problem] {
-        let listed = manifest.entries.map { Array($0.path.utf8) }.filter { present.contains($0) }
-        let seen = members.map { Array($0.path.utf8) }.filter { entries[$0] != nil }
-        guard listed != seen, let position = zip(listed, seen).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset else {
-            return []
+        let listed = manifest.entries.lazy.map(\.path).filter { present[PathKey($0)] != nil }
+        let seen = members.lazy.map(\.path).filter { entries[PathKey($0)] != nil }
+        var position = 0
+        var listedPaths = listed.makeIterator()
+        var seenPaths = seen.makeIterator()
+        while true {
+            switch (listedPaths.next(), seenPaths.next()) {
+            case let (want?, got?):
+                guard want.utf8.elementsEqual(got.utf8) else {
+                    return [.orderMismatch(at: position, listed: want, seen: got)]
+                }
+                position += 1
+            default:
+                // One list ended first: a repeated path, reported as a duplicate instead.
+                return []
+            }
         }
-        return [.orderMismatch(at: position, listed: String(decoding: listed[position], as: UTF8.self),
-                               seen: String(decoding: seen[position], as: UTF8.self))]
     }
 
     /// The seal recomputed from the entries must equal the one recorded.
@@ -145,7 +167,7 @@ struct ManifestCheck {
         if header.permissions != 0o444 { differences.append("mode \(String(header.permissions, radix: 8))") }
         if header.uid != 0 || header.gid != 0 { differences.append("owner \(header.uid):\(header.gid)") }
         if header.userName != "extriage" || header.groupName != "extriage" { differences.append("owner names") }
-        if let entry = entries[Array(member.path.utf8)], (header.modified?.seconds ?? 0) != (entry.modified?.seconds ?? 0) {
+        if let entry = entry(member.path), (header.modified?.seconds ?? 0) != (entry.modified?.seconds ?? 0) {
             differences.append("modification time")
         }
         return differences

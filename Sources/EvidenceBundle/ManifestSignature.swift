@@ -42,8 +42,12 @@ public struct ManifestSignature: Codable, Sendable, Equatable {
         Data(base64Encoded: publicKey).flatMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
     }
 
+    /// Built in one buffer: a manifest of hundreds of MiB is copied once, not once per `+`.
     static func message(_ manifest: [UInt8], _ time: Timestamp) -> Data {
-        Data(Array(context.utf8) + [0] + Array(time.iso8601.utf8) + [0] + manifest)
+        var message = Data(capacity: context.utf8.count + time.iso8601.utf8.count + 2 + manifest.count)
+        message.append(contentsOf: Array(context.utf8) + [0] + Array(time.iso8601.utf8) + [0])
+        message.append(contentsOf: manifest)
+        return message
     }
 
     public func encoded() throws -> [UInt8] {

@@ -103,12 +103,23 @@ public final class TarWriter {
         guard archive_write_finish_entry(archive) == ARCHIVE_OK else { throw failure("cannot finish a member") }
     }
 
-    /// Writes a whole small member from memory.
+    /// Writes a whole member from memory, in chunks: the output hash queue copies what it is
+    /// given, so a manifest of hundreds of MiB must not reach it in one piece.
     public func addMember(path: String, bytes: [UInt8], modified: Timestamp?) throws {
         try beginMember(path: path, size: UInt64(bytes.count), modified: modified)
-        try bytes.withUnsafeBytes { try write($0) }
+        try bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let end = min(raw.count, offset + TarWriter.memberChunk)
+                try write(UnsafeRawBufferPointer(rebasing: raw[offset..<end]))
+                offset = end
+            }
+        }
         try finishMember()
     }
+
+    /// Bytes handed to libarchive at a time by `addMember`.
+    static let memberChunk = 1 << 20
 
     /// Writes the end-of-archive blocks. Returns the byte count and SHA-256 of everything written.
     public func close() throws -> (bytes: UInt64, sha256: String) {

@@ -90,8 +90,8 @@ extension VerificationReport.Problem {
 
     // MARK: The manifest against the members
 
-    static func manifestTooLarge(claimedSize: Int64) -> Self {
-        .init(.manifestInvalid, member: Manifest.memberName, expected: "at most \(ByteCount.format(UInt64(ManifestCodec.maximumSize)))",
+    static func manifestTooLarge(claimedSize: Int64, limit: Int = ManifestCodec.maximumSize) -> Self {
+        .init(.manifestInvalid, member: Manifest.memberName, expected: "at most \(ByteCount.format(UInt64(limit)))",
               found: ByteCount.format(UInt64(max(0, claimedSize))),
               "manifest.json is larger than extriage reads, so it was not read")
     }

@@ -106,6 +106,9 @@ public struct Finding: Codable, Sendable {
     public var usage: ShellUsage?
     /// What later analysis adds to the finding (exploited before a patch, time-stomped times); absent when nothing.
     public var notes: [String]?
+    /// How many findings of one kind this one summarises (a check that made more than a few
+    /// dozen alike, one per file); absent for a finding that stands alone.
+    public var grouped: Int?
 
     public init(checkId: CheckID, title: String, severity: Severity, verdict: Verdict, cves: [String] = [],
                 attack: [String] = [], evidence: [Evidence], explanation: String, pivots: [PivotKey: [String]] = [:],

@@ -55,12 +55,12 @@ public struct BundleAnalyzer: Sendable {
         }
         let result = runner.finish(manifest: manifest)
         let builds = result.exhibit(BuildHistory.self)
-        let patchNotes = PatchNotes(builds: builds, facts: BundleFacts(manifest: manifest))
+        let patchNotes = PatchNotes(builds: builds, facts: result.facts)
         let patched = patchNotes.annotate(result.findings)
         let corroborated = Corroboration.apply(patched.findings, rules: result.exhibits.compactMap { $0 as? NeedsCorroboration })
-        var findings = corroborated.sorted { lhs, rhs in
+        var findings = FindingGroups.summarise(corroborated.sorted { lhs, rhs in
             (lhs.verdict, lhs.severity, rhs.firstSeen ?? Timestamp(seconds: .max)) > (rhs.verdict, rhs.severity, lhs.firstSeen ?? Timestamp(seconds: .max))
-        }
+        })
         for index in findings.indices {
             findings[index].id = index + 1
             if let agents = findings[index].pivots[.userAgent] { findings[index].pivots[.userAgent] = UserAgents.distinct(agents) }

@@ -66,6 +66,8 @@ public final class CheckRunner: MemberObserver {
         var exhibits: [any Exhibit]
         /// The host's name from the event logs' `Computer` field, if any record had one.
         var eventComputer: String? = nil
+        /// The manifest's facts the checks saw (built once: it indexes every entry).
+        var facts: BundleFacts? = nil
 
         /// The first exhibit of a type.
         func exhibit<E: Exhibit>(_ type: E.Type) -> E? { exhibits.lazy.compactMap { $0 as? E }.first }
@@ -127,7 +129,7 @@ public final class CheckRunner: MemberObserver {
                                                last: usage?.last ?? eventSpan?.last))
         }
         return Result(findings: findings, coverage: coverage, spans: logs.spans, assessments: assessments, exhibits: exhibits,
-                      eventComputer: events.computerName.name)
+                      eventComputer: events.computerName.name, facts: facts)
     }
 
     /// The row as the runner saw the check: members and records offered to it.
@@ -174,10 +176,14 @@ struct CheckAssessment {
 /// member's source path and whole-file SHA-256. Evidence from members the manifest does not
 /// list is dropped (ADVERSARIAL-CASES B5), and so is a finding left with none.
 struct ManifestBinding {
-    private var entries: [[UInt8]: Manifest.Entry] = [:]
+    /// Entry indexes by path; keys share the entries' path strings: nothing is copied per entry.
+    private var indexes: [PathKey: Int] = [:]
+    private let entries: [Manifest.Entry]
 
     init(_ manifest: Manifest) {
-        for entry in manifest.entries { entries[Array(entry.path.utf8)] = entry }
+        entries = manifest.entries
+        indexes.reserveCapacity(entries.count)
+        for (index, entry) in entries.enumerated() { indexes[PathKey(entry.path)] = index }
     }
 
     func bind(_ findings: [Finding]) -> [Finding] {
@@ -185,7 +191,7 @@ struct ManifestBinding {
             guard !finding.evidence.isEmpty else { return finding }
             var bound = finding
             bound.evidence = finding.evidence.compactMap { item in
-                guard let entry = entries[Array(item.member.utf8)] else { return nil }
+                guard let entry = indexes[PathKey(item.member)].map({ entries[$0] }) else { return nil }
                 var copy = item
                 copy.originalPath = entry.sourcePath
                 copy.sha256 = entry.sha256
