@@ -31,6 +31,8 @@ import TestSupport
         #expect(hosts.count == 3, "two servers and the unverified copy, whose host the evidence cannot name unread")
         #expect(hosts.contains { $0["verdict"] as? String == "compromised" })
         #expect(hosts.contains { $0["verdict"] as? String == "not-analyzed" })
+        let stored = try String(contentsOfFile: temp.path + "/case.sqlite", encoding: .isoLatin1)
+        #expect(stored.contains("directory " + temp.path + "/exchange2016-compromised"), "the manifest's source is stored with the bundle")
         let html = try Run.extriage(["case", "report", "--db", db, "--format", "html", "--output", temp.path + "/fleet.html"])
         #expect(html.status == 0)
         #expect(FileManager.default.fileExists(atPath: temp.path + "/fleet.html"))

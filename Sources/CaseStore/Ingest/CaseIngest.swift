@@ -80,9 +80,10 @@ public struct CaseIngest: Sendable {
     /// Verifies, analyzes and stores one bundle.
     public func add(_ path: String) -> Outcome {
         do {
-            let report = try BundleAnalyzer(path: path, checks: data.checks, options: options).run()
+            let (report, manifest) = try BundleAnalyzer(path: path, checks: data.checks, options: options).runKeepingManifest()
             guard let sha256 = report.bundle.sha256 else { return .failed("the bundle's SHA-256 could not be computed") }
-            return try store.add(CaseEntry(report: report, sha256: sha256)) == .added ? .added(report.verdict) : .alreadyPresent
+            let entry = CaseEntry(report: report, source: Self.sourceText(manifest), evidenceId: manifest.case.evidenceId, sha256: sha256)
+            return try store.add(entry) == .added ? .added(report.verdict) : .alreadyPresent
         } catch let error as ExTriageError where error.code == .notABundle {
             return .notABundle(error.message)
         } catch let error as ExTriageError where error.code == .bundleRefused {
@@ -90,6 +91,11 @@ public struct CaseIngest: Sendable {
         } catch {
             return .failed("\(error)")
         }
+    }
+
+    /// What a bundle was collected from, in one line: `directory /mnt/srv`, `image srv.E01`.
+    static func sourceText(_ manifest: Manifest) -> String {
+        "\(manifest.source.kind) \(manifest.source.path)"
     }
 
     /// Records a bundle that did not verify: its identity and verification, no findings.
@@ -106,7 +112,7 @@ public struct CaseIngest: Sendable {
         let record = CaseEntry.BundleRecord(
             sha256: sha256, path: path, caseId: manifest?.case.caseId, evidenceId: manifest?.case.evidenceId,
             examiner: manifest?.case.examiner, collectedAt: manifest?.finishedAt,
-            source: manifest.map { "\($0.source.kind) \($0.source.path)" }, verification: summary)
+            source: manifest.map(Self.sourceText), verification: summary)
         do {
             // Recorded once; refused every time, so the exit status says so whether or not it was new.
             try store.add(CaseEntry(unanalyzed: record))
