@@ -69,7 +69,8 @@ let package = Package(
                 "ExTriageCore", "EvidenceBundle", "Detection",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .target(name: "Sigma", dependencies: ["ExTriageCore", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .executableTarget(
