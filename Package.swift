@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "Evtx", "EvidenceBundle", "ExTriageCore", "CForensics", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "SigmaTests", dependencies: ["Sigma", "ExTriageCore"]),
-        .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Detection", "ExTriageCore", "TestSupport"]),
+        .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Detection", "ExTriageCore", "TestSupport"], exclude: ["Data"]),
         .testTarget(name: "EndToEndTests", dependencies: ["extriage", "EvidenceBundle", "ExTriageCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

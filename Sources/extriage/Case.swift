@@ -9,7 +9,7 @@ import Foundation
 struct Case: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Store the bundles of a case in one database and report on the whole fleet.",
-        subcommands: [Add.self, Report.self])
+        subcommands: [Add.self, Report.self, Export.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -70,6 +70,9 @@ struct Case: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
         var output: String?
 
+        @Flag(name: .long, help: "Replace an existing --output file.")
+        var force = false
+
         func validate() throws {
             if FleetRenderers.named(format) == nil {
                 throw ValidationError("--format takes one of: \(FleetRenderers.names.joined(separator: ", "))")
@@ -77,11 +80,10 @@ struct Case: ParsableCommand {
         }
 
         func run() throws {
-            let url = try db.map(CaseDatabaseURL.init(parsing:)) ?? .defaultURL
-            if case .sqlite(let path) = url, !FileManager.default.fileExists(atPath: path) {
-                throw ExTriageError(.invalidArgument, "no case database here; create it with extriage case add", path: path)
+            if let output, !force, FileManager.default.fileExists(atPath: output) {
+                throw ExTriageError(.outputExists, "the output already exists; use --force to replace it", path: output)
             }
-            let report = try FleetReportBuilder().build(from: try CaseStore(url: url))
+            let report = try FleetReportBuilder().build(from: try openExistingCase(db))
             guard let renderer = FleetRenderers.named(format) else { return }
             let bytes = try renderer.render(report)
             if let output {
@@ -93,4 +95,50 @@ struct Case: ParsableCommand {
             }
         }
     }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export every finding's evidence as NDJSON for bulk loading: Elastic Common Schema or Timesketch.",
+            discussion: """
+                ecs writes _bulk NDJSON (an action line, then the document) and, beside it, FILE.elasticsearch-template.json \
+                and FILE.opensearch-template.json (composable index templates for the extriage-* indices). \
+                Exit codes: 0 written; 1 fatal error (bad --db, a database that is not a case, unwritable output).
+                """)
+
+        @Option(name: .long, help: ArgumentHelp("The case database: sqlite:PATH (default sqlite:case.sqlite) or postgresql://user@host:port/db.", valueName: "url"))
+        var db: String?
+
+        @Option(name: .long, help: ArgumentHelp("Export format: \(CaseExport.Format.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "format"))
+        var format: String
+
+        @Option(name: .long, help: ArgumentHelp("The NDJSON file to write.", valueName: "file"))
+        var output: String
+
+        @Flag(name: .long, help: "Replace an existing --output file.")
+        var force = false
+
+        func validate() throws {
+            if CaseExport.Format(rawValue: format) == nil {
+                throw ValidationError("--format takes one of: \(CaseExport.Format.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+
+        func run() throws {
+            if !force, FileManager.default.fileExists(atPath: output) {
+                throw ExTriageError(.outputExists, "the output already exists; use --force to replace it", path: output)
+            }
+            guard let format = CaseExport.Format(rawValue: format) else { return }
+            let written = try CaseExport(store: try openExistingCase(db), format: format).write(to: output)
+            printError("\(written) events written to \(EscapedText.display(output))")
+        }
+    }
+}
+
+/// Opens the case `--db` names (default `sqlite:case.sqlite`); a SQLite file must already exist.
+func openExistingCase(_ db: String?) throws -> CaseStore {
+    let url = try db.map(CaseDatabaseURL.init(parsing:)) ?? .defaultURL
+    if case .sqlite(let path) = url, !FileManager.default.fileExists(atPath: path) {
+        throw ExTriageError(.invalidArgument, "no case database here; create it with extriage case add", path: path)
+    }
+    return try CaseStore(url: url)
 }

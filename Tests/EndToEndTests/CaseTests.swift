@@ -36,6 +36,19 @@ import TestSupport
         let html = try Run.extriage(["case", "report", "--db", db, "--format", "html", "--output", temp.path + "/fleet.html"])
         #expect(html.status == 0)
         #expect(FileManager.default.fileExists(atPath: temp.path + "/fleet.html"))
+        let again2 = try Run.extriage(["case", "report", "--db", db, "--format", "html", "--output", temp.path + "/fleet.html"])
+        #expect(again2.status == 1 && again2.stderr.contains("--force"), "an existing report is replaced only with --force")
+
+        let ecs = try Run.extriage(["case", "export", "--db", db, "--format", "ecs", "--output", temp.path + "/case.ndjson"])
+        #expect(ecs.status == 0, "\(ecs.stderr)")
+        let bulk = try String(contentsOfFile: temp.path + "/case.ndjson", encoding: .utf8).split(separator: "\n")
+        #expect(bulk.count > 2 && bulk.count % 2 == 0 && bulk[0].contains("\"create\""))
+        for engine in ["elasticsearch", "opensearch"] {
+            #expect(FileManager.default.fileExists(atPath: temp.path + "/case.ndjson.\(engine)-template.json"))
+        }
+        let sketch = try Run.extriage(["case", "export", "--db", db, "--format", "timesketch", "--output", temp.path + "/case.jsonl"])
+        #expect(sketch.status == 0, "\(sketch.stderr)")
+        #expect(try String(contentsOfFile: temp.path + "/case.jsonl", encoding: .utf8).contains("\"data_type\":\"extriage:finding:evidence\""))
     }
 
     @Test func aDatabaseThatIsNotACaseIsRefused() throws {
