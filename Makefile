@@ -81,6 +81,7 @@ bench: release
 	python3 Benchmarks/bench_collect_image.py --size $(BENCH_SIZE)
 	python3 Benchmarks/bench_yara.py
 	python3 Benchmarks/bench_evtx.py
+	python3 Benchmarks/bench_case.py
 
 ## Detection quality on the labelled corpora in ../shared/corpora (each part skipped with a
 ## message when its folder is absent): web shells (recall, false positives) and event logs.
