@@ -74,6 +74,19 @@ import TestSupport
                                           "threat.technique.id", "source.ip", "file.path", "file.hash.sha256", "log.file.path"]))
     }
 
+    /// A client that is not an address (`-`, a name) stays out of `source.ip`, which would refuse the document.
+    @Test func onlyAddressesGoToSourceIp() throws {
+        var finding = FleetFixtures.ssrf(client: "-", agent: "curl/7.1", at: "2021-03-03T05:00:00Z", verdict: .attempt)
+        let evidence = try #require(finding.evidence.first)
+        finding.pivots[.clientIp] = ["-"]
+        let event = ExportEvent(host: "h", bundleSha256: "s", finding: finding, evidence: evidence,
+                                time: evidence.timestamp, timeDescription: "Event Recorded")
+        #expect(ECSDocument(event)?.source == nil)
+        finding.pivots[.clientIp] = ["2001:db8::7"]
+        #expect(ECSDocument(ExportEvent(host: "h", bundleSha256: "s", finding: finding, evidence: evidence,
+                                        time: evidence.timestamp, timeDescription: "Event Recorded"))?.source?.ip == "2001:db8::7")
+    }
+
     @Test func theTemplatesMapEveryFieldWithItsECSType() throws {
         let reference = try Self.ecsReference()
         for (name, type) in ECSFields.types { #expect(reference[name] == type, "\(name): \(type) vs ECS \(reference[name] ?? "none")") }

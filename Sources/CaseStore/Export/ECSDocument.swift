@@ -70,7 +70,8 @@ struct ECSDocument: Encodable {
         vulnerability = finding.cves.isEmpty ? nil : Vulnerability(id: finding.cves)
         threat = finding.attack.isEmpty ? nil : Threat(technique: Technique(id: finding.attack))
         let client = evidence.clientIp ?? (finding.pivots[.clientIp]?.count == 1 ? finding.pivots[.clientIp]?.first : nil)
-        source = client.map(Address.init)
+        // An `ip` field refuses the whole document over a value that is not an address.
+        source = client.flatMap { IPAddressText.isAddress($0) ? Address(ip: $0) : nil }
         let agents = finding.pivots[.userAgent] ?? []
         userAgent = agents.count == 1 ? agents.first.map(UserAgent.init) : nil
         let name = evidence.originalPath.split(separator: "/").last.map(String.init) ?? evidence.originalPath
