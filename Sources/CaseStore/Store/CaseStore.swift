@@ -28,12 +28,21 @@ public final class CaseStore: Sendable {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
             configuration.busyMode = .timeout(30)
+            // synchronous=NORMAL with WAL (set once the database is known to be ours): each bundle's
+            // transaction stays atomic without an fsync per commit; a power cut may lose the last
+            // bundles added, and adding them again is safe.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             do {
                 queue = try DatabaseQueue(path: path, configuration: configuration)
             } catch {
                 throw ExTriageError(.io, "cannot open the case database", path: path, cause: "\(error)")
             }
             try Self.prepareSchema(queue, path: path)
+            do {
+                try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            } catch {
+                throw ExTriageError(.io, "cannot switch the case database to write-ahead logging", path: path, cause: "\(error)")
+            }
         }
     }
 
