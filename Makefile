@@ -20,7 +20,7 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## Collect both embedded samples into out/ (signed with a demo key), verify and analyze them.
+## Collect both embedded samples into out/ (signed with a demo key), verify and analyze them; then a six-server fleet case.
 demo: build
 	@mkdir -p $(OUT)
 	@BIN="$$($(SWIFT) build --show-bin-path)/extriage"; \
@@ -51,7 +51,19 @@ demo: build
 	done; \
 	echo "Reports:"; \
 	for b in $$bundles; do echo "  $(OUT)/$$b.report.html  $(OUT)/$$b.report.json  $(OUT)/$$b.timeline.jsonl"; done; \
-	echo "Full text report: $$BIN analyze $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub | less"
+	echo "Full text report: $$BIN analyze $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub | less"; \
+	echo; echo "== extriage case: six Fabrikam servers in one case ($(OUT)/fleet)"; \
+	python3 Samples/tools/make_samples.py --fleet $(OUT)/fleet >/dev/null || exit 1; \
+	rm -f $(OUT)/fleet/case.sqlite; \
+	for tree in $(OUT)/fleet/fab-mb*; do \
+	  [ -d "$$tree" ] || continue; \
+	  "$$BIN" collect --source $$tree --output $$tree.tar --case FAB-2021 --examiner "$${USER:-demo}" \
+	    --evidence-id "$$(basename $$tree)" --sign-key $(OUT)/demo-responder.key --force --quiet >/dev/null || exit 1; \
+	done; \
+	"$$BIN" case add $(OUT)/fleet/fab-mb*.tar --db sqlite:$(OUT)/fleet/case.sqlite --trusted-key $(OUT)/demo-responder.pub || exit 1; \
+	"$$BIN" case report --db sqlite:$(OUT)/fleet/case.sqlite | sed -n '/^CLUSTERS/,$$p'; \
+	"$$BIN" case report --db sqlite:$(OUT)/fleet/case.sqlite --format html --output $(OUT)/fleet/fleet.html || exit 1; \
+	echo "Fleet report: $(OUT)/fleet/fleet.html"
 
 ## Build exchange2016-compromised as a GPT disk (EFI FAT + NTFS) image, raw and E01, in $(OUT)/images.
 sample-images: deps
@@ -79,6 +91,7 @@ bench: release
 	python3 Benchmarks/bench_collect_image.py --size $(BENCH_SIZE)
 	python3 Benchmarks/bench_yara.py
 	python3 Benchmarks/bench_evtx.py
+	python3 Benchmarks/bench_case.py
 
 ## Detection quality on the labelled corpora in ../shared/corpora (each part skipped with a
 ## message when its folder is absent): web shells (recall, false positives) and event logs.

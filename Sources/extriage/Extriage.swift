@@ -13,7 +13,7 @@ struct Extriage: ParsableCommand {
             4 not signed by a trusted key; 5 not a bundle; 6 a finding reached analyze --fail-on.
             """,
         version: ToolInfo.version,
-        subcommands: [Collect.self, Verify.self, Analyze.self, Unpack.self, Custody.self, Keygen.self, Profiles.self, Rules.self]
+        subcommands: [Collect.self, Verify.self, Analyze.self, Case.self, Unpack.self, Custody.self, Keygen.self, Profiles.self, Rules.self]
     )
 
     /// Maps errors to the documented exit codes: usage errors and fatal errors exit 1.

@@ -46,7 +46,7 @@ struct Run {
 
 @Suite(.serialized) struct CommandLineTests {
     /// The README's command table lists every option of every command, and every help text its exit codes.
-    @Test(arguments: ["collect", "verify", "analyze", "unpack", "keygen", "custody add", "custody show", "profiles list",
+    @Test(arguments: ["collect", "verify", "analyze", "case add", "case report", "case export", "unpack", "keygen", "custody add", "custody show", "profiles list",
                       "profiles show", "profiles validate", "rules list"])
     func readmeTableAndHelpAreComplete(_ command: String) throws {
         let help = try Run.extriage(command.split(separator: " ").map(String.init) + ["--help"])

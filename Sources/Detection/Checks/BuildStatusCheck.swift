@@ -30,7 +30,9 @@ struct BuildStatusCheck: Check {
         guard case .logHeader(let header, let firstRecord, let member) = observation,
               let text = header.version, let build = ExchangeBuild(text), build.build > 0 else { return }
         let evidence = member.evidence(line: 1, timestamp: firstRecord, excerpt: "#Version: \(text)")
-        if let known = seen[build], let time = known.first, let first = firstRecord, time <= first { return }
+        // A dated sighting is kept over a later or undated one: a header-only log (an idle hour, an
+        // OAB log without runs) must not erase when the build was first seen.
+        if let known = seen[build], let time = known.first, firstRecord.map({ time <= $0 }) ?? true { return }
         seen[build] = (firstRecord, evidence)
     }
 

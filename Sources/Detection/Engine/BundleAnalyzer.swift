@@ -32,6 +32,12 @@ public struct BundleAnalyzer: Sendable {
 
     /// Nothing found is reported unless the bundle verifies (or `allowUnverified`).
     public func run() throws -> AnalysisReport {
+        try runKeepingManifest().report
+    }
+
+    /// `run()`, also handing back the manifest the one read verified (for callers that store its
+    /// summary, such as a case), so nobody reads the bundle twice.
+    public func runKeepingManifest() throws -> (report: AnalysisReport, manifest: Manifest) {
         let runner = CheckRunner(checks: checks, timeBudget: options.checkTimeBudget)
         let keys = options.trustedKeys.compactMap { try? Curve25519.Signing.PublicKey(rawRepresentation: $0) }
         let verification = BundleVerifier(trustedKeys: keys, sha256Only: true).verify(path: path, observer: runner)
@@ -73,7 +79,7 @@ public struct BundleAnalyzer: Sendable {
         }
         let verdict = VerdictRules.hostVerdict(findings: findings, coverage: result.coverage, intact: intact)
         let host = HostIdentity.from(logs: result.spans, eventComputer: result.eventComputer)
-        return AnalysisReport(
+        let report = AnalysisReport(
             bundle: .init(path: path, sha256: verification.bundleSha256, caseId: manifest.case.caseId,
                           examiner: manifest.case.examiner, host: host.name, hostSource: host.source,
                           collectedAt: manifest.finishedAt, exchangeInstallPath: manifest.exchangeInstallPath?.path),
@@ -82,5 +88,6 @@ public struct BundleAnalyzer: Sendable {
             cveStates: states.mapValues(\.state), cveReasons: reasons, cvePatchedAt: patchNotes.patchedAt,
             findings: findings, coverage: result.coverage, logSpans: spans,
             campaigns: CampaignBuilder.campaigns(from: findings, hostAddresses: result.spans.serverAddresses))
+        return (report, manifest)
     }
 }

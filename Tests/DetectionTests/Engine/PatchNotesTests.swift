@@ -77,4 +77,19 @@ import TestSupport
         let history = try #require(result.exhibit(BuildHistory.self))
         #expect(PatchNotes(builds: history).patchedAt[Self.cve] == Self.time("2021-03-08T06:00:00Z"))
     }
+
+    /// A later log with a header and no record (an idle hour) does not erase when a build was first seen.
+    @Test func aHeaderOnlyLogKeepsTheBuildsFirstSighting() throws {
+        let before = LogText.httpProxy([LogText.proxyRow(time: "2021-03-03T06:49:46.210Z", anchor: "a")], version: "15.01.2176.002")
+        let idle = LogText.httpProxy([], version: "15.01.2176.002")
+        let after = LogText.httpProxy([LogText.proxyRow(time: "2021-03-08T06:00:00.000Z", anchor: "a")], version: "15.01.2176.009")
+        let harness = CheckHarness(members: [
+            ("Program Files/Microsoft/Exchange Server/V15/Logging/HttpProxy/Ecp/HttpProxy_2021030306-1.LOG", before),
+            ("Program Files/Microsoft/Exchange Server/V15/Logging/HttpProxy/Ecp/HttpProxy_2021030307-1.LOG", idle),
+            ("Program Files/Microsoft/Exchange Server/V15/Logging/HttpProxy/Ecp/HttpProxy_2021030806-1.LOG", after),
+        ])
+        let result = harness.result([BuildStatusCheck(builds: try TestData.detection().builds)])
+        let history = try #require(result.exhibit(BuildHistory.self))
+        #expect(PatchNotes(builds: history).patchedAt[Self.cve] == Self.time("2021-03-08T06:00:00Z"))
+    }
 }
