@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   pkg-config      # SwiftPM finds system libraries through it
   libarchive-dev  # bundle reading and writing (CArchive)
+  libsqlite3-dev  # the case store (CaseStore, through GRDB)
   time            # GNU time: peak memory in the benchmarks
   openssl         # tests check that OpenSSL reads the signing keys
   libyara-dev     # web-shell rules (CYara)
