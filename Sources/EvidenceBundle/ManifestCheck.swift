@@ -58,7 +58,7 @@ struct ManifestCheck {
                                                  : Unavailable(problem: .notABundle(), verdict: .notABundle))
         }
         do {
-            return .success(Loaded(manifest: try ManifestCodec.decode(bytes, limit: limit), bytes: bytes))
+            return .success(Loaded(manifest: try ManifestCodec.decodeEntryByEntry(bytes, limit: limit), bytes: bytes))
         } catch {
             return .failure(Unavailable(problem: .manifestInvalid(error), verdict: .notIntact))
         }
@@ -72,9 +72,10 @@ struct ManifestCheck {
 
     /// Manifest entries, then unlisted members, whose path is unsafe (each path once).
     func unsafePaths() -> [Problem] {
-        var seen: Set<[UInt8]> = []
+        // Keys share the paths' storage: no path is copied.
+        var seen: Set<PathKey> = []
         return (manifest.entries.map(\.path) + members.map(\.path)).compactMap { path in
-            guard seen.insert(Array(path.utf8)).inserted, let reason = MemberPathSafety.unsafeReason(path) else { return nil }
+            guard seen.insert(PathKey(path)).inserted, let reason = MemberPathSafety.unsafeReason(path) else { return nil }
             return .unsafeMemberPath(path, reason: reason)
         }
     }
