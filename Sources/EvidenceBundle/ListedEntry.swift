@@ -19,6 +19,25 @@ struct ListedEntry: Sendable {
     }
 }
 
+extension ListedEntry {
+    /// This entry with its path and digests held in `member`'s strings wherever their bytes are
+    /// equal (almost always), so the entry's own copies can be freed. Nothing compared changes:
+    /// equal bytes, same text.
+    func sharingStrings(with member: BundleScan.Member) -> ListedEntry {
+        var shared = self
+        shared.path = ListedEntry.same(path, member.path)
+        shared.memberDigests.sha256 = ListedEntry.same(memberDigests.sha256, member.digests.sha256)
+        shared.memberDigests.sha1 = ListedEntry.same(memberDigests.sha1, member.digests.sha1)
+        shared.memberDigests.md5 = ListedEntry.same(memberDigests.md5, member.digests.md5)
+        return shared
+    }
+
+    /// `other` when it has the same bytes as `string`, else `string`.
+    private static func same(_ string: String, _ other: String) -> String {
+        string.utf8.elementsEqual(other.utf8) ? other : string
+    }
+}
+
 extension Manifest.Seal {
     /// The seal of these entries, in order (`init(entries:)` is this over its entries).
     init<S: Sequence>(listed: S) where S.Element == ListedEntry {

@@ -69,10 +69,18 @@ struct ManifestCheck {
                                                  : Unavailable(problem: .notABundle(), verdict: .notABundle))
         }
         do {
+            // Each listed entry shares its member's strings, so only one copy of each path is held.
+            var firstMember: [PathKey: Int] = [:]
+            firstMember.reserveCapacity(scan.members.count)
+            for (index, member) in scan.members.enumerated() where firstMember[PathKey(member.path)] == nil {
+                firstMember[PathKey(member.path)] = index
+            }
             var listed: [ListedEntry] = []
             var entries: [Manifest.Entry] = []
             var manifest = try ManifestCodec.decodeEntries(bytes, limit: limit) { entry in
-                listed.append(ListedEntry(entry))
+                let entryListed = ListedEntry(entry)
+                listed.append(firstMember[PathKey(entry.path)].map { entryListed.sharingStrings(with: scan.members[$0]) }
+                              ?? entryListed)
                 if keepingEntries { entries.append(entry) }
             }
             manifest.entries = entries

@@ -34,3 +34,21 @@ import TestSupport
         #expect(Manifest.Seal(listed: entries.map(ListedEntry.init)) == Manifest.Seal(entries: entries))
     }
 }
+
+extension ManifestEntriesDroppedTests {
+    @Test func sharedStringsAreTakenOnlyWhenTheBytesAreEqual() {
+        let entry = SampleBundle().manifest.entries[0]
+        let listed = ListedEntry(entry)
+        let digests = Digests(sha256: entry.sha256, sha1: "other", md5: entry.md5)
+        let member = BundleScan.Member(path: entry.path, size: 0, digests: digests,
+                                       header: MemberHeader(path: entry.path, kind: .file, size: 0))
+        let shared = listed.sharingStrings(with: member)
+        #expect(shared.path == entry.path && shared.memberDigests == entry.memberDigests)
+        // Canonically equivalent, but other bytes: never taken.
+        let decomposed = BundleScan.Member(path: "evidence/C/e\u{301}", size: 0, digests: digests,
+                                           header: MemberHeader(path: "", kind: .file, size: 0))
+        var composed = listed
+        composed.path = "evidence/C/\u{e9}"
+        #expect(Array(composed.sharingStrings(with: decomposed).path.utf8) == Array("evidence/C/\u{e9}".utf8))
+    }
+}
