@@ -85,7 +85,7 @@ struct BundleScan {
                     manifestRefusedSize = header.size
                     continue
                 }
-                manifestBytes = try reader.readAll(limit: manifestLimit)
+                manifestBytes = try reader.readAll(limit: manifestLimit, expected: header.size)
             case ManifestSignature.memberName:
                 signatureBytes = try reader.readAll(limit: BundleScan.signatureLimit)
             default:

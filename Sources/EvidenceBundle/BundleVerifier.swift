@@ -21,6 +21,10 @@ public struct BundleVerifier {
     public var requireTrustedSigner: Bool { !trustedKeys.isEmpty }
     /// The largest `manifest.json` read (a collector never writes a larger one).
     public var manifestSizeLimit = ManifestCodec.maximumSize
+    /// Keep the manifest's entries in the report (`analyze` and `unpack` need them). Without it
+    /// `report.manifest` has every field but `entries` (empty), and each entry is dropped once
+    /// checked, so memory does not hold every entry at once.
+    public var keepsManifestEntries = true
 
     public init(trustedKeys: [Curve25519.Signing.PublicKey] = [], sha256Only: Bool = false) {
         self.trustedKeys = trustedKeys
@@ -61,13 +65,13 @@ public struct BundleVerifier {
         var problems = scan.problems + custody.bundleChanged(computed: scan.bundleSha256)
             + custody.notAsRecorded(custodyExpectation)
 
-        switch ManifestCheck.manifest(of: scan, limit: manifestSizeLimit) {
+        switch ManifestCheck.manifest(of: scan, limit: manifestSizeLimit, keepingEntries: keepsManifestEntries) {
         case .failure(let unavailable):
             report.problems = problems + [unavailable.problem] + (sidecar.problem.map { [$0] } ?? [])
             report.verdict = unavailable.verdict
         case .success(let loaded):
             report.manifest = loaded.manifest
-            problems += ManifestCheck(manifest: loaded.manifest, members: scan.members).problems()
+            problems += ManifestCheck(listed: loaded.listed, seal: loaded.manifest.seal, members: scan.members).problems()
             let signature = SignatureCheck(trustedKeys: trustedKeys)
                 .check(signature: scan.signatureBytes, manifest: loaded.bytes,
                        expectedSigner: custody.record?.manifestSigner)

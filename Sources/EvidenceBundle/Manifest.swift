@@ -313,15 +313,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var digest: String
 
         public init(entries: [Entry]) {
-            var hasher = SHA256Accumulator()
-            var total: UInt64 = 0
-            for entry in entries {
-                hasher.update(Array(entry.path.utf8) + [0] + Array(entry.memberDigests.sha256.utf8) + [0x0A])
-                total = total &+ entry.memberSize
-            }
-            memberCount = entries.count
-            totalBytes = total
-            digest = hasher.finalize()
+            self.init(listed: entries.lazy.map(ListedEntry.init))
         }
     }
 }

@@ -13,7 +13,9 @@ struct ManifestCheck {
         var verdict: VerificationReport.Verdict
     }
 
-    let manifest: Manifest
+    /// The manifest's entries, as far as the checks need them, and the seal it records.
+    let listed: [ListedEntry]
+    let recordedSeal: Manifest.Seal
     let members: [BundleScan.Member]
     /// Indexes of manifest entries by path bytes (the first one where a path is listed twice).
     /// Keys share the entries' strings: no path is copied.
@@ -22,11 +24,16 @@ struct ManifestCheck {
     let present: [PathKey: Int]
 
     init(manifest: Manifest, members: [BundleScan.Member]) {
-        self.manifest = manifest
+        self.init(listed: manifest.entries.map(ListedEntry.init), seal: manifest.seal, members: members)
+    }
+
+    init(listed: [ListedEntry], seal: Manifest.Seal, members: [BundleScan.Member]) {
+        self.listed = listed
+        self.recordedSeal = seal
         self.members = members
         var entries: [PathKey: Int] = [:]
-        entries.reserveCapacity(manifest.entries.count)
-        for (index, entry) in manifest.entries.enumerated() where entries[PathKey(entry.path)] == nil {
+        entries.reserveCapacity(listed.count)
+        for (index, entry) in listed.enumerated() where entries[PathKey(entry.path)] == nil {
             entries[PathKey(entry.path)] = index
         }
         self.entries = entries
@@ -37,19 +44,23 @@ struct ManifestCheck {
     }
 
     /// The manifest entry listing `path`, if any.
-    func entry(_ path: String) -> Manifest.Entry? {
-        entries[PathKey(path)].map { manifest.entries[$0] }
+    func entry(_ path: String) -> ListedEntry? {
+        entries[PathKey(path)].map { listed[$0] }
     }
 
-    /// A decoded manifest with the exact bytes it was decoded from (what the signature covers).
+    /// A decoded manifest with the exact bytes it was decoded from (what the signature covers),
+    /// and its entries as the checks need them (`manifest.entries` is empty unless kept).
     struct Loaded {
         var manifest: Manifest
         var bytes: [UInt8]
+        var listed: [ListedEntry]
     }
 
     /// Decodes the scan's `manifest.json`, or says why it cannot: no manifest in a tar that holds
     /// no bundle at all, no manifest in a bundle (truncated or unfinished), or an unreadable one.
-    static func manifest(of scan: BundleScan, limit: Int = ManifestCodec.maximumSize) -> Result<Loaded, Unavailable> {
+    /// Without `keepingEntries`, each entry is dropped once its `ListedEntry` is taken.
+    static func manifest(of scan: BundleScan, limit: Int = ManifestCodec.maximumSize,
+                         keepingEntries: Bool = true) -> Result<Loaded, Unavailable> {
         if let size = scan.manifestRefusedSize {
             return .failure(Unavailable(problem: .manifestTooLarge(claimedSize: size, limit: limit), verdict: .notIntact))
         }
@@ -58,7 +69,22 @@ struct ManifestCheck {
                                                  : Unavailable(problem: .notABundle(), verdict: .notABundle))
         }
         do {
-            return .success(Loaded(manifest: try ManifestCodec.decode(bytes, limit: limit), bytes: bytes))
+            // Each listed entry shares its member's strings, so only one copy of each path is held.
+            var firstMember: [PathKey: Int] = [:]
+            firstMember.reserveCapacity(scan.members.count)
+            for (index, member) in scan.members.enumerated() where firstMember[PathKey(member.path)] == nil {
+                firstMember[PathKey(member.path)] = index
+            }
+            var listed: [ListedEntry] = []
+            var entries: [Manifest.Entry] = []
+            var manifest = try ManifestCodec.decodeEntries(bytes, limit: limit) { entry in
+                let entryListed = ListedEntry(entry)
+                listed.append(firstMember[PathKey(entry.path)].map { entryListed.sharingStrings(with: scan.members[$0]) }
+                              ?? entryListed)
+                if keepingEntries { entries.append(entry) }
+            }
+            manifest.entries = entries
+            return .success(Loaded(manifest: manifest, bytes: bytes, listed: listed))
         } catch {
             return .failure(Unavailable(problem: .manifestInvalid(error), verdict: .notIntact))
         }
@@ -72,9 +98,10 @@ struct ManifestCheck {
 
     /// Manifest entries, then unlisted members, whose path is unsafe (each path once).
     func unsafePaths() -> [Problem] {
-        var seen: Set<[UInt8]> = []
-        return (manifest.entries.map(\.path) + members.map(\.path)).compactMap { path in
-            guard seen.insert(Array(path.utf8)).inserted, let reason = MemberPathSafety.unsafeReason(path) else { return nil }
+        // Keys share the paths' storage: no path is copied.
+        var seen: Set<PathKey> = []
+        return (listed.map(\.path) + members.map(\.path)).compactMap { path in
+            guard seen.insert(PathKey(path)).inserted, let reason = MemberPathSafety.unsafeReason(path) else { return nil }
             return .unsafeMemberPath(path, reason: reason)
         }
     }
@@ -87,12 +114,12 @@ struct ManifestCheck {
     }
 
     func duplicateEntries() -> [Problem] {
-        entries.count == manifest.entries.count ? [] : [.manifestDuplicateEntry()]
+        entries.count == listed.count ? [] : [.manifestDuplicateEntry()]
     }
 
     /// Entries with no member.
     func missingMembers() -> [Problem] {
-        manifest.entries.filter { present[PathKey($0.path)] == nil }
+        listed.filter { present[PathKey($0.path)] == nil }
             .map { .missingMember($0.path, sha256: $0.memberDigests.sha256) }
     }
 
@@ -107,7 +134,7 @@ struct ManifestCheck {
     }
 
     /// Size, then each digest the scan computed (SHA-1 and MD5 are empty when only SHA-256 ran).
-    static func contentProblems(_ member: BundleScan.Member, _ entry: Manifest.Entry) -> [Problem] {
+    static func contentProblems(_ member: BundleScan.Member, _ entry: ListedEntry) -> [Problem] {
         var problems: [Problem] = []
         if UInt64(max(0, member.size)) != entry.memberSize {
             problems.append(.sizeMismatch(member.path, expected: entry.memberSize, found: member.size))
@@ -124,13 +151,13 @@ struct ManifestCheck {
 
     /// The first position where listed members present in the tar come in another order.
     func order() -> [Problem] {
-        let listed = manifest.entries.lazy.map(\.path).filter { present[PathKey($0)] != nil }
+        let listedPaths = listed.lazy.map(\.path).filter { present[PathKey($0)] != nil }
         let seen = members.lazy.map(\.path).filter { entries[PathKey($0)] != nil }
         var position = 0
-        var listedPaths = listed.makeIterator()
+        var wantPaths = listedPaths.makeIterator()
         var seenPaths = seen.makeIterator()
         while true {
-            switch (listedPaths.next(), seenPaths.next()) {
+            switch (wantPaths.next(), seenPaths.next()) {
             case let (want?, got?):
                 guard want.utf8.elementsEqual(got.utf8) else {
                     return [.orderMismatch(at: position, listed: want, seen: got)]
@@ -145,12 +172,12 @@ struct ManifestCheck {
 
     /// The seal recomputed from the entries must equal the one recorded.
     func seal() -> [Problem] {
-        let recomputed = Manifest.Seal(entries: manifest.entries)
-        return recomputed == manifest.seal ? [] : [.sealMismatch(recorded: manifest.seal.digest, recomputed: recomputed.digest)]
+        let recomputed = Manifest.Seal(listed: listed)
+        return recomputed == recordedSeal ? [] : [.sealMismatch(recorded: recordedSeal.digest, recomputed: recomputed.digest)]
     }
 
     func memberCount() -> [Problem] {
-        manifest.seal.memberCount == members.count ? [] : [.memberCount(sealed: manifest.seal.memberCount, found: members.count)]
+        recordedSeal.memberCount == members.count ? [] : [.memberCount(sealed: recordedSeal.memberCount, found: members.count)]
     }
 
     /// Tar header fields extriage writes the same way every time: anything else was rewritten.
@@ -167,7 +194,7 @@ struct ManifestCheck {
         if header.permissions != 0o444 { differences.append("mode \(String(header.permissions, radix: 8))") }
         if header.uid != 0 || header.gid != 0 { differences.append("owner \(header.uid):\(header.gid)") }
         if header.userName != "extriage" || header.groupName != "extriage" { differences.append("owner names") }
-        if let entry = entry(member.path), (header.modified?.seconds ?? 0) != (entry.modified?.seconds ?? 0) {
+        if let entry = entry(member.path), (header.modified?.seconds ?? 0) != entry.modifiedSeconds {
             differences.append("modification time")
         }
         return differences

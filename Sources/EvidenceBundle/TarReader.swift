@@ -172,8 +172,11 @@ public final class TarReader {
     }
 
     /// Reads the rest of the current member into memory, refusing more than `limit` bytes.
-    public func readAll(limit: Int) throws -> [UInt8] {
+    /// `expected` (the size the header claims, at most `limit`) is reserved up front, so a large
+    /// member is not copied from buffer to doubled buffer while it is read.
+    public func readAll(limit: Int, expected: Int64 = 0) throws -> [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(Int(min(max(0, expected), Int64(limit))))
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let count = try chunk.withUnsafeMutableBytes { try read(into: $0) }
