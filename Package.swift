@@ -6,7 +6,8 @@ import PackageDescription
 /// Modules depend one way (see DESIGN.md): ExTriageCore ← EvidenceSource ← ArtifactCollection,
 /// ExTriageCore ← EvidenceBundle ← ArtifactCollection, ExTriageCore ← DataDocuments ← ArtifactCollection
 /// and Detection (the one YAML data-file loader); ExTriageCore ← Evtx (the native EVTX reader) ← Detection;
-/// ExTriageCore ← Sigma (the Sigma rule engine, on Yams) ← Detection ← CaseStore (fleet cases, on GRDB).
+/// ExTriageCore ← Sigma (the Sigma rule engine, on Yams) ← Detection ← CaseStore (fleet cases, on GRDB), which
+/// also renders through Reporting (ExTriageCore ← Reporting).
 /// The executable stays thin.
 let package = Package(
     name: "extriage",
@@ -68,7 +69,7 @@ let package = Package(
         .target(
             name: "CaseStore",
             dependencies: [
-                "ExTriageCore", "EvidenceBundle", "Detection",
+                "ExTriageCore", "EvidenceBundle", "Detection", "Reporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

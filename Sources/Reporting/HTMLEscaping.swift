@@ -1,9 +1,9 @@
 import ExTriageCore
 
 /// Escaping for report text placed in HTML text or attribute values.
-enum HTMLText {
+public enum HTMLText {
     /// Shows control characters and bidirectional overrides as `\u{...}`, then escapes `& < > " '`.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
         for character in EscapedText.display(text) {
             switch character {

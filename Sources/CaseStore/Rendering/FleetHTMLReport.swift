@@ -1,4 +1,5 @@
 import ExTriageCore
+import Reporting
 
 /// The fleet report as one self-contained HTML page: hosts, a host × cluster matrix, clusters with
 /// their indicators, and a first-compromise chart (hosts × time, coloured by cluster).
@@ -65,19 +66,6 @@ public struct FleetHTMLReport: FleetRenderer {
         return svg
     }
 
-    /// Escapes text for HTML text and attribute values; control characters are shown, never interpreted.
-    func e(_ text: String) -> String {
-        var out = ""
-        for character in EscapedText.display(text) {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// Escapes text for HTML text and attribute values (the analyze report's escaping).
+    func e(_ text: String) -> String { HTMLText.escape(text) }
 }
