@@ -15,6 +15,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
     }
 
+    /// Microseconds since the Unix epoch (Timesketch's `timestamp`), the fraction truncated.
+    public var unixMicroseconds: Int64 { seconds * 1_000_000 + Int64(nanoseconds / 1000) }
+
     /// `YYYY-MM-DDTHH:MM:SS[.fff[fff[fff]]]Z`, fraction trimmed to the shortest of ms, µs or ns.
     public var iso8601: String {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400

@@ -82,7 +82,7 @@ struct TimelineEvent: Encodable {
         message = EscapedText.display(prefix + " " + finding.title + ": " + finding.explanation)
         datetime = time.iso8601
         if let kind = evidence.details?["timestamp"] { timestampDesc = kind }
-        timestamp = time.seconds * 1_000_000 + Int64(time.nanoseconds / 1000)
+        timestamp = time.unixMicroseconds
         bundle = report.bundle.path
         host = report.bundle.host ?? ""
         checkId = finding.checkId.rawValue

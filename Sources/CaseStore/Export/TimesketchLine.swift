@@ -41,7 +41,7 @@ struct TimesketchLine: Encodable {
         let finding = item.finding, evidence = item.evidence
         message = item.message
         datetime = time.iso8601
-        timestamp = time.seconds * 1_000_000 + Int64(time.nanoseconds / 1000)
+        timestamp = time.unixMicroseconds
         timestampDesc = item.timeDescription
         host = item.host
         bundleSha256 = item.bundleSha256
