@@ -106,7 +106,6 @@ final class EventLogReader {
     private func queue(_ decoded: EvtxRecord, _ reading: Reading) {
         computerName.offer(decoded.computer)
         var record = EventRecord(decoded)
-        record.prepareKeywordText()
         let index = queued.count
         var any = false
         func add(_ position: Int) {
@@ -117,7 +116,10 @@ final class EventLogReader {
         byID[record.eventID]?.forEach(add)
         reading.everyRecord.forEach(add)
         if !reading.providers.isEmpty, let more = reading.providers[record.provider.lowercased()] { more.forEach(add) }
+        // Only records a check reads get their keyword text (a record decoded just for its
+        // `Computer` name does not).
         guard any else { return }
+        record.prepareKeywordText()
         queued.append(record)
         if queued.count >= Self.offerBatch { offerQueued(reading.source) }
     }
