@@ -10,6 +10,17 @@ negative is a near miss that must stay silent. Run from the repository root.
 import os
 import shutil
 
+def der_request(subject: str) -> bytes:
+    """Bytes shaped like a DER PKCS#10 request (SEQUENCE, long form) whose subject CN is `subject`: not a valid request."""
+    cn = subject.encode()
+    body = b"\x30\x03\x02\x01\x00" + b"\x0c" + bytes([0x82, len(cn) >> 8, len(cn) & 0xFF]) + cn + bytes(range(64))
+    return b"\x30\x82" + bytes([len(body) >> 8, len(body) & 0xFF]) + body
+
+
+DER_REQUEST_WITH_SCRIPT = der_request(
+    '<%-- EXTRIAGE SYNTHETIC SAMPLE - inert --%><script language="JScript" runat="server">function Page_Load(){}</script>')
+DER_REQUEST_PLAIN = der_request("mail.corp.example")
+
 ROOT = os.path.join("Samples", "rules", "yara")
 HEAD = "<%-- EXTRIAGE SYNTHETIC SAMPLE - inert, for detection testing only. Server code below is inside a server-side comment.\n"
 TAIL = "\n--%>\n"
@@ -258,6 +269,15 @@ SAMPLES = {
         },
         "negative": {
             "archive.pst": b"!BDN" + bytes(range(256)) * 8,
+        },
+    },
+    "Exchange_CertRequest_Shaped_Page": {
+        "positive": {
+            "certrequest.aspx": DER_REQUEST_WITH_SCRIPT,
+        },
+        "negative": {
+            "mail.req": DER_REQUEST_WITH_SCRIPT,
+            "plain-request.aspx": DER_REQUEST_PLAIN,
         },
     },
     "Exchange_SportsBall_Shell": {

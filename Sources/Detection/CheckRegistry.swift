@@ -12,6 +12,7 @@ public enum CheckRegistry {
             OABGeneratorWriteCheck(),
             WebShellRequestCheck(locations: data.webShells.locations),
             BuildStatusCheck(builds: data.builds),
+            MailboxExportCheck(),
         ]
         let webShellChecks: [any Check] = [
             TimeStompCheck(locations: data.webShells.locations, rules: data.timeStomping),
@@ -32,6 +33,7 @@ public enum CheckRegistry {
             MinidumpCheck(),
             StagingArchiveCheck(),
             PowerShellHistoryCheck(),
+            ExtendedProtectionCheck(),
         ]
         var packs: [any Check] = []
         if let pack = data.sigma.pack {

@@ -29,6 +29,8 @@ public struct PivotKey: RawRepresentable, Hashable, Comparable, Codable, CodingK
     public static let dumpedProcess: PivotKey = "dumpedProcess"
     public static let gaps: PivotKey = "gaps"
     public static let missing: PivotKey = "missing"
+    /// Where a mailbox export or certificate request was written (`-FilePath`, `-RequestFile`), as logged.
+    public static let mailboxExportPath: PivotKey = "mailboxExportPath"
 
     public init(from decoder: Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(String.self)

@@ -44,3 +44,19 @@ rule Exchange_SecChecker_EDR_Probe
     condition:
         filesize < 2KB and (uint16(0) == 0x253C or uint32(0) == 0x0025003C) and any of them
 }
+
+rule Exchange_CertRequest_Shaped_Page
+{
+    meta:
+        description = "A server page that is a DER certificate request (30 82) still carrying script: a web shell written with New-ExchangeCertificate -GenerateRequest -BinaryEncoded -RequestFile, its script in the subject"
+        reference = "https://peterjson.medium.com/reproducing-the-proxyshell-pwn2own-exploit-49743a4ea9a1; EXCHANGE-ARTIFACTS.md §4.1"
+        mitre_attack = "T1505.003"
+        cve = "CVE-2021-34523, CVE-2021-31207"
+        verdict = "confirmed"
+        score = 95
+    strings:
+        $runat = "runat" nocase ascii
+        $open = "<%" ascii
+    condition:
+        uint16(0) == 0x8230 and extension matches /^\.(aspx|ashx|asmx|asp|asax|cshtml)$/i and any of them
+}

@@ -12,6 +12,8 @@ public struct BuildTable: Sendable {
         public var includedFrom: [ExchangeBuild]
         /// When exploitation in the wild began: a server is exposed from then until it runs a fixed build.
         public var exploitedFrom: Timestamp?
+        /// Where the row's builds and dates come from (`source:`).
+        public var source: String? = nil
     }
 
     public var fixes: [Fix]
@@ -46,7 +48,7 @@ public struct BuildTable: Sendable {
 
 extension BuildTable {
     static let allowedKeys: Set<String> = ["version", "fixes"]
-    static let fixKeys: Set<String> = ["name", "cves", "fixed", "includedFrom", "exploitedFrom"]
+    static let fixKeys: Set<String> = ["name", "cves", "fixed", "includedFrom", "exploitedFrom", "source"]
 
     /// Loads `exchange-builds.yaml`; throws one error listing every problem (file, line, key).
     public static func load(file: String) throws -> BuildTable {
@@ -83,7 +85,8 @@ extension BuildTable {
                 complete = false
                 continue
             }
-            fixes.append(Fix(name: name, cves: cves, fixed: fixed, includedFrom: includedFrom, exploitedFrom: exploitedFrom))
+            fixes.append(Fix(name: name, cves: cves, fixed: fixed, includedFrom: includedFrom, exploitedFrom: exploitedFrom,
+                             source: item.optionalString("source")))
         }
         return complete ? BuildTable(fixes: fixes) : nil
     }

@@ -5,7 +5,9 @@ import Foundation
 /// A log rule that is a pure pattern match, kept as YAML data under `Profiles/rules/logs/`.
 ///
 /// Every condition in `where` must hold (each field's value matches one of its regular
-/// expressions, case-insensitive); none in `unless` may. The first `verdicts` entry whose extra
+/// expressions, case-insensitive); none in `unless` may. A field written `name|decoded` is matched
+/// after percent-decoding (repeated, so `%2550` is `P` too) and `+` as space: the spelling a
+/// request used (`%50owershell`) does not hide what the server understood. The first `verdicts` entry whose extra
 /// conditions hold gives the tier. Each rule carries positive and negative sample lines that a
 /// test runs automatically (the Chainsaw/Sigma regression-data idea).
 public struct LogRule: Sendable {
@@ -52,7 +54,7 @@ public struct LogRule: Sendable {
     }
 
     /// Whether the rule reads a log family (`iis`, `iis-frontend`, `iis-backend`, `httpproxy`,
-    /// `httpproxy/<protocol>`, `ecp-server`, `ecp-activity`, `oab-generator`, `rps-http`, `rps-cmdlet`, `httperr`).
+    /// `httpproxy/<protocol>`, `ecp-server`, `ecp-activity`, `oab-generator`, `rps-http`, `rps-cmdlet`, `local-cmdlet`, `httperr`).
     public func reads(_ family: LogFamily) -> Bool {
         families.contains { name in
             switch (name, family) {
@@ -63,7 +65,7 @@ public struct LogRule: Sendable {
             case (_, .httpProxy(let protocolName)) where name.hasPrefix("httpproxy/"):
                 return name.dropFirst(10).lowercased() == protocolName.lowercased()
             case ("ecp-server", .ecpServer), ("ecp-activity", .ecpActivity), ("oab-generator", .oabGenerator),
-                 ("rps-http", .rpsHttp), ("rps-cmdlet", .rpsCmdlet), ("httperr", .httpErr):
+                 ("rps-http", .rpsHttp), ("rps-cmdlet", .rpsCmdlet), ("local-cmdlet", .localCmdlet), ("httperr", .httpErr):
                 return true
             default: return false
             }
@@ -73,9 +75,53 @@ public struct LogRule: Sendable {
 
 extension LogRule.Condition {
     func holds(_ value: (String) -> String?) -> Bool {
-        guard let text = value(field) else { return false }
+        guard let raw = value(fieldName) else { return false }
+        let text = decoded ? Self.percentDecoded(raw) : raw
         let range = NSRange(text.startIndex..., in: text)
         return compiled.contains { $0.regex.firstMatch(in: text, range: range) != nil }
+    }
+}
+
+extension LogRule.Condition {
+    static let decodedSuffix = "|decoded"
+
+    /// The log column the condition reads, without a `|decoded` modifier.
+    var fieldName: String { decoded ? String(field.dropLast(Self.decodedSuffix.count)) : field }
+    /// Whether the value is percent-decoded before it is matched.
+    var decoded: Bool { field.lowercased().hasSuffix(Self.decodedSuffix) }
+
+    /// `text` with `+` as space and `%XX` escapes decoded, up to three rounds (double encoding);
+    /// a malformed escape stays as written.
+    static func percentDecoded(_ text: String) -> String {
+        var current = Array(text.utf8)
+        for round in 0..<3 {
+            guard current.contains(0x25) || (round == 0 && current.contains(0x2B)) else { break }
+            var out: [UInt8] = []
+            out.reserveCapacity(current.count)
+            var index = 0
+            while index < current.count {
+                let byte = current[index]
+                if byte == 0x25, index + 2 < current.count, let high = hexValue(current[index + 1]), let low = hexValue(current[index + 2]) {
+                    out.append(high << 4 | low)
+                    index += 3
+                    continue
+                }
+                out.append(round == 0 && byte == 0x2B ? 0x20 : byte)
+                index += 1
+            }
+            if out == current { break }
+            current = out
+        }
+        return String(decoding: current, as: UTF8.self)
+    }
+
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: return byte - 0x30
+        case 0x41...0x46: return byte - 0x41 + 10
+        case 0x61...0x66: return byte - 0x61 + 10
+        default: return nil
+        }
     }
 }
 
@@ -89,7 +135,7 @@ public enum LogRuleLoader {
     static let allowedKeys: Set<String> = ["version", "id", "title", "description", "families", "needles", "where", "unless",
                                            "verdicts", "severity", "cves", "assesses", "attack", "explanation", "pivots", "samples"]
     static let knownFamilies: Set<String> = ["iis", "iis-frontend", "iis-backend", "httpproxy", "ecp-server", "ecp-activity",
-                                             "oab-generator", "rps-http", "rps-cmdlet", "httperr"]
+                                             "oab-generator", "rps-http", "rps-cmdlet", "local-cmdlet", "httperr"]
 
     /// Every `*.yaml` under `directory`, sorted by file name; a missing folder is an error.
     public static func load(directory: String) throws -> [LogRule] {
