@@ -20,12 +20,12 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## Collect both embedded samples into out/ (signed with a demo key), verify and analyze them; then a six-server fleet case.
+## Collect the three embedded samples into out/ (signed with a demo key), verify and analyze them; then a six-server fleet case.
 demo: build
 	@mkdir -p $(OUT)
 	@BIN="$$($(SWIFT) build --show-bin-path)/extriage"; \
 	[ -f $(OUT)/demo-responder.key ] || "$$BIN" keygen --out $(OUT)/demo-responder; \
-	for sample in exchange2016-compromised exchange2019-clean; do \
+	for sample in exchange2016-compromised exchange2019-clean exchange2019-compromised; do \
 	  echo; echo "== extriage collect $$sample"; \
 	  "$$BIN" collect --source Samples/images/$$sample --output $(OUT)/$$sample.tar \
 	    --case DEMO-001 --examiner "$${USER:-demo}" --evidence-id $$sample \
@@ -34,7 +34,7 @@ demo: build
 	echo; echo "== extriage verify"; \
 	"$$BIN" verify $(OUT)/$(SAMPLE).tar --trusted-key $(OUT)/demo-responder.pub || exit 1; \
 	echo; echo "== extriage collect straight from a disk image ($(OUT)/images/exchange2016-compromised.E01, GPT + NTFS)"; \
-	bundles="exchange2016-compromised exchange2019-clean"; \
+	bundles="exchange2016-compromised exchange2019-clean exchange2019-compromised"; \
 	if Samples/tools/make_sample_images.sh $(OUT)/images >/dev/null; then \
 	  "$$BIN" collect --source $(OUT)/images/exchange2016-compromised.E01 --output $(OUT)/exchange2016-compromised-e01.tar \
 	    --case DEMO-001 --examiner "$${USER:-demo}" --evidence-id EXCH01-DISK0 --hash-image \

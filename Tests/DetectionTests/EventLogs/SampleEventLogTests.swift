@@ -8,7 +8,7 @@ import TestSupport
 /// The samples' event logs are exactly what the writer produces from `SampleEventLogs`
 /// (`UPDATE_SAMPLES=1` rewrites them), and the checks find the story in them.
 @Suite struct SampleEventLogTests {
-    @Test(arguments: ["exchange2016-compromised", "exchange2019-clean"])
+    @Test(arguments: ["exchange2016-compromised", "exchange2019-clean", "exchange2019-compromised"])
     func committedLogsMatchTheWriter(_ sample: String) throws {
         let folder = Repository.root + "/Samples/images/\(sample)/" + SampleEventLogs.logsFolder
         for (name, bytes) in SampleEventLogs.files(for: sample) {

@@ -1,0 +1,5 @@
+<%@ Page Language="C#" AutoEventWireup="false" Inherits="Microsoft.Exchange.HttpProxy.ExpiredPassword" %>
+<%-- EXTRIAGE SYNTHETIC SAMPLE - benign placeholder standing in for the stock Exchange page --%>
+<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Change password</title><link rel="stylesheet" href="/owa/auth/Current/themes/resources/logon.css"></head>
+<body><div id="main">Change password</div></body></html>

@@ -1,0 +1,78 @@
+import ExTriageCore
+import Foundation
+import Testing
+import TestSupport
+
+/// `exchange2019-compromised` (Samples/README.md): ProxyShell with a PST-headed shell in 2021,
+/// OWASSRF and a ProxyNotShell probe in 2022. Every planted trace of the later chains is found at
+/// its tier, and none of the look-alikes (Outlook's autodiscover.json, an administrator's export
+/// to a share, Exchange's probes, WinRM clients) is graded above informational.
+@Suite(.serialized) struct LaterChainsSampleTests {
+    struct Report {
+        let findings: [[String: Any]]
+        let cveStates: [String: String]
+        let verdict: String?
+
+        func findings(_ check: String) -> [[String: Any]] { findings.filter { $0["checkId"] as? String == check } }
+        func verdicts(_ check: String) -> Set<String> { Set(findings(check).compactMap { $0["verdict"] as? String }) }
+        static func excerpts(_ finding: [String: Any]) -> [String] {
+            (finding["evidence"] as? [[String: Any]] ?? []).compactMap { $0["excerpt"] as? String }
+        }
+    }
+
+    static func analyze() throws -> Report {
+        let temp = try TemporaryDirectory()
+        let bundle = try collectSample("exchange2019-compromised", into: temp)
+        let run = try Run.extriage(["analyze", bundle, "--format", "json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        return Report(findings: object["findings"] as? [[String: Any]] ?? [], cveStates: object["cveStates"] as? [String: String] ?? [:],
+                      verdict: object["verdict"] as? String)
+    }
+
+    @Test func everyPlantedTraceIsFoundAtItsTierAndNoLookAlikeIsFlagged() throws {
+        let report = try Self.analyze()
+        #expect(report.verdict == "compromised")
+
+        // ProxyShell, 2021-08-13: IIS and HttpProxy, the URL-decoded scanner probe an attempt.
+        #expect(report.verdicts("EXT-PROXYSHELL") == ["likely", "attempt"])
+        #expect(report.verdicts("EXT-PROXYSHELL-HTTPPROXY") == ["likely", "attempt"])
+        let proxyShell = try #require(report.findings("EXT-PROXYSHELL").first { $0["verdict"] as? String == "likely" })
+        #expect(Report.excerpts(proxyShell).count == 5 && Report.excerpts(proxyShell).allSatisfy { $0.contains("203.0.113.77") })
+
+        // The export that wrote the shell, with its target as the pivot; the shell itself confirmed.
+        let export = try #require(report.findings("EXT-MAILBOX-EXPORT").first { $0["verdict"] as? String == "likely" })
+        let pivots = export["pivots"] as? [String: [String]] ?? [:]
+        #expect(pivots["mailboxExportPath"] == ["\\\\127.0.0.1\\c$\\inetpub\\wwwroot\\aspnet_client\\bzxrq.aspx"])
+        #expect(Report.excerpts(export).count == 3)
+        let shell = report.findings("EXT-C10").first { finding in
+            (finding["evidence"] as? [[String: Any]] ?? []).contains { ($0["originalPath"] as? String)?.hasSuffix("aspnet_client/bzxrq.aspx") == true }
+        }
+        #expect(shell?["verdict"] as? String == "confirmed")
+        #expect(report.verdicts("EVT-EXCH-CMDLET-AUDIT").contains("confirmed"))
+
+        // OWASSRF, 2022-12-13: IIS, HttpProxy Owa and Rps_Http; the shell it started.
+        #expect(report.verdicts("EXT-OWASSRF") == ["likely"])
+        #expect(report.verdicts("EXT-OWASSRF-HTTPPROXY") == ["likely"])
+        let rpsHttp = try #require(report.findings("EXT-OWASSRF-RPSHTTP").first)
+        #expect(rpsHttp["verdict"] as? String == "likely" && Report.excerpts(rpsHttp).count == 2)
+        #expect(report.verdicts("EVT-EXCH-WEBSHELL-CHILD").contains("confirmed"))
+        // The ProxyNotShell probe, matched only once '%50owershell' is decoded: an attempt.
+        #expect(report.verdicts("EXT-PROXYNOTSHELL") == ["attempt"])
+
+        for (cve, state) in ["CVE-2021-34473": "exploited", "CVE-2021-31207": "exploited", "CVE-2022-41080": "exploited",
+                             "CVE-2022-41040": "attempted"] {
+            #expect(report.cveStates[cve] == state, "\(cve): \(report.cveStates[cve] ?? "none")")
+        }
+
+        // Look-alikes: nothing above informational cites them.
+        let graded = report.findings.filter { $0["verdict"] as? String != "informational" }
+        for benign in ["Outlook-iOS", "leaver.pst", "mail-2021.req", "Microsoft WinRM Client", "Exchange BackEnd Probes",
+                       "AMProbe", "HealthMailbox", "exadmin"] {
+            let hits = graded.filter { Report.excerpts($0).contains { $0.contains(benign) } }
+            #expect(hits.isEmpty, "\(benign) flagged by \(hits.compactMap { $0["checkId"] as? String })")
+        }
+        let ordinaryExport = report.findings("EXT-MAILBOX-EXPORT").first { $0["verdict"] as? String == "informational" }
+        #expect((ordinaryExport?["pivots"] as? [String: [String]])?["mailboxExportPath"] == ["\\\\fs01\\pst$\\leaver.pst"])
+    }
+}
