@@ -2208,7 +2208,7 @@ def mbx_event_log_traces(h: Host) -> None:
     for rel, record, trace in [
         ("MSExchange Management.evtx", 2201, Trace("C15", "New-ManagementRoleAssignment -Role \"Mailbox Import Export\" (ProxyShell)", "T1098", T_LIKELY)),
         ("MSExchange Management.evtx", 2202, Trace("C15", f"New-MailboxExportRequest -FilePath {PS_SHELL_UNC}", "CVE-2021-31207 / T1505.003", T_CONFIRMED)),
-        ("MSExchange Management.evtx", 2203, Trace("C15", "Remove-MailboxExportRequest (clean-up)", "T1070", T_LIKELY)),
+        ("MSExchange Management.evtx", 2203, Trace("C15", "Remove-MailboxExportRequest (clean-up)", "T1070", T_INFO)),
         ("Security.evtx", 310415, Trace("C15", "4688 w3wp.exe (MSExchangePowerShellAppPool) -> cmd.exe after the OWASSRF session",
                                         "CVE-2022-41082 / T1505.003", T_CONFIRMED)),
         ("Security.evtx", 310416, Trace("C15", "4688 cmd.exe -> powershell.exe download cradle from 198.51.100.99", "T1059.001", T_CONFIRMED)),
