@@ -41,7 +41,7 @@ func normalizedJSON(_ text: String) throws -> String {
 
 @Suite(.serialized) struct AnalyzeTests {
     /// Golden reports: `UPDATE_GOLDEN=1 make test` rewrites them for review.
-    @Test(arguments: ["exchange2016-compromised", "exchange2019-clean"])
+    @Test(arguments: ["exchange2016-compromised", "exchange2019-clean", "exchange2019-compromised"])
     func goldenReports(_ sample: String) throws {
         let temp = try TemporaryDirectory()
         let bundle = try collectSample(sample, into: temp)
