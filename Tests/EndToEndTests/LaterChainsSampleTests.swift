@@ -20,9 +20,10 @@ import TestSupport
         }
     }
 
-    static func analyze() throws -> Report {
+    static func analyze(_ check: ((String) throws -> Void)? = nil) throws -> Report {
         let temp = try TemporaryDirectory()
         let bundle = try collectSample("exchange2019-compromised", into: temp)
+        try check?(bundle)
         let run = try Run.extriage(["analyze", bundle, "--format", "json"])
         #expect(run.status == 0, "\(run.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
@@ -31,7 +32,14 @@ import TestSupport
     }
 
     @Test func everyPlantedTraceIsFoundAtItsTierAndNoLookAlikeIsFlagged() throws {
-        let report = try Self.analyze()
+        let report = try Self.analyze { bundle in
+            // The persistence evidence planted for the agent and module checks is collected, under the right artifact.
+            let entries = try #require(BundleContents.read(bundle).manifest).entries
+            func artifact(_ suffix: String) -> String? { entries.first { $0.sourcePath.hasSuffix(suffix) }?.artifact }
+            #expect(artifact("TransportRoles/Shared/agents.config") == "exchange.transport.agents-config")
+            #expect(artifact("inetsrv/config/applicationHost.config") == "iis.config.server-config")
+            #expect(artifact("Http/Rps_Http_2022121309-1.LOG") == "exchange.logging.cmdlet-infra")
+        }
         #expect(report.verdict == "compromised")
 
         // ProxyShell, 2021-08-13: IIS and HttpProxy, the URL-decoded scanner probe an attempt.
