@@ -34,6 +34,7 @@ public enum CheckRegistry {
             StagingArchiveCheck(),
             PowerShellHistoryCheck(),
             ExtendedProtectionCheck(),
+            AmsiBlockCheck(),
         ]
         var packs: [any Check] = []
         if let pack = data.sigma.pack {
