@@ -171,12 +171,16 @@ import TestSupport
         #expect(vulnerable.first?.cves.contains("CVE-2021-26855") == true)
         #expect(vulnerable.first?.explanation.contains("fixed in 15.1.2176.9") == true)
         let patched = builds.status(of: try #require(ExchangeBuild("15.02.1118.020")))
-        // 2019 CU12 + Nov 2022 SU has every 2020-2022 fix; only 2019 CU14's Extended Protection default is missing.
-        #expect(patched.filter { !$0.patched }.flatMap(\.cves) == ["CVE-2024-21410"])
+        // 2019 CU12 + Nov 2022 SU has every 2020-2022 fix; the 2023 SUs and 2019 CU14's Extended Protection default are missing.
+        #expect(patched.filter { !$0.patched }.map(\.name).allSatisfy { $0.contains("2023 SU") || $0.contains("CU14") })
+        #expect(patched.filter { !$0.patched }.flatMap(\.cves).contains("CVE-2024-21410"))
+        #expect(builds.status(of: try #require(ExchangeBuild("15.2.1118.25"))).filter { !$0.patched }.flatMap(\.cves) == ["CVE-2024-21410"])
         #expect(builds.status(of: try #require(ExchangeBuild("15.2.922.7"))).filter { !$0.patched }.map(\.name) == [
             "November 2022 SU (ProxyNotShell)", "November 2022 SU (OWASSRF CVE-2022-41080)", "July 2021 SU (ProxyToken CVE-2021-33766)",
             "November 2021 SU (CVE-2021-42321, Get-App deserialisation)",
-            "Exchange 2019 CU14 with Extended Protection (CVE-2024-21410; on Exchange 2016 turn Extended Protection on)"])
+            "Exchange 2019 CU14 with Extended Protection (CVE-2024-21410; on Exchange 2016 turn Extended Protection on)",
+            "January 2023 SU (CVE-2023-21745, -21761, -21762, -21763, -21764)",
+            "February 2023 SU (CVE-2023-21529, -21706, -21707, -21710, remote code execution)"])
     }
 
     @Test func theECPPlaceholderVersionIsIgnored() throws {
