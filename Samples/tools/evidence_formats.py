@@ -84,6 +84,11 @@ RPS_HTTP_FIELDS = (
     "UrlQuery,GenericLatency,GenericInfo,GenericErrors"
 ).split(",")
 
+# AMSI request filtering (Logging/HttpRequestFiltering/HttpRequestFiltering_*.log): the public record
+# (CSS-Exchange Test-AMSI.ps1) shows only that a line holds the request's UrlStem and the scan result
+# "Detected"; this column layout around them is synthetic.
+HTTP_REQUEST_FILTERING_FIELDS = "DateTime,RequestId,Protocol,UrlHost,UrlStem,ClientIpAddress,ScanResult,AmsiProvider".split(",")
+
 # ECP Server and ECP Activity logs (Logging/ECP/{Server,Activity}/...): EventData holds
 # `S:KEY=value;` pairs. Real ECP logs write the placeholder `#Version: 15.0.0.0`.
 ECP_FIELDS = ["TimeStamp", "ServerName", "EventId", "EventData"]

@@ -13,7 +13,7 @@ It writes three Windows C: volume trees:
                                     March 2021 ProxyLogon chain (CVE-2021-26855/-27065/-26858)
   images/exchange2019-clean/        Exchange 2019 CU12 + Nov 2022 SU (15.2.1118.20), EXCH19,
                                     installed at C:\\Exchange\\V15, ordinary traffic only
-  images/exchange2019-compromised/  Exchange 2019 CU9 (15.2.858.5, never updated), MBX02, hit by
+  images/exchange2019-compromised/  Exchange 2019 CU9, then CU11 without SUs (15.2.986.5), MBX02, hit by
                                     ProxyShell (2021-08-13) and OWASSRF / ProxyNotShell (2022-12-13)
 
 and rewrites the block between the GENERATED markers in Samples/README.md with the list of
@@ -66,9 +66,9 @@ event logs come from the Swift EVTX writer). Times are UTC.
     mbx_proxyshell_shell_use           2021-08-13 11:26-11:31 attacker: GET and POSTs to the PST-headed shell
     mbx_proxyshell_scanner             2021-08-13 12:40 192.0.2.140: ProxyShell probe answered 404
     mbx_owassrf_chain                  2022-12-13 09:14 198.51.100.99 as CORP\\jdoe: /owa/mastermailbox%40outlook.com/powershell
-    mbx_proxynotshell_probe            2022-12-13 09:40 192.0.2.91: autodiscover.json ... FooProtocol=%50owershell, 401
+    mbx_proxynotshell_probe            2022-12-13 09:40 192.0.2.91: autodiscover.json ... FooProtocol=%50owershell, AMSI 400
     mbx_stock_server_files             disk: applicationHost.config (+ rogue native module), agents.config (+ rogue agent), web folders
-    mbx_planted_files                  disk: aspnet_client/bzxrq.aspx (PST header, script inside); Rps_Http log
+    mbx_planted_files                  disk: aspnet_client/bzxrq.aspx (PST header, script inside); Rps_Http, HttpRequestFiltering logs
     mbx_benign_files                   disk: registry placeholders, console history
     mbx_event_log_traces               notes: the evtx records (Swift writer)
     mbx_build_and_coverage_notes       notes: build, coverage, .gitkeep
@@ -112,7 +112,7 @@ sys.dont_write_bytecode = True  # keep Samples/tools free of __pycache__
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from make_minidump import build as build_minidump  # noqa: E402
 from evidence_formats import (  # noqa: E402  (the log formats, shared with Benchmarks/)
-    CRLF, ECP_FIELDS, ECP_LOG_VERSION, HTTPPROXY_FIELDS, OAB_FIELDS, RPS_CMDLET_FIELDS, RPS_HTTP_FIELDS, csv_row,
+    CRLF, ECP_FIELDS, ECP_LOG_VERSION, HTTP_REQUEST_FILTERING_FIELDS, HTTPPROXY_FIELDS, OAB_FIELDS, RPS_CMDLET_FIELDS, RPS_HTTP_FIELDS, csv_row,
     exchange_header, exchange_user_agent, exchange_version, httperr_header, iis_header, iis_user_agent,
     iso_ms, log_bytes, named_row, w3c_date, w3c_row, w3c_time)
 
@@ -237,6 +237,13 @@ class Server:
     users: dict[str, User]
     rng: random.Random
     os_build: str
+    # (since, build): a server updated while its logs ran; empty: `build` throughout.
+    builds_from: list = None  # type: ignore[assignment]
+
+    def build_at(self, t: dt.datetime) -> tuple[int, int, int, int]:
+        """The build the server ran at `t` (its `build` when no updates are recorded)."""
+        ran = [b for since, b in (self.builds_from or []) if since <= t]
+        return ran[-1] if ran else self.build
 
     @property
     def ver_header(self) -> str:
@@ -579,6 +586,7 @@ def write_web_logs(tree: Tree, srv: Server, reqs: list[Req], hp_hours: list[dt.d
                    iis_logdir: str, restart_at: dt.datetime | None = None) -> None:
     # HttpProxy: one file per protocol per hour in hp_hours (older hours aged out).
     for hour in hp_hours:
+        srv.build = srv.build_at(hour)
         for proto in PROTOCOLS:
             rows = [r for r in reqs if r.proto == proto and hour <= r.end < hour + dt.timedelta(hours=1)]
             log = LogFile()
@@ -1056,6 +1064,7 @@ class Host:
         tree.write_log(rel, act, bom=True)
 
         rel, opened = lay.oab
+        srv.build = srv.build_at(opened)
         oab = LogFile()
         for h in exchange_header(srv.ver_header, "OABGenerator Log", iso_ms(opened), OAB_FIELDS):
             oab.add(h)
@@ -1064,6 +1073,7 @@ class Host:
         tree.write_log(rel, oab, bom=True)
 
         rel, opened = lay.rps
+        srv.build = srv.build_at(opened)
         rps = LogFile()
         for h in exchange_header(srv.ver_header, "Rps Cmdlet Logs", iso_ms(opened), RPS_CMDLET_FIELDS):
             rps.add(h)
@@ -1983,7 +1993,8 @@ def mbx02() -> Server:
         health_guid="4a6c8e0a-2c4e-4a6c-9e0a-2c4e6a8c0e2a",
         oab_guid="c8e0a2c4-6e8a-4c0e-8a2c-4e6a8c0e2a4c",
         oab_vdir_guid="0a2c4e6a-8c0e-4a2c-9e6a-8c0e2a4c6e8a",
-        users={}, rng=random.Random(20210813), os_build="5.1.17763.2028")
+        users={}, rng=random.Random(20210813), os_build="5.1.17763.2028",
+        builds_from=[(d(2021, 3, 20), (15, 2, 858, 5)), (d(2021, 10, 2), (15, 2, 986, 5))])
     srv.users = {
         "jdoe": User("jdoe", 1108, "10.0.1.25", CHROME92, OUTLOOK19, "8b2c4e6a-1d3f-4a5b-9c7e-0f1a2b3c4d5e"),
         "msmith": User("msmith", 1112, "10.0.1.31",
@@ -2133,15 +2144,15 @@ def mbx_owassrf_chain(h: Host) -> None:
 
 def mbx_proxynotshell_probe(h: Host) -> None:
     """192.0.2.91, 09:40: the ProxyNotShell shape with the '%50owershell' spelling that bypassed the
-    URL-rewrite mitigation; the credentials fail (401)."""
+    URL-rewrite mitigation; AMSI (CU11) flags it and Exchange answers 400."""
     srv = h.srv
     h.reqs.append(Req(end=d(2022, 12, 13, 9, 40, 11, 250), proto="Autodiscover", method="GET", stem="/autodiscover/autodiscover.json",
                       query="@evil.corp/owa/&Email=autodiscover/autodiscover.json%3F@evil.corp&Protocol=XYZ&FooProtocol=%50owershell",
-                      host=srv.ext_host, cip=PNS_PROBE_IP, ua="python-requests/2.28.1", status=401, substatus=1, win32=2148074254,
+                      host=srv.ext_host, cip=PNS_PROBE_IP, ua="python-requests/2.28.1", status=400,
                       proxied=False, latency=9,
-                      iis_trace=Trace("§4.2", "ProxyNotShell shape with FooProtocol=%50owershell (decoded: Powershell), 401",
+                      iis_trace=Trace("§4.2", "ProxyNotShell shape with FooProtocol=%50owershell (decoded: Powershell), 400 (AMSI block)",
                                       "CVE-2022-41040 / T1190", T_ATTEMPT),
-                      proxy_trace=Trace("§4.1/§4.2", "the same probe in HttpProxy: unauthenticated, so graded by the ProxyShell rule's Email= marker, 401",
+                      proxy_trace=Trace("§4.1/§4.2", "the same probe in HttpProxy: unauthenticated, so graded by the ProxyShell rule's Email= marker, 400",
                                         "CVE-2021-34473 / T1190", T_ATTEMPT)))
 
 
@@ -2168,6 +2179,7 @@ def mbx_planted_files(h: Host) -> None:
     tree.write_bytes(f"inetpub/wwwroot/aspnet_client/{PS_SHELL}", pst_headed_shell("bzxrq"),
                      Trace("C09/C10", f"aspnet_client\\{PS_SHELL}: a PST (magic !BDN) written by New-MailboxExportRequest, "
                                       "script inside (ProxyShell CVE-2021-31207)", "CVE-2021-31207 / T1505.003", T_CONFIRMED))
+    srv.build = srv.build_at(d(2022, 12, 13))
     a, b, c, rev = srv.build
     log = LogFile()
     for line in exchange_header(srv.ver_header, "Rps Http Logs", "2022-12-13T09:00:04.118Z", RPS_HTTP_FIELDS):
@@ -2194,6 +2206,21 @@ def mbx_planted_files(h: Host) -> None:
         log.add(csv_row(named_row(RPS_HTTP_FIELDS, values)), trace)
     tree.write_log(f"{srv.exch_rel}/Logging/CmdletInfra/Powershell-Proxy/Http/Rps_Http_2022121309-1.LOG", log, bom=True)
 
+    # AMSI request filtering (CU10 and later): the scan result of each request; the probe is Detected.
+    amsi = LogFile()
+    for line in exchange_header(srv.ver_header, "HttpRequestFiltering Logs", "2022-12-13T09:00:01.020Z", HTTP_REQUEST_FILTERING_FIELDS):
+        amsi.add(line)
+    for t, proto, stem, cip, result, trace in [
+        (d(2022, 12, 13, 9, 31, 44, 18), "Autodiscover", "/autodiscover/autodiscover.json", "100.64.12.9", "NotDetected",
+         Trace("§4.2", "benign: Outlook's autodiscover.json scanned, NotDetected", "-", T_NONE)),
+        (d(2022, 12, 13, 9, 40, 11, 248), "Autodiscover", "/autodiscover/autodiscover.json", PNS_PROBE_IP, "Detected",
+         Trace("§4.2", "AMSI Detected the ProxyNotShell probe (answered 400)", "CVE-2022-41040 / T1190", T_ATTEMPT)),
+    ]:
+        amsi.add(csv_row(named_row(HTTP_REQUEST_FILTERING_FIELDS, {
+            "DateTime": iso_ms(t), "RequestId": srv.guid(), "Protocol": proto, "UrlHost": srv.ext_host, "UrlStem": stem,
+            "ClientIpAddress": cip, "ScanResult": result, "AmsiProvider": "Windows Defender"})), trace)
+    tree.write_log(f"{srv.exch_rel}/Logging/HttpRequestFiltering/HttpRequestFiltering_2022121309-1.LOG", amsi, bom=True)
+
 
 def mbx_benign_files(h: Host) -> None:
     """Registry placeholders."""
@@ -2209,6 +2236,8 @@ def mbx_event_log_traces(h: Host) -> None:
         ("MSExchange Management.evtx", 2201, Trace("C15", "New-ManagementRoleAssignment -Role \"Mailbox Import Export\" (ProxyShell)", "T1098", T_LIKELY)),
         ("MSExchange Management.evtx", 2202, Trace("C15", f"New-MailboxExportRequest -FilePath {PS_SHELL_UNC}", "CVE-2021-31207 / T1505.003", T_CONFIRMED)),
         ("MSExchange Management.evtx", 2203, Trace("C15", "Remove-MailboxExportRequest (clean-up)", "T1070", T_INFO)),
+        ("Application.evtx", 90114, Trace("§4.2", "MSExchange Mitigation Service 1005: mitigation M1 (CVE-2022-41040 URL rewrite) applied 2022-10-01",
+                                           "-", T_INFO)),
         ("Security.evtx", 310415, Trace("C15", "4688 w3wp.exe (MSExchangePowerShellAppPool) -> cmd.exe after the OWASSRF session",
                                         "CVE-2022-41082 / T1505.003", T_CONFIRMED)),
         ("Security.evtx", 310416, Trace("C15", "4688 cmd.exe -> powershell.exe download cradle from 198.51.100.99", "T1059.001", T_CONFIRMED)),
@@ -2222,6 +2251,9 @@ def mbx_build_and_coverage_notes(h: Host) -> None:
     tree.add_trace(f"{srv.exch_rel}/Logging/HttpProxy/Ecp/HttpProxy_2021081311-1.LOG", 2,
                    Trace("C02", "#Version: 15.02.0858.005 = Exchange 2019 CU9 without any SU: lacks the fixes for ProxyShell, "
                                 "ProxyNotShell, OWASSRF and the later Exchange CVEs", "-", T_INFO))
+    tree.add_trace(f"{srv.exch_rel}/Logging/HttpProxy/Ecp/HttpProxy_2022121309-1.LOG", 2,
+                   Trace("C02", "#Version: 15.02.0986.005 = Exchange 2019 CU11 (installed autumn 2021; has the ProxyShell fixes and AMSI, "
+                                "lacks the November 2021 and November 2022 SUs: OWASSRF works)", "-", T_INFO))
     tree.add_trace(f"{srv.exch_rel}/Logging/HttpProxy/", None,
                    Trace("C01", "HttpProxy 2021-08-13 11:00-12:59 and 2022-12-13 09:00-10:59 only; IIS both days", "-", T_INFO))
     tree.add_trace("inetpub/wwwroot/aspnet_client/system_web/4_0_30319/.gitkeep", None,

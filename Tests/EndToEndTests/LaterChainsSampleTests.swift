@@ -67,8 +67,12 @@ import TestSupport
         let rpsHttp = try #require(report.findings("EXT-OWASSRF-RPSHTTP").first)
         #expect(rpsHttp["verdict"] as? String == "likely" && Report.excerpts(rpsHttp).count == 2)
         #expect(report.verdicts("EVT-EXCH-WEBSHELL-CHILD").contains("confirmed"))
-        // The ProxyNotShell probe, matched only once '%50owershell' is decoded: an attempt.
+        // The ProxyNotShell probe, matched only once '%50owershell' is decoded: an attempt, which AMSI blocked;
+        // the Emergency Mitigation service's M1 is listed with its date.
         #expect(report.verdicts("EXT-PROXYNOTSHELL") == ["attempt"])
+        let amsi = try #require(report.findings("EXT-AMSI-BLOCKS").first)
+        #expect(amsi["verdict"] as? String == "attempt" && Report.excerpts(amsi).count == 1 && Report.excerpts(amsi)[0].contains("192.0.2.91"))
+        #expect(report.verdicts("EVT-EXCH-MITIGATION-SERVICE") == ["informational"])
 
         for (cve, state) in ["CVE-2021-34473": "exploited", "CVE-2021-31207": "exploited", "CVE-2022-41080": "exploited",
                              "CVE-2022-41040": "attempted"] {

@@ -169,6 +169,13 @@ public enum SampleEventLogs {
         let system: [EvtxEvent] = [
             serviceState("2022-12-13T08:00:00.000Z", host: host, name: "Windows Update", state: "stopped"),
         ]
+        // CU11 brought the Emergency Mitigation service: M1 (the CVE-2022-41040 URL rewrite) applied on 2022-10-01.
+        let application: [EvtxEvent] = [
+            EvtxEvent(eventID: 1001, provider: "MSExchange Unified Messaging", channel: "Application", computer: host, time: at("2022-10-01T02:00:05.000Z"),
+                      data: [("", "The Microsoft Exchange Unified Messaging service has started.")]),
+            EvtxEvent(eventID: 1005, provider: "MSExchange Mitigation Service", channel: "Application", computer: host, time: at("2022-10-01T02:14:40.000Z"),
+                      data: [("", "Mitigation M1 applied successfully: URL rewrite rule blocking autodiscover.json requests with @ and PowerShell.")]),
+        ]
         func cmdlet(_ time: String, _ name: String, _ parameters: String, _ caller: String) -> EvtxEvent {
             EvtxEvent(eventID: 1, provider: "MSExchange CmdletLogs", channel: "MSExchange Management", computer: host, time: at(time),
                       data: [("", name), ("", parameters), ("", caller), ("", "S-1-5-21-1004336348-1177238915-682003330-500")])
@@ -186,6 +193,7 @@ public enum SampleEventLogs {
         return [
             ("Security.evtx", EvtxWriter.write(securityEvents, firstRecord: 310_414, dirty: true)),
             ("System.evtx", EvtxWriter.write(system, firstRecord: 61_002, dirty: true)),
+            ("Application.evtx", EvtxWriter.write(application, firstRecord: 90_113, dirty: true)),
             ("MSExchange Management.evtx", EvtxWriter.write(managementEvents, firstRecord: 2_201, dirty: true)),
         ]
     }
