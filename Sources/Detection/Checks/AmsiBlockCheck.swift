@@ -48,7 +48,7 @@ struct AmsiBlockCheck: Check {
     }
 
     func finish(_ state: inout State, in context: FinishContext) -> CheckOutput {
-        var reason = "\(state.files) HttpRequestFiltering log(s) read"
+        var reason = "\(state.files) HttpRequestFiltering log(s) read: AMSI integration was on while they were written"
         if !state.partial.isEmpty {
             reason += "; \(state.partial.count) read over their first \(ByteCount.format(UInt64(Self.headLimit))) only: "
                 + state.partial.prefix(5).joined(separator: ", ")

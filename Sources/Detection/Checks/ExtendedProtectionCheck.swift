@@ -23,8 +23,8 @@ struct ExtendedProtectionCheck: Check {
     })
     /// The front-end virtual directories Microsoft's script configures (lower case).
     static let virtualDirectories = ["owa", "ecp", "ews", "autodiscover", "microsoft-server-activesync", "oab", "powershell", "mapi", "rpc"]
-    static let notAssessable = "AMSI integration and the Emergency Mitigation service are set in Active Directory and the registry, "
-        + "not in collected files: not assessable here"
+    static let notAssessable = "whether AMSI integration and the Emergency Mitigation service are on is set in Active Directory and the "
+        + "registry, not in collected files: not assessable here (EXT-AMSI-BLOCKS and EVT-EXCH-MITIGATION-SERVICE show them at work when their logs exist)"
 
     /// Per file: its member and, per Exchange virtual directory, the `tokenChecking` value seen.
     func makeState() -> [(MemberInfo, [String: String], Bool)] { [] }
