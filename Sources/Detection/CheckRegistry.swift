@@ -32,6 +32,14 @@ public enum CheckRegistry {
             MinidumpCheck(),
             StagingArchiveCheck(),
             PowerShellHistoryCheck(),
+            PrefetchToolCheck(rules: data.execution),
+            RegistryServiceCheck(rules: data.registry),
+            RegistryWDigestCheck(),
+            RegistryLsaProtectionCheck(),
+            RegistryLsaPackagesCheck(rules: data.registry),
+            RegistryIFEOCheck(rules: data.registry),
+            RegistryRunKeyCheck(rules: data.registry),
+            RegistryLocalAccountCheck(rules: data.registry),
         ]
         var packs: [any Check] = []
         if let pack = data.sigma.pack {
