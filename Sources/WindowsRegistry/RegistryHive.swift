@@ -23,6 +23,14 @@ public final class RegistryHive {
             libregf_file_free(&handle, nil)
             throw Self.failure("not a readable registry hive", error, path)
         }
+        // A base block with no readable root key (a placeholder, a hive cut after its header) is no hive to read.
+        var rootKey: UnsafeMutablePointer<Int>?
+        guard libregf_file_get_root_key(handle, &rootKey, &error) == 1, rootKey != nil else {
+            libregf_file_close(handle, nil)
+            libregf_file_free(&handle, nil)
+            throw Self.failure("no readable root key", error, path)
+        }
+        libregf_key_free(&rootKey, nil)
         file = handle
     }
 

@@ -87,6 +87,10 @@ struct PrefetchToolCheck: Check {
                     + "says (up to eight run times). Dump tools and rundll32+comsvcs mean LSASS memory was likely taken; PSEXESVC means "
                     + "PsExec ran commands here from another host. Find the dump or archive it wrote around those times.")
         }
+        if state.read == 0, state.problems.isEmpty {
+            return CheckOutput(findings: [], coverage: CoverageNote(
+                status: .notApplicable, reason: "no prefetch file in the bundle (Windows Server turns prefetch off by default)"))
+        }
         let reason = state.problems.isEmpty ? nil
             : "\(state.problems.count) prefetch file(s) unreadable: " + state.problems.prefix(5).joined(separator: "; ")
         return CheckOutput(findings: findings, coverage: CoverageNote(reason: reason, records: state.read,

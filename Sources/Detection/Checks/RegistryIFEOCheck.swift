@@ -59,6 +59,6 @@ struct RegistryIFEOCheck: Check {
                                                      explanation: "SilentProcessExit (or GlobalFlag 0x200) on lsass.exe makes WerFault write a full "
                                                          + "LSASS memory dump to LocalDumpFolder when LSASS is told to exit; a Debugger value runs another "
                                                          + "program in place of the named one. Look in LocalDumpFolder and for WerFault runs."),
-                    coverage: state.reading.coverage)
+                    coverage: state.reading.coverage("SOFTWARE hive"))
     }
 }

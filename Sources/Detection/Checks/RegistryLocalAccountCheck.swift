@@ -61,6 +61,6 @@ struct RegistryLocalAccountCheck: Check {
                                                       explanation: "Local accounts other than Administrator, Guest, DefaultAccount and "
                                                           + "WDAGUtilityAccount, with the RID and the time their name key was written (about when "
                                                           + "the account was created). Intruders add one to come back; ask who owns each." + window),
-                           coverage: state.reading.coverage)
+                           coverage: state.reading.coverage("SAM hive"))
     }
 }

@@ -54,6 +54,6 @@ struct RegistryLsaPackagesCheck: Check {
                                                      explanation: "LSASS loads every package listed here at boot and hands it logon passwords; "
                                                          + "a package Windows does not ship is a credential-capture or persistence DLL unless a known "
                                                          + "product put it there. Find the DLL in System32 and hash it."),
-                    coverage: state.reading.coverage)
+                    coverage: state.reading.coverage("SYSTEM hive"))
     }
 }

@@ -34,6 +34,6 @@ struct RegistryLsaProtectionCheck: Check {
                                                      explanation: "RunAsPPL=0 is written on purpose (a missing value is the default): LSASS runs "
                                                          + "unprotected so any administrator process can read its memory. Configuration only; look "
                                                          + "for a dump or a dumping tool around the key's last-written time."),
-                    coverage: state.reading.coverage)
+                    coverage: state.reading.coverage("SYSTEM hive"))
     }
 }

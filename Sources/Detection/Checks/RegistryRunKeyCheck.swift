@@ -55,6 +55,6 @@ struct RegistryRunKeyCheck: Check {
                                                      explanation: "A Run/RunOnce value starts this command at every boot or logon; encoded or "
                                                          + "downloaded script code, or a program in a temp, web or share folder, is how intruders "
                                                          + "persist. The key's last-written time is when its values last changed."),
-                    coverage: state.reading.coverage)
+                    coverage: state.reading.coverage("SOFTWARE or NTUSER.DAT hive"))
     }
 }

@@ -74,6 +74,6 @@ struct RegistryServiceCheck: Check {
                                                      explanation: "The SYSTEM hive holds a service that remote execution tools install (PsExec's PSEXESVC, "
                                                          + "Impacket's random-named binary in ADMIN$) or whose binary sits where no service belongs; the "
                                                          + "key's last-written time dates the install. Match it with System 7045 and Security 4697 if the logs remain."),
-                    coverage: state.reading.coverage)
+                    coverage: state.reading.coverage("SYSTEM hive"))
     }
 }

@@ -38,6 +38,6 @@ struct RegistryWDigestCheck: Check {
                                                      explanation: "UseLogonCredential=1 makes WDigest keep every later logon's password in clear text "
                                                          + "in LSASS memory, off by default since Windows 8.1/2012 R2: set to harvest passwords with a "
                                                          + "later LSASS dump. The key's last-written time dates the change; treat passwords used since as exposed."),
-                    coverage: state.reading.coverage)
+                    coverage: state.reading.coverage("SYSTEM hive"))
     }
 }

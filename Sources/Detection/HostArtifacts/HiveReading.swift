@@ -38,7 +38,8 @@ struct HiveReading {
     /// Hives are read whole; a longer one is cut here, and libregf reports the missing bins.
     static let headLimit = 512 << 20
 
-    /// Hives opened and what could not be read (broken cells, cut or unreadable hives).
+    /// Hive members offered, hives opened, and what could not be read (broken cells, cut or unreadable hives).
+    private(set) var offered = 0
     private(set) var hives = 0
     private(set) var problems: [String] = []
 
@@ -46,6 +47,7 @@ struct HiveReading {
     /// problems are recorded after.
     mutating func read(_ content: MemberContent, _ read: (RegistryHive, HiveKind) -> Void) {
         guard let kind = HiveKind(content.member) else { return }
+        offered += 1
         if content.isPartial { note(content.member, "read over its first \(ByteCount.format(UInt64(Self.headLimit))) only") }
         if content.head.count >= 12, content.head[4..<8] != content.head[8..<12] {
             note(content.member, "dirty hive (sequence numbers differ): changes still in its .LOG1/.LOG2 were not replayed")
@@ -65,9 +67,11 @@ struct HiveReading {
         if problems.count < 50 { problems.append("\(member.sourcePath): \(text)") }
     }
 
-    /// The coverage note: problems as the reason, their count as malformed.
-    var coverage: CoverageNote {
-        problems.isEmpty ? CoverageNote()
+    /// The coverage note: `not-applicable` when no hive of `what` was collected, else problems as
+    /// the reason and their count as malformed.
+    func coverage(_ what: String) -> CoverageNote {
+        if offered == 0 { return CoverageNote(status: .notApplicable, reason: "no \(what) in the bundle") }
+        return problems.isEmpty ? CoverageNote()
             : CoverageNote(reason: problems.prefix(5).joined(separator: "; ") + (problems.count > 5 ? "; \(problems.count - 5) more" : ""),
                            malformed: problems.count)
     }
