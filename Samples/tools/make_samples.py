@@ -1564,6 +1564,12 @@ def ex16_registry_and_prefetch(h: Host) -> None:
     tree.add_trace("Windows/System32/config/SYSTEM", None,
                    Trace("C13", "SYSTEM hive: Control\\SecurityProviders\\WDigest UseLogonCredential=1, key last written 07:21:50",
                          "T1003.001, T1112", T_LIKELY))
+    tree.add_trace("Windows/System32/config/SYSTEM", None,
+                   Trace("C16", "SYSTEM hive AppCompatCache: C:\\Windows\\PSEXESVC.exe (entry 1), C:\\ProgramData\\procdump64.exe (entry 2)",
+                         "T1569.002, T1003.001", T_LIKELY))
+    tree.write_bytes("Windows/AppCompat/Programs/Amcache.hve", host_artifacts.amcache_hive(),
+                     Trace("C13", "Amcache InventoryApplicationFile c:\\programdata\\procdump64.exe with its SHA-1, key written 07:46:33",
+                           "T1003.001", T_LIKELY))
     tree.write_bytes("Windows/System32/config/SOFTWARE", host_artifacts.software_hive(),
                      Trace("C16", "SOFTWARE hive: ordinary Run entries and IFEO options (look-alikes)", "T1547.001, T1546.012", T_NONE))
     for name, data, planted in host_artifacts.prefetch_files():

@@ -40,6 +40,8 @@ public enum CheckRegistry {
             RegistryIFEOCheck(rules: data.registry),
             RegistryRunKeyCheck(rules: data.registry),
             RegistryLocalAccountCheck(rules: data.registry),
+            ShimCacheToolCheck(rules: data.execution),
+            AmcacheToolCheck(rules: data.execution),
         ]
         var packs: [any Check] = []
         if let pack = data.sigma.pack {

@@ -3,8 +3,9 @@ import Testing
 import TestSupport
 
 /// The compromised sample's host witnesses (issue 17): ProcDump from prefetch, the PsExec service
-/// and the WDigest change from the SYSTEM hive, each with the record that proves it; the
-/// look-alikes (ordinary services, Run entries, conhost and 7-Zip prefetch) stay quiet.
+/// and the WDigest change from the SYSTEM hive, PSEXESVC and ProcDump in the ShimCache and Amcache
+/// (with SHA-1), each with the record that proves it; the look-alikes (ordinary services, Run
+/// entries, conhost and 7-Zip) stay quiet.
 @Suite(.serialized) struct HostEvidenceTests {
     static func findings(_ sample: String) throws -> [[String: Any]] {
         let temp = try TemporaryDirectory()
@@ -37,6 +38,12 @@ import TestSupport
         let wdigest = Self.evidence(findings, check: "HOST-REG-WDIGEST", verdict: "likely")
         #expect(wdigest.map { $0["excerpt"] as? String } == ["HKLM\\SYSTEM\\ControlSet001\\Control\\SecurityProviders\\WDigest: UseLogonCredential=1"])
         #expect(wdigest.first?["timestamp"] as? String == "2021-03-03T07:21:50Z")
+
+        let shim = Self.evidence(findings, check: "HOST-SHIMCACHE-TOOLS", verdict: "likely")
+        #expect(Set(shim.compactMap { ($0["details"] as? [String: String])?["Path"] }) == ["C:\\Windows\\PSEXESVC.exe", "C:\\ProgramData\\procdump64.exe"])
+        let amcache = Self.evidence(findings, check: "HOST-AMCACHE-TOOLS", verdict: "likely")
+        let amcacheDetails = amcache.first?["details"] as? [String: String]
+        #expect(amcache.count == 1 && amcacheDetails?["Path"] == "c:\\programdata\\procdump64.exe" && amcacheDetails?["SHA1"]?.count == 40)
 
         let quiet = ["HOST-REG-RUN-KEYS", "HOST-REG-IFEO", "HOST-REG-LSA-PACKAGES", "HOST-REG-RUNASPPL", "HOST-REG-SAM-ACCOUNTS"]
         #expect(findings.filter { quiet.contains($0["checkId"] as? String ?? "") }.isEmpty)

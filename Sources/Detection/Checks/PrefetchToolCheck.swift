@@ -61,10 +61,7 @@ struct PrefetchToolCheck: Check {
            file.loadedFiles.contains(where: { loaded in rules.rundll32DumpDlls.contains { loaded.lowercased().hasSuffix("\\" + $0) } }) {
             return (.likely, "rundll32 loading comsvcs.dll (MiniDump)", "T1003.001", FindingCategory.credentialAccess)
         }
-        guard let group = rules.group(of: name) else { return nil }
-        let writable = ownPath(file).map { path in rules.writableFolders.contains { path.lowercased().contains($0) } } ?? false
-        guard let verdict = writable ? (group.fromWritableFolder ?? group.verdict) : group.verdict else { return nil }
-        return (verdict, group.kind + (writable ? " run from a writable folder" : ""), group.attack, group.category)
+        return rules.judge(executable: name, path: ownPath(file)).map { ($0.verdict, $0.kind, $0.attack, $0.category) }
     }
 
     /// The program's own path among the files it loaded, without the `\VOLUME{...}` prefix.

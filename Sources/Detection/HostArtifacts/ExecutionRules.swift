@@ -60,4 +60,14 @@ public struct ExecutionRules: Sendable {
         let name = executable.lowercased()
         return groups.first { $0.names.contains(name) }
     }
+
+    /// How sure a sighting of `executable` (at `path`, when known) makes us: the tier, the tool
+    /// kind, its ATT&CK id and category; nil when it is no listed tool or its group is quiet there.
+    func judge(executable: String, path: String?) -> (verdict: Verdict, kind: String, attack: String, category: String)? {
+        guard let group = group(of: executable) else { return nil }
+        let folded = path?.lowercased().replacing("/", with: "\\")
+        let writable = folded.map { path in writableFolders.contains { path.contains($0) } } ?? false
+        guard let verdict = writable ? (group.fromWritableFolder ?? group.verdict) : group.verdict else { return nil }
+        return (verdict, group.kind + (writable ? " in a writable folder" : ""), group.attack, group.category)
+    }
 }

@@ -4,7 +4,7 @@ import WindowsRegistry
 /// Which registry hive a collected member is, from its path (RegBack copies left out: they are
 /// older states of the same hive and would repeat every finding).
 enum HiveKind: String, Sendable {
-    case system = "SYSTEM", software = "SOFTWARE", sam = "SAM", security = "SECURITY", user = "NTUSER.DAT"
+    case system = "SYSTEM", software = "SOFTWARE", sam = "SAM", security = "SECURITY", user = "NTUSER.DAT", amcache = "Amcache"
 
     init?(_ member: MemberInfo) {
         let path = member.sourcePath.lowercased()
@@ -14,15 +14,17 @@ enum HiveKind: String, Sendable {
         else if path.hasSuffix("/system32/config/sam") { self = .sam }
         else if path.hasSuffix("/system32/config/security") { self = .security }
         else if path.hasSuffix("/ntuser.dat") { self = .user }
+        else if path.hasSuffix("/appcompat/programs/amcache.hve") { self = .amcache }
         else { return nil }
     }
 
-    /// How a key of this hive is written in evidence (`HKLM\SYSTEM`, `HKU\<profile folder>`).
+    /// How a key of this hive is written in evidence (`HKLM\SYSTEM`, `HKU\<profile folder>`, `Amcache.hve`).
     func root(_ member: MemberInfo) -> String {
         switch self {
         case .user:
             let parts = member.sourcePath.split(separator: "/")
             return "HKU\\" + (parts.count >= 2 ? String(parts[parts.count - 2]) : "?")
+        case .amcache: return "Amcache.hve"
         default: return "HKLM\\" + rawValue
         }
     }
