@@ -89,7 +89,7 @@ let package = Package(
         ),
         .target(
             name: "FuzzEntryPoints",
-            dependencies: ["ArtifactCollection", "Detection", "EvidenceBundle", "Evtx", "Sigma"]
+            dependencies: ["ArtifactCollection", "Detection", "EvidenceBundle", "Evtx", "Sigma", "WindowsRegistry", "Prefetch"]
         ),
         .target(
             name: "TestSupport",

@@ -34,14 +34,11 @@ struct RegistryRunKeyCheck: Check {
                 for value in key.values() {
                     guard let command = value.string ?? value.strings.first else { continue }
                     let normalised = RegistryRules.normalisedPath(command)
-                    let verdict: Verdict
                     if let marker = rules.runLikelyMarkers.first(where: normalised.contains) {
-                        verdict = .likely
-                        found.append((verdict, HiveReading.evidence(content, kind: kind, key: key, values: [(value.name, command)],
+                        found.append((.likely, HiveReading.evidence(content, kind: kind, key: key, values: [(value.name, command)],
                                                                     details: ["Marker": marker])))
                     } else if rules.runAttemptFolders.contains(where: normalised.contains) {
-                        verdict = .attempt
-                        found.append((verdict, HiveReading.evidence(content, kind: kind, key: key, values: [(value.name, command)])))
+                        found.append((.attempt, HiveReading.evidence(content, kind: kind, key: key, values: [(value.name, command)])))
                     }
                 }
             }
