@@ -6,6 +6,7 @@ import PackageDescription
 /// Modules depend one way (see DESIGN.md): ExTriageCore ← EvidenceSource ← ArtifactCollection,
 /// ExTriageCore ← EvidenceBundle ← ArtifactCollection, ExTriageCore ← DataDocuments ← ArtifactCollection
 /// and Detection (the one YAML data-file loader); ExTriageCore ← Evtx (the native EVTX reader) ← Detection;
+/// ExTriageCore ← WindowsRegistry and Prefetch (libregf, libscca through CForensics) ← Detection;
 /// ExTriageCore ← Sigma (the Sigma rule engine, on Yams) ← Detection ← CaseStore (fleet cases, on GRDB), which
 /// also renders through Reporting (ExTriageCore ← Reporting).
 /// The executable stays thin.
@@ -32,12 +33,14 @@ let package = Package(
         .systemLibrary(
             name: "CForensics",
             pkgConfig: "libevtx",
-            providers: [.apt(["libevtx-dev", "libregf-dev", "libewf-dev", "libtsk-dev"])]
+            providers: [.apt(["libevtx-dev", "libregf-dev", "libscca-dev", "libewf-dev", "libtsk-dev"])]
         ),
         .systemLibrary(name: "CYara", pkgConfig: "yara", providers: [.apt(["libyara-dev"])]),
         .target(name: "CPosix"),
         .target(name: "ExTriageCore"),
         .target(name: "Evtx", dependencies: ["ExTriageCore"]),
+        .target(name: "WindowsRegistry", dependencies: ["ExTriageCore", "CForensics"]),
+        .target(name: "Prefetch", dependencies: ["ExTriageCore", "CForensics"]),
         .target(name: "EvidenceSource", dependencies: ["ExTriageCore", "CPosix", "CForensics"]),
         .target(
             name: "EvidenceBundle",
@@ -60,7 +63,7 @@ let package = Package(
         .target(
             name: "Detection",
             dependencies: [
-                "ExTriageCore", "EvidenceBundle", "DataDocuments", "Evtx", "Sigma", "CYara", "CForensics",
+                "ExTriageCore", "EvidenceBundle", "DataDocuments", "Evtx", "Sigma", "CYara", "CForensics", "WindowsRegistry", "Prefetch",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"]
@@ -86,7 +89,7 @@ let package = Package(
         ),
         .target(
             name: "FuzzEntryPoints",
-            dependencies: ["ArtifactCollection", "Detection", "EvidenceBundle", "Evtx", "Sigma"]
+            dependencies: ["ArtifactCollection", "Detection", "EvidenceBundle", "Evtx", "Sigma", "WindowsRegistry", "Prefetch"]
         ),
         .target(
             name: "TestSupport",
@@ -94,6 +97,8 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "ExTriageCoreTests", dependencies: ["ExTriageCore"]),
+        .testTarget(name: "WindowsRegistryTests", dependencies: ["WindowsRegistry", "ExTriageCore", "TestSupport"]),
+        .testTarget(name: "PrefetchTests", dependencies: ["Prefetch", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "EvtxTests", dependencies: ["Evtx", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "DataDocumentsTests", dependencies: ["DataDocuments", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "EvidenceSourceTests", dependencies: ["EvidenceSource", "ExTriageCore", "TestSupport"]),

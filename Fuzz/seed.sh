@@ -45,5 +45,9 @@ profile)
     n=0; for file in $(find "$root/Profiles/profiles" "$root/Profiles/artifacts" -name '*.yaml' | sort | head -20); do n=$((n + 1)); cp "$file" "$dir/seed-$n.yaml"; done ;;
 rules)
     n=0; for file in $(find "$root/Profiles/rules/logs" "$root/Profiles/rules/sigma" -name '*.y*ml' | sort | head -20); do n=$((n + 1)); cp "$file" "$dir/seed-$n.yaml"; done ;;
+hive)
+    n=0; while IFS= read -r file; do n=$((n + 1)); cp "$file" "$dir/seed-$n.hive"; done < <(find "$samples" -path '*config/S*' -o -name 'Amcache.hve' | sort) ;;
+prefetch)
+    n=0; while IFS= read -r file; do n=$((n + 1)); cp "$file" "$dir/seed-$n.pf"; done < <(find "$samples" -name '*.pf' | sort) ;;
 *) echo "unknown fuzz target: $target" >&2; exit 1 ;;
 esac

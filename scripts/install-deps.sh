@@ -10,7 +10,7 @@ packages=(
   time            # GNU time: peak memory in the benchmarks
   openssl         # tests check that OpenSSL reads the signing keys
   libyara-dev     # web-shell rules (CYara)
-  libevtx-dev libregf-dev libewf-dev libtsk-dev  # event logs, hives, E01, disk images (CForensics)
+  libevtx-dev libregf-dev libscca-dev libewf-dev libtsk-dev  # event logs, hives, prefetch, E01, disk images (CForensics)
   yara            # the benchmark compares with the yara command
   libevtx-utils   # the benchmark compares with evtxexport
   ewf-tools sleuthkit e2fsprogs mtools dosfstools ntfs-3g ntfs-3g-dev fdisk  # test images made at test time

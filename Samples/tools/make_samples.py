@@ -45,7 +45,7 @@ event logs come from the Swift EVTX writer). Times are UTC.
     ex16_dumps_staging_lateral_files   disk: debug01.tmp, lsass.dmp, it.7z, PsExec residue, vendor ZIP
     ex16_benign_temp_files             disk: benign Temp files
     ex16_console_history               disk: PSReadLine history (admin, then dump and 7-Zip)
-    ex16_registry_placeholders         disk: SYSTEM, SOFTWARE placeholders
+    ex16_registry_and_prefetch         disk: SYSTEM/SOFTWARE hives (PSEXESVC, WDigest), prefetch (ProcDump)
     ex16_event_log_traces              notes: the evtx records that must fire
     ex16_build_and_coverage_notes      notes: build, coverage, ECP #Version, .gitkeep
 
@@ -111,6 +111,7 @@ from dataclasses import dataclass
 sys.dont_write_bytecode = True  # keep Samples/tools free of __pycache__
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from make_minidump import build as build_minidump  # noqa: E402
+import host_artifacts  # noqa: E402  (hives and prefetch files, issue 17)
 from evidence_formats import (  # noqa: E402  (the log formats, shared with Benchmarks/)
     CRLF, ECP_FIELDS, ECP_LOG_VERSION, HTTP_REQUEST_FILTERING_FIELDS, HTTPPROXY_FIELDS, OAB_FIELDS, RPS_CMDLET_FIELDS, RPS_HTTP_FIELDS, csv_row,
     exchange_header, exchange_user_agent, exchange_version, httperr_header, iis_header, iis_user_agent,
@@ -1589,11 +1590,27 @@ def ex16_console_history(h: Host) -> None:
     tree.write_log("Users/Administrator/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt", hist)
 
 
-def ex16_registry_placeholders(h: Host) -> None:
-    """SYSTEM and SOFTWARE hive placeholders."""
+def ex16_registry_and_prefetch(h: Host) -> None:
+    """Real SYSTEM and SOFTWARE hives and prefetch files (host_artifacts.py): PSEXESVC, WDigest, ProcDump."""
     tree = h.tree
-    tree.write_bytes("Windows/System32/config/SYSTEM", regf_placeholder("SYSTEM", d(2021, 3, 3, 9, 40)))
-    tree.write_bytes("Windows/System32/config/SOFTWARE", regf_placeholder("SOFTWARE", d(2021, 3, 3, 9, 41)))
+    tree.write_bytes("Windows/System32/config/SYSTEM", host_artifacts.system_hive(),
+                     Trace("C16", "SYSTEM hive: ControlSet001\\Services\\PSEXESVC, ImagePath %SystemRoot%\\PSEXESVC.exe, "
+                                  "key last written 07:45:04", "T1569.002", T_LIKELY))
+    tree.add_trace("Windows/System32/config/SYSTEM", None,
+                   Trace("C13", "SYSTEM hive: Control\\SecurityProviders\\WDigest UseLogonCredential=1, key last written 07:21:50",
+                         "T1003.001, T1112", T_LIKELY))
+    tree.add_trace("Windows/System32/config/SYSTEM", None,
+                   Trace("C16", "SYSTEM hive AppCompatCache: C:\\Windows\\PSEXESVC.exe (entry 1), C:\\ProgramData\\procdump64.exe (entry 2)",
+                         "T1569.002, T1003.001", T_LIKELY))
+    tree.write_bytes("Windows/AppCompat/Programs/Amcache.hve", host_artifacts.amcache_hive(),
+                     Trace("C13", "Amcache InventoryApplicationFile c:\\programdata\\procdump64.exe with its SHA-1, key written 07:46:33",
+                           "T1003.001", T_LIKELY))
+    tree.write_bytes("Windows/System32/config/SOFTWARE", host_artifacts.software_hive(),
+                     Trace("C16", "SOFTWARE hive: ordinary Run entries and IFEO options (look-alikes)", "T1547.001, T1546.012", T_NONE))
+    for name, data, planted in host_artifacts.prefetch_files():
+        trace = (Trace("C13", f"{name}: PROCDUMP64.EXE run twice from C:\\ProgramData, 07:46:20 and 07:46:31", "T1003.001", T_LIKELY)
+                 if planted else Trace("C13", f"{name}: ordinary program (look-alike)", "T1003.001", T_NONE))
+        tree.write_bytes("Windows/Prefetch/" + name, data, trace)
 
 
 def ex16_event_log_traces(h: Host) -> None:
@@ -1643,7 +1660,7 @@ EX16_ACTIVITY = (
 )
 EX16_DISK = (
     ex16_stock_server_files, ex16_planted_web_shells, ex16_compiled_shell_residue,
-    ex16_dumps_staging_lateral_files, ex16_benign_temp_files, ex16_console_history, ex16_registry_placeholders,
+    ex16_dumps_staging_lateral_files, ex16_benign_temp_files, ex16_console_history, ex16_registry_and_prefetch,
 )
 EX16_NOTES = (ex16_event_log_traces, ex16_build_and_coverage_notes)
 

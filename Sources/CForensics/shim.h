@@ -2,6 +2,7 @@
 #define EXTRIAGE_CFORENSICS_SHIM_H
 #include <libevtx.h>
 #include <libregf.h>
+#include <libscca.h>
 #include <libewf.h>
 #include <tsk/libtsk.h>
 #endif

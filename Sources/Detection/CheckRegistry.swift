@@ -35,6 +35,16 @@ public enum CheckRegistry {
             PowerShellHistoryCheck(),
             ExtendedProtectionCheck(),
             AmsiBlockCheck(),
+            PrefetchToolCheck(rules: data.execution),
+            RegistryServiceCheck(rules: data.registry),
+            RegistryWDigestCheck(),
+            RegistryLsaProtectionCheck(),
+            RegistryLsaPackagesCheck(rules: data.registry),
+            RegistryIFEOCheck(rules: data.registry),
+            RegistryRunKeyCheck(rules: data.registry),
+            RegistryLocalAccountCheck(rules: data.registry),
+            ShimCacheToolCheck(rules: data.execution),
+            AmcacheToolCheck(rules: data.execution),
         ]
         var packs: [any Check] = []
         if let pack = data.sigma.pack {

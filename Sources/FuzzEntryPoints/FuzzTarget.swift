@@ -3,7 +3,9 @@ import Detection
 import EvidenceBundle
 import Evtx
 import Foundation
+import Prefetch
 import Sigma
+import WindowsRegistry
 
 /// The parsers of untrusted input, each as one function of bytes: what the libFuzzer targets in
 /// `Fuzz/` call, and what `FuzzRegressionTests` replays every kept crasher through
@@ -25,6 +27,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case profile
     /// Log rule YAML and Sigma rule YAML.
     case rules
+    /// A registry hive through libregf: every key and value to a depth and count limit.
+    case hive
+    /// A prefetch file through libscca.
+    case prefetch
 
     /// Runs the parser over `bytes`. `scratch` is a file path the tar target may write (it reads
     /// bundles from files only); nothing else is written.
@@ -52,7 +58,22 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             let text = String(decoding: bytes, as: UTF8.self)
             _ = try? LogRuleLoader.parse(text, file: "fuzz.yaml")
             _ = try? SigmaRuleSet.load(texts: [(file: "fuzz.yml", text: text)])
+        case .hive:
+            guard let hive = try? RegistryHive(bytes: bytes, name: "fuzz.hive"), let root = hive.root else { return }
+            var budget = 5000
+            Self.walk(root, depth: 0, budget: &budget)
+            _ = hive.controlSets()
+        case .prefetch:
+            _ = try? PrefetchFile(bytes: bytes, name: "fuzz.pf")
         }
+    }
+
+    /// Every subkey and value below `key`, at most 32 deep and `budget` keys in all.
+    static func walk(_ key: RegistryKey, depth: Int, budget: inout Int) {
+        guard depth < 32, budget > 0 else { return }
+        budget -= 1
+        for value in key.values() { _ = (value.display, value.strings) }
+        for sub in key.subkeys() { walk(sub, depth: depth + 1, budget: &budget) }
     }
 
     static let iisHeader = Array("""

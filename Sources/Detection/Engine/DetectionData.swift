@@ -13,6 +13,10 @@ public struct DetectionData: Sendable {
     public var builds: BuildTable
     public var webShells: WebShellScanOptions
     public var timeStomping: TimeStompRules
+    /// What the registry checks count as suspicious and as Windows' own (`rules/host-registry.yaml`).
+    public var registry: RegistryRules
+    /// Which executed programs the prefetch check reports (`rules/host-execution.yaml`).
+    public var execution: ExecutionRules
     /// Things the user should know that did not stop the load (a rule pack that did not compile
     /// and was skipped, a rule folder without rules).
     public var warnings: [String]
@@ -56,6 +60,8 @@ public struct DetectionData: Sendable {
             builds: try BuildTable.load(file: folder + "/rules/exchange-builds.yaml"),
             webShells: WebShellScanOptions(rules: compiled, locations: locations, sizeCap: yara.sizeCap, timeoutSeconds: yara.timeoutSeconds),
             timeStomping: try TimeStompRules.load(file: folder + "/rules/timestomp.yaml"),
+            registry: try RegistryRules.load(file: folder + "/rules/host-registry.yaml"),
+            execution: try ExecutionRules.load(file: folder + "/rules/host-execution.yaml"),
             warnings: warnings)
     }
 

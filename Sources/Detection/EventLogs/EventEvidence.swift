@@ -21,7 +21,8 @@ public enum FindingCategory {
     public static let antiForensics = "anti-forensics"
     public static let staging = "staging"
     public static let execution = "execution"
-    public static let all: Set<String> = [credentialAccess, lateralMovement, exchange, antiForensics, staging, execution]
+    public static let persistence = "persistence"
+    public static let all: Set<String> = [credentialAccess, lateralMovement, exchange, antiForensics, staging, execution, persistence]
 }
 
 extension EventRecord {

@@ -1,0 +1,147 @@
+"""Registry hives and prefetch files of the compromised sample (issue 17), built with
+regf_writer.py and prefetch_writer.py: fixed times, so the same bytes every run.
+
+Planted: the PSEXESVC service (installed 07:45:04 by PsExec from WKS042) and WDigest
+UseLogonCredential=1 (set 07:21:50 through the discover.aspx shell) in SYSTEM, ProcDump run
+twice from C:\\ProgramData at 07:46 (prefetch), PSEXESVC.exe and procdump64.exe in the ShimCache
+(SYSTEM AppCompatCache) and procdump64.exe with a (synthetic) SHA-1 in Amcache.hve. Look-alikes that must stay quiet: Microsoft and
+Exchange services (Defender's under ProgramData), the default LSA packages, ordinary Run entries,
+IFEO entries without a debugger, and prefetch files of conhost.exe and 7-Zip from Program Files.
+"""
+from __future__ import annotations
+
+import hashlib
+import struct
+
+from prefetch_writer import scca_2008_hash, write as write_prefetch
+from regf_writer import filetime, write_hive
+
+INSTALLED = "2020-11-02T10:14:00Z"
+VOLUME = "\\VOLUME{01d6b10c3e2f4a50-8c1d2e3f}"
+DEVICE = "\\DEVICE\\HARDDISKVOLUME2"
+
+
+def key(name, time=INSTALLED, values=(), keys=()):
+    return {"name": name, "time": time, "values": list(values), "keys": list(keys)}
+
+
+def val(name, kind, data=None):
+    return {"name": name, "type": kind, "data": data}
+
+
+def service(name, image_path, time=INSTALLED, start=2, display=None):
+    values = [val("ImagePath", "expand_sz", image_path), val("Start", "dword", start), val("Type", "dword", 16),
+              val("ObjectName", "sz", "LocalSystem")]
+    if display:
+        values.append(val("DisplayName", "sz", display))
+    return key(name, time, values)
+
+
+EXCHANGE_BIN = "\"C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Bin\\"
+
+
+def system_hive() -> bytes:
+    services = [
+        service("PSEXESVC", "%SystemRoot%\\PSEXESVC.exe", time="2021-03-03T07:45:04Z", start=3),
+        service("W3SVC", "%windir%\\system32\\svchost.exe -k iissvcs", display="World Wide Web Publishing Service"),
+        service("WinDefend", "\"C:\\ProgramData\\Microsoft\\Windows Defender\\platform\\4.18.2101.9-0\\MsMpEng.exe\"",
+                time="2021-03-02T03:11:45Z", display="Microsoft Defender Antivirus Service"),
+        service("MSExchangeFrontEndTransport", EXCHANGE_BIN + "MSExchangeFrontendTransport.exe\""),
+        service("MSExchangeTransport", EXCHANGE_BIN + "MSExchangeTransport.exe\""),
+        service("MSExchangeIS", EXCHANGE_BIN + "Microsoft.Exchange.Store.Service.exe\""),
+        service("WinRM", "%SystemRoot%\\system32\\svchost.exe -k NetworkService -p"),
+        service("PerfHost", "%SystemRoot%\\SysWow64\\perfhost.exe", start=3),
+        service("VMTools", "\"C:\\Program Files\\VMware\\VMware Tools\\vmtoolsd.exe\"", display="VMware Tools"),
+        service("Tcpip", "System32\\drivers\\tcpip.sys", start=0),
+    ]
+    lsa = key("Lsa", values=[
+        val("Security Packages", "multi_sz", ["kerberos", "msv1_0", "schannel", "wdigest", "tspkg", "pku2u"]),
+        val("Authentication Packages", "multi_sz", ["msv1_0"]),
+        val("Notification Packages", "multi_sz", ["scecli"]),
+        val("LmCompatibilityLevel", "dword", 5),
+    ])
+    wdigest = key("WDigest", time="2021-03-03T07:21:50Z", values=[
+        val("DebugLevel", "dword", 0), val("Negotiate", "dword", 0), val("UseLogonCredential", "dword", 1)])
+    shim = key("AppCompatCache", time="2021-03-03T09:38:12Z", values=[val("AppCompatCache", "binary", appcompat_cache([
+        ("C:\\Windows\\PSEXESVC.exe", "2021-03-03T07:45:04Z"),
+        ("C:\\ProgramData\\procdump64.exe", "2020-07-20T21:46:34Z"),
+        ("C:\\Program Files\\7-Zip\\7z.exe", "2019-02-21T20:00:00Z"),
+        ("C:\\Windows\\system32\\conhost.exe", "2020-10-08T04:12:55Z"),
+        ("C:\\Windows\\system32\\wevtutil.exe", "2016-07-16T13:19:05Z"),
+    ]).hex())])
+    control = key("Control", keys=[lsa, key("SecurityProviders", keys=[wdigest]), key("Session Manager", keys=[shim]),
+                                   key("ComputerName", keys=[key("ComputerName", values=[val("ComputerName", "sz", "EXCH01")])])])
+    return write_hive({"name": "SYSTEM", "time": "2021-03-03T09:40:00Z", "root": key("ROOT", keys=[
+        key("Select", values=[val("Current", "dword", 1), val("Default", "dword", 1), val("LastKnownGood", "dword", 1)]),
+        key("ControlSet001", keys=[control, key("Services", keys=services)]),
+    ])})
+
+
+def appcompat_cache(entries: list[tuple[str, str]]) -> bytes:
+    """Windows 10 / Server 2016 AppCompatCache: a 0x34-byte header (its size first), then per entry
+    `10ts`, a hash word, the entry size, the UTF-16LE path with its byte length, the file's
+    last-modified FILETIME and no shim data. Most recent first."""
+    out = bytearray(struct.pack("<I", 0x34) + bytes(0x30))
+    for path, modified in entries:
+        raw = path.encode("utf-16-le")
+        body = struct.pack("<H", len(raw)) + raw + struct.pack("<QI", filetime(modified), 0)
+        out += b"10ts" + struct.pack("<II", 0, len(body)) + body
+    return bytes(out)
+
+
+def amcache_hive() -> bytes:
+    """Amcache.hve with InventoryApplicationFile records; SHA-1 values are synthetic (SHA-1 of a label)."""
+    def record(name, path, publisher, link_date, time, size):
+        sha1 = hashlib.sha1(f"EXTRIAGE SYNTHETIC {name}".encode()).hexdigest()
+        return key(f"{name}|{sha1[:16]}", time, [
+            val("ProgramId", "sz", "0000f519feec486de87ed73cb92d3cac802400000000"), val("FileId", "sz", "0000" + sha1),
+            val("LowerCaseLongPath", "sz", path), val("Name", "sz", name), val("Publisher", "sz", publisher),
+            val("BinaryType", "sz", "pe64_amd64"), val("LinkDate", "sz", link_date), val("Size", "qword", size),
+            val("IsOsComponent", "dword", 0)])
+    files = key("InventoryApplicationFile", time="2021-03-03T07:46:33Z", keys=[
+        record("procdump64.exe", "c:\\programdata\\procdump64.exe", "sysinternals - www.sysinternals.com", "07/20/2020 21:46:34",
+               "2021-03-03T07:46:33Z", 424856),
+        record("7z.exe", "c:\\program files\\7-zip\\7z.exe", "igor pavlov", "02/21/2019 20:00:00", "2020-11-02T11:02:10Z", 468992),
+        record("vmtoolsd.exe", "c:\\program files\\vmware\\vmware tools\\vmtoolsd.exe", "vmware, inc.", "06/10/2020 08:13:42",
+               "2020-11-02T10:31:00Z", 93480),
+    ])
+    return write_hive({"name": "Amcache.hve", "time": "2021-03-03T09:38:00Z",
+                       "root": key("{11517B7C-E79D-4e20-961B-75A811715ADD}", keys=[key("Root", keys=[files])])})
+
+
+def software_hive() -> bytes:
+    run = key("Run", time="2020-11-02T10:40:00Z", values=[
+        val("SecurityHealth", "expand_sz", "%windir%\\system32\\SecurityHealthSystray.exe"),
+        val("VMware User Process", "sz", "\"C:\\Program Files\\VMware\\VMware Tools\\vmtoolsd.exe\" -n vmusr"),
+    ])
+    ifeo = key("Image File Execution Options", keys=[
+        key("DllNXOptions", values=[val("mscoree.dll", "dword", 1)]),
+        key("MsMpEng.exe", values=[val("MitigationOptions", "binary", "0000000000000100")]),
+    ])
+    current = key("CurrentVersion", values=[val("ProductName", "sz", "Windows Server 2016 Datacenter"),
+                                            val("CurrentBuild", "sz", "14393")], keys=[ifeo])
+    microsoft = key("Microsoft", keys=[
+        key("Windows", keys=[key("CurrentVersion", keys=[run, key("RunOnce")])]),
+        key("Windows NT", keys=[current]),
+    ])
+    return write_hive({"name": "SOFTWARE", "time": "2021-03-03T09:41:00Z", "root": key("ROOT", keys=[microsoft])})
+
+
+def prefetch(executable: str, folder: str, runs: list[str], run_count: int, extra: tuple[str, ...] = ()) -> tuple[str, bytes]:
+    """(file name, bytes) of a format 30 prefetch file for `folder\\executable` on the system volume."""
+    own = f"{folder}\\{executable}"
+    files = [f"{VOLUME}\\WINDOWS\\SYSTEM32\\NTDLL.DLL", f"{VOLUME}\\WINDOWS\\SYSTEM32\\KERNEL32.DLL",
+             f"{VOLUME}\\WINDOWS\\SYSTEM32\\KERNELBASE.DLL"] + [f"{VOLUME}\\{name}" for name in extra] + [f"{VOLUME}\\{own}"]
+    digest = scca_2008_hash(f"{DEVICE}\\{own}")
+    data = write_prefetch({"version": 30, "executable": executable, "hash": digest, "run_count": run_count, "last_runs": runs,
+                           "files": files, "volume": VOLUME, "volume_serial": 0x8C1D2E3F, "volume_created": "2020-11-02T09:58:00Z"})
+    return f"{executable}-{digest}.pf", data
+
+
+def prefetch_files() -> list[tuple[str, bytes, bool]]:
+    """(name, bytes, planted) for Windows/Prefetch."""
+    procdump = prefetch("PROCDUMP64.EXE", "PROGRAMDATA", ["2021-03-03T07:46:31Z", "2021-03-03T07:46:20Z"], 2,
+                        extra=("WINDOWS\\SYSTEM32\\DBGHELP.DLL",))
+    conhost = prefetch("CONHOST.EXE", "WINDOWS\\SYSTEM32", ["2021-03-03T08:40:02Z", "2021-03-03T07:45:07Z", "2021-03-02T22:05:11Z"], 57)
+    sevenzip = prefetch("7Z.EXE", "PROGRAM FILES\\7-ZIP", ["2021-03-03T07:52:18Z"], 3, extra=("PROGRAM FILES\\7-ZIP\\7Z.DLL",))
+    return [(procdump[0], procdump[1], True), (conhost[0], conhost[1], False), (sevenzip[0], sevenzip[1], False)]

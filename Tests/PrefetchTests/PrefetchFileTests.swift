@@ -1,0 +1,42 @@
+import ExTriageCore
+import Prefetch
+import Testing
+import TestSupport
+
+/// libscca behind PrefetchFile over SCCA files written at test time (formats 17, 23 and 30,
+/// uncompressed: the writer makes no MAM-compressed files).
+@Suite struct PrefetchFileTests {
+    static let files = ["\\VOLUME{01d70fe1a2b3c4d5-5e6f7a8b}\\WINDOWS\\SYSTEM32\\NTDLL.DLL",
+                        "\\VOLUME{01d70fe1a2b3c4d5-5e6f7a8b}\\PROGRAMDATA\\PROCDUMP64.EXE"]
+
+    static func spec(version: Int, runs: [String], truncate: Int? = nil) -> [String: Any] {
+        var spec: [String: Any] = ["version": version, "executable": "PROCDUMP64.EXE", "hash": "1A2B3C4D", "run_count": 5,
+                                   "last_runs": runs, "files": files]
+        if let truncate { spec["truncate"] = truncate }
+        return spec
+    }
+
+    @Test(arguments: [17, 23, 30])
+    func readsNameRunCountRunTimesAndLoadedFiles(version: Int) throws {
+        let runs = ["2021-03-03T07:46:58Z", "2021-03-03T07:20:30Z", "2021-03-02T22:00:00Z"]
+        let file = try PrefetchFile(bytes: try SampleFormatWriters.prefetch(Self.spec(version: version, runs: runs)), name: "P.pf")
+        #expect(file.formatVersion == UInt32(version))
+        #expect(file.executable == "PROCDUMP64.EXE" && file.prefetchHash == 0x1A2B_3C4D && file.runCount == 5)
+        // Formats before 26 keep only the last run time.
+        let expected = (version >= 26 ? runs : [runs[0]]).compactMap { Timestamp(iso8601: $0) }
+        #expect(file.lastRuns == expected)
+        #expect(file.loadedFiles == Self.files)
+    }
+
+    @Test func aTruncatedFileThrowsWithLibsccasReason() throws {
+        let bytes = try SampleFormatWriters.prefetch(Self.spec(version: 30, runs: ["2021-03-03T07:46:58Z"], truncate: 200))
+        #expect(bytes.count == 200)
+        do {
+            _ = try PrefetchFile(bytes: bytes, name: "Windows/Prefetch/CUT.EXE-00000000.pf")
+            Issue.record("a cut prefetch file was read")
+        } catch let error as ExTriageError {
+            #expect(error.path == "Windows/Prefetch/CUT.EXE-00000000.pf")
+            #expect(error.message.hasPrefix("not a readable prefetch file"))
+        }
+    }
+}
