@@ -64,17 +64,36 @@ public struct CollectionSummary: Sendable {
     public var patternsEmpty: Int
     public var bytesRead: UInt64
     public var seconds: Double
+    /// The manifest as written, without its entries: they went to the bundle one at a time and
+    /// are not held (`writtenManifest()` reads them back).
     public var manifest: Manifest
     /// The signer's fingerprint when the manifest was signed.
     public var signer: String?
+    /// How many entries the manifest lists.
+    public var entryCount = 0
+    /// A disk image could not supply some bytes of a file (an entry has `unreadableRanges`).
+    public var sourceLostBytes = false
 
     /// `.incomplete` when any outcome is `failed`, or the source lost bytes: a file with ranges the
     /// image could not supply, or a source warning (a missing E01 segment, an unreadable file system).
     /// A file cut at its size cap is `partial` by design and does not count.
     public var exitStatus: ExitStatus {
         let failed = manifest.outcomes.contains { $0.status == .failed }
-        let lost = manifest.entries.contains { !($0.unreadableRanges ?? []).isEmpty }
+        let lost = sourceLostBytes || manifest.entries.contains { !($0.unreadableRanges ?? []).isEmpty }
         let warned = !(manifest.source.warnings ?? []).isEmpty
         return failed || lost || warned ? .incomplete : .success
+    }
+}
+
+extension CollectionSummary {
+    /// The whole manifest, entries included, read back from the bundle written.
+    public func writtenManifest() throws -> Manifest {
+        let reader = try TarReader(path: bundlePath)
+        while let header = try reader.next() {
+            if header.path == Manifest.memberName {
+                return try ManifestCodec.decode(try reader.readAll(limit: ManifestCodec.maximumSize))
+            }
+        }
+        throw ExTriageError(.notABundle, "the bundle has no manifest.json", path: bundlePath)
     }
 }

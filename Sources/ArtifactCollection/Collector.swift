@@ -9,7 +9,7 @@ import EvidenceSource
 import ExTriageCore
 
 /// Runs one collection: select files by profile, capture each once into a pax tar, then write
-/// the manifest last; the `.sha256` sidecar and the custody log are written before the `.partial`
+/// the manifest last, streamed from the entries spooled to disk (`ManifestEntrySpool`); the `.sha256` sidecar and the custody log are written before the `.partial`
 /// file is renamed, so a final-named bundle always has both beside it.
 public final class Collector {
     let request: CollectionRequest
@@ -43,7 +43,16 @@ public final class Collector {
 
         try output.retireCustodyLog()
         let descriptor = try output.openPartial()
-        var entries: [Manifest.Entry] = []
+        // Entries go to a file as they are made: memory keeps each file's status, not its entry.
+        let spool: ManifestEntrySpool
+        do {
+            spool = try ManifestEntrySpool(path: output.partialPath + ".entries", limit: request.manifestSizeLimit)
+        } catch {
+            output.abandon()
+            throw error
+        }
+        var memberStatuses = [OutcomeStatus?](repeating: nil, count: files.count)
+        var lostBytes = false
         var fileProblems: [Int: FileProblem] = [:]
         var bytesRead: UInt64 = 0
         let summary: (bytes: UInt64, sha256: String)
@@ -58,7 +67,9 @@ public final class Collector {
                 observer?.started(file: file.memberPath, artifact: definition.name)
                 switch try capture.capture(file, from: request.source, definition: definition) {
                 case .member(let entry, let count, let readError):
-                    entries.append(entry)
+                    try spool.append(entry)
+                    memberStatuses[index] = entry.status
+                    if !(entry.unreadableRanges ?? []).isEmpty { lostBytes = true }
                     bytesRead += count
                     fileProblems[index] = FileProblem.afterCapture(file, entry: entry, bytesRead: count, readError: readError)
                 case .failed(let reason):
@@ -66,15 +77,16 @@ public final class Collector {
                 }
             }
             let finishedAt = Timestamp.now()
-            let outcomeRows = outcomes(patterns, selector, files, entries, fileProblems)
-            files = []  // Each selected path is held once more than in the entries: freed before encoding.
-            let manifest = makeManifest(startedAt: startedAt, finishedAt: finishedAt, installPath: installPath, imageDigest: imageDigest,
-                                        entries: entries, outcomes: outcomeRows)
-            let manifestBytes = try ManifestCodec.encode(manifest, limit: request.manifestSizeLimit)
-            try writer.addMember(path: Manifest.memberName, bytes: manifestBytes, modified: finishedAt)
+            let outcomeRows = outcomes(patterns, selector, files, memberStatuses, fileProblems)
+            files = []
+            var manifest = makeManifest(startedAt: startedAt, finishedAt: finishedAt, installPath: installPath, imageDigest: imageDigest,
+                                        entries: [], outcomes: outcomeRows)
+            manifest.seal = spool.seal
+            let manifestSha256 = try spool.write(manifest, to: writer, modified: finishedAt)
             var signer: String?
             if let key = request.signingKey {
-                let signature = try ManifestSignature.sign(manifest: manifestBytes, with: key.key, at: Timestamp.now())
+                // Version 2: over the digest of the manifest as it was streamed, never held whole.
+                let signature = try ManifestSignature.sign(manifestSha256: manifestSha256, with: key.key, at: Timestamp.now())
                 try writer.addMember(path: ManifestSignature.memberName, bytes: try signature.encoded(), modified: finishedAt)
                 signer = signature.fingerprint
             }
@@ -88,13 +100,14 @@ public final class Collector {
             try output.commit(descriptor: descriptor, sha256: summary.sha256, custodyLine: custodyLine)
             return CollectionSummary(
                 bundlePath: output.path, bundleSHA256: summary.sha256, bundleBytes: summary.bytes,
-                filesCollected: entries.filter { $0.status == .collected }.count,
-                filesPartial: entries.filter { $0.status == .partial }.count,
+                filesCollected: memberStatuses.filter { $0 == .collected }.count,
+                filesPartial: memberStatuses.filter { $0 == .partial }.count,
                 filesFailed: fileProblems.values.filter { $0.status == .failed }.count + selector.notes.filter { $0.status == .failed }.count,
                 linksSkipped: selector.notes.filter { $0.status == .skipped }.count,
                 patternsMissing: manifest.outcomes.filter { $0.path == nil && $0.status == .missing }.count,
                 patternsEmpty: manifest.outcomes.filter { $0.path == nil && $0.status == .empty }.count,
-                bytesRead: bytesRead, seconds: finishedAt.secondsSince(startedAt), manifest: manifest, signer: signer)
+                bytesRead: bytesRead, seconds: finishedAt.secondsSince(startedAt), manifest: manifest, signer: signer,
+                entryCount: spool.count, sourceLostBytes: lostBytes)
         } catch {
             output.abandon()
             throw error
@@ -158,14 +171,12 @@ public final class Collector {
     }
 
     /// One summary row per pattern, then one row per file that failed or was skipped.
+    /// `memberStatuses[i]` is the status of the entry made for `files[i]` (member names are unique).
     func outcomes(_ patterns: [ResolvedPattern], _ selector: ArtifactSelector, _ files: [SelectedFile],
-                  _ entries: [Manifest.Entry], _ fileProblems: [Int: FileProblem]) -> [Manifest.Outcome] {
-        var entryByPath: [PathKey: OutcomeStatus] = [:]
-        entryByPath.reserveCapacity(entries.count)
-        for entry in entries where entryByPath[PathKey(entry.path)] == nil { entryByPath[PathKey(entry.path)] = entry.status }
+                  _ memberStatuses: [OutcomeStatus?], _ fileProblems: [Int: FileProblem]) -> [Manifest.Outcome] {
         var statuses = Array(repeating: [OutcomeStatus](), count: patterns.count)
         for (index, file) in files.enumerated() {
-            let status: OutcomeStatus = fileProblems[index]?.status == .failed ? .failed : (entryByPath[PathKey(file.memberPath)] ?? .failed)
+            let status: OutcomeStatus = fileProblems[index]?.status == .failed ? .failed : (memberStatuses[index] ?? .failed)
             for pattern in file.patternIndexes { statuses[pattern].append(status) }
         }
         // Where an undiscovered install path may hide: folders no pattern could search.

@@ -3,7 +3,8 @@ import ExTriageCore
 /// Verification step 1: one streaming read of the tar.
 ///
 /// Every evidence member is hashed as it streams (and handed to a `MemberObserver` meanwhile);
-/// `manifest.json` and `manifest.sig` are kept in memory; anything out of place in the member
+/// `manifest.json` is kept aside (`ManifestBytes`: a large one in a nameless temporary file) and
+/// `manifest.sig` in memory; anything out of place in the member
 /// list (a member after the manifest or signature, a non-file member, a second manifest,
 /// trailing data, a damaged or cut tar) becomes a problem. Nothing is compared with the
 /// manifest here.
@@ -18,7 +19,12 @@ struct BundleScan {
 
     /// Evidence members in tar order (everything but `manifest.json` and `manifest.sig`).
     var members: [Member] = []
-    var manifestBytes: [UInt8]?
+    var manifest: ManifestBytes?
+    /// `manifest.json`'s bytes as an array (tests; the checks read `manifest`).
+    var manifestBytes: [UInt8]? {
+        get { manifest?.array }
+        set { manifest = newValue.map(ManifestBytes.init) }
+    }
     /// The size `manifest.json` claimed when it was too large to read (`ManifestCodec.maximumSize`).
     var manifestRefusedSize: Int64?
     var signatureBytes: [UInt8]?
@@ -80,16 +86,16 @@ struct BundleScan {
             }
             switch header.path {
             case Manifest.memberName:
-                if manifestBytes != nil || manifestRefusedSize != nil { problems.append(.duplicateManifest()) }
+                if manifest != nil || manifestRefusedSize != nil { problems.append(.duplicateManifest()) }
                 guard header.size <= manifestLimit else {
                     manifestRefusedSize = header.size
                     continue
                 }
-                manifestBytes = try reader.readAll(limit: manifestLimit, expected: header.size)
+                manifest = try ManifestBytes.read(from: reader, size: header.size, limit: manifestLimit)
             case ManifestSignature.memberName:
                 signatureBytes = try reader.readAll(limit: BundleScan.signatureLimit)
             default:
-                if manifestBytes != nil { problems.append(.memberAfterManifest(header.path)) }
+                if manifest != nil { problems.append(.memberAfterManifest(header.path)) }
                 do {
                     let digests = try BundleScan.hashMember(from: reader, buffer: &buffer, sha256Only: sha256Only,
                                                             observer: observer, path: header.path)

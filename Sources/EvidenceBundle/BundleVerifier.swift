@@ -73,7 +73,7 @@ public struct BundleVerifier {
             report.manifest = loaded.manifest
             problems += ManifestCheck(listed: loaded.listed, seal: loaded.manifest.seal, members: scan.members).problems()
             let signature = SignatureCheck(trustedKeys: trustedKeys)
-                .check(signature: scan.signatureBytes, manifest: loaded.bytes,
+                .check(signature: scan.signatureBytes, manifest: loaded.source,
                        expectedSigner: custody.record?.manifestSigner)
             report.signature = signature.result
             problems += signature.problems + custody.signerMismatch()

@@ -52,8 +52,9 @@ struct ManifestCheck {
     /// and its entries as the checks need them (`manifest.entries` is empty unless kept).
     struct Loaded {
         var manifest: Manifest
-        var bytes: [UInt8]
+        var source: ManifestBytes
         var listed: [ListedEntry]
+        var bytes: [UInt8] { source.array }
     }
 
     /// Decodes the scan's `manifest.json`, or says why it cannot: no manifest in a tar that holds
@@ -64,7 +65,7 @@ struct ManifestCheck {
         if let size = scan.manifestRefusedSize {
             return .failure(Unavailable(problem: .manifestTooLarge(claimedSize: size, limit: limit), verdict: .notIntact))
         }
-        guard let bytes = scan.manifestBytes else {
+        guard let bytes = scan.manifest else {
             return .failure(scan.looksLikeBundle ? Unavailable(problem: .manifestMissing(), verdict: .notIntact)
                                                  : Unavailable(problem: .notABundle(), verdict: .notABundle))
         }
@@ -84,7 +85,7 @@ struct ManifestCheck {
                 if keepingEntries { entries.append(entry) }
             }
             manifest.entries = entries
-            return .success(Loaded(manifest: manifest, bytes: bytes, listed: listed))
+            return .success(Loaded(manifest: manifest, source: bytes, listed: listed))
         } catch {
             return .failure(Unavailable(problem: .manifestInvalid(error), verdict: .notIntact))
         }

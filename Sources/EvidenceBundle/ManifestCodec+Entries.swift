@@ -17,8 +17,22 @@ extension ManifestCodec {
     /// document is decoded as `decode` does: its error is the one thrown, or, should it succeed,
     /// `each` gets the entries it has not had yet. When this throws, discard what `each` got.
     static func decodeEntries(_ bytes: [UInt8], limit: Int, each: (Manifest.Entry) throws -> Void) throws -> Manifest {
+        try decodeEntries(in: bytes, whole: { bytes }, release: { _ in }, limit: limit, each: each)
+    }
+
+    /// `decodeEntries` over a manifest read from a bundle, releasing what lies behind as it goes.
+    static func decodeEntries(_ manifest: ManifestBytes, limit: Int, each: (Manifest.Entry) throws -> Void) throws -> Manifest {
+        try decodeEntries(in: manifest.buffer, whole: { manifest.array }, release: { manifest.release(before: $0) },
+                          limit: limit, each: each)
+    }
+
+    /// `whole` gives the bytes as an array for the ordinary decoding; `release` is told how far
+    /// the reading has gone (each pass starts again from the beginning).
+    private static func decodeEntries<Bytes: RandomAccessCollection>(
+        in bytes: Bytes, whole: () -> [UInt8], release: @escaping (Int) -> Void, limit: Int,
+        each: (Manifest.Entry) throws -> Void) throws -> Manifest where Bytes.Element == UInt8, Bytes.Index == Int {
         var delivered = 0
-        if bytes.count <= limit, let layout = ManifestEntryScanner.layout(of: bytes),
+        if bytes.count <= limit, let layout = ManifestEntryScanner.layout(of: bytes, passed: release),
            let head = try? decode(layout.head, limit: limit) {
             let decoder = JSONDecoder()
             var failed = false
@@ -29,12 +43,13 @@ extension ManifestCodec {
                 }
                 try each(entry)
                 delivered += 1
+                release(range.upperBound)
             }
             if !failed { return head }
         }
-        var whole = try decode(bytes, limit: limit)
-        for entry in whole.entries.dropFirst(delivered) { try each(entry) }
-        whole.entries = []
-        return whole
+        var document = try decode(whole(), limit: limit)
+        for entry in document.entries.dropFirst(delivered) { try each(entry) }
+        document.entries = []
+        return document
     }
 }

@@ -61,19 +61,13 @@ public enum ManifestCodec {
                                       times: timeCount($1)) + typicalOptionalFields
             })
             bytes += headBytes[...open]
-            let indent = Array("    ".utf8)
             for (index, entry) in manifest.entries.enumerated() {
-                bytes += index == 0 ? [0x0A] : [0x2C, 0x0A]
-                bytes += indent
-                for byte in try encoder.encode(entry) {
-                    bytes.append(byte)
-                    if byte == 0x0A { bytes += indent }
-                }
+                try appendEntry(entry, first: index == 0, encoder: encoder, to: &bytes)
                 guard bytes.count <= limit else {
                     throw tooLarge(bytes: bytes.count, atLeast: true, entries: manifest.entries.count, limit: limit)
                 }
             }
-            bytes += Array("\n  ".utf8)
+            bytes += entriesClose
             bytes += headBytes[close...]
         } else {
             bytes = manifest.entries.isEmpty ? headBytes : Array(try encoder.encode(manifest))
@@ -84,6 +78,22 @@ public enum ManifestCodec {
         }
         return bytes
     }
+
+    /// Appends `entry` as it stands in the manifest's `entries` array: after a line break (and a
+    /// comma unless `first`), indented by four spaces.
+    static func appendEntry(_ entry: Manifest.Entry, first: Bool, encoder: JSONEncoder, to bytes: inout [UInt8]) throws {
+        bytes += first ? [0x0A] : [0x2C, 0x0A]
+        bytes += entryIndent
+        for byte in try encoder.encode(entry) {
+            bytes.append(byte)
+            if byte == 0x0A { bytes += entryIndent }
+        }
+    }
+
+    private static let entryIndent = Array("    ".utf8)
+
+    /// What follows the last entry before the array's `]`.
+    static let entriesClose = Array("\n  ".utf8)
 
     /// The limits `collect` puts on the case fields hold on reading too (ADVERSARIAL-CASES B8):
     /// a manifest with an over-long or control-character field is invalid, and never printed.

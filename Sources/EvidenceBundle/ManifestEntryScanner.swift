@@ -5,7 +5,7 @@
 /// entries, then each entry). Anything it does not plainly understand (an escaped or repeated
 /// key, deep nesting, a byte-order mark, stray bytes) gives nil, and the caller decodes the
 /// whole document the ordinary way, so errors stay exactly the ordinary ones.
-struct ManifestEntryScanner {
+struct ManifestEntryScanner<Bytes: RandomAccessCollection> where Bytes.Element == UInt8, Bytes.Index == Int {
     /// The document with `"entries"` emptied to `[]`, and each element's byte range.
     struct Layout {
         var head: [UInt8]
@@ -13,16 +13,22 @@ struct ManifestEntryScanner {
     }
 
     /// Nesting allowed inside one entry (extriage writes 3); deeper falls back to the whole document.
-    static let maximumDepth = 32
+    static var maximumDepth: Int { 32 }
 
-    let bytes: [UInt8]
+    let bytes: Bytes
+    /// Told the offset of each element's end as it is passed (to release what lies behind).
+    let passed: (Int) -> Void
     private var position = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: Bytes, passed: @escaping (Int) -> Void = { _ in }) {
+        self.bytes = bytes
+        self.passed = passed
+        position = bytes.startIndex
+    }
 
     /// The layout, or nil when the bytes are not a plain object with one unescaped `"entries"` array.
-    static func layout(of bytes: [UInt8]) -> Layout? {
-        var scanner = ManifestEntryScanner(bytes)
+    static func layout(of bytes: Bytes, passed: @escaping (Int) -> Void = { _ in }) -> Layout? {
+        var scanner = ManifestEntryScanner(bytes, passed: passed)
         return scanner.scanDocument()
     }
 
@@ -49,12 +55,12 @@ struct ManifestEntryScanner {
             guard take(0x7D) else { return nil }
         }
         skipSpace()
-        guard position == bytes.count, let found else { return nil }
+        guard position == bytes.endIndex, let found else { return nil }
         let head = Array(bytes[..<found.open]) + [0x5B, 0x5D] + Array(bytes[(found.close + 1)...])
         return Layout(head: head, elements: found.elements)
     }
 
-    private static let entriesKey = Array("\"entries\"".utf8)
+    private static var entriesKey: [UInt8] { ManifestEntryKey.entries }
 
     /// The `[` … `]` of the entries array and its elements' ranges.
     private mutating func scanEntries() -> (open: Int, close: Int, elements: [Range<Int>])? {
@@ -68,6 +74,7 @@ struct ManifestEntryScanner {
                 let start = position
                 guard skipValue(depth: 0) else { return nil }
                 elements.append(start..<position)
+                passed(position)
                 skipSpace()
             } while take(0x2C)
             guard take(0x5D) else { return nil }
@@ -77,7 +84,7 @@ struct ManifestEntryScanner {
 
     /// Skips one value: a string, an object or array (strings inside skipped whole), or a scalar.
     private mutating func skipValue(depth: Int) -> Bool {
-        guard position < bytes.count, depth <= ManifestEntryScanner.maximumDepth else { return false }
+        guard position < bytes.endIndex, depth <= ManifestEntryScanner.maximumDepth else { return false }
         switch bytes[position] {
         case 0x22:
             return scanString() != nil
@@ -100,7 +107,7 @@ struct ManifestEntryScanner {
             return take(close)
         default:
             let start = position
-            while position < bytes.count, !ManifestEntryScanner.endsScalar(bytes[position]) { position += 1 }
+            while position < bytes.endIndex, !ManifestEntryScanner.endsScalar(bytes[position]) { position += 1 }
             return position > start
         }
     }
@@ -109,7 +116,7 @@ struct ManifestEntryScanner {
     private mutating func scanString() -> Range<Int>? {
         let start = position
         guard take(0x22) else { return nil }
-        while position < bytes.count {
+        while position < bytes.endIndex {
             switch bytes[position] {
             case 0x22:
                 position += 1
@@ -133,12 +140,17 @@ struct ManifestEntryScanner {
     }
 
     private mutating func skipSpace() {
-        while position < bytes.count, ManifestEntryScanner.isSpace(bytes[position]) { position += 1 }
+        while position < bytes.endIndex, ManifestEntryScanner.isSpace(bytes[position]) { position += 1 }
     }
 
     private mutating func take(_ byte: UInt8) -> Bool {
-        guard position < bytes.count, bytes[position] == byte else { return false }
+        guard position < bytes.endIndex, bytes[position] == byte else { return false }
         position += 1
         return true
     }
+}
+
+/// Static stored properties are not allowed in generic types.
+private enum ManifestEntryKey {
+    static let entries = Array("\"entries\"".utf8)
 }

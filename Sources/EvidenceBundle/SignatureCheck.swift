@@ -19,6 +19,11 @@ struct SignatureCheck {
     /// the custody log recorded, when it is relied on.
     func check(signature bytes: [UInt8]?, manifest manifestBytes: [UInt8],
                expectedSigner: String?) -> (result: VerificationReport.SignatureResult, problems: [Problem]) {
+        check(signature: bytes, manifest: ManifestBytes(manifestBytes), expectedSigner: expectedSigner)
+    }
+
+    func check(signature bytes: [UInt8]?, manifest manifestBytes: ManifestBytes,
+               expectedSigner: String?) -> (result: VerificationReport.SignatureResult, problems: [Problem]) {
         var result = VerificationReport.SignatureResult(present: false, valid: false, trusted: false, trustRequired: trustRequired)
         guard let bytes else {
             return (result, expectedSigner.map { [.signatureMissing(expectedSigner: $0)] } ?? [])
@@ -32,12 +37,14 @@ struct SignatureCheck {
             result.fingerprint = signature.fingerprint
             return (result, [.signatureAlgorithm(signature.algorithm)])
         }
-        let valid = signature.isValid(for: manifestBytes)
+        // Version 2 needs only the digest computed while reading; version 1 the whole bytes.
+        let valid = signature.schemaVersion == 1 ? signature.isValid(for: manifestBytes.array)
+                                                 : signature.isValid(manifestSha256: manifestBytes.sha256)
         result = .init(present: true, valid: valid, fingerprint: signature.fingerprint, signedAt: signature.signedAt,
                        trusted: valid && trustedFingerprints.contains(signature.fingerprint), trustRequired: trustRequired)
         var problems: [Problem] = []
         if !valid {
-            problems.append(.signatureInvalid(signedSha256: signature.manifestSha256, manifestSha256: sha256Hex(manifestBytes)))
+            problems.append(.signatureInvalid(signedSha256: signature.manifestSha256, manifestSha256: manifestBytes.sha256))
         }
         if let expectedSigner, expectedSigner != signature.fingerprint {
             problems.append(.signerChanged(recorded: expectedSigner, found: signature.fingerprint))

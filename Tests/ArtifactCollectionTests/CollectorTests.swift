@@ -49,7 +49,8 @@ struct Harness {
 
     func collect(_ name: String = "out.tar", profile: String = "t", faults: [String: FaultySource.Fault] = [:],
                  collectDumps: Bool = false, force: Bool = false,
-                 failing: (step: OutputFile.Step, errno: Int32)? = nil, manifestLimit: Int? = nil) throws -> CollectionSummary {
+                 failing: (step: OutputFile.Step, errno: Int32)? = nil, manifestLimit: Int? = nil,
+                 signingKey: SigningKey? = nil) throws -> CollectionSummary {
         let base = try DirectorySource(path: source)
         let evidence: any EvidenceSource = faults.isEmpty ? base : FaultySource(base: base, faults: faults)
         var request = CollectionRequest(
@@ -58,8 +59,12 @@ struct Harness {
             profile: try library.resolve(profile: profile), collectDumps: collectDumps, force: force)
         request.chunkSize = 4096
         request.injectedOutputFailure = failing
+        request.signingKey = signingKey
         if let manifestLimit { request.manifestSizeLimit = manifestLimit }
-        return try Collector(request: request).run()
+        // The collector keeps no entries: the manifest the tests look at is the one written.
+        var summary = try Collector(request: request).run()
+        summary.manifest = try summary.writtenManifest()
+        return summary
     }
 }
 

@@ -32,7 +32,9 @@ struct ImageHarness {
             caseRecord: .init(caseId: "CASE-IMG", evidenceId: "E1", examiner: "Tester", notes: nil),
             profile: try library.resolve(profile: "exchange-triage"))
         request.hashImage = hashImage
-        return try Collector(request: request).run()
+        var summary = try Collector(request: request).run()
+        summary.manifest = try summary.writtenManifest()
+        return summary
     }
 }
 

@@ -37,7 +37,7 @@ struct ParityHarness {
             source: source, output: temp.path + "/" + name,
             caseRecord: .init(caseId: "CASE-PARITY", evidenceId: "E1", examiner: "Tester", notes: nil),
             profile: try library.resolve(profile: "exchange-triage"))
-        return try Collector(request: request).run().manifest
+        return try Collector(request: request).run().writtenManifest()
     }
 
     /// Both manifests, directory first.
