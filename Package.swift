@@ -37,7 +37,7 @@ let package = Package(
         ),
         .systemLibrary(name: "CYara", pkgConfig: "yara", providers: [.apt(["libyara-dev"])]),
         .target(name: "CPosix"),
-        .target(name: "ExTriageCore"),
+        .target(name: "ExTriageCore", dependencies: ["CPosix"]),
         .target(name: "Evtx", dependencies: ["ExTriageCore"]),
         .target(name: "WindowsRegistry", dependencies: ["ExTriageCore", "CForensics"]),
         .target(name: "Prefetch", dependencies: ["ExTriageCore", "CForensics"]),

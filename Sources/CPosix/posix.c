@@ -1,7 +1,8 @@
-// Linux calls that Swift's Glibc module hides behind _GNU_SOURCE (O_NOATIME, statx).
+// Linux calls that Swift's Glibc module hides behind _GNU_SOURCE (O_NOATIME, statx, memfd_create).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include "CPosix.h"
 
@@ -34,4 +35,8 @@ int extriage_birth_time(int dirfd, const char *path, int64_t *seconds, uint32_t 
     (void)dirfd; (void)path; (void)seconds; (void)nanoseconds;
     return 0;
 #endif
+}
+
+int extriage_memory_file(const char *name) {
+    return memfd_create(name, MFD_CLOEXEC);
 }

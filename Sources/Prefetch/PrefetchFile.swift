@@ -74,11 +74,12 @@ public struct PrefetchFile: Sendable, Hashable {
         self.init(executable: name, formatVersion: version, prefetchHash: hash, runCount: count, lastRuns: runs, loadedFiles: loaded)
     }
 
-    /// Reads a prefetch file held in memory (a bundle member) through a private temporary file.
+    /// Reads a prefetch file held in memory (a bundle member) through an in-memory file: no copy
+    /// of the evidence is written to disk.
     public init(bytes: [UInt8], name: String) throws {
-        let path = try Self.temporaryFile(bytes)
-        defer { unlink(path) }
-        do { try self.init(path: path) } catch let error as ExTriageError {
+        let file = try InMemoryFile(bytes, name: "extriage-prefetch")
+        defer { withExtendedLifetime(file) {} }
+        do { try self.init(path: file.path) } catch let error as ExTriageError {
             throw ExTriageError(.sourceUnreadable, error.message, path: name)
         }
     }
@@ -88,19 +89,6 @@ public struct PrefetchFile: Sendable, Hashable {
         return Timestamp(seconds: Int64(filetime / 10_000_000) - 11_644_473_600, nanoseconds: Int32(filetime % 10_000_000) * 100)
     }
 
-    static func temporaryFile(_ bytes: [UInt8]) throws -> String {
-        var template = Array((NSTemporaryDirectory() + "/extriage-pf-XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { $0.baseAddress.map { mkstemp($0) } ?? -1 }
-        guard descriptor >= 0 else { throw ExTriageError(.io, "cannot create a temporary file", path: NSTemporaryDirectory()) }
-        defer { close(descriptor) }
-        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, bytes.count) }
-        guard written == bytes.count else {
-            unlink(path)
-            throw ExTriageError(.io, "cannot write a temporary file", path: path)
-        }
-        return path
-    }
 
     private static func failure(_ what: String, _ error: UnsafeMutablePointer<Int>?, _ path: String) -> ExTriageError {
         guard error != nil else { return ExTriageError(.sourceUnreadable, what, path: path) }

@@ -34,12 +34,12 @@ public final class RegistryHive {
         file = handle
     }
 
-    /// Opens a hive held in memory (a bundle member): the bytes go to a private temporary file
-    /// that is unlinked once libregf has it open.
+    /// Opens a hive held in memory (a bundle member) through an in-memory file: no copy of the
+    /// evidence is written to disk.
     public convenience init(bytes: [UInt8], name: String) throws {
-        let path = try TemporaryFile.write(bytes)
-        defer { unlink(path) }
-        do { try self.init(path: path) } catch let error as ExTriageError {
+        let file = try InMemoryFile(bytes, name: "extriage-hive")
+        defer { withExtendedLifetime(file) {} }
+        do { try self.init(path: file.path) } catch let error as ExTriageError {
             throw ExTriageError(.sourceUnreadable, error.message, path: name)
         }
     }
@@ -287,26 +287,5 @@ public enum FileTime {
         guard filetime > 0, filetime < 2_650_467_744_000_000_000 else { return nil }
         let seconds = Int64(filetime / 10_000_000) - 11_644_473_600
         return Timestamp(seconds: seconds, nanoseconds: Int32(filetime % 10_000_000) * 100)
-    }
-}
-
-/// A private temporary file for a library that reads only from a path.
-enum TemporaryFile {
-    static func write(_ bytes: [UInt8]) throws -> String {
-        var template = Array((NSTemporaryDirectory() + "/extriage-hive-XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { $0.baseAddress.map { mkstemp($0) } ?? -1 }
-        guard descriptor >= 0 else { throw ExTriageError(.io, "cannot create a temporary file", path: NSTemporaryDirectory()) }
-        defer { close(descriptor) }
-        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { raw in raw.baseAddress.map { Glibc.write(descriptor, $0 + written, bytes.count - written) } ?? -1 }
-            guard result > 0 else {
-                unlink(path)
-                throw ExTriageError(.io, "cannot write a temporary file", path: path)
-            }
-            written += result
-        }
-        return path
     }
 }

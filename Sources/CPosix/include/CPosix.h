@@ -14,4 +14,8 @@ int extriage_open_directory(const char *path);
 /// `dirfd` itself) via statx, not following links. Returns 1 when known, 0 otherwise.
 int extriage_birth_time(int dirfd, const char *path, int64_t *seconds, uint32_t *nanoseconds);
 
+/// An anonymous file that lives only in memory (memfd_create, close-on-exec), for a library that
+/// reads only from a path: open it as /proc/self/fd/<descriptor>. Returns a descriptor or -1 with errno set.
+int extriage_memory_file(const char *name);
+
 #endif
