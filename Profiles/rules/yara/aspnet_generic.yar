@@ -106,10 +106,15 @@ rule AspNet_Reflection_With_Request_Input
         $r2 = /Activator\s*\.\s*CreateInstance\s*\(/ nocase ascii wide
         $r3 = /\.CreateInstance\s*\(\s*["'][^"']{1,40}["']\s*\)\s*\.\s*Equals\s*\(/ nocase ascii wide
         $r4 = /\.InvokeMember\s*\(/ nocase ascii wide
-        $from_request = /(GetType|GetMethod|CreateInstance|InvokeMember|Load)\s*\([^;]{0,80}Request/ nocase ascii wide
+        // the request names the type, method or assembly itself (a prefix such as "MyApp.Widgets." + name is a plugin lookup)
+        $from_request = /(GetType|GetMethod|CreateInstance|InvokeMember|Load)\s*\(\s*([\w\.]{1,30}\.)?Request\s*[\[\.\(]/ nocase ascii wide
         $decoded = "FromBase64String" nocase ascii wide
     condition:
-        filesize < 4MB and AspNet_Server_Side_Code and AspNet_Request_Input and any of ($r*) and ($from_request or $decoded)
+        filesize < 4MB and AspNet_Server_Side_Code and AspNet_Request_Input and (
+            (any of ($r*) and $from_request) or
+            // decoded bytes reaching a method found by name, or a fresh instance handed the page
+            (($r1 or $r3) and $decoded)
+        )
 }
 
 rule AspNet_Decoded_Payload_Executed
@@ -199,8 +204,11 @@ rule AspNet_Request_Written_To_File
     strings:
         $w1 = /StreamWriter\s*\(\s*(Server\.MapPath\s*\(\s*)?Request/ nocase ascii wide
         $w2 = /\.Write\s*\(\s*Request(\.Form|\.Item|\.QueryString)?\s*[\[\(]/ nocase ascii wide
-        $w3 = /File\s*\.\s*(WriteAllText|WriteAllBytes)\s*\([^;]{0,120}Request/ nocase ascii wide
+        // the path (first argument) comes from the request; request text saved under a fixed name is a wiki, not a shell
+        $w3 = /File\s*\.\s*(WriteAllText|WriteAllBytes)\s*\([^,;]{0,80}Request/ nocase ascii wide
         $s1 = /\.SaveAs\s*\(\s*(Server\.MapPath\s*\(\s*)?(Request|Path\.Combine\s*\([^;]{0,60}Request)/ nocase ascii wide
+        // saved to the path typed into a text box: the uploader of a shell kit
+        $s4 = /\.SaveAs\s*\(\s*[a-z_]\w{0,30}\.Text\b/ nocase ascii wide
         $s2 = /Request\.Files\s*\[\s*0\s*\]\s*\.\s*SaveAs\s*\(\s*Server\.MapPath\s*\(/ nocase ascii wide
         // an upload saved beside the page itself under the client's file name: it can drop new pages
         $self_dir = /Request\.PhysicalPath|MapPath\s*\(\s*["']\.?\/?["']\s*\)/ nocase ascii wide
@@ -240,8 +248,8 @@ rule AspNet_Shell_Traits_Several
         score = 60
     strings:
         $t01 = /\beval\s*\(/ nocase ascii wide
-        $t02 = "ProcessStartInfo" nocase ascii wide
-        $t03 = /Process\s*\.\s*Start\s*\(/ nocase ascii wide
+        // starting a process and reading its output are one trait, not three (admin pages run tools too)
+        $t02 = /ProcessStartInfo|Process\s*\.\s*Start\s*\(|StandardOutput/ nocase ascii wide
         $t04 = "cmd.exe" nocase ascii wide
         $t05 = /cmd\s+\/c/ nocase ascii wide
         $t06 = "powershell" nocase ascii wide
@@ -262,7 +270,6 @@ rule AspNet_Shell_Traits_Several
         $t21 = "GetLogicalDrives" nocase ascii wide
         $t22 = "CreateDecryptor" nocase ascii wide
         $t23 = /Request\s*\.\s*(BinaryRead|InputStream)/ nocase ascii wide
-        $t24 = "StandardOutput" nocase ascii wide
         $t25 = /EnableViewStateMac\s*=\s*["']?false/ nocase ascii wide
         $t26 = /Registry\.(LocalMachine|Users|ClassesRoot)/ nocase ascii wide
         $t27 = "SocketType.Raw" nocase ascii wide
