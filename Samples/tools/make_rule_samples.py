@@ -280,17 +280,6 @@ SAMPLES = {
 
 
 
-def der_request(subject: bytes) -> bytes:
-    """A DER PKCS#10 request shape (SEQUENCE { SEQUENCE { INTEGER 0, subject CN ... } ... }) with `subject` as its CN."""
-    cn = b"\x0c\x81" + bytes([len(subject)]) + subject
-    atv = b"\x30" + bytes([len(cn) + 5]) + b"\x06\x03\x55\x04\x03" + cn
-    name = b"\x30\x81" + bytes([len(atv) + 2]) + b"\x31" + bytes([len(atv)]) + atv
-    info_body = b"\x02\x01\x00" + name + b"\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01\x05\x00" + bytes(range(64))
-    info = b"\x30\x82" + len(info_body).to_bytes(2, "big") + info_body
-    tail = b"\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0b\x05\x00\x03\x41\x00" + bytes(range(64))
-    return b"\x30\x82" + (len(info) + len(tail)).to_bytes(2, "big") + info + tail
-
-
 # The later waves (issue 16): family traits, endpoints, memory shells, other execution paths.
 SAMPLES.update({
     "WebShell_Godzilla_Session_Payload": {
@@ -492,15 +481,6 @@ SAMPLES.update({
         },
         "negative": {
             "i18n.aspx": page('<%@ Page Language="C#"%><script>var msg = "Caf\\u00e9 \\u003cb\\u003e \\u00dcbersicht";</script><% var t = Type.GetType("MyApp.Widgets." + name); %>'),
-        },
-    },
-    "Exchange_Certificate_Request_Shaped_Page": {
-        "positive": {
-            "request-file.aspx": der_request(b'<script language="JScript" runat="server">function Page_Load(){Response.Write(1);}</script>'),
-        },
-        "negative": {
-            "request.req": der_request(b'<script language="JScript" runat="server">function Page_Load(){Response.Write(1);}</script>'),
-            "plain-request.aspx": der_request(b"mail.example.test"),
         },
     },
     "Exchange_Logon_Credential_Logger": {

@@ -44,37 +44,3 @@ rule Exchange_SecChecker_EDR_Probe
     condition:
         filesize < 2KB and (uint16(0) == 0x253C or uint32(0) == 0x0025003C) and any of them
 }
-
-rule Exchange_Certificate_Request_Shaped_Page
-{
-    meta:
-        description = "A script file that is a DER certificate request (PKCS#10, SEQUENCE within SEQUENCE, version 0) carrying server script: the web shell written with New-ExchangeCertificate -GenerateRequest -BinaryEncoded -RequestFile, the subject holding the script"
-        reference = "https://www.mandiant.com/resources/blog/pst-want-shell-proxyshell-exploiting-microsoft-exchange-servers; https://attack.mitre.org/techniques/T1505/003/; EXCHANGE-ARTIFACTS.md C10, §4.1"
-        mitre_attack = "T1505.003"
-        cve = "CVE-2021-34473, CVE-2021-34523, CVE-2021-31207"
-        verdict = "confirmed"
-        score = 95
-    strings:
-        $script = /<script[^>]{0,100}runat\s*=\s*["']?server|<%/ nocase ascii wide
-    condition:
-        // 30 82 LL LL 30 82 LL LL 02 01 00: CertificationRequest, CertificationRequestInfo, version 0
-        uint16(0) == 0x8230 and uint16(4) == 0x8230 and uint16(8) == 0x0102 and uint8(10) == 0 and
-        extension matches /^\.(aspx|ashx|asmx|asp|asax|cshtml|soap)$/i and $script
-}
-
-rule Exchange_Logon_Credential_Logger
-{
-    meta:
-        description = "A page that writes the password field of a logon form to a file: the credential harvester planted in OWA/ECP logon pages"
-        reference = "https://www.microsoft.com/en-us/security/blog/2021/03/25/analyzing-attacks-taking-advantage-of-the-exchange-server-vulnerabilities/; https://attack.mitre.org/techniques/T1056/003/; EXCHANGE-ARTIFACTS.md C10"
-        mitre_attack = "T1056.003, T1505.003"
-        verdict = "likely"
-        score = 85
-    strings:
-        $write = /File\s*\.\s*(AppendAllText|WriteAllText|AppendText)\s*\(|StreamWriter\s*\(/ nocase ascii wide
-        // Request.Form["password"], Request["passwd"]: the typed secret itself, in the code that writes
-        $secret = /Request\s*(\.\s*(Form|Params|Item))?\s*[\[\(]\s*["'](password|passwd|pwd|pass)["']\s*[\]\)][^;]{0,120}\)\s*;/ nocase ascii wide
-        $server = "<%" ascii wide
-    condition:
-        filesize < 2MB and $server and $write and $secret and @secret[1] > @write[1] and @secret[1] - @write[1] < 400
-}
