@@ -494,6 +494,19 @@ SAMPLES.update({
     },
 })
 
+SAMPLES["AspNet_Encoded_Script_Block"] = {
+    "positive": {
+        "encoded.asp": page('<%@ LANGUAGE = VBScript.Encode %><%#@~^CAAAAA==\\ko$K4GdY=^#~@%>'),
+    },
+    "negative": {
+        "encode-docs.asp": page('<% Response.Write("Pages may use Language=VBScript.Encode; see screnc.exe") %>'),
+    },
+}
+SAMPLES["AspNet_Request_To_Process"]["positive"]["wmi.asp"] = page(
+    '<% Set w = GetObject("winmgmts:\\\\.\\root\\cimv2:Win32_Process") : r = w.Create(Request.Form("c"), Null, Null, pid) %>')
+SAMPLES["AspNet_Request_Written_To_File"]["positive"]["fso.asp"] = page(
+    '<% Set fs = Server.CreateObject("Scripting.FileSystemObject") : Set f = fs.CreateTextFile(Request("p"), True) : f.Write Request("c") : f.Close %>')
+
 # Near misses for the tightened generic rules: ordinary portal pages.
 SAMPLES["AspNet_Shell_Traits_Several"]["negative"]["admin-tool.aspx"] = page(
     '<%@ Page Language="C#"%><script runat="server">void Reindex(object s, EventArgs e) { var psi = new ProcessStartInfo(Server.MapPath("~/bin/reindex.exe"), ddl.SelectedValue) '

@@ -117,3 +117,18 @@ rule AspNet_Hidden_Type_Names
     condition:
         filesize < 4MB and Exec_Server_Code and (($split_type and $invoke) or #escaped_ident >= 2)
 }
+
+rule AspNet_Encoded_Script_Block
+{
+    meta:
+        description = "Server script encoded with the Windows Script Encoder (VBScript.Encode / JScript.Encode, #@~^...^#~@): a page whose code is hidden from reading and from scanners"
+        reference = "https://attack.mitre.org/techniques/T1027/; https://learn.microsoft.com/en-us/previous-versions/windows/internet-explorer/ie-developer/scripting-articles/d14c8zsc(v=vs.84)"
+        mitre_attack = "T1505.003, T1027"
+        verdict = "likely"
+        score = 75
+    strings:
+        $language = /Language\s*=\s*["']?(VBScript|JScript)\.Encode/ nocase ascii wide
+        $encoded = /#@~\^[A-Za-z0-9+\/]{6}==/ ascii wide
+    condition:
+        filesize < 4MB and Exec_Server_Code and $language and $encoded
+}

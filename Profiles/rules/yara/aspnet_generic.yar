@@ -45,6 +45,8 @@ rule AspNet_Request_To_Process
         $p5 = "Shell.Application" nocase ascii wide
         $p6 = /\.ShellExecute\s*\(/ nocase ascii wide
         $p7 = /WinExec|CreateProcess[AW]?\s*\(/ ascii wide
+        // WMI process creation (Win32_Process.Create), used where Process.Start is watched
+        $p8 = /Win32_Process["'\s\)]{0,3}[^;]{0,80}(\.Create\s*\(|InvokeMethod\s*\(\s*["']Create["'])/ nocase ascii wide
     condition:
         filesize < 4MB and AspNet_Server_Side_Code and AspNet_Request_Input and any of ($p*)
 }
@@ -206,6 +208,8 @@ rule AspNet_Request_Written_To_File
         $w2 = /\.Write\s*\(\s*Request(\.Form|\.Item|\.QueryString)?\s*[\[\(]/ nocase ascii wide
         // the path (first argument) comes from the request; request text saved under a fixed name is a wiki, not a shell
         $w3 = /File\s*\.\s*(WriteAllText|WriteAllBytes)\s*\([^,;]{0,80}Request/ nocase ascii wide
+        // classic ASP: FileSystemObject.CreateTextFile / ADODB.Stream.SaveToFile at a path the request names
+        $w4 = /(CreateTextFile|OpenTextFile|SaveToFile)\s*\(?\s*(Server\.MapPath\s*\(\s*)?Request/ nocase ascii wide
         $s1 = /\.SaveAs\s*\(\s*(Server\.MapPath\s*\(\s*)?(Request|Path\.Combine\s*\([^;]{0,60}Request)/ nocase ascii wide
         // saved to the path typed into a text box: the uploader of a shell kit
         $s4 = /\.SaveAs\s*\(\s*[a-z_]\w{0,30}\.Text\b/ nocase ascii wide
@@ -216,7 +220,7 @@ rule AspNet_Request_Written_To_File
         $upload = /Request\.Files|HttpPostedFile|PostedFile/ nocase ascii wide
         $s3 = /HttpPostedFile\s+\w{1,30}\s*=\s*Request\.Files\s*\[\s*0\s*\]\s*;\s*\w{1,30}\.SaveAs\s*\(\s*Path\.Combine/ nocase ascii wide
     condition:
-        filesize < 4MB and AspNet_Server_Side_Code and (($w1 and $w2) or $w3 or any of ($s*) or ($self_dir and $client_name and $upload))
+        filesize < 4MB and AspNet_Server_Side_Code and (($w1 and $w2) or $w3 or $w4 or any of ($s*) or ($self_dir and $client_name and $upload))
 }
 
 rule AspNet_Socket_Tunnel
