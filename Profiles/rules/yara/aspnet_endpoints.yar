@@ -31,9 +31,8 @@ rule AspNet_WebService_Command_Spy
         $proc2 = /Process\s*\.\s*Start\s*\(|new\s+(System\.Diagnostics\.)?Process\s*\(/ ascii wide
         $shell1 = "cmd.exe" nocase ascii wide
         $shell2 = "powershell" nocase ascii wide
-        // program and arguments both taken from variables (the method's parameters), not a tool the service ships
-        $shell4 = /StartInfo\s*\.\s*FileName\s*=\s*[a-z_]\w{0,20}\s*;[^}]{0,200}StartInfo\s*\.\s*Arguments\s*=\s*[a-z_]\w{0,20}\s*;/ nocase ascii wide
-        $shell5 = /ProcessStartInfo\s*\(\s*[a-z_]\w{0,20}\s*,\s*[a-z_]\w{0,20}\s*\)/ nocase ascii wide
+        // the process's output handed back to the SOAP caller
+        $shell3 = /return\s+[\w\.\(\)]{1,60}StandardOutput\s*\.\s*ReadToEnd\s*\(/ nocase ascii wide
         $load = /Assembly\s*\.\s*Load\s*\(\s*(System\.)?Convert\s*\.\s*FromBase64String\s*\(\s*\w{1,20}\s*\)/ nocase ascii wide
         $eval = /\beval\s*\(\s*\w{1,20}\s*,\s*["']unsafe["']/ nocase ascii wide
     condition:
@@ -57,7 +56,7 @@ rule AspNet_WebService_File_Manager
         $op2 = /(SetCreationTime|SetLastWriteTime|SetAttributes)\s*\(/ ascii wide
         $sanitised = /Path\s*\.\s*GetFileName\s*\(/ ascii wide
     condition:
-        filesize < 2MB and $service and $method and (($drives and ($list or any of ($op*))) or ($list and $op1 and not $sanitised) or $op2)
+        filesize < 2MB and $service and $method and (($drives and ($list or any of ($op*))) or ($list and $op2 and not $sanitised))
 }
 
 rule AspNet_Handler_Writes_Requested_Path
@@ -76,7 +75,8 @@ rule AspNet_Handler_Writes_Requested_Path
         $write2 = /File\s*\.\s*(WriteAllBytes|WriteAllText|AppendAllText|Create|CreateText|OpenWrite)\s*\(\s*([\w\.]{1,30}\.)?MapPath\s*\(\s*[a-z_]\w{0,20}\s*\)/ nocase ascii wide
         $write3 = /\.\s*SaveAs\s*\(\s*([\w\.]{1,30}\.)?MapPath\s*\(\s*[a-z_]\w{0,20}\s*\)/ nocase ascii wide
         $write4 = /(StreamWriter|FileStream|File\s*\.\s*(WriteAllBytes|WriteAllText|Create|OpenWrite))\s*\(\s*([\w\.]{1,30}\.)?Request\s*[\[\.]/ nocase ascii wide
-        $sanitised = /Path\s*\.\s*(GetFileName|GetExtension)\s*\(|Guid\s*\.\s*NewGuid|IsInRole|IsAuthenticated/ ascii wide
+        // a handler that names its own folders ("~/uploads/"), cleans the name or checks the user is an application's
+        $sanitised = /Path\s*\.\s*(GetFileName|GetExtension)\s*\(|Guid\s*\.\s*NewGuid|IsInRole|IsAuthenticated|["']~\// ascii wide
     condition:
         filesize < 1MB and $handler and $request and any of ($write*) and not $sanitised
 }

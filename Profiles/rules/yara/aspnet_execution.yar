@@ -42,7 +42,8 @@ rule AspNet_PowerShell_Runspace_From_Request
         score = 85
     strings:
         $engine = /RunspaceFactory\s*\.\s*CreateRunspace|PowerShell\s*\.\s*Create\s*\(|System\.Management\.Automation/ ascii wide
-        $script = /\.\s*AddScript\s*\(|\.\s*CreatePipeline\s*\(|\.\s*AddCommand\s*\(/ ascii wide
+        // script text from the request, a form field or a variable: AddCommand("Get-Mailbox") with parameters is an admin tool, not this
+        $script = /\.\s*AddScript\s*\(\s*([\w\.]{0,30}Request\s*[\[\.\(]|[a-z_]\w{0,30}\.Text\s*\)|[a-z_]\w{0,20}\s*[\),])/ nocase ascii wide
         $request = /Request\s*(\.\s*(Form|Item|Params|QueryString|Headers|Cookies|InputStream))?\s*[\[\(\.]/ nocase ascii wide
         // a form field's text read (lbl.Text += output is writing, not reading)
         $ctl_text = /[a-z0-9_]\.Text\s*[\),;]/ nocase ascii wide
@@ -62,8 +63,10 @@ rule AspNet_Deserialization_Of_Request
         $formatter = /BinaryFormatter|LosFormatter|ObjectStateFormatter|SoapFormatter|NetDataContractSerializer/ ascii wide
         // .Deserialize(new MemoryStream(Convert.FromBase64String(Request.Form["d"]))) / .Deserialize(Request.InputStream)
         $from_request = /\.\s*Deserialize\s*\(\s*(new\s+(System\.IO\.)?MemoryStream\s*\(\s*)?((System\.)?Convert\s*\.\s*FromBase64String\s*\(\s*)?([\w\.]{1,30}\.)?Request\s*[\[\.\(]/ nocase ascii wide
+        // serialisers that build only the declared types: their Deserialize(Request...) is ordinary
+        $safe = /JavaScriptSerializer|XmlSerializer|DataContractJsonSerializer|JsonConvert|JsonSerializer/ ascii wide
     condition:
-        filesize < 4MB and Exec_Server_Code and $formatter and $from_request
+        filesize < 4MB and Exec_Server_Code and $formatter and $from_request and not $safe
 }
 
 rule AspNet_Reverse_Shell

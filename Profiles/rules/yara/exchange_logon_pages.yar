@@ -12,10 +12,10 @@ rule Exchange_Logon_Credential_Logger
         verdict = "likely"
         score = 85
     strings:
-        $write = /File\s*\.\s*(AppendAllText|WriteAllText|AppendText)\s*\(|StreamWriter\s*\(/ nocase ascii wide
-        // Request.Form["password"], Request["passwd"]: the typed secret itself, in the code that writes
-        $secret = /Request\s*(\.\s*(Form|Params|Item))?\s*[\[\(]\s*["'](password|passwd|pwd|pass)["']\s*[\]\)][^;]{0,120}\)\s*;/ nocase ascii wide
+        // the typed secret (Request.Form["password"], Request["passwd"]) inside the write call itself
+        $write_secret = /(AppendAllText|WriteAllText|\.\s*Write(Line)?)\s*\([^;]{0,200}Request\s*(\.\s*(Form|Params|Item))?\s*[\[\(]\s*["'](password|passwd|pwd|pass)["']/ nocase ascii wide
+        $file = /File\s*\.\s*(AppendAllText|WriteAllText|AppendText)\s*\(|StreamWriter\s*\(/ nocase ascii wide
         $server = "<%" ascii wide
     condition:
-        filesize < 2MB and $server and $write and $secret and @secret[1] > @write[1] and @secret[1] - @write[1] < 400
+        filesize < 2MB and $server and $file and $write_secret
 }
