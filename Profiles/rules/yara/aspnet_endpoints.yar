@@ -91,12 +91,14 @@ rule AspNet_Writes_Script_Page
         score = 80
     strings:
         $write = /File\s*\.\s*(CreateText|WriteAllText|AppendAllText|WriteAllBytes)\s*\(|StreamWriter\s*\(|\.\s*(Write|WriteLine)\s*\(\s*["']/ nocase ascii wide
-        // a string literal holding server code that evaluates request data: "<%eval(Request..." or "...execute request(..."
-        $payload1 = /["'][^"'\n]{0,80}<%[^\n]{0,80}(eval|execute)\s*\(?\s*(\\?["'])?\s*request/ nocase ascii wide
-        $payload2 = /["'][^"'\n]{0,40}<%@\s*Page\s+Language\s*=\s*\\["'](J|JScript|JavaScript)\\["'][^\n]{0,120}eval\s*\(/ nocase ascii wide
-        $payload3 = /["']\s*<script[^>\n]{0,60}runat\s*=\s*\\?["']?server[^\n]{0,200}(eval|Process\.Start|Assembly\.Load)/ nocase ascii wide
+        // server code that evaluates request data, written as text: <%eval(Request[\"x\"]...) or execute request(\"x\")
+        $payload1 = /<%[^\n%]{0,80}(eval|execute)\s*\(?\s*(\\["']|["']{2})?\s*request/ nocase ascii wide
+        // a page directive or server script block inside a string literal (its quotes escaped: \" or "")
+        $payload2 = /<%@\s*Page[^\n]{0,40}Language\s*=\s*(\\"|"")(J|JScript|JavaScript)(\\"|"")/ nocase ascii wide
+        $payload3 = /<script[^>\n]{0,40}runat\s*=\s*(\\"|"")server/ nocase ascii wide
+        $exec = /\beval\s*\(|Process\s*\.\s*Start|Assembly\s*\.\s*Load/ nocase ascii wide
     condition:
-        filesize < 2MB and Endpoint_Server_Code and $write and any of ($payload*)
+        filesize < 2MB and Endpoint_Server_Code and $write and ($payload1 or (($payload2 or $payload3) and $exec))
 }
 
 rule AspNet_Memory_Shell_Registration

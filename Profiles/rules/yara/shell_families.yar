@@ -65,7 +65,8 @@ rule WebShell_Behinder_Session_Key_Loader
         $key_use = /GetBytes\s*\(\s*([\w\.]{1,30}\.)?Session\s*\[/ nocase ascii wide
         $body = /Request\s*\.\s*(BinaryRead|InputStream)/ nocase ascii wide
         $aes = /CreateDecryptor|TransformFinalBlock/ ascii wide
-        $xor = /\^\s*[\w\.]{1,20}\s*\[\s*\(?\s*[\w\.]{1,10}\s*\+\s*1\s*\)?\s*(&|%)\s*(15|16)\s*\]/ ascii wide
+        // data[i] ^ key[i + 1 & 15]: the key indexed one ahead, modulo 16
+        $xor = /\+\s*1\s*\)?\s*(&\s*15|%\s*16)\s*\]/ ascii wide
     condition:
         filesize < 2MB and Family_Server_Code and Family_Assembly_Load and $body and ($aes or $xor) and
         (any of ($key_add, $key_set) or $key_use)
@@ -125,7 +126,7 @@ rule WebShell_AntSword_Decoded_Eval
         $hex = /parseInt\s*\([^;]{1,40},\s*16\s*\)|Convert\.ToByte\s*\([^;]{1,40},\s*16\s*\)/ nocase ascii wide
         $rot = /charCodeAt\s*\([^;]{0,20}\)\s*\+\s*13|\+\s*13\s*\)\s*%\s*26/ nocase ascii wide
         // this["ev"+"al"] / eval reached through a string built at run time
-        $eval_split = /\[\s*["']e["']?\s*\+\s*["']?v|["']ev["']\s*\+\s*["']al["']/ nocase ascii wide
+        $eval_split = /["'](e["']\s*\+\s*["']val|ev["']\s*\+\s*["']al|eva["']\s*\+\s*["']l)["']/ nocase ascii wide
         $eval = /\beval\s*\(/ nocase ascii wide
     condition:
         filesize < 2MB and ($jscript or $jscript_block) and $request and ($eval_decoded or $eval_split or ($eval and ($hex or $rot)))
