@@ -13,6 +13,8 @@ public struct DetectionData: Sendable {
     public var builds: BuildTable
     public var webShells: WebShellScanOptions
     public var timeStomping: TimeStompRules
+    /// What Microsoft ships at the Exchange and IIS extension points (agents, modules, handlers).
+    public var extensionPoints: ExtensionPoints
     /// Things the user should know that did not stop the load (a rule pack that did not compile
     /// and was skipped, a rule folder without rules).
     public var warnings: [String]
@@ -56,6 +58,7 @@ public struct DetectionData: Sendable {
             builds: try BuildTable.load(file: folder + "/rules/exchange-builds.yaml"),
             webShells: WebShellScanOptions(rules: compiled, locations: locations, sizeCap: yara.sizeCap, timeoutSeconds: yara.timeoutSeconds),
             timeStomping: try TimeStompRules.load(file: folder + "/rules/timestomp.yaml"),
+            extensionPoints: try ExtensionPoints.load(file: folder + "/rules/extension-points.yaml"),
             warnings: warnings)
     }
 
