@@ -37,7 +37,7 @@ struct ExchangeWebConfigCheck: Check {
             if let exchange, !points.exchangeWebFolders.contains(where: { path.hasPrefix(exchange + "/" + $0) }) { return nil }
             return judge(kept, exchange: exchange, facts: context.facts)
         }
-        return CheckOutput(findings: findings, coverage: CoverageNote(reason: state.partialNote(limit: Self.headLimit)))
+        return CheckOutput(findings: findings, coverage: state.coverage(of: "web.config of an Exchange virtual directory", limit: Self.headLimit))
     }
 
     func judge(_ kept: ConfigEntries.Kept, exchange: String?, facts: BundleFacts) -> Finding? {

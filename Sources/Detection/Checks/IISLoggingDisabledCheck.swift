@@ -50,6 +50,6 @@ struct IISLoggingDisabledCheck: Check {
                                + "is invisible to the request checks; find when the file changed and who changed it",
                            category: FindingCategory.antiForensics)
         }
-        return CheckOutput(findings: findings, coverage: CoverageNote(reason: state.partialNote(limit: Self.headLimit)))
+        return CheckOutput(findings: findings, coverage: state.coverage(of: "applicationHost.config or web.config", limit: Self.headLimit))
     }
 }

@@ -35,7 +35,7 @@ struct IISModuleCheck: Check {
             kept.element.isInside("globalmodules") ? native(kept, exchange: exchange, facts: context.facts)
                 : managed(kept, facts: context.facts)
         }
-        return CheckOutput(findings: findings, coverage: CoverageNote(reason: state.partialNote(limit: Self.headLimit)))
+        return CheckOutput(findings: findings, coverage: state.coverage(of: "applicationHost.config", limit: Self.headLimit))
     }
 
     func native(_ kept: ConfigEntries.Kept, exchange: String?, facts: BundleFacts) -> Finding? {

@@ -60,6 +60,6 @@ struct TransportAgentCheck: Check {
                            explanation: why + ". A transport agent reads and can alter or copy every message the server handles; "
                                + "collect its DLL and check its signature and install time", category: FindingCategory.exchange)
         }
-        return CheckOutput(findings: findings, coverage: CoverageNote(reason: state.partialNote(limit: Self.headLimit)))
+        return CheckOutput(findings: findings, coverage: state.coverage(of: "agents.config", limit: Self.headLimit))
     }
 }

@@ -28,10 +28,11 @@ struct ConfigEntries {
                  details: details)
     }
 
-    /// A coverage reason for files read in part.
-    func partialNote(limit: Int) -> String? {
-        partial.isEmpty ? nil : "\(partial.count) file(s) read over their first \(ByteCount.format(UInt64(limit))) only: "
-            + partial.prefix(5).joined(separator: ", ")
+    /// The check's coverage: not applicable when no `what` was collected, else the files read in part.
+    func coverage(of what: String, limit: Int) -> CoverageNote {
+        guard files > 0 else { return CoverageNote(status: .notApplicable, reason: "no \(what) in the bundle") }
+        return CoverageNote(reason: partial.isEmpty ? nil : "\(partial.count) file(s) read over their first \(ByteCount.format(UInt64(limit))) only: "
+            + partial.prefix(5).joined(separator: ", "))
     }
 }
 
