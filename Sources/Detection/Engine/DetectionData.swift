@@ -17,6 +17,8 @@ public struct DetectionData: Sendable {
     public var registry: RegistryRules
     /// Which executed programs the prefetch check reports (`rules/host-execution.yaml`).
     public var execution: ExecutionRules
+    /// What Microsoft ships at the Exchange and IIS extension points (agents, modules, handlers).
+    public var extensionPoints: ExtensionPoints
     /// Things the user should know that did not stop the load (a rule pack that did not compile
     /// and was skipped, a rule folder without rules).
     public var warnings: [String]
@@ -62,6 +64,7 @@ public struct DetectionData: Sendable {
             timeStomping: try TimeStompRules.load(file: folder + "/rules/timestomp.yaml"),
             registry: try RegistryRules.load(file: folder + "/rules/host-registry.yaml"),
             execution: try ExecutionRules.load(file: folder + "/rules/host-execution.yaml"),
+            extensionPoints: try ExtensionPoints.load(file: folder + "/rules/extension-points.yaml"),
             warnings: warnings)
     }
 

