@@ -6,7 +6,7 @@ import PackageDescription
 /// Modules depend one way (see DESIGN.md): ExTriageCore ← EvidenceSource ← ArtifactCollection,
 /// ExTriageCore ← EvidenceBundle ← ArtifactCollection, ExTriageCore ← DataDocuments ← ArtifactCollection
 /// and Detection (the one YAML data-file loader); ExTriageCore ← Evtx (the native EVTX reader) ← Detection;
-/// ExTriageCore ← Sigma (the Sigma rule engine, on Yams) ← Detection ← CaseStore (fleet cases, on GRDB), which
+/// ExTriageCore ← Sigma (the Sigma rule engine, on Yams) ← Detection ← CaseStore (fleet cases, on GRDB and postgres-nio), which
 /// also renders through Reporting (ExTriageCore ← Reporting).
 /// The executable stays thin.
 let package = Package(
@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -71,6 +72,7 @@ let package = Package(
             dependencies: [
                 "ExTriageCore", "EvidenceBundle", "Detection", "Reporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"]

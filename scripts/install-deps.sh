@@ -7,6 +7,7 @@ packages=(
   pkg-config      # SwiftPM finds system libraries through it
   libarchive-dev  # bundle reading and writing (CArchive)
   libsqlite3-dev  # the case store (CaseStore, through GRDB)
+  postgresql      # the PostgreSQL case tests start a throw-away cluster (scripts/with-postgres.sh)
   time            # GNU time: peak memory in the benchmarks
   openssl         # tests check that OpenSSL reads the signing keys
   libyara-dev     # web-shell rules (CYara)
