@@ -36,6 +36,8 @@ let package = Package(
             providers: [.apt(["libevtx-dev", "libregf-dev", "libewf-dev", "libtsk-dev"])]
         ),
         .systemLibrary(name: "CYara", pkgConfig: "yara", providers: [.apt(["libyara-dev"])]),
+        // libfuzzy ships no pkg-config file: the module map links it by name.
+        .systemLibrary(name: "CFuzzy", providers: [.apt(["libfuzzy-dev"])]),
         .target(name: "CPosix"),
         .target(name: "ExTriageCore"),
         .target(name: "Evtx", dependencies: ["ExTriageCore"]),
@@ -61,7 +63,7 @@ let package = Package(
         .target(
             name: "Detection",
             dependencies: [
-                "ExTriageCore", "EvidenceBundle", "DataDocuments", "Evtx", "Sigma", "CYara", "CForensics",
+                "ExTriageCore", "EvidenceBundle", "DataDocuments", "Evtx", "Sigma", "CYara", "CForensics", "CFuzzy",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"]

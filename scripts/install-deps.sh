@@ -11,6 +11,7 @@ packages=(
   time            # GNU time: peak memory in the benchmarks
   openssl         # tests check that OpenSSL reads the signing keys
   libyara-dev     # web-shell rules (CYara)
+  libfuzzy-dev    # ssdeep hashes of web shells, compared across a case (CFuzzy)
   libevtx-dev libregf-dev libewf-dev libtsk-dev  # event logs, hives, E01, disk images (CForensics)
   yara            # the benchmark compares with the yara command
   libevtx-utils   # the benchmark compares with evtxexport
