@@ -33,53 +33,58 @@ enum StoredRows {
             ])?.int("id")
     }
 
-    static func insertAnalysis(_ db: any CaseSQL, bundleId: Int64, _ report: AnalysisReport) throws {
-        for (index, finding) in report.findings.enumerated() {
-            let times = finding.evidence.compactMap(\.timestamp)
-            try db.execute("""
-                INSERT INTO findings (bundle_id, finding_id, check_id, title, verdict, severity, category, cves, attack, explanation,
-                    first_seen, last_seen, evidence, pivots, usage, notes, omitted_evidence)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [
-                    .int(bundleId), .init(finding.id ?? index + 1), .text(finding.checkId.rawValue), .text(finding.title),
-                    .text(finding.verdict.rawValue), .text(finding.severity.rawValue), .init(finding.category), .text(try json(finding.cves)),
-                    .text(try json(finding.attack)), .text(finding.explanation), .init(times.min()?.iso8601), .init(times.max()?.iso8601),
-                    .text(try json(finding.evidence)), .text(try json(finding.pivots)), .init(try finding.usage.map(json)),
-                    .init(try finding.notes.map(json)), .init(finding.omittedEvidence),
-                ])
-        }
-        for (cve, state) in report.cveStates {
-            try db.execute("INSERT INTO cve_states (bundle_id, cve, state, reason, patched_at) VALUES (?, ?, ?, ?, ?)",
-                           [.int(bundleId), .text(cve), .text(state.rawValue), .init(report.cveReasons?[cve]),
-                            .init(report.cvePatchedAt?[cve]?.iso8601)])
-        }
-        for (position, row) in report.coverage.enumerated() {
-            try db.execute("""
-                INSERT INTO coverage (bundle_id, position, check_id, title, status, reason, members, records, malformed)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.int(bundleId), .init(position), .text(row.checkId.rawValue), .text(row.title), .text(row.status.rawValue),
-                      .init(row.reason), .init(row.members), .init(row.records), .init(row.malformed)])
-        }
-        for span in report.logSpans {
-            try db.execute("""
-                INSERT INTO log_spans (bundle_id, family, files, first, last, gaps) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT(bundle_id, family) DO NOTHING
-                """, [.int(bundleId), .text(span.family), .init(span.files), .init(span.first?.iso8601), .init(span.last?.iso8601),
-                      .text(try json(span.gaps))])
-        }
-        for (position, campaign) in report.campaigns.enumerated() {
-            try db.execute("INSERT INTO campaigns (bundle_id, position, campaign) VALUES (?, ?, ?)",
-                           [.int(bundleId), .init(position), .text(try json(campaign))])
+    /// Rows per INSERT: 500 rows of at most 17 columns stay under SQLite's and PostgreSQL's bound-value limits.
+    static let rowsPerInsert = 500
+
+    /// Inserts `rows` into `table` with as few statements as the limits allow: one round trip per
+    /// statement matters to a PostgreSQL server across a network.
+    static func insertRows(_ db: any CaseSQL, _ table: String, _ columns: [String], _ rows: [[CaseValue]], onConflict: String? = nil) throws {
+        let marks = "(" + questionMarks(columns.count) + ")"
+        var start = 0
+        while start < rows.count {
+            let batch = rows[start..<min(start + rowsPerInsert, rows.count)]
+            var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+                + Array(repeating: marks, count: batch.count).joined(separator: ", ")
+            if let onConflict { sql += " ON CONFLICT(\(onConflict)) DO NOTHING" }
+            try db.execute(sql, batch.flatMap { $0 })
+            start += batch.count
         }
     }
 
+    static func insertAnalysis(_ db: any CaseSQL, bundleId: Int64, _ report: AnalysisReport) throws {
+        let id = CaseValue.int(bundleId)
+        try insertRows(db, "findings", ["bundle_id", "finding_id", "check_id", "title", "verdict", "severity", "category", "cves", "attack",
+                                        "explanation", "first_seen", "last_seen", "evidence", "pivots", "usage", "notes", "omitted_evidence"],
+                       try report.findings.enumerated().map { index, finding in
+            let times = finding.evidence.compactMap(\.timestamp)
+            return [
+                id, .init(finding.id ?? index + 1), .text(finding.checkId.rawValue), .text(finding.title),
+                .text(finding.verdict.rawValue), .text(finding.severity.rawValue), .init(finding.category), .text(try json(finding.cves)),
+                .text(try json(finding.attack)), .text(finding.explanation), .init(times.min()?.iso8601), .init(times.max()?.iso8601),
+                .text(try json(finding.evidence)), .text(try json(finding.pivots)), .init(try finding.usage.map(json)),
+                .init(try finding.notes.map(json)), .init(finding.omittedEvidence),
+            ]
+        })
+        try insertRows(db, "cve_states", ["bundle_id", "cve", "state", "reason", "patched_at"], report.cveStates.map { cve, state in
+            [id, .text(cve), .text(state.rawValue), .init(report.cveReasons?[cve]), .init(report.cvePatchedAt?[cve]?.iso8601)]
+        })
+        try insertRows(db, "coverage", ["bundle_id", "position", "check_id", "title", "status", "reason", "members", "records", "malformed"],
+                       report.coverage.enumerated().map { position, row in
+            [id, .init(position), .text(row.checkId.rawValue), .text(row.title), .text(row.status.rawValue),
+             .init(row.reason), .init(row.members), .init(row.records), .init(row.malformed)]
+        })
+        try insertRows(db, "log_spans", ["bundle_id", "family", "files", "first", "last", "gaps"], try report.logSpans.map { span in
+            [id, .text(span.family), .init(span.files), .init(span.first?.iso8601), .init(span.last?.iso8601), .text(try json(span.gaps))]
+        }, onConflict: "bundle_id, family")
+        try insertRows(db, "campaigns", ["bundle_id", "position", "campaign"], try report.campaigns.enumerated().map { position, campaign in
+            [id, .init(position), .text(try json(campaign))]
+        })
+    }
+
     static func insertIndicators(_ db: any CaseSQL, bundleId: Int64, _ indicators: [Indicator]) throws {
-        for indicator in indicators {
-            try db.execute("""
-                INSERT INTO indicators (bundle_id, kind, value, first_seen) VALUES (?, ?, ?, ?)
-                ON CONFLICT(bundle_id, kind, value) DO NOTHING
-                """, [.int(bundleId), .text(indicator.kind.rawValue), .text(indicator.value), .init(indicator.firstSeen?.iso8601)])
-        }
+        try insertRows(db, "indicators", ["bundle_id", "kind", "value", "first_seen"], indicators.map { indicator in
+            [.int(bundleId), .text(indicator.kind.rawValue), .text(indicator.value), .init(indicator.firstSeen?.iso8601)]
+        }, onConflict: "bundle_id, kind, value")
     }
 
     /// A bundle's findings as stored, in report order.
