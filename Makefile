@@ -69,10 +69,11 @@ demo: build
 sample-images: deps
 	@Samples/tools/make_sample_images.sh $(OUT)/images
 
-## Build and run every test.
+## Build and run every test; the PostgreSQL case tests run against a throw-away cluster that
+## scripts/with-postgres.sh starts on a free loopback port and stops afterwards.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/with-postgres.sh $(SWIFT) test --skip-build
 
 ## libFuzzer (Linux toolchain) with ASan over each parser of untrusted input, FUZZ_SECONDS (default 60)
 ## per target (FUZZ_TARGETS to choose: tar manifest w3c exchange-csv evtx minidump profile rules).

@@ -7,7 +7,7 @@ import PackageDescription
 /// ExTriageCore ← EvidenceBundle ← ArtifactCollection, ExTriageCore ← DataDocuments ← ArtifactCollection
 /// and Detection (the one YAML data-file loader); ExTriageCore ← Evtx (the native EVTX reader) ← Detection;
 /// ExTriageCore ← WindowsRegistry and Prefetch (libregf, libscca through CForensics) ← Detection;
-/// ExTriageCore ← Sigma (the Sigma rule engine, on Yams) ← Detection ← CaseStore (fleet cases, on GRDB), which
+/// ExTriageCore ← Sigma (the Sigma rule engine, on Yams) ← Detection ← CaseStore (fleet cases, on GRDB and postgres-nio), which
 /// also renders through Reporting (ExTriageCore ← Reporting).
 /// The executable stays thin.
 let package = Package(
@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -36,6 +37,8 @@ let package = Package(
             providers: [.apt(["libevtx-dev", "libregf-dev", "libscca-dev", "libewf-dev", "libtsk-dev"])]
         ),
         .systemLibrary(name: "CYara", pkgConfig: "yara", providers: [.apt(["libyara-dev"])]),
+        // libfuzzy ships no pkg-config file: the module map links it by name.
+        .systemLibrary(name: "CFuzzy", providers: [.apt(["libfuzzy-dev"])]),
         .target(name: "CPosix"),
         .target(name: "ExTriageCore", dependencies: ["CPosix"]),
         .target(name: "Evtx", dependencies: ["ExTriageCore"]),
@@ -63,7 +66,7 @@ let package = Package(
         .target(
             name: "Detection",
             dependencies: [
-                "ExTriageCore", "EvidenceBundle", "DataDocuments", "Evtx", "Sigma", "CYara", "CForensics", "WindowsRegistry", "Prefetch",
+                "ExTriageCore", "EvidenceBundle", "DataDocuments", "Evtx", "Sigma", "CYara", "CForensics", "CFuzzy", "WindowsRegistry", "Prefetch",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"]
@@ -74,6 +77,7 @@ let package = Package(
             dependencies: [
                 "ExTriageCore", "EvidenceBundle", "Detection", "Reporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"]

@@ -13,10 +13,16 @@ Contenders, from a hot page cache, each into a fresh SQLite case:
   b. extriage case add B... --db sqlite:OUT/case.sqlite --jobs J     for J in --jobs (default 1,2,4)
   c. extriage case report --db sqlite:OUT/case.sqlite --format json  (on the last case)
 
-Printed: bundles/s, MB/s (bundle bytes), wall time and peak RSS per contender; the store's
-overhead (case add with as many jobs as cores, against analyze, which also uses every core); and
-PASS/FAIL for the issue's targets: overhead < 10 %, report < 10 s. PostgreSQL is not measured:
-this build refuses postgresql:// URLs.
+With --postgres URL (a server the harness may create databases on; also $EXTRIAGE_BENCH_POSTGRES_URL),
+each into a fresh database made with psql:
+
+  d. extriage case add B... --db postgresql://…/bench_jJ --jobs J     (J workers in one process)
+  e. J processes at once, each `case add --jobs 1` on every J-th bundle (as J machines would)
+  f. extriage case report --db postgresql://… --format json
+
+Printed: bundles/s, MB/s (bundle bytes), wall time and peak RSS per contender (for e, the largest
+process); the store's overhead (case add with as many jobs as cores, against analyze, which also
+uses every core); and PASS/FAIL for the issue's targets: overhead < 10 %, report < 10 s.
 
 Python 3 standard library only; GNU time (/usr/bin/time) gives peak RSS when installed.
 Exits 1 only with --strict when a target fails; 2 on a usage problem; 3 when the harness fails.
@@ -28,10 +34,12 @@ import argparse
 import concurrent.futures
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -123,6 +131,23 @@ def measure(name: str, argv: list[str], log: str, gnu_time: str | None, count: i
     return row
 
 
+def fresh_postgres(url: str, name: str) -> str:
+    """Drops and creates database `name` on the server of `url`; returns its URL."""
+    for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
+        res = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qc", sql], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if res.returncode != 0:
+            raise HarnessError(f"psql {sql!r} failed: {res.stderr.decode(errors='replace')[-400:]}")
+    parsed = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parsed._replace(path="/" + name))
+
+
+def processes(argvs: list[list[str]]) -> list[str]:
+    """One shell command starting every argv at once and failing with the first failure."""
+    script = "pids=''; " + " ".join(f"{shlex.join(a)} & pids=\"$pids $!\";" for a in argvs)
+    script += " rc=0; for p in $pids; do wait $p || rc=$?; done; exit $rc"
+    return ["sh", "-c", script]
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bundles", type=int, default=1000, help="how many bundles (default 1000)")
@@ -132,6 +157,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the working folder")
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    ap.add_argument("--postgres", default=os.environ.get("EXTRIAGE_BENCH_POSTGRES_URL"),
+                    help="also measure PostgreSQL on this server (databases bench_* are created on it)")
     args = ap.parse_args(argv)
     if not os.access(args.extriage, os.X_OK):
         say(f"no extriage binary at {args.extriage}: swift build -c release, or --extriage PATH")
@@ -155,19 +182,33 @@ def main(argv: list[str]) -> int:
                     os.unlink(leftover)
             rows.append(measure(f"case add --jobs {j} (SQLite)", [args.extriage, "case", "add", *bundles, "--db", "sqlite:" + db,
                                                                  "--jobs", str(j)], log, gnu_time, len(bundles), size))
-        report = measure("case report --format json", [args.extriage, "case", "report", "--db", "sqlite:" + db, "--format", "json",
+        report = measure("case report (SQLite)", [args.extriage, "case", "report", "--db", "sqlite:" + db, "--format", "json",
                                                        "--output", os.path.join(work, "fleet.json"), "--force"],
                          log, gnu_time, len(bundles), size)
         rows.append(report)
+        if args.postgres:
+            for j in jobs:
+                url = fresh_postgres(args.postgres, f"bench_j{j}")
+                rows.append(measure(f"case add --jobs {j} (PostgreSQL)", [args.extriage, "case", "add", *bundles, "--db", url,
+                                                                         "--jobs", str(j)], log, gnu_time, len(bundles), size))
+            for j in [j for j in jobs if j > 1]:
+                url = fresh_postgres(args.postgres, f"bench_p{j}")
+                argvs = [[args.extriage, "case", "add", *bundles[k::j], "--db", url, "--jobs", "1"] for k in range(j)]
+                rows.append(measure(f"{j} processes x --jobs 1 (PostgreSQL)", processes(argvs), log, gnu_time, len(bundles), size))
+            rows.append(measure("case report (PostgreSQL)", [args.extriage, "case", "report", "--db", url, "--format", "json",
+                                                             "--output", os.path.join(work, "fleet-pg.json"), "--force"],
+                                log, gnu_time, len(bundles), size))
         cores = os.cpu_count() or 1
-        same = next((r for r in rows if r["name"] == f"case add --jobs {cores} (SQLite)"), rows[-2])
+        sqlite_adds = [r for r in rows if r["name"].startswith("case add") and r["name"].endswith("(SQLite)")]
+        same = next((r for r in sqlite_adds if r["name"] == f"case add --jobs {cores} (SQLite)"), sqlite_adds[-1])
         overhead = same["wall_s"] / rows[0]["wall_s"] - 1
         verdicts = {"store_overhead": overhead < TARGETS["store_overhead"], "report_seconds": report["wall_s"] < TARGETS["report_seconds"]}
         say(f"store overhead ({same['name']} vs analyze): {overhead * 100:+.1f} % "
             f"(target < {TARGETS['store_overhead'] * 100:.0f} %): {'PASS' if verdicts['store_overhead'] else 'FAIL'}")
         say(f"case report: {report['wall_s']:.2f} s for {len(bundles)} hosts (target < {TARGETS['report_seconds']:.0f} s): "
             f"{'PASS' if verdicts['report_seconds'] else 'FAIL'}")
-        say("PostgreSQL: not measured (not supported in this build)")
+        if not args.postgres:
+            say("PostgreSQL: not measured (no --postgres URL)")
         if args.json:
             with open(args.json, "w") as f:
                 json.dump({"host": host_info(), "bundles": len(bundles), "bytes": size, "rows": rows,

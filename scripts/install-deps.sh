@@ -7,9 +7,11 @@ packages=(
   pkg-config      # SwiftPM finds system libraries through it
   libarchive-dev  # bundle reading and writing (CArchive)
   libsqlite3-dev  # the case store (CaseStore, through GRDB)
+  postgresql      # the PostgreSQL case tests start a throw-away cluster (scripts/with-postgres.sh)
   time            # GNU time: peak memory in the benchmarks
   openssl         # tests check that OpenSSL reads the signing keys
   libyara-dev     # web-shell rules (CYara)
+  libfuzzy-dev    # ssdeep hashes of web shells, compared across a case (CFuzzy)
   libevtx-dev libregf-dev libscca-dev libewf-dev libtsk-dev  # event logs, hives, prefetch, E01, disk images (CForensics)
   yara            # the benchmark compares with the yara command
   libevtx-utils   # the benchmark compares with evtxexport

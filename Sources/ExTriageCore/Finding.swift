@@ -65,6 +65,10 @@ public struct Evidence: Codable, Sendable, Hashable {
     /// The client this line came from (a log record's `c-ip` / `ClientIpAddress`): a finding that
     /// merges requests of several clients says whose each line is.
     public var clientIp: String?
+    /// The request's URL as logged (path, and `?query` when there is one), for a web-log line.
+    public var url: String?
+    /// The HTTP status the server answered, for a web-log line.
+    public var httpStatus: Int?
 
     public static let maximumExcerpt = 400
 

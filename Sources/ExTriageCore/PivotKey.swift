@@ -18,6 +18,8 @@ public struct PivotKey: RawRepresentable, Hashable, Comparable, Codable, CodingK
     public static let shellPath: PivotKey = "shellPath"
     /// The request parameter a shell evaluates (its password).
     public static let shellParameter: PivotKey = "shellParameter"
+    /// The ssdeep hash of a web shell's content: edited versions of one shell stay similar.
+    public static let shellFuzzy: PivotKey = "shellFuzzy"
     /// A file's path on its source volume, for findings about a file rather than a URL.
     public static let filePath: PivotKey = "filePath"
     /// What an SSRF reached on the back end.

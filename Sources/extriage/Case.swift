@@ -47,11 +47,11 @@ struct Case: ParsableCommand {
             let options = AnalysisOptions(allowUnverified: allowUnverified,
                                           trustedKeys: try trustedKeys.map { try SigningKeys.loadPublicKey(path: $0) })
             let ingest = CaseIngest(store: store, data: data, options: options, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-            let terminal = isatty(STDERR_FILENO) == 1
-            let outcomes = ingest.run(bundles: bundles) { done, total, bundle, outcome in
-                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] ".utf8)) }
-                printError("\(EscapedText.display(bundle)): \(outcome.text)")
+            let progress = CaseAddProgress(total: bundles.count, live: isatty(STDERR_FILENO) == 1) { text in
+                FileHandle.standardError.write(Data(text.utf8))
             }
+            let outcomes = ingest.run(bundles: bundles) { _, _, bundle, outcome in progress.finished(bundle, outcome) }
+            progress.end()
             if let worst = outcomes.compactMap(\.failureStatus).max(by: { $0.rawValue < $1.rawValue }) { throw ExitCode(worst.rawValue) }
         }
     }

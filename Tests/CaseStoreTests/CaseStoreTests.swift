@@ -8,7 +8,7 @@ import TestSupport
 /// The case database: created, versioned, one copy per bundle, never someone else's database.
 @Suite struct CaseStoreTests {
     static func count(_ store: CaseStore, _ table: String) throws -> Int {
-        try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+        try store.read { db in try db.row("SELECT COUNT(*) AS n FROM \(table)")?.int("n").map(Int.init) ?? 0 }
     }
 
     @Test func addingTheSameBundleTwiceChangesNothing() throws {
@@ -30,9 +30,9 @@ import TestSupport
                                             verification: VerificationSummary(status: "not-intact", text: "NOT INTACT",
                                                                               problems: ["member changed"], analyzedAnyway: false))
         #expect(try store.add(CaseEntry(unanalyzed: record)) == .added)
-        let row = try #require(try store.read { db in try Row.fetchOne(db, sql: "SELECT verification_status, analyzed FROM bundles") })
-        #expect(row["verification_status"] as String == "not-intact")
-        #expect(row["analyzed"] as Int == 0)
+        let row = try #require(try store.read { db in try db.row("SELECT verification_status, analyzed FROM bundles") })
+        #expect(row.text("verification_status") == "not-intact")
+        #expect(row.int("analyzed") == 0)
         #expect(try Self.count(store, "findings") == 0)
         let fleet = try FleetReportBuilder().build(from: store)
         #expect(fleet.hosts.first?.verdict == "not-analyzed")
@@ -67,22 +67,32 @@ import TestSupport
         let temp = try TemporaryDirectory()
         let path = temp.path + "/case.sqlite"
         let report = try #require(FleetFixtures.organisation().first)
-        try DatabaseQueue(path: path).write { db in
-            try CaseSchema.createCoreTables(db)
-            try db.execute(sql: "INSERT INTO schema_version (version) VALUES (1)")
-            let id = try #require(try StoredRows.insertBundle(db, CaseEntry(report: report, sha256: FleetFixtures.sha("1")), addedAt: .now()))
-            try StoredRows.insertAnalysis(db, bundleId: id, report)
-        }
+        try SQLiteCase(path: path).write { db in try CaseStoreTests.storeAtVersion1(db, report) }
         let store = try CaseStore(url: .sqlite(path: path))
-        #expect(try store.schemaVersion() == 2)
-        let kinds = try store.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT kind FROM indicators ORDER BY kind") }
+        #expect(try store.schemaVersion() == CaseSchema.currentVersion)
+        let kinds = try store.read { db in try db.rows("SELECT DISTINCT kind FROM indicators ORDER BY kind").compactMap { $0.text("kind") } }
         #expect(kinds == ["clientIp", "shellName", "shellParameter", "shellSha256", "userAgent"])
     }
 
-    @Test func postgresqlIsNotSupportedYetAndSaysSo() throws {
-        let url = try CaseDatabaseURL(parsing: "postgresql://dfir@db.example:5432/case")
-        #expect { try CaseStore(url: url) } throws: { "\($0)".contains("not supported yet in this build") }
+    /// A version 1 case (no indicators table) with one bundle, written with the statements of then.
+    static func storeAtVersion1(_ db: any CaseSQL, _ report: AnalysisReport) throws {
+        try CaseSchema.createCoreTables(db)
+        try db.execute("INSERT INTO schema_version (version) VALUES (1)")
+        let id = try #require(try StoredRows.insertBundle(db, CaseEntry(report: report, sha256: FleetFixtures.sha("1")), addedAt: .now()))
+        try StoredRows.insertAnalysis(db, bundleId: id, report)
+    }
+
+    @Test func urlsAreParsedAndAPostgreSQLURLThatCannotConnectSaysSo() throws {
         #expect(try CaseDatabaseURL(parsing: "sqlite:cases/a.sqlite") == .sqlite(path: "cases/a.sqlite"))
         #expect(throws: ExTriageError.self) { try CaseDatabaseURL(parsing: "mysql://x") }
+        let (configuration, display) = try PostgresCase.configuration(parsing: "postgresql://dfir:secret@db.example:6543/case")
+        #expect(configuration.host == "db.example" && configuration.port == 6543 && configuration.username == "dfir")
+        #expect(configuration.database == "case" && configuration.password == "secret")
+        #expect(!display.contains("secret"))
+        // Port 1 on loopback: nothing listens there.
+        let url = try CaseDatabaseURL(parsing: "postgresql://dfir:secret@127.0.0.1:1/case")
+        #expect { try CaseStore(url: url) } throws: { error in
+            "\(error)".contains("cannot connect to the case database") && "\(error)".contains("127.0.0.1:1") && !"\(error)".contains("secret")
+        }
     }
 }

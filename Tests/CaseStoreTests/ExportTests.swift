@@ -71,7 +71,16 @@ import TestSupport
         let documents = lines.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
         let leafNames = Set(documents.flatMap { Self.leaves($0).map(\.0) })
         #expect(leafNames.isSuperset(of: ["@timestamp", "host.name", "rule.id", "rule.name", "vulnerability.id",
-                                          "threat.technique.id", "source.ip", "file.path", "file.hash.sha256", "log.file.path"]))
+                                          "threat.technique.id", "source.ip", "file.path", "file.hash.sha256", "log.file.path",
+                                          "url.original", "http.response.status_code"]))
+        // The request's URL and status, as the analysis stored them with the line.
+        let ssrf = try #require(documents.first { ($0["rule"] as? [String: Any])?["id"] as? String == "EXT-C03" })
+        #expect((ssrf["url"] as? [String: Any])?["original"] as? String == "/ecp/y.js?x=1")
+        let status = ((ssrf["http"] as? [String: Any])?["response"] as? [String: Any])?["status_code"] as? Int
+        #expect(status == 241 || status == 500)
+        // A file has no request.
+        let shell = try #require(documents.first { ($0["rule"] as? [String: Any])?["id"] as? String == "EXT-C10" && $0["file"] != nil })
+        #expect(shell["url"] == nil && shell["http"] == nil)
     }
 
     /// A client that is not an address (`-`, a name) stays out of `source.ip`, which would refuse the document.

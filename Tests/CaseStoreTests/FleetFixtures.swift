@@ -34,10 +34,12 @@ enum FleetFixtures {
 
     /// SSRF traffic (EXT-C03) from one client.
     static func ssrf(client: String, agent: String, at moment: String, verdict: Verdict) -> Finding {
-        Finding(checkId: "EXT-C03", title: "CVE-2021-26855 SSRF", severity: .critical, verdict: verdict, cves: ["CVE-2021-26855"],
-                evidence: [Evidence(member: "evidence/C/proxy.log", originalPath: "proxy.log", line: 3, timestamp: time(moment),
-                                    excerpt: "X-BEResource", sha256: sha("7"))],
-                explanation: "SSRF", pivots: [.clientIp: [client], .userAgent: [agent]])
+        var line = Evidence(member: "evidence/C/proxy.log", originalPath: "proxy.log", line: 3, timestamp: time(moment),
+                            excerpt: "X-BEResource", sha256: sha("7"))
+        line.url = "/ecp/y.js?x=1"
+        line.httpStatus = verdict == .attempt ? 500 : 241
+        return Finding(checkId: "EXT-C03", title: "CVE-2021-26855 SSRF", severity: .critical, verdict: verdict, cves: ["CVE-2021-26855"],
+                       evidence: [line], explanation: "SSRF", pivots: [.clientIp: [client], .userAgent: [agent]])
     }
 
     static func campaign(clients: [String], agents: [String], at moment: String, verdict: Verdict) -> Campaign {

@@ -57,8 +57,52 @@ import TestSupport
         let run = try Run.extriage(["case", "report", "--db", "sqlite:" + notes])
         #expect(run.status == 1)
         #expect(run.stderr.contains("not an extriage case database"))
-        let postgres = try Run.extriage(["case", "add", notes, "--db", "postgresql://dfir@localhost:5432/case"])
+        // Nothing listens on loopback port 1: the URL is named, its password is not.
+        let postgres = try Run.extriage(["case", "add", notes, "--db", "postgresql://dfir:hunter2@127.0.0.1:1/case"])
         #expect(postgres.status == 1)
-        #expect(postgres.stderr.contains("not supported yet in this build"))
+        #expect(postgres.stderr.contains("cannot connect to the case database") && postgres.stderr.contains("127.0.0.1:1"))
+        #expect(!postgres.stderr.contains("hunter2"))
+    }
+
+    /// Two `case add` processes at once, each given both bundles, into one new PostgreSQL case:
+    /// each bundle is stored once, and the report reads it back.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["EXTRIAGE_TEST_POSTGRES_URL"] != nil,
+                   "EXTRIAGE_TEST_POSTGRES_URL is not set: PostgreSQL tests skipped (make test starts a server)"))
+    func twoProcessesAddIntoOnePostgreSQLCase() throws {
+        let base = try #require(ProcessInfo.processInfo.environment["EXTRIAGE_TEST_POSTGRES_URL"])
+        let name = "extriage_e2e_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
+        let created = try Run.extriage(["-v", "ON_ERROR_STOP=1", "-qc", "CREATE DATABASE \(name)", base], executable: "/usr/bin/psql")
+        try #require(created.status == 0, "\(created.stderr)")
+        var components = try #require(URLComponents(string: base))
+        components.path = "/" + name
+        let db = try #require(components.string)
+
+        let temp = try TemporaryDirectory()
+        let bundles = [try collectSample("exchange2016-compromised", into: temp), try collectSample("exchange2019-clean", into: temp)]
+        let runs = try [bundles, bundles.reversed()].map { list -> (Process, Pipe) in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Run.executable)
+            process.arguments = ["case", "add"] + list + ["--db", db, "--jobs", "1"]
+            let err = Pipe()
+            process.standardError = err
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            return (process, err)
+        }
+        var stderr = ""
+        for (process, err) in runs {
+            stderr += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(stderr)")
+        }
+        #expect(stderr.components(separatedBy: ": added: ").count - 1 == 2, "\(stderr)")
+        #expect(stderr.components(separatedBy: "already in the case").count - 1 == 2, "\(stderr)")
+
+        let report = try Run.extriage(["case", "report", "--db", db, "--format", "json"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        let hosts = object["hosts"] as? [[String: Any]] ?? []
+        #expect(hosts.count == 2 && hosts.contains { $0["verdict"] as? String == "compromised" })
+        #expect(hosts.allSatisfy { ($0["bundles"] as? [Any])?.count == 1 }, "each bundle stored once")
     }
 }

@@ -1,6 +1,5 @@
 import ExTriageCore
 import Foundation
-import GRDB
 
 /// `case export`: every stored finding's evidence as NDJSON, one line (or, for ECS, an action
 /// line and a document) per evidence item, written as the rows are read: memory stays flat.
@@ -66,15 +65,15 @@ public struct CaseExport: Sendable {
     /// Calls `body` for every evidence item of every stored finding, bundle by bundle.
     func each(_ body: (ExportEvent) throws -> Void) throws {
         try store.read { db in
-            let bundles = try Row.fetchAll(db, sql: "SELECT id, sha256, host, case_id, collected_at FROM bundles WHERE analyzed = 1 ORDER BY id")
+            let bundles = try db.rows("SELECT id, sha256, host, case_id, collected_at FROM bundles WHERE analyzed = 1 ORDER BY id")
             for bundle in bundles {
-                let id: Int64 = bundle["id"], sha256: String = bundle["sha256"]
-                let host: String = bundle["host"] ?? "unnamed-" + String(sha256.prefix(12))
-                let collected: String? = bundle["collected_at"]
+                let id = try bundle.requiredInt("id"), sha256 = try bundle.requiredText("sha256")
+                let host = bundle.text("host") ?? "unnamed-" + String(sha256.prefix(12))
+                let collected = bundle.text("collected_at")
                 for finding in try StoredRows.findings(db, bundleId: id) {
                     for evidence in finding.evidence {
                         let (time, description) = ExportEvent.dated(evidence, finding: finding, collectedAt: collected.flatMap(Timestamp.init(iso8601:)))
-                        try body(ExportEvent(host: host, bundleSha256: sha256, caseId: bundle["case_id"], finding: finding,
+                        try body(ExportEvent(host: host, bundleSha256: sha256, caseId: bundle.text("case_id"), finding: finding,
                                              evidence: evidence, time: time, timeDescription: description))
                     }
                 }

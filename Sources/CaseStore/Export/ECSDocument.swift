@@ -36,6 +36,12 @@ struct ECSDocument: Encodable {
         var name: String
         var hash: Hash?
     }
+    struct URLField: Encodable { var original: String }
+    struct HTTPResponse: Encodable {
+        var statusCode: Int
+        enum CodingKeys: String, CodingKey { case statusCode = "status_code" }
+    }
+    struct HTTP: Encodable { var response: HTTPResponse }
     struct LogFile: Encodable { var path: String }
     struct Log: Encodable { var file: LogFile }
 
@@ -49,6 +55,8 @@ struct ECSDocument: Encodable {
     var threat: Threat?
     var source: Address?
     var userAgent: UserAgent?
+    var url: URLField?
+    var http: HTTP?
     var file: File?
     var log: Log?
     var extriage: [String: String]
@@ -56,7 +64,7 @@ struct ECSDocument: Encodable {
     enum CodingKeys: String, CodingKey {
         case timestamp = "@timestamp"
         case userAgent = "user_agent"
-        case message, ecs, host, event, rule, vulnerability, threat, source, file, log, extriage
+        case message, ecs, host, event, rule, vulnerability, threat, source, url, http, file, log, extriage
     }
 
     init?(_ item: ExportEvent) {
@@ -74,6 +82,9 @@ struct ECSDocument: Encodable {
         source = client.flatMap { IPAddressText.isAddress($0) ? Address(ip: $0) : nil }
         let agents = finding.pivots[.userAgent] ?? []
         userAgent = agents.count == 1 ? agents.first.map(UserAgent.init) : nil
+        // Web-log lines carry the request's URL and status as the analysis parsed them.
+        url = evidence.url.map(URLField.init)
+        http = evidence.httpStatus.map { HTTP(response: HTTPResponse(statusCode: $0)) }
         let name = evidence.originalPath.split(separator: "/").last.map(String.init) ?? evidence.originalPath
         if item.isFile {
             file = File(path: evidence.originalPath, name: name, hash: evidence.sha256.isEmpty ? nil : Hash(sha256: evidence.sha256))

@@ -1,5 +1,4 @@
 import ExTriageCore
-import GRDB
 
 /// Reads a case and builds its fleet view: one row per host, clusters, timeline.
 public struct FleetReportBuilder: Sendable {

@@ -6,6 +6,9 @@ public struct Indicator: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Codable, CaseIterable, Comparable {
         /// SHA-256 of a web-shell file.
         case shellSha256
+        /// ssdeep hash of a web-shell file; hosts are tied by similar hashes (`ClusteringRules.fuzzyMatchScore`),
+        /// so edited versions of one shell tie them although their SHA-256 differ.
+        case shellFuzzy
         /// A web shell's file name, lower-cased.
         case shellName
         /// The request parameter a Chopper-style shell evaluates (its password).
@@ -20,6 +23,8 @@ public struct Indicator: Sendable, Hashable, Codable {
         case dumpName
         /// The file name of a staging archive.
         case archiveName
+        /// Where a mailbox export wrote its PST, lower-cased (`PivotKey.mailboxExportPath`).
+        case mailboxExportPath
 
         public static func < (lhs: Kind, rhs: Kind) -> Bool {
             (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)

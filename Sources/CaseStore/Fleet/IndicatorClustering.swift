@@ -1,9 +1,11 @@
+import Detection
 import ExTriageCore
 import Foundation
 
 /// Groups hosts by the rare indicators they share.
 ///
-/// Each indicator on two or more hosts is weighed by rarity (kind weight × ln(1 + N/df), N hosts in
+/// Similar shellFuzzy hashes (ssdeep score ≥ `fuzzyMatchScore`, linked transitively) count as one
+/// indicator, named by the family's first hash. Each indicator on two or more hosts is weighed by rarity (kind weight × ln(1 + N/df), N hosts in
 /// the case, df hosts carrying it); from `commonRuleMinimumHosts` hosts on, one on more than
 /// `commonShare` of them is set aside as common. Indicators whose host sets overlap (Jaccard ≥
 /// `linkOverlap`) are joined; each connected group of indicators is a cluster, its hosts the union
@@ -28,9 +30,11 @@ public struct IndicatorClustering: Sendable {
     /// `indicators` per host; `fallbackTimes` (first compromise) dates a host whose indicators carry no time.
     public func cluster(hostCount: Int, indicators: [String: [Indicator]], fallbackTimes: [String: Timestamp] = [:]) -> Result {
         var spread: [Key: [String: Timestamp?]] = [:]
+        let fuzzyFamily = fuzzyFamilies(Set(indicators.values.joined().filter { $0.kind == .shellFuzzy }.map(\.value)))
         for (host, list) in indicators {
             for indicator in list {
-                let key = Key(kind: indicator.kind, value: indicator.value)
+                let value = indicator.kind == .shellFuzzy ? fuzzyFamily[indicator.value] ?? indicator.value : indicator.value
+                let key = Key(kind: indicator.kind, value: value)
                 let known = spread[key]?[host] ?? nil
                 spread[key, default: [:]][host] = [known, indicator.firstSeen].compactMap { $0 }.min()
             }
@@ -70,6 +74,41 @@ public struct IndicatorClustering: Sendable {
         }
         for index in clusters.indices { clusters[index].id = "C\(index + 1)" }
         return Result(clusters: clusters, common: common.sorted { ($0.hosts.count, $1.kind, $1.value) > ($1.hosts.count, $0.kind, $0.value) })
+    }
+
+    /// Each ssdeep hash → the first (sorted) hash of its family: hashes joined when they score at
+    /// least `fuzzyMatchScore`. Only hashes whose block sizes are equal or double each other can
+    /// score above 0, so only those are compared.
+    func fuzzyFamilies(_ hashes: Set<String>) -> [String: String] {
+        let sorted = hashes.sorted()
+        var parent = Array(sorted.indices)
+        func root(_ index: Int) -> Int {
+            var index = index
+            while parent[index] != index {
+                parent[index] = parent[parent[index]]
+                index = parent[index]
+            }
+            return index
+        }
+        var byBlockSize: [Int: [Int]] = [:]
+        for (index, hash) in sorted.enumerated() {
+            guard let size = hash.split(separator: ":", maxSplits: 1).first.flatMap({ Int($0) }) else { continue }
+            byBlockSize[size, default: []].append(index)
+        }
+        for (size, members) in byBlockSize {
+            let partners = members + (byBlockSize[size * 2] ?? [])
+            for (position, left) in members.enumerated() {
+                for right in partners[(position + 1)...] where root(left) != root(right) {
+                    if (FuzzyHash.similarity(sorted[left], sorted[right]) ?? 0) >= rules.fuzzyMatchScore {
+                        let (a, b) = (root(left), root(right))
+                        parent[max(a, b)] = min(a, b)
+                    }
+                }
+            }
+        }
+        var family: [String: String] = [:]
+        for (index, hash) in sorted.enumerated() { family[hash] = sorted[root(index)] }
+        return family
     }
 
     /// Connected groups of indicators whose host sets overlap enough, each sorted, in a stable order.

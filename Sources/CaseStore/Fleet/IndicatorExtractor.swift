@@ -31,9 +31,11 @@ public enum IndicatorExtractor {
                 note(.shellParameter, parameter, time)
             }
             guard finding.verdict >= minimumVerdict else { continue }
+            for path in finding.pivots[.mailboxExportPath] ?? [] { note(.mailboxExportPath, path.lowercased(), time) }
             if webShellChecks.contains(finding.checkId), let file = finding.evidence.first {
                 if !file.sha256.isEmpty { note(.shellSha256, file.sha256.lowercased(), time) }
                 note(.shellName, fileName(file.originalPath), time)
+                for hash in finding.pivots[.shellFuzzy] ?? [] { note(.shellFuzzy, hash, time) }
             } else if finding.checkId == dumpCheck {
                 for item in finding.evidence {
                     if item.details?["Reason"]?.contains("ProcDump") == true {

@@ -1,10 +1,11 @@
 import ExTriageCore
 import Foundation
-import GRDB
 
-/// A case: every bundle of it and what their analysis said, in one versioned database.
+/// A case: every bundle of it and what their analysis said, in one versioned database (SQLite or
+/// PostgreSQL, the same tables and statements).
 ///
-/// Each bundle is written in one transaction; a bundle already stored (same SHA-256) is left as it is.
+/// Each bundle is written in one transaction; a bundle already stored (same SHA-256) is left as it is,
+/// also when two workers add it at once.
 public final class CaseStore: Sendable {
     /// What `add` did.
     public enum AddResult: Sendable, Equatable {
@@ -13,7 +14,7 @@ public final class CaseStore: Sendable {
         case alreadyPresent
     }
 
-    let queue: DatabaseQueue
+    let backend: any CaseBackend
     public let url: CaseDatabaseURL
 
     /// Opens (creating when absent) the case at `url`: a new database gets the current schema, an
@@ -21,35 +22,22 @@ public final class CaseStore: Sendable {
     public init(url: CaseDatabaseURL) throws {
         self.url = url
         switch url {
-        case .postgresql:
-            throw ExTriageError(.invalidArgument, "PostgreSQL case databases are not supported yet in this build; use sqlite:PATH")
+        case .postgresql(let text):
+            let postgres = try PostgresCase(url: text)
+            backend = postgres
+            try Self.prepareSchema(postgres, path: postgres.displayURL)
         case .sqlite(let path):
-            if FileManager.default.fileExists(atPath: path) { try Self.refuseNonSQLite(path) }
-            var configuration = Configuration()
-            configuration.foreignKeysEnabled = true
-            configuration.busyMode = .timeout(30)
-            // synchronous=NORMAL with WAL (set once the database is known to be ours): each bundle's
-            // transaction stays atomic without an fsync per commit; a power cut may lose the last
-            // bundles added, and adding them again is safe.
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-            do {
-                queue = try DatabaseQueue(path: path, configuration: configuration)
-            } catch {
-                throw ExTriageError(.io, "cannot open the case database", path: path, cause: "\(error)")
-            }
-            try Self.prepareSchema(queue, path: path)
-            do {
-                try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-            } catch {
-                throw ExTriageError(.io, "cannot switch the case database to write-ahead logging", path: path, cause: "\(error)")
-            }
+            let sqlite = try SQLiteCase(path: path)
+            backend = sqlite
+            try Self.prepareSchema(sqlite, path: path)
+            try sqlite.enableWAL(path: path)
         }
     }
 
     /// Stores one bundle and its analysis in one transaction.
     @discardableResult
     public func add(_ entry: CaseEntry, addedAt: Timestamp = .now()) throws -> AddResult {
-        try queue.write { db in
+        try backend.write { db in
             guard let bundleId = try StoredRows.insertBundle(db, entry, addedAt: addedAt) else { return .alreadyPresent }
             if let report = entry.report {
                 try StoredRows.insertAnalysis(db, bundleId: bundleId, report)
@@ -62,39 +50,29 @@ public final class CaseStore: Sendable {
 
     /// Whether a bundle with this SHA-256 is already in the case.
     public func contains(sha256: String) throws -> Bool {
-        try queue.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM bundles WHERE sha256 = ?", arguments: [sha256]) ?? false }
+        try backend.read { db in try db.row("SELECT 1 AS present FROM bundles WHERE sha256 = ?", [.text(sha256)]) != nil }
     }
 
-    /// Runs a read over the database (for the fleet view and tests).
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try queue.read(body)
+    /// Runs a read over the database (for the fleet view, the export and tests).
+    func read<T>(_ body: (any CaseSQL) throws -> T) throws -> T {
+        try backend.read(body)
     }
 
     /// The schema version the database is at.
     public func schemaVersion() throws -> Int {
-        try queue.read { db in try Int.fetchOne(db, sql: "SELECT version FROM schema_version") ?? 0 }
+        try backend.read { db in try db.row("SELECT version FROM schema_version")?.int("version").map(Int.init) ?? 0 }
     }
 
-    /// A file that is not SQLite at all is refused before SQLite touches it.
-    static func refuseNonSQLite(_ path: String) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ExTriageError(.io, "cannot read the case database", path: path)
-        }
-        defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 16)) ?? Data()
-        guard head.isEmpty || head == Data("SQLite format 3\0".utf8) else {
-            throw ExTriageError(.invalidArgument, "not an extriage case database (not SQLite); nothing was written", path: path)
-        }
-    }
-
-    /// Creates, migrates or refuses, in one transaction.
-    static func prepareSchema(_ queue: DatabaseQueue, path: String) throws {
+    /// Creates, migrates or refuses, in one transaction. In PostgreSQL an advisory lock makes a
+    /// second process opening the same new database wait, then find the schema made.
+    static func prepareSchema(_ backend: any CaseBackend, path: String) throws {
         do {
-            try queue.write { db in
-                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            try backend.write { db in
+                if db.dialect == .postgresql { try db.execute("SELECT pg_advisory_xact_lock(\(schemaLockKey))") }
+                let tables = try db.tableNames()
                 var version = 0
                 if tables.contains(CaseSchema.versionTable) {
-                    version = try Int.fetchOne(db, sql: "SELECT version FROM schema_version") ?? 0
+                    version = try db.row("SELECT version FROM schema_version")?.int("version").map(Int.init) ?? 0
                 } else if !tables.isEmpty {
                     throw ExTriageError(.invalidArgument, "not an extriage case database: it holds other tables (\(tables.sorted().prefix(5).joined(separator: ", "))) and no schema_version; nothing was written", path: path)
                 }
@@ -106,8 +84,8 @@ public final class CaseStore: Sendable {
                     guard let migrate = CaseSchema.migration(to: next) else { continue }
                     try migrate(db)
                 }
-                try db.execute(sql: "DELETE FROM schema_version")
-                try db.execute(sql: "INSERT INTO schema_version (version) VALUES (?)", arguments: [CaseSchema.currentVersion])
+                try db.execute("DELETE FROM schema_version")
+                try db.execute("INSERT INTO schema_version (version) VALUES (?)", [.init(CaseSchema.currentVersion)])
             }
         } catch let error as ExTriageError {
             throw error
@@ -115,4 +93,7 @@ public final class CaseStore: Sendable {
             throw ExTriageError(.io, "cannot prepare the case database", path: path, cause: "\(error)")
         }
     }
+
+    /// The advisory lock taken while a PostgreSQL schema is created or migrated ("EXTC" in ASCII).
+    static let schemaLockKey: Int64 = 0x4558_5443
 }

@@ -48,7 +48,7 @@ struct WebShellContentCheck: Check {
             YaraExternals(volume: content.member.volume, sourcePath: content.member.sourcePath, head: UnsafeRawBufferPointer(rebasing: head.prefix(8)))
         }
         let file = ScannedWebFile(member: content.member, scannedBytes: content.head.count, memberBytes: content.size, outcome: .scanned([]))
-        pool.submit(content.head, externals: externals, tag: file)
+        pool.submit(content.head, externals: externals, tag: file, fuzzyHashMatches: true)
     }
 
     func finish(_ state: inout State, in context: FinishContext) -> CheckOutput {
@@ -61,6 +61,7 @@ struct WebShellContentCheck: Check {
         for result in pool.drain(ScannedWebFile.self) {
             var file = result.tag
             file.outcome = result.outcome
+            file.fuzzyHash = result.fuzzyHash
             scans[file.member.member] = file
         }
         let facts = context.facts

@@ -15,10 +15,17 @@ public struct MemberContext: Sendable {
         Evidence(member: member, originalPath: sourcePath, line: line, timestamp: timestamp, excerpt: excerpt, sha256: sha256)
     }
 
-    /// Evidence for one log record: its line, time and text, and the client it came from.
+    /// Evidence for one log record: its line, time and text, the client it came from, and for a
+    /// web request its URL and status (IIS `cs-uri-stem`/`cs-uri-query`/`sc-status`, HttpProxy
+    /// `UrlStem`/`UrlQuery`/`HttpStatus`), so exports need not parse the line again.
     public func evidence(_ record: LogRecord) -> Evidence {
         var evidence = self.evidence(line: record.line, timestamp: record.timestamp, excerpt: record.raw)
         evidence.clientIp = LogRecord.clientFields.lazy.compactMap { record.value($0) }.first { !$0.isEmpty && $0 != "-" }
+        if let stem = (record.value("cs-uri-stem") ?? record.value("UrlStem")), !stem.isEmpty, stem != "-" {
+            let query = record.value("cs-uri-query") ?? record.value("UrlQuery") ?? ""
+            evidence.url = query.isEmpty || query == "-" ? stem : stem + "?" + query
+        }
+        evidence.httpStatus = (record.value("sc-status") ?? record.value("HttpStatus")).flatMap { Int($0) }
         return evidence
     }
 }

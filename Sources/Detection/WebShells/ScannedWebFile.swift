@@ -7,6 +7,8 @@ struct ScannedWebFile: Sendable {
     var scannedBytes: Int
     var memberBytes: Int
     var outcome: YaraScanOutcome
+    /// ssdeep of the scanned bytes, for a file a rule matched (`PivotKey.shellFuzzy`).
+    var fuzzyHash: String? = nil
 
     var partial: Bool { memberBytes > scannedBytes }
 }

@@ -166,6 +166,7 @@ struct WebShellScoring {
         let cves = Set(cveLists.flatMap { list in list.split(separator: ",").map { String($0).trimmingWhitespace() } })
         var pivots: [PivotKey: [String]] = [.shellPath: paths, .stage: [(verdict >= .likely ? AttackStage.webShell : .webFile).rawValue]]
         if !matches.isEmpty { pivots[.yaraRule] = matches.map(\.rule) }
+        if let fuzzy = scan?.fuzzyHash { pivots[.shellFuzzy] = [fuzzy] }
         let ips = Set(requests.flatMap { $0.1.ips }).sorted()
         let agents = Set(requests.flatMap { $0.1.agents }).sorted()
         if !ips.isEmpty { pivots[.clientIp] = ips }

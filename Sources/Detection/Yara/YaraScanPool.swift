@@ -10,6 +10,8 @@ final class YaraScanPool: @unchecked Sendable {
     struct Result<Tag: Sendable>: Sendable {
         var tag: Tag
         var outcome: YaraScanOutcome
+        /// The ssdeep hash of the bytes, when asked for and a rule matched.
+        var fuzzyHash: String? = nil
     }
 
     private let queue = DispatchQueue(label: "extriage.yara", attributes: .concurrent)
@@ -27,15 +29,17 @@ final class YaraScanPool: @unchecked Sendable {
     }
 
     /// Queues one scan; waits for a free worker first. `bytes` is owned by the scan from here on.
-    func submit<Tag: Sendable>(_ bytes: [UInt8], externals: YaraExternals, tag: Tag) {
+    /// With `fuzzyHashMatches`, a file a rule matched also gets its ssdeep hash, on the same worker.
+    func submit<Tag: Sendable>(_ bytes: [UInt8], externals: YaraExternals, tag: Tag, fuzzyHashMatches: Bool = false) {
         slots.wait()
         group.enter()
         queue.async { [self] in
             let scanner = takeScanner()
             let outcome = bytes.withUnsafeBytes { scanner.scan($0, externals: externals) }
+            let fuzzy = fuzzyHashMatches && !outcome.matches.isEmpty ? FuzzyHash.ssdeep(bytes) : nil
             lock.lock()
             idle.append(scanner)
-            finished.append(Result(tag: tag, outcome: outcome))
+            finished.append(Result(tag: tag, outcome: outcome, fuzzyHash: fuzzy))
             lock.unlock()
             slots.signal()
             group.leave()

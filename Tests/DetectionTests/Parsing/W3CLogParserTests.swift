@@ -218,3 +218,32 @@ func malformedReasons(_ lines: [LogLine]) -> [String] {
         #expect(parser.malformedCount == 0)
     }
 }
+
+/// Evidence made from a web-log record carries the request's URL and status, parsed once here
+/// (the case export's `url.original` and `http.response.status_code`).
+@Suite struct LogRecordEvidenceTests {
+    static let context = MemberContext(member: "evidence/C/u_ex.log", sourcePath: "inetpub/logs/u_ex.log", sha256: "ab", family: .iis(site: "W3SVC1"))
+
+    @Test func iisAndHttpProxyRecordsGiveURLAndStatus() throws {
+        let iis = """
+            #Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status\r
+            2021-03-03 12:00:00 10.0.0.5 POST /aspnet_client/a.aspx k=1 443 - 203.0.113.10 Mozilla/5.0 200\r
+            2021-03-03 12:00:01 10.0.0.5 GET /owa/ - 443 - 203.0.113.11 - 302\r
+
+            """
+        let iisRecords = records(parseLog(iis).0)
+        let first = Self.context.evidence(try #require(iisRecords.first))
+        #expect(first.url == "/aspnet_client/a.aspx?k=1" && first.httpStatus == 200 && first.clientIp == "203.0.113.10")
+        let second = Self.context.evidence(try #require(iisRecords.last))
+        #expect(second.url == "/owa/" && second.httpStatus == 302)
+
+        let proxy = "#Fields: DateTime,ClientIpAddress,UrlStem,UrlQuery,HttpStatus\r\n"
+            + "2021-03-03T06:49:42.123Z,203.0.113.12,/ecp/y.js,,241\r\n"
+        let proxyEvidence = Self.context.evidence(try #require(records(parseLog(proxy).0).first))
+        #expect(proxyEvidence.url == "/ecp/y.js" && proxyEvidence.httpStatus == 241)
+
+        let event = "#Fields: DateTime,Message\r\n2021-03-03T06:49:42.123Z,hello\r\n"
+        let plain = Self.context.evidence(try #require(records(parseLog(event).0).first))
+        #expect(plain.url == nil && plain.httpStatus == nil)
+    }
+}

@@ -35,6 +35,27 @@ import TestSupport
         #expect(Self.row(result)?.members == 1)
     }
 
+    /// A shell a rule matched carries the ssdeep hash of its content; an edited copy of it hashes
+    /// close to it, and a shell too short to hash meaningfully carries none.
+    @Test func aMatchedShellCarriesItsFuzzyHash() throws {
+        let page = Self.chopper + Array(FuzzyHashTests.filler(lines: 60, seed: 1).utf8)
+        var edited = page
+        edited.replaceSubrange(900..<940, with: Array("// changed by the second drop, 2021-03-03".utf8))
+        let harness = CheckHarness(binaryMembers: [("inetpub/wwwroot/aspnet_client/a.aspx", page),
+                                                   ("inetpub/wwwroot/aspnet_client/b.aspx", edited),
+                                                   ("inetpub/wwwroot/aspnet_client/short.aspx", Self.chopper)])
+        let result = harness.result([try Self.check(cap: 1 << 20)])
+        func fuzzy(_ name: String) -> [String]? {
+            result.findings.first { $0.evidence.first?.originalPath.hasSuffix(name) == true }?.pivots[.shellFuzzy]
+        }
+        let first = try #require(fuzzy("/a.aspx")?.first)
+        let second = try #require(fuzzy("/b.aspx")?.first)
+        #expect(first == FuzzyHash.ssdeep(page))
+        #expect(first != second)
+        #expect((FuzzyHash.similarity(first, second) ?? 0) >= 50)
+        #expect(fuzzy("/short.aspx") == nil)
+    }
+
     /// A 200 MB member is never held whole: the first `cap` bytes are scanned, the rest only
     /// counted, and the file is reported as scanned partially. Chunks are made on the fly.
     @Test func aHugeMemberIsScannedWithinTheCap() throws {

@@ -1,0 +1,2 @@
+// libfuzzy (ssdeep), from Debian's libfuzzy-dev: context-triggered piecewise hashes.
+#include <fuzzy.h>
