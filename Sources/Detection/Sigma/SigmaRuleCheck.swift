@@ -79,7 +79,7 @@ struct SigmaRuleCheck: Check {
             let document = reader.document
             let map = reader.map
             let event = map.event(SigmaEventRecord(record: record))
-            guard let match = document.rule.matches(event),
+            guard record.sigmaMayMatch(document.rule), let match = document.rule.matches(event),
                   let tier = document.tiers.first(where: { $0.when?.holds(event) ?? true }) else { continue }
             matches.add(tier.verdict, record.evidence(from: source, matched: SigmaEventRecord.matchedFields(match, map)))
             for (pivot, field) in extras.pivots { matches.pivot(PivotKey(pivot), record.value(map.recordField(for: field))) }
@@ -141,6 +141,6 @@ enum SigmaLevels {
                 for id in pinned where id >= 0 && id <= Int(UInt32.max) { ids.insert(UInt32(id)) }
             }
         }
-        return EventSelector(eventIDs: ids, channels: channels, allEvents: everyEvent)
+        return EventSelector(eventIDs: ids, channels: channels, allEvents: everyEvent, sigma: true)
     }
 }
