@@ -77,9 +77,11 @@ struct SigmaRuleCheck: Check {
         for reader in channelReaders {
             if let pinned = reader.eventIDs, !pinned.contains(eventID) { continue }
             let document = reader.document
+            // Screened first: a rule ruled out costs no event view and no field map copy.
+            guard record.sigmaMayMatch(document.rule) else { continue }
             let map = reader.map
             let event = map.event(SigmaEventRecord(record: record))
-            guard record.sigmaMayMatch(document.rule), let match = document.rule.matches(event),
+            guard let match = document.rule.matches(event),
                   let tier = document.tiers.first(where: { $0.when?.holds(event) ?? true }) else { continue }
             matches.add(tier.verdict, record.evidence(from: source, matched: SigmaEventRecord.matchedFields(match, map)))
             for (pivot, field) in extras.pivots { matches.pivot(PivotKey(pivot), record.value(map.recordField(for: field))) }
