@@ -113,7 +113,7 @@ final class EventLogReader {
     /// see it with the rest of its batch (`offerQueued`).
     private func queue(_ decoded: EvtxRecord, _ reading: Reading) {
         computerName.offer(decoded.computer)
-        var record = EventRecord(decoded)
+        let record = EventRecord(decoded)
         let index = queued.count
         var any = false
         var sigma = false
