@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -191,29 +192,50 @@ public final class TarReader {
 
 /// Feeds libarchive from a descriptor and hashes every byte it hands over, so the bundle file's
 /// own SHA-256 comes from the same single read.
-final class InputSource {
+///
+/// The hash runs on a queue of its own, off the thread that reads the members: reads rotate
+/// through `bufferCount` buffers, and one is read into again only after its bytes are hashed (and
+/// libarchive, which may use a buffer until the next read, is two reads past it).
+final class InputSource: @unchecked Sendable {
     let descriptor: Int32
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
-    var hasher = SHA256()
+    static let bufferCount = 3
+    private let buffers = (0..<InputSource.bufferCount).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16) }
+    /// Signalled when a buffer's bytes are hashed: it may be read into again.
+    private let hashed = (0..<InputSource.bufferCount).map { _ in DispatchSemaphore(value: 1) }
+    private var current = 0
+    private let hashing = DispatchQueue(label: "extriage.bundle-sha256")
+    /// Touched only on `hashing`.
+    private var hasher = SHA256()
     var offset: UInt64 = 0
     var failure: String?
 
     init(descriptor: Int32) { self.descriptor = descriptor }
+    /// Every hash block holds the source, so none is running or waiting any more here.
     deinit {
         Glibc.close(descriptor)
-        buffer.deallocate()
+        buffers.forEach { $0.deallocate() }
     }
 
     func next() -> (UnsafeRawPointer?, Int) {
+        current = (current + 1) % Self.bufferCount
+        let buffer = buffers[current]
+        let done = hashed[current]
+        done.wait()
         var count: Int
         repeat {
             count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
         } while count < 0 && errno == EINTR
         guard count >= 0 else {
+            done.signal()
             failure = String(cString: strerror(errno))
             return (nil, -1)
         }
-        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        let index = current
+        let read = count
+        hashing.async {
+            self.hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: self.buffers[index][0..<read]))
+            done.signal()
+        }
         offset += UInt64(count)
         return (UnsafeRawPointer(buffer.baseAddress), count)
     }
@@ -233,7 +255,8 @@ final class InputSource {
             trailing = chunk[0..<count].contains { $0 != 0 }
             position += UInt64(count)
         }
-        return (Hex.encode(hasher.finalize()), offset, trailing)
+        let digest = hashing.sync { hasher.finalize() }
+        return (Hex.encode(digest), offset, trailing)
     }
 }
 

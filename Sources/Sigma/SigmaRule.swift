@@ -40,6 +40,8 @@ public struct SigmaRule: Sendable, Identifiable {
     var condition: SigmaCondition { parts.condition }
     /// Event IDs the detection itself pins (an `EventID` test every match passes); nil: any.
     var detectionEventIDs: Set<Int>? { parts.detectionEventIDs }
+    /// What the keyword text of any record the rule matches holds (``SigmaScreen``); nil: nothing known.
+    var requirement: SigmaRequirement? { parts.requirement }
     /// Global filters (Sigma filter documents) that name this rule: a match is dropped when one holds.
     var filters: [SigmaFilter] = []
 
@@ -241,6 +243,7 @@ final class SigmaRuleParts: Sendable {
     let searches: [SigmaSearch]
     let condition: SigmaCondition
     let detectionEventIDs: Set<Int>?
+    let requirement: SigmaRequirement?
 
     init(id: String, name: String?, title: String, status: String?, level: String?, description: String?, author: String?,
          references: [String], tags: [String], falsePositives: [String], fields: [String], logsource: SigmaLogSource,
@@ -267,5 +270,6 @@ final class SigmaRuleParts: Sendable {
         self.searches = searches
         self.condition = condition
         self.detectionEventIDs = condition.requiredEventIDs { index in searches[index].eventIDs }
+        self.requirement = SigmaNeedles.required(searches: searches, condition: condition, targets: targets)
     }
 }

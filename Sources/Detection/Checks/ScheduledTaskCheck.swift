@@ -11,8 +11,26 @@ struct ScheduledTaskCheck: Check {
 
     struct State {
         var matches = EventMatches()
-        /// Network logon sessions by computer and logon id → source address.
-        var networkSessions: [String: String] = [:]
+        /// Network logon sessions by computer and logon id (as a number; text when it is not
+        /// hexadecimal) → source address.
+        var networkSessions: [String: [SessionID: String]] = [:]
+        var sessionCount = 0
+    }
+
+    /// A logon id: `0x3e7` as the number, anything else as its normalised text.
+    enum SessionID: Hashable {
+        case number(UInt64)
+        case text(String)
+
+        init(_ logonID: String) {
+            var digits = Substring(logonID)
+            if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
+            if let number = UInt64(digits, radix: 16), !digits.isEmpty, digits.first != "+", digits.first != "-" {
+                self = .number(number)
+            } else {
+                self = .text(ScheduledTaskCheck.normalised(logonID))
+            }
+        }
     }
     static let maximumSessions = 200_000
 
@@ -27,13 +45,15 @@ struct ScheduledTaskCheck: Check {
     func observe(_ observation: Observation, into state: inout State) {
         guard case .event(let record, let source) = observation else { return }
         if record.eventID == 4624 {
-            guard record.value("LogonType") == "3", let logonID = record.value("TargetLogonId"), state.networkSessions.count < Self.maximumSessions else { return }
-            state.networkSessions[record.computer + "|" + Self.normalised(logonID)] = record.value("IpAddress") ?? ""
+            guard record.value("LogonType") == "3", let logonID = record.value("TargetLogonId"), state.sessionCount < Self.maximumSessions else { return }
+            let address = record.value("IpAddress") ?? ""
+            if state.networkSessions[record.computer, default: [:]].updateValue(address, forKey: SessionID(logonID)) == nil {
+                state.sessionCount += 1
+            }
             return
         }
         let content = (record.value("TaskContent") ?? record.value("TaskContentNew") ?? "").lowercased()
-        let session = record.value("SubjectLogonId").map { record.computer + "|" + Self.normalised($0) }
-        let remoteFrom = session.flatMap { state.networkSessions[$0] }
+        let remoteFrom = record.value("SubjectLogonId").flatMap { state.networkSessions[record.computer]?[SessionID($0)] }
         // Defender's platform updates rewrite its scan tasks (4702) to run MpCmdRun.exe from its versioned folder under ProgramData.
         let scanned = content.replacing(Self.defenderPlatform, with: "\\defender-platform\\")
         let marker = Self.suspiciousContent.first { scanned.contains($0) }

@@ -79,12 +79,16 @@ public struct EventSelector: Sendable {
     public var channels: Set<String>
     /// Every record is decoded for it (a Sigma rule that pins no event ID).
     public var allEvents: Bool
+    /// It evaluates Sigma rules: its records are screened for the rules' needles first (`SigmaScreen`).
+    public var sigma: Bool
 
-    public init(eventIDs: Set<UInt32>, everyEventOf: Set<String> = [], channels: Set<String> = [], allEvents: Bool = false) {
+    public init(eventIDs: Set<UInt32>, everyEventOf: Set<String> = [], channels: Set<String> = [], allEvents: Bool = false,
+                sigma: Bool = false) {
         self.eventIDs = eventIDs
         self.everyEventOf = everyEventOf
         self.channels = channels
         self.allEvents = allEvents
+        self.sigma = sigma
     }
 }
 

@@ -2,6 +2,7 @@ import Dispatch
 import Evtx
 import ExTriageCore
 import Foundation
+import Sigma
 
 /// Reads every collected `.evtx` member with the native reader (module `Evtx`) straight from the
 /// streamed bytes and offers its records to the event checks whose selector names them; the
@@ -44,6 +45,11 @@ final class EventLogReader {
     /// Records decoded and not yet offered, and per position in `checks` the indices of those it reads.
     private var queued: [EventRecord] = []
     private var queuedFor: [[Int]]
+    /// Per queued record, whether a Sigma check reads it (so it is screened for the rules' needles).
+    private var queuedScreen: [Bool] = []
+    /// Positions in `checks` of the Sigma checks, and the screen over their rules' needles.
+    private var sigmaChecks: [Bool]
+    private let screen: SigmaScreen?
     /// Records offered together: enough to keep both cores busy, few enough to stay small.
     static let offerBatch = 2048
     private var problems: [String] = []
@@ -60,6 +66,8 @@ final class EventLogReader {
             guard case .events(let selector) = check.input else { return nil }
             return (index, check, selector)
         }
+        sigmaChecks = self.checks.map(\.selector.sigma)
+        screen = sigmaChecks.contains(true) ? SigmaScreen.current() : nil
         offered = Array(repeating: 0, count: self.checks.count)
         queuedFor = Array(repeating: [], count: self.checks.count)
         for (position, entry) in self.checks.enumerated() {
@@ -105,13 +113,15 @@ final class EventLogReader {
     /// see it with the rest of its batch (`offerQueued`).
     private func queue(_ decoded: EvtxRecord, _ reading: Reading) {
         computerName.offer(decoded.computer)
-        var record = EventRecord(decoded)
+        let record = EventRecord(decoded)
         let index = queued.count
         var any = false
+        var sigma = false
         func add(_ position: Int) {
             guard queuedFor[position].last != index else { return }
             queuedFor[position].append(index)
             any = true
+            sigma = sigma || sigmaChecks[position]
         }
         byID[record.eventID]?.forEach(add)
         reading.everyRecord.forEach(add)
@@ -119,8 +129,8 @@ final class EventLogReader {
         // Only records a check reads get their keyword text (a record decoded just for its
         // `Computer` name does not).
         guard any else { return }
-        record.prepareKeywordText()
         queued.append(record)
+        queuedScreen.append(sigma)
         if queued.count >= Self.offerBatch { offerQueued(reading.source) }
     }
 
@@ -128,6 +138,7 @@ final class EventLogReader {
     /// state), every check seeing its records in log order.
     private func offerQueued(_ source: EventSource) {
         guard !queued.isEmpty else { return }
+        prepareQueued()
         let active = queuedFor.indices.filter { !queuedFor[$0].isEmpty }
         let observations = queued.map { Observation.event($0, source) }
         let work = UncheckedSendable((observations: observations, indices: queuedFor, checks: checks, active: active))
@@ -143,6 +154,26 @@ final class EventLogReader {
             queuedFor[position].removeAll(keepingCapacity: true)
         }
         queued.removeAll(keepingCapacity: true)
+        queuedScreen.removeAll(keepingCapacity: true)
+    }
+
+    /// Gives every queued record its keyword text and, where a Sigma check reads it, its screen
+    /// hits: on all cores, slices of the batch each on one thread.
+    private func prepareQueued() {
+        let slices = min(8, queued.count)
+        let screen = self.screen
+        let flags = queuedScreen
+        queued.withUnsafeMutableBufferPointer { records in
+            let work = UncheckedSendable(records)
+            DispatchQueue.concurrentPerform(iterations: slices) { slice in
+                let records = work.value
+                let range = slice * records.count / slices..<(slice + 1) * records.count / slices
+                for index in range {
+                    records[index].prepareKeywordText()
+                    if flags[index], let screen { records[index].screen(with: screen) }
+                }
+            }
+        }
     }
 
     func end() {

@@ -1,4 +1,5 @@
 import ExTriageCore
+import Sigma
 
 /// One event-log record: the System values and the event data fields by name.
 ///
@@ -19,6 +20,8 @@ public struct EventRecord: Sendable {
         var dataTextFolded: String?
         /// `[dataText]` and `[dataTextFolded]`, made once: what Sigma keyword searches are handed.
         var keywordTexts: (plain: [String], folded: [String])?
+        /// Which Sigma needles its folded keyword text holds, when screened.
+        var sigmaHits: SigmaScreenHits?
 
         init(recordNumber: UInt64, eventID: UInt32, provider: String, channel: String, computer: String, level: UInt8, time: Timestamp?,
              fields: [(name: String, value: String)], recovered: Bool, dataText: String?) {
@@ -40,6 +43,7 @@ public struct EventRecord: Sendable {
                              time: time, fields: fields, recovered: recovered, dataText: dataText)
             copy.dataTextFolded = dataTextFolded
             copy.keywordTexts = keywordTexts
+            copy.sigmaHits = sigmaHits
             return copy
         }
     }
@@ -90,7 +94,11 @@ public struct EventRecord: Sendable {
     /// elements are called `Data`.
     public var fields: [(name: String, value: String)] {
         get { parts.fields }
-        set { unique.fields = newValue }
+        set {
+            let parts = unique
+            parts.fields = newValue
+            parts.sigmaHits = nil
+        }
     }
     /// Read from unallocated chunk space (libevtx's recovered records).
     public var recovered: Bool {
@@ -105,6 +113,7 @@ public struct EventRecord: Sendable {
             parts.dataText = newValue
             parts.dataTextFolded = nil
             parts.keywordTexts = nil
+            parts.sigmaHits = nil
         }
     }
     /// `dataText` with ASCII letters lower-cased (set with it by the reader): what case-insensitive keywords search.
@@ -113,14 +122,29 @@ public struct EventRecord: Sendable {
     /// The keyword texts as Sigma is handed them, when `prepareKeywordText` made them.
     var keywordTexts: (plain: [String], folded: [String])? { parts.keywordTexts }
 
+    /// Which needles of `screen` the folded keyword text holds (made with it when missing), for
+    /// ``sigmaMayMatch(_:)``.
+    mutating func screen(with screen: SigmaScreen) {
+        if parts.dataTextFolded == nil { prepareKeywordText() }
+        let parts = unique
+        guard var folded = parts.dataTextFolded else { return }
+        parts.sigmaHits = folded.withUTF8 { screen.scan(folded: $0) }
+    }
+
+    /// False only when the record was screened and holds none of the rule's needles.
+    func sigmaMayMatch(_ rule: SigmaRule) -> Bool {
+        guard let hits = parts.sigmaHits else { return true }
+        return rule.mayMatch(hits)
+    }
+
     /// Sets `dataText` (every value joined), its lower-cased form and the keyword texts, once per record.
     public mutating func prepareKeywordText() {
-        let data = allData
-        let folded = Self.foldedASCII(data)
+        let (data, folded) = Self.joined(parts.fields)
         let parts = unique
         parts.dataText = data
         parts.dataTextFolded = folded
         parts.keywordTexts = ([data], [folded])
+        parts.sigmaHits = nil
     }
 
     public init(recordNumber: UInt64, eventID: UInt32, provider: String, channel: String, computer: String, level: UInt8 = 4,
@@ -154,18 +178,39 @@ public struct EventRecord: Sendable {
         }
     }
 
-    /// `text` with ASCII letters lower-cased (nothing else changes: same length, same other bytes).
-    static func foldedASCII(_ text: String) -> String {
-        var text = text
-        return text.withUTF8 { bytes in
-            String(unsafeUninitializedCapacity: bytes.count) { buffer in
-                for index in 0..<bytes.count {
-                    let byte = bytes[index]
-                    buffer[index] = (byte &- 65) < 26 ? byte | 0x20 : byte
+    /// Every value joined by ` | ` (as `allData`), and the same with ASCII letters lower-cased: one
+    /// pass of byte copies into two strings made at their final size.
+    static func joined(_ fields: [(name: String, value: String)]) -> (plain: String, folded: String) {
+        var size = 3 * max(0, fields.count - 1)
+        for field in fields { size += field.value.utf8.count }
+        var folded = ""
+        var written = 0
+        let plain = String(unsafeUninitializedCapacity: size) { plainBuffer in
+            folded = String(unsafeUninitializedCapacity: size) { foldedBuffer in
+                var at = 0
+                for index in fields.indices {
+                    if index > 0 {
+                        for byte in " | ".utf8 {
+                            plainBuffer[at] = byte
+                            foldedBuffer[at] = byte
+                            at += 1
+                        }
+                    }
+                    var value = fields[index].value
+                    value.withUTF8 { bytes in
+                        for byte in bytes {
+                            plainBuffer[at] = byte
+                            foldedBuffer[at] = (byte &- 65) < 26 ? byte | 0x20 : byte
+                            at += 1
+                        }
+                    }
                 }
-                return bytes.count
+                written = at
+                return at
             }
+            return written
         }
+        return (plain, folded)
     }
 
     /// Every field value joined: what a rule matches for classic providers with unnamed data.
@@ -184,6 +229,8 @@ public struct EventRecord: Sendable {
     /// Equal ignoring ASCII case, compared byte by byte without copying either.
     static func same(_ lhs: String, _ rhs: String) -> Bool {
         guard lhs.utf8.count == rhs.utf8.count else { return false }
+        // Names are usually spelt as the rule spells them: one compare of the bytes.
+        if lhs == rhs { return true }
         let answer = lhs.utf8.withContiguousStorageIfAvailable { a in
             rhs.utf8.withContiguousStorageIfAvailable { b in
                 for index in 0..<a.count where a[index] != b[index] && ByteSearch.lower(a[index]) != ByteSearch.lower(b[index]) {

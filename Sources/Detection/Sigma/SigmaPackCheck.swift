@@ -33,7 +33,7 @@ struct SigmaPackCheck: Check {
         guard !candidates.isEmpty else { return }
         let map = pack.rules.fieldMap(channel: record.channel, eventID: eventID)
         let event = map.event(SigmaEventRecord(record: record))
-        for rule in candidates where pack.isActive(rule) {
+        for rule in candidates where record.sigmaMayMatch(rule) && pack.isActive(rule) {
             guard let match = rule.matches(event) else { continue }
             state.matches[rule.id, default: EventMatches()].add(SigmaLevels.verdict(for: rule),
                                                                 record.evidence(from: source, matched: SigmaEventRecord.matchedFields(match, map)))

@@ -77,6 +77,8 @@ struct SigmaRuleCheck: Check {
         for reader in channelReaders {
             if let pinned = reader.eventIDs, !pinned.contains(eventID) { continue }
             let document = reader.document
+            // Screened first: a rule ruled out costs no event view and no field map copy.
+            guard record.sigmaMayMatch(document.rule) else { continue }
             let map = reader.map
             let event = map.event(SigmaEventRecord(record: record))
             guard let match = document.rule.matches(event),
@@ -141,6 +143,6 @@ enum SigmaLevels {
                 for id in pinned where id >= 0 && id <= Int(UInt32.max) { ids.insert(UInt32(id)) }
             }
         }
-        return EventSelector(eventIDs: ids, channels: channels, allEvents: everyEvent)
+        return EventSelector(eventIDs: ids, channels: channels, allEvents: everyEvent, sigma: true)
     }
 }

@@ -86,6 +86,15 @@ import TestSupport
         #expect(remote.details?["NetworkLogonFrom"] == "10.0.0.42")
     }
 
+    @Test func logonIDsCompareAsNumbers() {
+        typealias ID = ScheduledTaskCheck.SessionID
+        #expect(ID("0x00000000021A8C68") == ID("0x21a8c68") && ID("0x21a8c68") == .number(0x21a8c68))
+        #expect(ID("0x0") == ID("0x0000000000000000") && ID("0X3E7") == ID("0x3e7"))
+        #expect(ID("0x3e7") != ID("0x3e8"))
+        #expect(ID("-") == .text("-") && ID("0x") == .text("") && ID("0x-1") == .text("-1"))
+        #expect(ID("0x000000000000000000003e7") == ID("0x3e7"), "leading zeros beyond 16 digits are still the same session")
+    }
+
     @Test func webWorkerChildren() throws {
         let process = { (image: String, parent: String, command: String, security: Bool) in
             security
