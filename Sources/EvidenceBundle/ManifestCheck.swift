@@ -82,7 +82,9 @@ struct ManifestCheck {
                 let entryListed = ListedEntry(entry)
                 listed.append(firstMember[PathKey(entry.path)].map { entryListed.sharingStrings(with: scan.members[$0]) }
                               ?? entryListed)
-                if keepingEntries { entries.append(entry) }
+                if keepingEntries {
+                    entries.append(firstMember[PathKey(entry.path)].map { entry.sharingStrings(with: scan.members[$0]) } ?? entry)
+                }
             }
             manifest.entries = entries
             return .success(Loaded(manifest: manifest, source: bytes, listed: listed))
