@@ -33,8 +33,19 @@ extension ListedEntry {
     }
 
     /// `other` when it has the same bytes as `string`, else `string`.
-    private static func same(_ string: String, _ other: String) -> String {
+    static func same(_ string: String, _ other: String) -> String {
         string.utf8.elementsEqual(other.utf8) ? other : string
+    }
+}
+
+extension Manifest.Entry {
+    /// This entry with its path and SHA-256 held in `member`'s strings where their bytes are
+    /// equal, as `ListedEntry.sharingStrings` does: a kept entry adds no second copy of its path.
+    func sharingStrings(with member: BundleScan.Member) -> Manifest.Entry {
+        var shared = self
+        shared.path = ListedEntry.same(path, member.path)
+        shared.sha256 = ListedEntry.same(sha256, member.digests.sha256)
+        return shared
     }
 }
 

@@ -76,13 +76,16 @@ struct ManifestCheck {
             for (index, member) in scan.members.enumerated() where firstMember[PathKey(member.path)] == nil {
                 firstMember[PathKey(member.path)] = index
             }
+            // Sized for one entry per member: growing by doubling would hold up to twice that.
             var listed: [ListedEntry] = []
+            listed.reserveCapacity(scan.members.count)
             var entries: [Manifest.Entry] = []
+            if keepingEntries { entries.reserveCapacity(scan.members.count) }
             var manifest = try ManifestCodec.decodeEntries(bytes, limit: limit) { entry in
+                let member = firstMember[PathKey(entry.path)].map { scan.members[$0] }
                 let entryListed = ListedEntry(entry)
-                listed.append(firstMember[PathKey(entry.path)].map { entryListed.sharingStrings(with: scan.members[$0]) }
-                              ?? entryListed)
-                if keepingEntries { entries.append(entry) }
+                listed.append(member.map(entryListed.sharingStrings(with:)) ?? entryListed)
+                if keepingEntries { entries.append(member.map(entry.sharingStrings(with:)) ?? entry) }
             }
             manifest.entries = entries
             return .success(Loaded(manifest: manifest, source: bytes, listed: listed))

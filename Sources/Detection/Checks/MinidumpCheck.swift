@@ -53,7 +53,13 @@ struct MinidumpCheck: Check {
                                                             excerpt: "MDMP " + reason, sha256: "", details: details))
         }
         // Names alone: LSASS dump names (no MDMP head seen), archives of dumps, ProcDump binaries.
-        for (folded, entry) in facts.filesByFoldedPath.sorted(by: { $0.key < $1.key }) where !seen.contains(folded) {
+        // Only the few named like dumps are sorted: sorting every file would hold each folded path at once.
+        let named = facts.filesByFoldedPath.filter { folded, entry in
+            let name = String(entry.sourcePath.split(separator: "/").last ?? "")
+            return !seen.contains(folded)
+                && (DumpNames.isLsassDumpName(name) || entry.flags?.contains("minidump") == true || DumpNames.isProcdump(name))
+        }
+        for (_, entry) in named.sorted(by: { $0.key < $1.key }) {
             let name = String(entry.sourcePath.split(separator: "/").last ?? "")
             let minidumpFlag = entry.flags?.contains("minidump") == true
             let reason: String

@@ -29,7 +29,7 @@ struct TimeStompCheck: Check {
         var stomps: [String: (stomp: TimeStomp, verdict: Verdict)] = [:]
         var findings: [Finding] = []
         var examined = 0
-        for entry in context.facts.filesByFoldedPath.values.sorted(by: { $0.path < $1.path }) where entry.stream == nil {
+        for entry in context.facts.filesByFoldedPath.valuesByPath() where entry.stream == nil {
             guard entry.fileNameTimes != nil, let member = MemberInfo(member: entry.path) else { continue }
             let webFile = selection.wants(member)
             guard webFile || rules.isDroppedBinary(member) else { continue }

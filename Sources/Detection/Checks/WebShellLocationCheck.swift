@@ -19,7 +19,7 @@ struct WebShellLocationCheck: Check {
         let scoring = WebShellScoring(list: locations, context: context)
         var findings: [Finding] = []
         var examined = 0
-        for entry in context.facts.filesByFoldedPath.values.sorted(by: { $0.path < $1.path }) {
+        for entry in context.facts.filesByFoldedPath.valuesByPath() {
             guard let member = MemberInfo(member: entry.path) else { continue }
             examined += 1
             if let scan = scans[entry.path], !scan.outcome.matches.isEmpty { continue }

@@ -84,7 +84,7 @@ public final class CheckRunner: MemberObserver {
 
         for index in logIndexes {
             var output = checks[index].finish(in: FinishContext(facts: facts))
-            output.findings = binding.bind(output.findings)
+            binding.bind(&output.findings)
             exhibits += output.exhibits
             outputs[index] = output
         }
@@ -94,7 +94,7 @@ public final class CheckRunner: MemberObserver {
         let spans = logs.spans.spans
         for index in otherIndexes {
             var output = checks[index].finish(in: FinishContext(facts: facts, logFindings: logFindings, logSpans: spans, exhibits: exhibits))
-            output.findings = binding.bind(output.findings)
+            binding.bind(&output.findings)
             exhibits += output.exhibits
             outputs[index] = output
         }
@@ -187,17 +187,25 @@ struct ManifestBinding {
     }
 
     func bind(_ findings: [Finding]) -> [Finding] {
-        findings.compactMap { finding in
-            guard !finding.evidence.isEmpty else { return finding }
-            var bound = finding
-            bound.evidence = finding.evidence.compactMap { item in
+        var bound = findings
+        bind(&bound)
+        return bound
+    }
+
+    /// Binds in place: a check's many findings are not held twice while they are bound.
+    func bind(_ findings: inout [Finding]) {
+        var emptied: Set<Int> = []
+        for index in findings.indices where !findings[index].evidence.isEmpty {
+            findings[index].evidence = findings[index].evidence.compactMap { item in
                 guard let entry = indexes[PathKey(item.member)].map({ entries[$0] }) else { return nil }
                 var copy = item
                 copy.originalPath = entry.sourcePath
                 copy.sha256 = entry.sha256
                 return copy
             }
-            return bound.evidence.isEmpty ? nil : bound
+            if findings[index].evidence.isEmpty { emptied.insert(index) }
         }
+        guard !emptied.isEmpty else { return }
+        findings = findings.indices.filter { !emptied.contains($0) }.map { findings[$0] }
     }
 }

@@ -33,14 +33,12 @@ public struct MemberContext: Sendable {
 /// Facts about the whole bundle that checks may consult when they finish.
 public struct BundleFacts: Sendable {
     /// Every collected file's source path, lowercased, with its manifest entry.
-    public var filesByFoldedPath: [String: Manifest.Entry]
+    public var filesByFoldedPath: FoldedPathIndex
     /// The Exchange install path on its volume (`Program Files/Microsoft/Exchange Server/V15`), if found.
     public var exchangeInstallPath: String?
 
     public init(manifest: Manifest) {
-        var files: [String: Manifest.Entry] = [:]
-        for entry in manifest.entries { files[entry.sourcePath.lowercased()] = entry }
-        filesByFoldedPath = files
+        filesByFoldedPath = FoldedPathIndex(manifest.entries)
         exchangeInstallPath = manifest.exchangeInstallPath?.path
     }
 
