@@ -6,49 +6,35 @@ import WindowsRegistry
 /// every password (Mimikatz's mimilib/memssp, password filters). Known credential-capturing names:
 /// `likely`; any other addition: `attempt` (some vendors' agents add one). References: MITRE
 /// T1547.005, T1556.002.
-struct RegistryLsaPackagesCheck: Check {
+struct RegistryLsaPackagesCheck: HiveInspection {
     let id: CheckID = "HOST-REG-LSA-PACKAGES"
     let title = "LSA security, authentication or password-filter package added"
     let input = CheckInput.memberContent(HiveKind.selector([.system]))
     let rules: RegistryRules
 
-    struct State {
-        var reading = HiveReading()
-        var matches = EventMatches()
-    }
-
-    func makeState() -> State { State() }
-
-    func observe(_ observation: Observation, into state: inout State) {
-        guard case .content(let content) = observation else { return }
-        var found: [(Verdict, Evidence, String)] = []
-        state.reading.read(content) { hive, kind in
-            guard let lsa = hive.controlSets().first?.subkey("Control")?.subkey("Lsa") else { return }
-            let lists: [(RegistryKey?, String, Set<String>)] = [
-                (lsa, "Security Packages", rules.defaultSecurityPackages),
-                (lsa.subkey("OSConfig"), "Security Packages", rules.defaultSecurityPackages),
-                (lsa, "Authentication Packages", rules.defaultAuthenticationPackages),
-                (lsa, "Notification Packages", rules.defaultNotificationPackages),
-            ]
-            for (key, name, defaults) in lists {
-                guard let key, let value = key.value(name) else { continue }
-                let added = value.strings.map { String($0.filter { $0 != "\"" && $0 != " " }).lowercased() }
-                    .filter { !$0.isEmpty && !defaults.contains($0) }
-                for package in added {
-                    let stem = package.split(separator: "\\").last.map { String($0).replacing(".dll", with: "") } ?? package
-                    let verdict: Verdict = rules.knownMaliciousPackages.contains(stem) ? .likely : .attempt
-                    found.append((verdict, HiveReading.evidence(content, kind: kind, key: key, values: [(name, value.display)],
-                                                                details: ["AddedPackage": package]), package))
-                }
+    func inspect(_ hive: RegistryHive, kind: HiveKind, content: MemberContent, into matches: inout EventMatches) {
+        guard let lsa = hive.controlSets().first?.subkey("Control")?.subkey("Lsa") else { return }
+        let lists: [(RegistryKey?, String, Set<String>)] = [
+            (lsa, "Security Packages", rules.defaultSecurityPackages),
+            (lsa.subkey("OSConfig"), "Security Packages", rules.defaultSecurityPackages),
+            (lsa, "Authentication Packages", rules.defaultAuthenticationPackages),
+            (lsa, "Notification Packages", rules.defaultNotificationPackages),
+        ]
+        for (key, name, defaults) in lists {
+            guard let key, let value = key.value(name) else { continue }
+            let added = value.strings.map { String($0.filter { $0 != "\"" && $0 != " " }).lowercased() }
+                .filter { !$0.isEmpty && !defaults.contains($0) }
+            for package in added {
+                let stem = package.split(separator: "\\").last.map { String($0).replacing(".dll", with: "") } ?? package
+                let verdict: Verdict = rules.knownMaliciousPackages.contains(stem) ? .likely : .attempt
+                matches.add(verdict, HiveReading.evidence(content, kind: kind, key: key, values: [(name, value.display)],
+                                                          details: ["AddedPackage": package]))
+                matches.pivot("lsaPackage", package)
             }
         }
-        for (verdict, evidence, package) in found {
-            state.matches.add(verdict, evidence)
-            state.matches.pivot("lsaPackage", package)
-        }
     }
 
-    func finish(_ state: inout State, in context: FinishContext) -> CheckOutput {
+    func finish(_ state: inout HiveFindings, in context: FinishContext) -> CheckOutput {
         CheckOutput(findings: state.matches.findings(checkId: id, title: title, severity: .high, attack: ["T1547.005", "T1556.002"],
                                                      category: FindingCategory.credentialAccess,
                                                      explanation: "LSASS loads every package listed here at boot and hands it logon passwords; "

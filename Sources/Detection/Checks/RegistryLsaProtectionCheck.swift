@@ -5,30 +5,18 @@ import WindowsRegistry
 /// missing value is Windows Server's default and stays quiet; a value of 0 was written by someone
 /// (or a tool) so that LSASS can be read: `attempt`, configuration only. References: MITRE
 /// T1562.001, T1003.001; Microsoft "Configuring additional LSA protection".
-struct RegistryLsaProtectionCheck: Check {
+struct RegistryLsaProtectionCheck: HiveInspection {
     let id: CheckID = "HOST-REG-RUNASPPL"
     let title = "LSA protection (RunAsPPL) explicitly disabled"
     let input = CheckInput.memberContent(HiveKind.selector([.system]))
 
-    struct State {
-        var reading = HiveReading()
-        var matches = EventMatches()
+    func inspect(_ hive: RegistryHive, kind: HiveKind, content: MemberContent, into matches: inout EventMatches) {
+        guard let set = hive.controlSets().first, let key = set.subkey("Control")?.subkey("Lsa"),
+              let value = key.value("RunAsPPL"), value.integer == 0 else { return }
+        matches.add(.attempt, HiveReading.evidence(content, kind: kind, key: key, values: [("RunAsPPL", "0")]))
     }
 
-    func makeState() -> State { State() }
-
-    func observe(_ observation: Observation, into state: inout State) {
-        guard case .content(let content) = observation else { return }
-        var found: [Evidence] = []
-        state.reading.read(content) { hive, kind in
-            guard let set = hive.controlSets().first, let key = set.subkey("Control")?.subkey("Lsa"),
-                  let value = key.value("RunAsPPL"), value.integer == 0 else { return }
-            found.append(HiveReading.evidence(content, kind: kind, key: key, values: [("RunAsPPL", "0")]))
-        }
-        for evidence in found { state.matches.add(.attempt, evidence) }
-    }
-
-    func finish(_ state: inout State, in context: FinishContext) -> CheckOutput {
+    func finish(_ state: inout HiveFindings, in context: FinishContext) -> CheckOutput {
         CheckOutput(findings: state.matches.findings(checkId: id, title: title, severity: .medium, attack: ["T1562.001", "T1003.001"],
                                                      category: FindingCategory.credentialAccess,
                                                      explanation: "RunAsPPL=0 is written on purpose (a missing value is the default): LSASS runs "

@@ -6,7 +6,7 @@ import WindowsRegistry
 /// ProgramData, Public or roaming profile folders: `attempt`. Ordinary Run entries
 /// (SecurityHealth, VMware Tools, agents under Program Files) stay quiet. References: MITRE
 /// T1547.001.
-struct RegistryRunKeyCheck: Check {
+struct RegistryRunKeyCheck: HiveInspection {
     let id: CheckID = "HOST-REG-RUN-KEYS"
     let title = "Run/RunOnce autostart of a script or of a program in a temp, web or share folder"
     let input = CheckInput.memberContent(HiveKind.selector([.software, .user]))
@@ -18,35 +18,23 @@ struct RegistryRunKeyCheck: Check {
     static let userKeys = ["Software\\Microsoft\\Windows\\CurrentVersion\\Run", "Software\\Microsoft\\Windows\\CurrentVersion\\RunOnce",
                            "Software\\Microsoft\\Windows\\CurrentVersion\\Policies\\Explorer\\Run"]
 
-    struct State {
-        var reading = HiveReading()
-        var matches = EventMatches()
-    }
-
-    func makeState() -> State { State() }
-
-    func observe(_ observation: Observation, into state: inout State) {
-        guard case .content(let content) = observation else { return }
-        var found: [(Verdict, Evidence)] = []
-        state.reading.read(content) { hive, kind in
-            for path in kind == .user ? Self.userKeys : Self.softwareKeys {
-                guard let key = hive.key(path) else { continue }
-                for value in key.values() {
-                    guard let command = value.string ?? value.strings.first else { continue }
-                    let normalised = RegistryRules.normalisedPath(command)
-                    if let marker = rules.runLikelyMarkers.first(where: normalised.contains) {
-                        found.append((.likely, HiveReading.evidence(content, kind: kind, key: key, values: [(value.name, command)],
-                                                                    details: ["Marker": marker])))
-                    } else if rules.runAttemptFolders.contains(where: normalised.contains) {
-                        found.append((.attempt, HiveReading.evidence(content, kind: kind, key: key, values: [(value.name, command)])))
-                    }
+    func inspect(_ hive: RegistryHive, kind: HiveKind, content: MemberContent, into matches: inout EventMatches) {
+        for path in kind == .user ? Self.userKeys : Self.softwareKeys {
+            guard let key = hive.key(path) else { continue }
+            for value in key.values() {
+                guard let command = value.string ?? value.strings.first else { continue }
+                let normalised = RegistryRules.normalisedPath(command)
+                if let marker = rules.runLikelyMarkers.first(where: normalised.contains) {
+                    matches.add(.likely, HiveReading.evidence(content, kind: kind, key: key, values: [(value.name, command)],
+                                                              details: ["Marker": marker]))
+                } else if rules.runAttemptFolders.contains(where: normalised.contains) {
+                    matches.add(.attempt, HiveReading.evidence(content, kind: kind, key: key, values: [(value.name, command)]))
                 }
             }
         }
-        for (verdict, evidence) in found { state.matches.add(verdict, evidence) }
     }
 
-    func finish(_ state: inout State, in context: FinishContext) -> CheckOutput {
+    func finish(_ state: inout HiveFindings, in context: FinishContext) -> CheckOutput {
         CheckOutput(findings: state.matches.findings(checkId: id, title: title, severity: .high, attack: ["T1547.001"],
                                                      category: FindingCategory.persistence,
                                                      explanation: "A Run/RunOnce value starts this command at every boot or logon; encoded or "

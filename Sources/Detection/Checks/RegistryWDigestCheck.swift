@@ -5,34 +5,22 @@ import WindowsRegistry
 /// `UseLogonCredential` = 1 in the SYSTEM hive, what intruders set before dumping LSASS on Windows
 /// 8.1/2012 R2 and later (off by default there): `likely`. Evidence: the key, the value and the
 /// key's last-written time. References: MITRE T1003.001, T1112; Microsoft KB2871997.
-struct RegistryWDigestCheck: Check {
+struct RegistryWDigestCheck: HiveInspection {
     let id: CheckID = "HOST-REG-WDIGEST"
     let title = "WDigest set to keep clear-text passwords in LSASS (UseLogonCredential=1)"
     let input = CheckInput.memberContent(HiveKind.selector([.system]))
 
-    struct State {
-        var reading = HiveReading()
-        var matches = EventMatches()
-    }
-
-    func makeState() -> State { State() }
-
-    func observe(_ observation: Observation, into state: inout State) {
-        guard case .content(let content) = observation else { return }
-        var found: [Evidence] = []
-        state.reading.read(content) { hive, kind in
-            // The current control set first; one finding per hive.
-            for set in hive.controlSets() {
-                guard let key = set.subkey("Control")?.subkey("SecurityProviders")?.subkey("WDigest"),
-                      let value = key.value("UseLogonCredential"), let number = value.integer, number != 0 else { continue }
-                found.append(HiveReading.evidence(content, kind: kind, key: key, values: [("UseLogonCredential", String(number))]))
-                break
-            }
+    func inspect(_ hive: RegistryHive, kind: HiveKind, content: MemberContent, into matches: inout EventMatches) {
+        // The current control set first; one finding per hive.
+        for set in hive.controlSets() {
+            guard let key = set.subkey("Control")?.subkey("SecurityProviders")?.subkey("WDigest"),
+                  let value = key.value("UseLogonCredential"), let number = value.integer, number != 0 else { continue }
+            matches.add(.likely, HiveReading.evidence(content, kind: kind, key: key, values: [("UseLogonCredential", String(number))]))
+            break
         }
-        for evidence in found { state.matches.add(.likely, evidence) }
     }
 
-    func finish(_ state: inout State, in context: FinishContext) -> CheckOutput {
+    func finish(_ state: inout HiveFindings, in context: FinishContext) -> CheckOutput {
         CheckOutput(findings: state.matches.findings(checkId: id, title: title, severity: .high, attack: ["T1003.001", "T1112"],
                                                      category: FindingCategory.credentialAccess,
                                                      explanation: "UseLogonCredential=1 makes WDigest keep every later logon's password in clear text "
