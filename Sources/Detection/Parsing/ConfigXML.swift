@@ -32,13 +32,18 @@ struct ConfigElement: Equatable {
 /// that is not well formed yields the elements up to where it breaks, never an error: evidence
 /// is read as it is. UTF-16 files (a BOM) are converted first.
 enum ConfigXML {
-    static func elements(_ bytes: [UInt8]) -> [ConfigElement] {
+    static func elements(_ bytes: [UInt8]) -> [ConfigElement] { read(bytes).elements }
+
+    /// The elements, and for a file that is not well formed (a tag, comment or instruction left
+    /// open, elements never closed, no element at all) the line where reading stopped.
+    static func read(_ bytes: [UInt8]) -> (elements: [ConfigElement], brokenAt: Int?) {
         let text = decode(bytes)
         let chars = Array(text.utf8)
         var elements: [ConfigElement] = []
         var stack: [(name: String, location: String?, site: String?)] = []
         var index = 0
         var line = 1
+        var brokenAt: Int?
         func advance(to end: Int) {
             while index < end && index < chars.count {
                 if chars[index] == 0x0A { line += 1 }
@@ -63,12 +68,12 @@ enum ConfigXML {
             if rest == 0x21 {  // '!': comment, CDATA or DTD
                 let closing: [UInt8] = starts(Array("<!--".utf8), at: index) ? Array("-->".utf8)
                     : starts(Array("<![CDATA[".utf8), at: index) ? Array("]]>".utf8) : Array(">".utf8)
-                guard let end = find(closing, from: index + 2) else { break }
+                guard let end = find(closing, from: index + 2) else { brokenAt = line; break }
                 advance(to: end + closing.count)
                 continue
             }
             if rest == 0x3F {  // '?': processing instruction
-                guard let end = find(Array("?>".utf8), from: index + 2) else { break }
+                guard let end = find(Array("?>".utf8), from: index + 2) else { brokenAt = line; break }
                 advance(to: end + 2)
                 continue
             }
@@ -80,7 +85,7 @@ enum ConfigXML {
                 if quote != 0 { if c == quote { quote = 0 } } else if c == 0x22 || c == 0x27 { quote = c } else if c == 0x3E { break }
                 end += 1
             }
-            guard end < chars.count else { break }
+            guard end < chars.count else { brokenAt = line; break }
             let tagLine = line
             let body = String(decoding: chars[(index + 1)..<end], as: UTF8.self)
             advance(to: end + 1)
@@ -100,7 +105,8 @@ enum ConfigXML {
                                           location: enclosing, site: enclosingSite))
             if !selfClosing { stack.append((name, location, site)) }
         }
-        return elements
+        if brokenAt == nil, !stack.isEmpty || (elements.isEmpty && chars.contains(where: { $0 > 0x20 })) { brokenAt = line }
+        return (elements, brokenAt)
     }
 
     /// The tag's lower-cased name and its attributes.

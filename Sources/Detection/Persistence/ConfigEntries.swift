@@ -11,12 +11,16 @@ struct ConfigEntries {
     /// Files read, and files read over their head only.
     var files = 0
     var partial: [String] = []
+    /// Files that are not well formed, with the line where reading stopped.
+    var malformed: [String] = []
     static let cap = 5000
 
     mutating func read(_ content: MemberContent, keeping wanted: (ConfigElement) -> Bool) {
         files += 1
         if content.isPartial { partial.append(content.member.sourcePath) }
-        for element in ConfigXML.elements(content.head) where kept.count < Self.cap && wanted(element) {
+        let (elements, brokenAt) = ConfigXML.read(content.head)
+        if let brokenAt, !content.isPartial { malformed.append("\(content.member.sourcePath) (line \(brokenAt))") }
+        for element in elements where kept.count < Self.cap && wanted(element) {
             kept.append(Kept(member: content.member, element: element))
         }
     }
@@ -28,11 +32,18 @@ struct ConfigEntries {
                  details: details)
     }
 
-    /// The check's coverage: not applicable when no `what` was collected, else the files read in part.
+    /// The check's coverage: not applicable when no `what` was collected, else the files read in
+    /// part and those not well formed (read up to where they break).
     func coverage(of what: String, limit: Int) -> CoverageNote {
         guard files > 0 else { return CoverageNote(status: .notApplicable, reason: "no \(what) in the bundle") }
-        return CoverageNote(reason: partial.isEmpty ? nil : "\(partial.count) file(s) read over their first \(ByteCount.format(UInt64(limit))) only: "
-            + partial.prefix(5).joined(separator: ", "))
+        var reasons: [String] = []
+        if !partial.isEmpty {
+            reasons.append("\(partial.count) file(s) read over their first \(ByteCount.format(UInt64(limit))) only: " + partial.prefix(5).joined(separator: ", "))
+        }
+        if !malformed.isEmpty {
+            reasons.append("\(malformed.count) file(s) not well formed, read up to where they break: " + malformed.prefix(5).joined(separator: ", "))
+        }
+        return CoverageNote(reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "), malformed: malformed.isEmpty ? nil : malformed.count)
     }
 }
 
