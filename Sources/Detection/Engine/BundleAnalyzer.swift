@@ -74,9 +74,10 @@ public struct BundleAnalyzer: Sendable {
         let spans = result.spans.spans
         let states = VerdictRules.cveStates(findings: findings, assessments: result.assessments, builds: builds)
         var reasons = states.compactMapValues(\.reason)
-        for (cve, patch) in patched.exploitedBefore where states[cve]?.state == .exploited || states[cve]?.state == .attempted {
-            reasons[cve] = PatchNotes.text(patch)
-        }
+        // Only CVEs whose state says exploited or attempted are named as exploited before their patch:
+        // the verdict note and the CVE states tell the same story.
+        let exploitedBeforePatch = patched.exploitedBefore.filter { states[$0.key]?.state == .exploited || states[$0.key]?.state == .attempted }
+        for (cve, patch) in exploitedBeforePatch { reasons[cve] = PatchNotes.text(patch) }
         let verdict = VerdictRules.hostVerdict(findings: findings, coverage: result.coverage, intact: intact)
         let host = HostIdentity.from(logs: result.spans, eventComputer: result.eventComputer)
         let report = AnalysisReport(
@@ -84,7 +85,7 @@ public struct BundleAnalyzer: Sendable {
                           examiner: manifest.case.examiner, host: host.name, hostSource: host.source,
                           collectedAt: manifest.finishedAt, exchangeInstallPath: manifest.exchangeInstallPath?.path),
             verification: summary,
-            verdict: verdict, verdictNote: VerdictRules.verdictNote(verdict, states: states.mapValues(\.state), patched: patched.verdictSentence),
+            verdict: verdict, verdictNote: VerdictRules.verdictNote(verdict, states: states.mapValues(\.state), patched: PatchNotes.verdictSentence(exploitedBeforePatch, webShellPatches: patched.webShellsBefore)),
             cveStates: states.mapValues(\.state), cveReasons: reasons, cvePatchedAt: patchNotes.patchedAt,
             findings: findings, coverage: result.coverage, logSpans: spans,
             campaigns: CampaignBuilder.campaigns(from: findings, hostAddresses: result.spans.serverAddresses))
