@@ -171,11 +171,19 @@ import TestSupport
         #expect(vulnerable.first?.cves.contains("CVE-2021-26855") == true)
         #expect(vulnerable.first?.explanation.contains("fixed in 15.1.2176.9") == true)
         let patched = builds.status(of: try #require(ExchangeBuild("15.02.1118.020")))
-        // 2019 CU12 + Nov 2022 SU has every 2020-2022 fix; the 2023 SUs and 2019 CU14's Extended Protection default are missing.
-        #expect(patched.filter { !$0.patched }.map(\.name).allSatisfy { $0.contains("2023 SU") || $0.contains("CU14") })
+        // 2019 CU12 + Nov 2022 SU has every 2020-2022 fix; the 2023-2026 SUs and 2019 CU14's Extended Protection default are missing.
+        func isLater(_ name: String) -> Bool { ["2023 SU", "2024 SU", "2025 SU", "2026 SU", "CU14"].contains(where: name.contains) }
+        #expect(patched.filter { !$0.patched }.map(\.name).allSatisfy(isLater))
         #expect(patched.filter { !$0.patched }.flatMap(\.cves).contains("CVE-2024-21410"))
-        #expect(builds.status(of: try #require(ExchangeBuild("15.2.1118.25"))).filter { !$0.patched }.flatMap(\.cves) == ["CVE-2024-21410"])
-        #expect(builds.status(of: try #require(ExchangeBuild("15.2.922.7"))).filter { !$0.patched }.map(\.name) == [
+        // 2019 CU12 + Feb 2023 SU (the last SU for CU12 but March 2023): only CVE-2024-21410 and the updates after it.
+        let february2023 = builds.status(of: try #require(ExchangeBuild("15.2.1118.25"))).filter { !$0.patched }
+        #expect(february2023.first?.cves == ["CVE-2024-21410"])
+        #expect(february2023.dropFirst().map(\.name).allSatisfy(isLater))
+        #expect(!february2023.contains { $0.name.hasPrefix("January 2023") || $0.name.hasPrefix("February 2023") })
+        #expect(february2023.contains { $0.name.hasPrefix("March 2023") } && february2023.contains { $0.name.hasPrefix("June 2026") })
+        let cu10 = builds.status(of: try #require(ExchangeBuild("15.2.922.7"))).filter { !$0.patched }.map(\.name)
+        #expect(cu10.dropFirst(7).allSatisfy(isLater))
+        #expect(Array(cu10.prefix(7)) == [
             "November 2022 SU (ProxyNotShell)", "November 2022 SU (OWASSRF CVE-2022-41080)", "July 2021 SU (ProxyToken CVE-2021-33766)",
             "November 2021 SU (CVE-2021-42321, Get-App deserialisation)",
             "Exchange 2019 CU14 with Extended Protection (CVE-2024-21410; on Exchange 2016 turn Extended Protection on)",
