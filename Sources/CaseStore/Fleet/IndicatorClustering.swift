@@ -81,15 +81,7 @@ public struct IndicatorClustering: Sendable {
     /// score above 0, so only those are compared.
     func fuzzyFamilies(_ hashes: Set<String>) -> [String: String] {
         let sorted = hashes.sorted()
-        var parent = Array(sorted.indices)
-        func root(_ index: Int) -> Int {
-            var index = index
-            while parent[index] != index {
-                parent[index] = parent[parent[index]]
-                index = parent[index]
-            }
-            return index
-        }
+        var sets = DisjointSets(count: sorted.count)
         var byBlockSize: [Int: [Int]] = [:]
         for (index, hash) in sorted.enumerated() {
             guard let size = hash.split(separator: ":", maxSplits: 1).first.flatMap({ Int($0) }) else { continue }
@@ -98,31 +90,20 @@ public struct IndicatorClustering: Sendable {
         for (size, members) in byBlockSize {
             let partners = members + (byBlockSize[size * 2] ?? [])
             for (position, left) in members.enumerated() {
-                for right in partners[(position + 1)...] where root(left) != root(right) {
-                    if (FuzzyHash.similarity(sorted[left], sorted[right]) ?? 0) >= rules.fuzzyMatchScore {
-                        let (a, b) = (root(left), root(right))
-                        parent[max(a, b)] = min(a, b)
-                    }
+                for right in partners[(position + 1)...] where sets.root(left) != sets.root(right) {
+                    if (FuzzyHash.similarity(sorted[left], sorted[right]) ?? 0) >= rules.fuzzyMatchScore { sets.join(left, right) }
                 }
             }
         }
         var family: [String: String] = [:]
-        for (index, hash) in sorted.enumerated() { family[hash] = sorted[root(index)] }
+        for (index, hash) in sorted.enumerated() { family[hash] = sorted[sets.root(index)] }
         return family
     }
 
     /// Connected groups of indicators whose host sets overlap enough, each sorted, in a stable order.
     func linkedGroups(_ candidates: [Key: Set<String>]) -> [[Key]] {
         let keys = candidates.keys.sorted()
-        var parent = Array(keys.indices)
-        func root(_ index: Int) -> Int {
-            var index = index
-            while parent[index] != index {
-                parent[index] = parent[parent[index]]
-                index = parent[index]
-            }
-            return index
-        }
+        var sets = DisjointSets(count: keys.count)
         var byHost: [String: [Int]] = [:]
         for (index, key) in keys.enumerated() {
             for host in candidates[key] ?? [] { byHost[host, default: []].append(index) }
@@ -135,12 +116,12 @@ public struct IndicatorClustering: Sendable {
                     guard compared.insert(pairKey).inserted else { continue }
                     let a = candidates[keys[left]] ?? [], b = candidates[keys[right]] ?? []
                     let overlap = Double(a.intersection(b).count) / Double(a.union(b).count)
-                    if overlap >= rules.linkOverlap { parent[root(left)] = root(right) }
+                    if overlap >= rules.linkOverlap { sets.join(left, right) }
                 }
             }
         }
         var groups: [Int: [Key]] = [:]
-        for index in keys.indices { groups[root(index), default: []].append(keys[index]) }
+        for index in keys.indices { groups[sets.root(index), default: []].append(keys[index]) }
         return groups.values.map { $0.sorted() }.sorted { $0[0] < $1[0] }
     }
 
