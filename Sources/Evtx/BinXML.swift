@@ -113,12 +113,15 @@ final class Template {
 }
 
 /// One chunk's decoding state: its names and templates by offset, limits, reusable buffers.
-final class ChunkContext {
+struct ChunkContext {
     let chunk: UnsafeRawBufferPointer
     private var names: [Int: String] = [:]
     private var templates: [Int: Template] = [:]
     private var compiling: Set<Int> = []
     var scratch = [UInt16](repeating: 0, count: 256)
+    /// System values that repeat from record to record, by slot: the last one's bytes and text.
+    enum MemoSlot: Int { case provider, channel, computer }
+    var memos: [(entry: ValueTable.Entry, text: String)?] = [nil, nil, nil]
     /// Work left for the record being decoded (nodes visited, bytes of input rendered and of
     /// output held: about a byte each).
     var budget = 0
@@ -141,7 +144,7 @@ final class ChunkContext {
     /// overran is dropped).
     var chunkSpent: Int { min(Self.chunkBudget, Self.chunkBudget - chunkLeft) }
 
-    @inline(__always) func spend(_ amount: Int) throws {
+    @inline(__always) mutating func spend(_ amount: Int) throws {
         budget -= amount
         chunkLeft -= amount
         guard budget >= 0 else { throw EvtxFormatError("record expands beyond \(Self.recordBudget) units") }
@@ -149,7 +152,7 @@ final class ChunkContext {
     }
 
     /// A name structure (next offset, hash, count, UTF-16, NUL) at a chunk offset.
-    func name(at offset: Int) throws -> String {
+    mutating func name(at offset: Int) throws -> String {
         if let name = names[offset] { return name }
         guard offset >= 0, offset + 8 <= chunk.count else { throw EvtxFormatError("name offset \(offset) outside the chunk") }
         let count = Int(ValueText.unsigned(chunk, offset + 6, 2))
@@ -160,7 +163,7 @@ final class ChunkContext {
     }
 
     /// A name reference in the token stream: the name follows inline when the offset points just past it.
-    func readName(_ reader: inout ChunkReader) throws -> String {
+    mutating func readName(_ reader: inout ChunkReader) throws -> String {
         let offset = Int(try reader.u32())
         let name = try self.name(at: offset)
         if offset == reader.position {
@@ -172,7 +175,7 @@ final class ChunkContext {
     }
 
     /// The template defined at `offset` (parsed once per chunk).
-    func template(at offset: Int, depth: Int) throws -> Template {
+    mutating func template(at offset: Int, depth: Int) throws -> Template {
         if let template = templates[offset] { return template }
         guard depth < Self.maximumNesting, !compiling.contains(offset) else { throw EvtxFormatError("template at \(offset) refers to itself") }
         guard offset >= 512, offset + 24 <= chunk.count else { throw EvtxFormatError("template offset \(offset) outside the chunk") }
@@ -188,7 +191,7 @@ final class ChunkContext {
     }
 
     /// Tokens up to the end element (`inElement`) or the end of the fragment.
-    func parseNodes(_ reader: inout ChunkReader, depth: Int, nesting: Int, inElement: Bool, dependencyIDs: Bool) throws -> [XNode] {
+    mutating func parseNodes(_ reader: inout ChunkReader, depth: Int, nesting: Int, inElement: Bool, dependencyIDs: Bool) throws -> [XNode] {
         guard depth < Self.maximumDepth else { throw EvtxFormatError("elements nested deeper than \(Self.maximumDepth)") }
         var nodes: [XNode] = []
         while true {
@@ -229,7 +232,7 @@ final class ChunkContext {
     }
 
     /// A value, CDATA, character or entity reference, or substitution token (the token byte already read).
-    func parseValueToken(_ reader: inout ChunkReader, token: UInt8) throws -> XNode {
+    mutating func parseValueToken(_ reader: inout ChunkReader, token: UInt8) throws -> XNode {
         switch token & 0xBF {
         case 0x05:
             let type = try reader.u8()
@@ -261,7 +264,7 @@ final class ChunkContext {
         }
     }
 
-    func parseElement(_ reader: inout ChunkReader, token: UInt8, depth: Int, nesting: Int, dependencyIDs: Bool) throws -> XElement {
+    mutating func parseElement(_ reader: inout ChunkReader, token: UInt8, depth: Int, nesting: Int, dependencyIDs: Bool) throws -> XElement {
         if dependencyIDs { try reader.skip(2) }
         _ = try reader.u32()
         let name = try readName(&reader)
@@ -292,7 +295,7 @@ final class ChunkContext {
     }
 
     /// A template instance (the 0x0C token already read): its template and its values' places.
-    func parseInstance(_ reader: inout ChunkReader, nesting: Int) throws -> (Template, ValueTable) {
+    mutating func parseInstance(_ reader: inout ChunkReader, nesting: Int) throws -> (Template, ValueTable) {
         try reader.skip(1 + 4)
         let definition = Int(try reader.u32())
         if definition == reader.position {

@@ -64,7 +64,7 @@ enum ChunkDecoder {
             result.problem = "records checksum mismatch"
             return result
         }
-        let context = ChunkContext(chunk: chunk)
+        var context = ChunkContext(chunk: chunk)
         var offset = headerSize
         while offset + recordHeaderSize <= free {
             guard let recordSize = framedSize(chunk, at: offset, limit: free) else {

@@ -10,7 +10,7 @@ extension ChunkContext {
     }
 
     /// The record at `offset` with `size` bytes (framing already checked).
-    func decodeRecord(at offset: Int, size: Int, recovered: Bool, options: EvtxOptions) -> Outcome {
+    mutating func decodeRecord(at offset: Int, size: Int, recovered: Bool, options: EvtxOptions) -> Outcome {
         let number = ValueText.unsigned(chunk, offset + 8, 8)
         let written = Self.timestamp(filetime: ValueText.unsigned(chunk, offset + 16, 8))
         budget = Self.recordBudget
@@ -34,18 +34,20 @@ extension ChunkContext {
             } else if let literal = template.literalProviderLowercased {
                 providerLowercased = literal
             } else {
-                providerLowercased = try text(template.providerName ?? template.eventSourceName, values)?.lowercased() ?? ""
+                providerLowercased = try text(template.providerName ?? template.eventSourceName, values, memo: .provider)?.lowercased() ?? ""
             }
             guard options.wants(eventID, providerLowercased) else { return .decoded(number: number, time: written, record: nil) }
-            let provider = try text(template.providerName, values) ?? text(template.eventSourceName, values) ?? ""
+            let provider = try text(template.providerName, values, memo: .provider) ?? text(template.eventSourceName, values, memo: .provider) ?? ""
             let created = try timeCreated(template.timeCreated, values)
             var fields: [(name: String, value: String)] = []
+            fields.reserveCapacity(values.entries.count)
             if let payload = template.payload { try collect(payload, values, nesting: 0, into: &fields) }
             try spend(Self.recordCost + provider.utf8.count)
             let record = EvtxRecord(
                 recordNumber: number, eventID: eventID,
                 qualifiers: try integer(template.qualifiers, values).map { UInt16(truncatingIfNeeded: $0) },
-                provider: provider, channel: try text(template.channel, values) ?? "", computer: try text(template.computer, values) ?? "",
+                provider: provider, channel: try text(template.channel, values, memo: .channel) ?? "",
+                computer: try text(template.computer, values, memo: .computer) ?? "",
                 level: UInt8(truncatingIfNeeded: try integer(template.level, values) ?? 0),
                 time: created ?? written, writtenTime: written, fields: fields, recovered: recovered)
             return .decoded(number: number, time: record.time, record: record)
@@ -61,7 +63,9 @@ extension ChunkContext {
     }
 
     /// A System value as text; nil when absent or when it is only null optional substitutions.
-    func text(_ parts: [XNode]?, _ values: ValueTable) throws -> String? {
+    /// With `memo`, a value whose bytes equal the last one rendered for that slot (the same
+    /// provider, channel or computer in record after record) is that string again, not a new one.
+    mutating func text(_ parts: [XNode]?, _ values: ValueTable, memo: MemoSlot? = nil) throws -> String? {
         guard let parts else { return nil }
         if parts.count == 1 {
             switch parts[0] {
@@ -70,7 +74,14 @@ extension ChunkContext {
                 guard let entry = values.entry(index) else { return optional ? nil : "" }
                 if optional, entry.type == 0 { return nil }
                 try spend(entry.size + 1)
-                return ValueText.render(chunk, entry, scratch: &scratch)
+                guard let memo else { return ValueText.render(chunk, entry, scratch: &scratch) }
+                if let last = memos[memo.rawValue], last.entry.type == entry.type, last.entry.size == entry.size,
+                   memcmp(chunk.baseAddress! + last.entry.offset, chunk.baseAddress! + entry.offset, entry.size) == 0 {
+                    return last.text
+                }
+                let text = ValueText.render(chunk, entry, scratch: &scratch)
+                memos[memo.rawValue] = (entry, text)
+                return text
             default: break
             }
         }
@@ -78,7 +89,7 @@ extension ChunkContext {
     }
 
     /// A System value as an unsigned integer: read directly from an integer substitution, else parsed from text.
-    func integer(_ parts: [XNode]?, _ values: ValueTable) throws -> UInt64? {
+    mutating func integer(_ parts: [XNode]?, _ values: ValueTable) throws -> UInt64? {
         guard let parts else { return nil }
         if parts.count == 1, case .substitution(let index, _) = parts[0], let entry = values.entry(index) {
             switch entry.type {
@@ -93,7 +104,7 @@ extension ChunkContext {
         return UInt64(text.trimmingCharacters(in: .whitespaces))
     }
 
-    func timeCreated(_ parts: [XNode]?, _ values: ValueTable) throws -> Timestamp? {
+    mutating func timeCreated(_ parts: [XNode]?, _ values: ValueTable) throws -> Timestamp? {
         guard let parts else { return nil }
         if parts.count == 1, case .substitution(let index, _) = parts[0], let entry = values.entry(index), entry.type == 0x11, entry.size >= 8 {
             return Self.timestamp(filetime: ValueText.unsigned(chunk, entry.offset, 8))
@@ -104,7 +115,7 @@ extension ChunkContext {
     static let containers: Set<String> = ["EventData", "UserData", "Event"]
 
     /// Leaf elements in document order become fields (see `EvtxRecord.fields`).
-    func collect(_ nodes: [XNode], _ values: ValueTable, nesting: Int, into fields: inout [(name: String, value: String)]) throws {
+    mutating func collect(_ nodes: [XNode], _ values: ValueTable, nesting: Int, into fields: inout [(name: String, value: String)]) throws {
         for node in nodes {
             try spend(1)
             switch node {
@@ -122,7 +133,7 @@ extension ChunkContext {
     }
 
     /// A BinXML value (type 0x21): a fragment of its own, elements without dependency identifiers.
-    func collectNested(_ entry: ValueTable.Entry, nesting: Int, into fields: inout [(name: String, value: String)]) throws {
+    mutating func collectNested(_ entry: ValueTable.Entry, nesting: Int, into fields: inout [(name: String, value: String)]) throws {
         guard nesting < Self.maximumNesting else { throw EvtxFormatError("binary XML values nested deeper than \(Self.maximumNesting)") }
         // Parsed again at every reference: charge the parse.
         try spend(entry.size)
@@ -131,7 +142,7 @@ extension ChunkContext {
         try collect(nodes, .empty, nesting: nesting + 1, into: &fields)
     }
 
-    func collectElement(_ element: XElement, _ values: ValueTable, nesting: Int, into fields: inout [(name: String, value: String)]) throws {
+    mutating func collectElement(_ element: XElement, _ values: ValueTable, nesting: Int, into fields: inout [(name: String, value: String)]) throws {
         let children = element.children
         try spend(children.count)
         // libevtx leaves out an element whose content is only null optional substitutions.
@@ -160,7 +171,7 @@ extension ChunkContext {
         }
     }
 
-    func leaf(_ element: XElement, _ values: ValueTable, item: Int?, into fields: inout [(name: String, value: String)]) throws {
+    mutating func leaf(_ element: XElement, _ values: ValueTable, item: Int?, into fields: inout [(name: String, value: String)]) throws {
         var name = element.name
         if name == "Data", let attribute = element.attributes.first(where: { $0.name == "Name" || $0.name.lowercased() == "name" }),
            let named = try render(attribute.value, values, item: item) {
@@ -175,14 +186,14 @@ extension ChunkContext {
     }
 
     /// Text content: literal text and substitution values (one entry of arrays when `item` is set).
-    func render(_ parts: [XNode], _ values: ValueTable, item: Int?) throws -> String? {
+    mutating func render(_ parts: [XNode], _ values: ValueTable, item: Int?) throws -> String? {
         if item == nil { return try text(parts, values) }
         return try joined(parts, values, item: item)
     }
 
     /// Literal text and substitution values joined (entry `item` of array values when set);
     /// nil when there was nothing but null optional substitutions.
-    private func joined(_ parts: [XNode], _ values: ValueTable, item: Int?) throws -> String? {
+    private mutating func joined(_ parts: [XNode], _ values: ValueTable, item: Int?) throws -> String? {
         var out = ""
         var any = false
         for part in parts {

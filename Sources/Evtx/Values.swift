@@ -126,27 +126,44 @@ enum ValueText {
         }
     }
 
-    /// UTF-16LE up to the first NUL (libevtx ends the string there).
+    /// UTF-16LE up to the first NUL (libevtx ends the string there). ASCII text (the usual case) is
+    /// checked and copied in one pass, four units at a time; other text is decoded as UTF-16.
     static func utf16(_ chunk: UnsafeRawBufferPointer, _ offset: Int, _ size: Int, scratch: inout [UInt16]) -> String {
         let units = size / 2
         guard units > 0, let base = chunk.baseAddress else { return "" }
-        var count = 0
+        let start = base + offset
         var ascii = true
-        while count < units {
-            let unit = base.loadUnaligned(fromByteOffset: offset + 2 * count, as: UInt16.self).littleEndian
-            if unit == 0 { break }
-            if unit >= 0x80 { ascii = false }
-            count += 1
-        }
-        if ascii {
-            return String(unsafeUninitializedCapacity: count) { buffer in
-                for index in 0..<count { buffer[index] = base.load(fromByteOffset: offset + 2 * index, as: UInt8.self) }
-                return count
+        let text = String(unsafeUninitializedCapacity: units) { buffer in
+            var index = 0
+            while index + 4 <= units {
+                let word = UInt64(littleEndian: start.loadUnaligned(fromByteOffset: 2 * index, as: UInt64.self))
+                // Stop at a unit of 0x80 or more, or a NUL unit (the units being below 0x80, a lane is zero
+                // exactly when subtracting one sets its top bit).
+                guard word & 0xFF80_FF80_FF80_FF80 == 0, (word &- 0x0001_0001_0001_0001) & ~word & 0x8000_8000_8000_8000 == 0 else { break }
+                buffer[index] = UInt8(truncatingIfNeeded: word)
+                buffer[index + 1] = UInt8(truncatingIfNeeded: word >> 16)
+                buffer[index + 2] = UInt8(truncatingIfNeeded: word >> 32)
+                buffer[index + 3] = UInt8(truncatingIfNeeded: word >> 48)
+                index += 4
             }
+            while index < units {
+                let unit = UInt16(littleEndian: start.loadUnaligned(fromByteOffset: 2 * index, as: UInt16.self))
+                if unit == 0 { break }
+                if unit >= 0x80 {
+                    ascii = false
+                    return 0
+                }
+                buffer[index] = UInt8(truncatingIfNeeded: unit)
+                index += 1
+            }
+            return index
         }
+        if ascii { return text }
+        var count = 0
+        while count < units, start.loadUnaligned(fromByteOffset: 2 * count, as: UInt16.self) != 0 { count += 1 }
         if scratch.count < count { scratch = [UInt16](repeating: 0, count: max(count, 2 * scratch.count)) }
         return scratch.withUnsafeMutableBufferPointer { buffer in
-            for index in 0..<count { buffer[index] = base.loadUnaligned(fromByteOffset: offset + 2 * index, as: UInt16.self).littleEndian }
+            for index in 0..<count { buffer[index] = UInt16(littleEndian: start.loadUnaligned(fromByteOffset: 2 * index, as: UInt16.self)) }
             return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<count]), as: UTF16.self)
         }
     }
