@@ -46,6 +46,13 @@ import TestSupport
         ("TrailingNul", .string("abc\0"), ["abc"]),
         ("Escapes", .string("x<y&z\"q'\ttab\r\nnl"), ["x<y&z\"q'\ttab\r\nnl"]),
         ("Unicode", .string("Grüße ✓ 𝄞"), ["Grüße ✓ 𝄞"]),
+        // ASCII is read four units at a time: a NUL or a wider unit inside or after such a group.
+        ("AsciiLong", .string("C:\\Windows\\System32\\svchost.exe -k netsvcs"), ["C:\\Windows\\System32\\svchost.exe -k netsvcs"]),
+        ("NulAfterGroup", .string("abcd\0efgh"), ["abcd"]),
+        ("NulInGroup", .string("abcdef\0gh"), ["abcdef"]),
+        ("WideUnitLowByteZero", .string("abcdeĀfghij"), ["abcdeĀfghij"]),
+        ("WideUnitLate", .string("abcdefgh\u{7F}ijé"), ["abcdefgh\u{7F}ijé"]),
+        ("WideUnitFirst", .string("é1234567"), ["é1234567"]),
     ]
 
     static func event(_ typed: [(name: String, value: EvtxValue)], id: UInt16 = 4000) -> EvtxEvent {
@@ -78,6 +85,22 @@ import TestSupport
         let (records, summary) = EvtxStream.read(EvtxWriter.write([Self.event([("Nothing", .null)])]))
         #expect(summary.failed == 0)
         #expect(records.first?.fields.last.map { [$0.name, $0.value] } == ["Nothing", ""])
+    }
+
+    /// Provider, channel and computer strings are reused while their bytes repeat: records that
+    /// alternate between values each keep their own.
+    @Test func repeatedSystemValuesStayPerRecord() throws {
+        let computers = ["EXCH01.corp.local", "EXCH01.corp.local", "DC02.corp.local.example", "EXCH01.corp.local", "EXCH01.corp.locaL"]
+        let providers = ["Microsoft-Windows-Security-Auditing", "Microsoft-Windows-Security-Auditing", "Service Control Manager",
+                         "Microsoft-Windows-Security-Auditing", "Microsoft-Windows-Security-Auditinh"]
+        let events = zip(computers, providers).map { computer, provider in
+            EvtxEvent(eventID: 4624, provider: provider, channel: "Security", computer: computer, time: Self.time, data: [("A", "1")])
+        }
+        let (records, summary) = EvtxStream.read(EvtxWriter.write(events))
+        #expect(summary.records == computers.count && summary.failed == 0)
+        #expect(records.map(\.computer) == computers)
+        #expect(records.map(\.provider) == providers)
+        #expect(records.allSatisfy { $0.channel == "Security" })
     }
 
     @Test func systemValues() throws {
