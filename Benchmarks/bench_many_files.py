@@ -2,8 +2,9 @@
 """Peak memory and time of `extriage collect`, `verify` and `analyze` over many small files.
 
 Issue #14 items 3 and 4: memory must not grow with the number of files, and the collector must
-never write a bundle its own `verify` rejects. The tree (made once, kept with --tree) holds
---files small files (default 200,000) with long paths (--path-length bytes, default 490), half
+never write a bundle its own `verify` rejects. For each size in --files (default 20000,200000,
+smallest first) a tree (made once, kept with --tree; otherwise deleted after its run) holds
+that many small files with long paths (--path-length bytes, default 490), half
 under inetpub/wwwroot/aspnet_client/system_web/... (web pages, scripts, text in the favourite
 drop zone, so each is a web-file finding) and half under Windows/Temp/... (temp files, logs,
 DLLs), in folders of 1,000 files. Then, once each, not repeated:
@@ -12,8 +13,8 @@ DLLs), in folders of 1,000 files. Then, once each, not repeated:
   b. extriage verify OUT/many.tar
   c. extriage analyze OUT/many.tar --format json --output OUT/report.json --force
 
-Prints, per step, exit code, wall time and peak RSS (GNU time %M), then the sizes of the
-bundle, its manifest.json and the JSON report. Targets: every peak RSS < 200 MB, verify
+Prints one table: per size and step, exit code, wall time and peak RSS (GNU time %M), then the
+sizes of the bundle, its manifest.json and the JSON report. Targets: every peak RSS < 200 MB, verify
 exits 0 (the bundle it was given is intact). Exits 1 only with --strict when a target fails, 2
 on a usage problem (such as a missing extriage binary).
 
@@ -136,14 +137,52 @@ def file_size(path: str) -> int | None:
 
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--files", type=int, default=200_000, help="number of files (default 200000)")
+    ap.add_argument("--files", default="20000,200000",
+                    help="numbers of files, comma-separated (default 20000,200000)")
     ap.add_argument("--path-length", type=int, default=490, help="bytes per file path (default 490)")
-    ap.add_argument("--tree", help="where the tree is (kept; made when absent or different)")
-    ap.add_argument("--out", help="where bundle, report and log go (default: a temporary folder)")
+    ap.add_argument("--tree", help="where the trees are (kept, one folder per size; made when absent or different)")
+    ap.add_argument("--out", help="where bundles, reports and the log go (default: a temporary folder, deleted)")
     ap.add_argument("--extriage", default=DEFAULT_EXTRIAGE, help="the extriage binary")
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
-    return ap.parse_args(argv)
+    args = ap.parse_args(argv)
+    try:
+        args.sizes = sorted({int(n) for n in args.files.split(",") if n.strip()})
+    except ValueError:
+        ap.error("--files takes numbers separated by commas")
+    if not args.sizes or min(args.sizes) <= 0:
+        ap.error("--files needs at least one positive number")
+    return args
+
+
+def run_size(args, gnu_time: str | None, files: int, scratch: str) -> dict:
+    """Makes (or reuses) the tree of `files` files, runs the three steps once each, removes what it made."""
+    tree = os.path.join(args.tree, f"tree-{files}") if args.tree else os.path.join(scratch, f"tree-{files}")
+    out = os.path.join(args.out, f"out-{files}") if args.out else os.path.join(scratch, f"out-{files}")
+    os.makedirs(out, exist_ok=True)
+    make_tree(tree, files, args.path_length)
+    bundle = os.path.join(out, "many.tar")
+    report = os.path.join(out, "report.json")
+    log = os.path.join(out, "bench.log")
+    steps = {
+        "collect": [args.extriage, "collect", "--source", tree, "--output", bundle, "--case", "BENCH",
+                    "--examiner", "bench", "--quiet", "--force"],
+        "verify": [args.extriage, "verify", bundle],
+        "analyze": [args.extriage, "analyze", bundle, "--format", "json", "--output", report, "--force"],
+    }
+    results = {"files": files, "pathLength": args.path_length}
+    for name, argv_ in steps.items():
+        say(f"{files} files: {name} ...")
+        results[name] = run(gnu_time, argv_, log)
+    results["bundle_bytes"] = file_size(bundle)
+    results["manifest_bytes"] = manifest_size(bundle)
+    results["report_bytes"] = file_size(report)
+    results["log"] = log if args.out else None
+    if not args.tree:
+        shutil.rmtree(tree, ignore_errors=True)  # disk: 200,000 files take about 1 GB
+    if not args.out:
+        shutil.rmtree(out, ignore_errors=True)
+    return results
 
 
 def main(argv=None) -> int:
@@ -156,42 +195,25 @@ def main(argv=None) -> int:
         say("GNU time not found: peak RSS is not measured")
     scratch = tempfile.mkdtemp(prefix="bench-many-")
     try:
-        tree = args.tree or os.path.join(scratch, "tree")
-        out = args.out or os.path.join(scratch, "out")
-        os.makedirs(out, exist_ok=True)
-        make_tree(tree, args.files, args.path_length)
-        bundle = os.path.join(out, "many.tar")
-        report = os.path.join(out, "report.json")
-        log = os.path.join(out, "bench.log")
-        steps = {
-            "collect": [args.extriage, "collect", "--source", tree, "--output", bundle, "--case", "BENCH",
-                        "--examiner", "bench", "--quiet", "--force"],
-            "verify": [args.extriage, "verify", bundle],
-            "analyze": [args.extriage, "analyze", bundle, "--format", "json", "--output", report, "--force"],
-        }
-        results = {"files": args.files, "pathLength": args.path_length}
-        for name, argv_ in steps.items():
-            say(f"{name} ...")
-            results[name] = run(gnu_time, argv_, log)
-        results["bundle_bytes"] = file_size(bundle)
-        results["manifest_bytes"] = manifest_size(bundle)
-        results["report_bytes"] = file_size(report)
-        print(f"{args.files} files, paths of about {args.path_length} bytes")
-        print(f"{'step':<8} {'rc':>3} {'wall s':>8} {'peak RSS MB':>12}  target < {RSS_TARGET_MB:.0f} MB")
+        runs = [run_size(args, gnu_time, files, scratch) for files in args.sizes]
+        print(f"paths of about {args.path_length} bytes; target: peak RSS < {RSS_TARGET_MB:.0f} MB, verify exits 0")
+        print(f"{'files':>8} {'step':<8} {'rc':>3} {'wall s':>8} {'peak RSS MB':>12}")
         failed = False
-        for name in steps:
-            r = results[name]
-            rss = r["peak_rss_mb"]
-            ok = rss is not None and rss < RSS_TARGET_MB and (name != "verify" or r["rc"] == 0)
-            failed = failed or not ok
-            print(f"{name:<8} {r['rc']:>3} {r['wall_s']:>8.2f} {rss if rss is not None else '-':>12}  {'PASS' if ok else 'FAIL'}")
-        for key in ("bundle_bytes", "manifest_bytes", "report_bytes"):
-            value = results[key]
-            print(f"{key.replace('_', ' '):<15} {value / MB:.1f} MB" if value is not None else f"{key}: -")
-        print(f"log: {log}" if args.out else "")
+        for r in runs:
+            for name in ("collect", "verify", "analyze"):
+                step = r[name]
+                rss = step["peak_rss_mb"]
+                ok = rss is not None and rss < RSS_TARGET_MB and (name != "verify" or step["rc"] == 0)
+                failed = failed or not ok
+                print(f"{r['files']:>8} {name:<8} {step['rc']:>3} {step['wall_s']:>8.2f} "
+                      f"{rss if rss is not None else '-':>12}  {'PASS' if ok else 'FAIL'}")
+        for r in runs:
+            sizes = ", ".join(f"{key.replace('_bytes', '')} {r[key] / MB:.1f} MB" if r[key] is not None else f"{key}: -"
+                              for key in ("bundle_bytes", "manifest_bytes", "report_bytes"))
+            print(f"{r['files']:>8} files: {sizes}" + (f"; log: {r['log']}" if r["log"] else ""))
         if args.json:
             with open(args.json, "w") as f:
-                json.dump(results, f, indent=2)
+                json.dump(runs, f, indent=2)
         return 1 if failed and args.strict else 0
     finally:
         shutil.rmtree(scratch, ignore_errors=True)  # --tree and --out are elsewhere and kept

@@ -17,8 +17,14 @@ struct BundleScan {
         var header: MemberHeader
     }
 
-    /// Evidence members in tar order (everything but `manifest.json` and `manifest.sig`).
-    var members: [Member] = []
+    /// Evidence members in tar order (everything but `manifest.json` and `manifest.sig`),
+    /// compactly: their paths wait on disk in the table's spool.
+    var table = MemberTable()
+    /// The members as values (tests; the checks read `table`).
+    var members: [Member] {
+        get { table.members }
+        set { table = MemberTable(newValue) }
+    }
     var manifest: ManifestBytes?
     /// `manifest.json`'s bytes as an array (tests; the checks read `manifest`).
     var manifestBytes: [UInt8]? {
@@ -42,7 +48,7 @@ struct BundleScan {
     /// cut short, or holds a signature or evidence members.
     var looksLikeBundle: Bool {
         readingFailed || signatureBytes != nil || manifestRefusedSize != nil
-            || (members.map(\.path) + sparseMembers).contains { $0.hasPrefix("evidence/") }
+            || table.hasEvidenceMember || sparseMembers.contains { $0.hasPrefix("evidence/") }
     }
 
     static let chunkSize = 1 << 20
@@ -58,7 +64,7 @@ struct BundleScan {
             try scan.finish(reader)
         } catch {
             scan.readingFailed = true
-            scan.problems.append(.truncated(after: scan.members.count, lastMember: scan.members.last?.path, error))
+            scan.problems.append(.truncated(after: scan.table.count, lastMember: scan.table.lastPath, error))
             // The tar is damaged, but the file can still be hashed: the sidecar check then says
             // whether these are the bytes that were collected, instead of a false mismatch.
             if let file = try? reader.finishFileAfterError() {
@@ -99,7 +105,7 @@ struct BundleScan {
                 do {
                     let digests = try BundleScan.hashMember(from: reader, buffer: &buffer, sha256Only: sha256Only,
                                                             observer: observer, path: header.path)
-                    members.append(Member(path: header.path, size: header.size, digests: digests, header: header))
+                    table.append(path: header.path, size: header.size, digests: digests, header: header)
                 } catch let sparse as SparseMemberError {
                     sparseMembers.append(header.path)
                     problems.append(.sparseMember(header.path, detail: sparse.detail))

@@ -59,7 +59,7 @@ public struct BundleVerifier {
         }
         report.bundleSha256 = scan.bundleSha256
         report.bundleBytes = scan.bundleBytes
-        report.members = scan.members.count
+        report.members = scan.table.count
         let sidecar = SidecarCheck.check(bundle: path, computed: scan.bundleSha256)
         report.sidecar = sidecar.status
         var problems = scan.problems + custody.bundleChanged(computed: scan.bundleSha256)
@@ -71,7 +71,7 @@ public struct BundleVerifier {
             report.verdict = unavailable.verdict
         case .success(let loaded):
             report.manifest = loaded.manifest
-            problems += ManifestCheck(listed: loaded.listed, seal: loaded.manifest.seal, members: scan.members).problems()
+            problems += ManifestCheck(listed: loaded.listed, seal: loaded.manifest.seal, members: scan.table).problems()
             let signature = SignatureCheck(trustedKeys: trustedKeys)
                 .check(signature: scan.signatureBytes, manifest: loaded.source,
                        expectedSigner: custody.record?.manifestSigner)

@@ -38,17 +38,6 @@ extension ListedEntry {
     }
 }
 
-extension Manifest.Entry {
-    /// This entry with its path and SHA-256 held in `member`'s strings where their bytes are
-    /// equal, as `ListedEntry.sharingStrings` does: a kept entry adds no second copy of its path.
-    func sharingStrings(with member: BundleScan.Member) -> Manifest.Entry {
-        var shared = self
-        shared.path = ListedEntry.same(path, member.path)
-        shared.sha256 = ListedEntry.same(sha256, member.digests.sha256)
-        return shared
-    }
-}
-
 extension Manifest.Seal {
     /// The seal of these entries, in order (`init(entries:)` is this over its entries).
     init<S: Sequence>(listed: S) where S.Element == ListedEntry {

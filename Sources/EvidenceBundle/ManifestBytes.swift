@@ -92,7 +92,7 @@ final class ManifestBytes {
     }
 
     /// A new temporary file, already unlinked, in `$TMPDIR` (else `/tmp`); nil when none can be made.
-    private static func nameless() -> Int32? {
+    static func nameless() -> Int32? {
         let directory = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((directory + "/extriage-manifest-XXXXXX").utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }

@@ -14,38 +14,28 @@ struct ManifestCheck {
     }
 
     /// The manifest's entries, as far as the checks need them, and the seal it records.
-    let listed: [ListedEntry]
+    let listed: ListedTable
     let recordedSeal: Manifest.Seal
-    let members: [BundleScan.Member]
-    /// Indexes of manifest entries by path bytes (the first one where a path is listed twice).
-    /// Keys share the entries' strings: no path is copied.
-    let entries: [PathKey: Int]
-    /// Every member read, by path bytes, with how many times it was read.
-    let present: [PathKey: Int]
+    let members: MemberTable
 
     init(manifest: Manifest, members: [BundleScan.Member]) {
         self.init(listed: manifest.entries.map(ListedEntry.init), seal: manifest.seal, members: members)
     }
 
     init(listed: [ListedEntry], seal: Manifest.Seal, members: [BundleScan.Member]) {
+        let table = MemberTable(members)
+        self.init(listed: ListedTable(listed, members: table), seal: seal, members: table)
+    }
+
+    init(listed: ListedTable, seal: Manifest.Seal, members: MemberTable) {
         self.listed = listed
         self.recordedSeal = seal
         self.members = members
-        var entries: [PathKey: Int] = [:]
-        entries.reserveCapacity(listed.count)
-        for (index, entry) in listed.enumerated() where entries[PathKey(entry.path)] == nil {
-            entries[PathKey(entry.path)] = index
-        }
-        self.entries = entries
-        var present: [PathKey: Int] = [:]
-        present.reserveCapacity(members.count)
-        for member in members { present[PathKey(member.path), default: 0] += 1 }
-        self.present = present
     }
 
-    /// The manifest entry listing `path`, if any.
-    func entry(_ path: String) -> ListedEntry? {
-        entries[PathKey(path)].map { listed[$0] }
+    /// The index of the first manifest entry listing the path of `key`, if any.
+    private func entryIndex(_ key: PathHash) -> Int? {
+        listed.firstIndex[key].map(Int.init)
     }
 
     /// A decoded manifest with the exact bytes it was decoded from (what the signature covers),
@@ -53,7 +43,7 @@ struct ManifestCheck {
     struct Loaded {
         var manifest: Manifest
         var source: ManifestBytes
-        var listed: [ListedEntry]
+        var listed: ListedTable
         var bytes: [UInt8] { source.array }
     }
 
@@ -70,22 +60,14 @@ struct ManifestCheck {
                                                  : Unavailable(problem: .notABundle(), verdict: .notABundle))
         }
         do {
-            // Each listed entry shares its member's strings, so only one copy of each path is held.
-            var firstMember: [PathKey: Int] = [:]
-            firstMember.reserveCapacity(scan.members.count)
-            for (index, member) in scan.members.enumerated() where firstMember[PathKey(member.path)] == nil {
-                firstMember[PathKey(member.path)] = index
-            }
+            // Each listed entry's path is its member's in the spool: only one copy of each path is held.
+            var listed = ListedTable(paths: scan.table.paths)
             // Sized for one entry per member: growing by doubling would hold up to twice that.
-            var listed: [ListedEntry] = []
-            listed.reserveCapacity(scan.members.count)
             var entries: [Manifest.Entry] = []
-            if keepingEntries { entries.reserveCapacity(scan.members.count) }
+            if keepingEntries { entries.reserveCapacity(scan.table.count) }
             var manifest = try ManifestCodec.decodeEntries(bytes, limit: limit) { entry in
-                let member = firstMember[PathKey(entry.path)].map { scan.members[$0] }
-                let entryListed = ListedEntry(entry)
-                listed.append(member.map(entryListed.sharingStrings(with:)) ?? entryListed)
-                if keepingEntries { entries.append(member.map(entry.sharingStrings(with:)) ?? entry) }
+                listed.append(ListedEntry(entry), members: scan.table)
+                if keepingEntries { entries.append(entry) }
             }
             manifest.entries = entries
             return .success(Loaded(manifest: manifest, source: bytes, listed: listed))
@@ -100,71 +82,74 @@ struct ManifestCheck {
             + seal() + memberCount() + headers()
     }
 
-    /// Manifest entries, then unlisted members, whose path is unsafe (each path once).
+    /// Manifest entries, then unlisted members, whose path is unsafe (each path once). The
+    /// entries' were found as they were listed; a member's path is read back only when unlisted.
     func unsafePaths() -> [Problem] {
-        // Keys share the paths' storage: no path is copied.
-        var seen: Set<PathKey> = []
-        return (listed.map(\.path) + members.map(\.path)).compactMap { path in
-            guard seen.insert(PathKey(path)).inserted, let reason = MemberPathSafety.unsafeReason(path) else { return nil }
-            return .unsafeMemberPath(path, reason: reason)
+        var problems = listed.unsafePaths
+        for (index, row) in members.rows.enumerated() where entryIndex(row.key) == nil && members.byKey[row.key]?.first == Int32(index) {
+            let path = members.path(index)
+            if let reason = MemberPathSafety.unsafeReason(path) { problems.append(.unsafeMemberPath(path, reason: reason)) }
         }
+        return problems
     }
 
     /// Members that appear more than once, in path-byte order.
     func duplicateMembers() -> [Problem] {
-        present.filter { $0.value > 1 }
-            .sorted { PathKey.precedes($0.key.path, $1.key.path) }
-            .map { .duplicateMember($0.key.path, times: $0.value) }
+        members.byKey.values.filter { $0.count > 1 }
+            .map { (path: members.path(Int($0.first)), times: Int($0.count)) }
+            .sorted { PathKey.precedes($0.path, $1.path) }
+            .map { .duplicateMember($0.path, times: $0.times) }
     }
 
     func duplicateEntries() -> [Problem] {
-        entries.count == listed.count ? [] : [.manifestDuplicateEntry()]
+        listed.firstIndex.count == listed.count ? [] : [.manifestDuplicateEntry()]
     }
 
     /// Entries with no member.
     func missingMembers() -> [Problem] {
-        listed.filter { present[PathKey($0.path)] == nil }
-            .map { .missingMember($0.path, sha256: $0.memberDigests.sha256) }
+        listed.rows.indices.filter { members.byKey[listed.rows[$0].key] == nil }
+            .map { .missingMember(listed.path($0), sha256: listed.rows[$0].memberDigests.hex(.sha256)) }
     }
 
     /// Per member in tar order: not listed, or listed with another size or digest.
     func memberContents() -> [Problem] {
-        members.flatMap { member -> [Problem] in
-            guard let entry = entry(member.path) else {
-                return [.unlistedMember(member.path, sha256: member.digests.sha256)]
+        members.rows.indices.flatMap { index -> [Problem] in
+            let member = members.rows[index]
+            guard let entry = entryIndex(member.key) else {
+                return [.unlistedMember(members.path(index), sha256: member.digests.hex(.sha256))]
             }
-            return ManifestCheck.contentProblems(member, entry)
+            return contentProblems(index, listed.rows[entry])
         }
     }
 
-    /// Size, then each digest the scan computed (SHA-1 and MD5 are empty when only SHA-256 ran).
-    static func contentProblems(_ member: BundleScan.Member, _ entry: ListedEntry) -> [Problem] {
+    /// Size, then each digest the scan computed (SHA-1 and MD5 are absent when only SHA-256 ran).
+    func contentProblems(_ index: Int, _ entry: ListedTable.Row) -> [Problem] {
+        let member = members.rows[index]
         var problems: [Problem] = []
         if UInt64(max(0, member.size)) != entry.memberSize {
-            problems.append(.sizeMismatch(member.path, expected: entry.memberSize, found: member.size))
+            problems.append(.sizeMismatch(members.path(index), expected: entry.memberSize, found: member.size))
         }
-        let expected = entry.memberDigests
-        let pairs = [("sha256", expected.sha256, member.digests.sha256),
-                     ("sha1", expected.sha1, member.digests.sha1),
-                     ("md5", expected.md5, member.digests.md5)]
-        for (name, want, got) in pairs where !got.isEmpty && want != got {
-            problems.append(.hashMismatch(member.path, digest: name, expected: want, found: got))
+        let fields: [(name: String, field: CompactDigests.Field)] = [("sha256", .sha256), ("sha1", .sha1), ("md5", .md5)]
+        for (name, field) in fields
+        where member.digests.has(field) && !entry.memberDigests.same(field, as: member.digests) {
+            problems.append(.hashMismatch(members.path(index), digest: name, expected: entry.memberDigests.hex(field),
+                                          found: member.digests.hex(field)))
         }
         return problems
     }
 
     /// The first position where listed members present in the tar come in another order.
     func order() -> [Problem] {
-        let listedPaths = listed.lazy.map(\.path).filter { present[PathKey($0)] != nil }
-        let seen = members.lazy.map(\.path).filter { entries[PathKey($0)] != nil }
+        let listedKeys = listed.rows.indices.lazy.filter { members.byKey[listed.rows[$0].key] != nil }
+        let seen = members.rows.indices.lazy.filter { entryIndex(members.rows[$0].key) != nil }
         var position = 0
-        var wantPaths = listedPaths.makeIterator()
-        var seenPaths = seen.makeIterator()
+        var wantRows = listedKeys.makeIterator()
+        var seenRows = seen.makeIterator()
         while true {
-            switch (wantPaths.next(), seenPaths.next()) {
+            switch (wantRows.next(), seenRows.next()) {
             case let (want?, got?):
-                guard want.utf8.elementsEqual(got.utf8) else {
-                    return [.orderMismatch(at: position, listed: want, seen: got)]
+                guard listed.rows[want].key == members.rows[got].key else {
+                    return [.orderMismatch(at: position, listed: listed.path(want), seen: members.path(got))]
                 }
                 position += 1
             default:
@@ -176,7 +161,7 @@ struct ManifestCheck {
 
     /// The seal recomputed from the entries must equal the one recorded.
     func seal() -> [Problem] {
-        let recomputed = Manifest.Seal(listed: listed)
+        let recomputed = listed.seal
         return recomputed == recordedSeal ? [] : [.sealMismatch(recorded: recordedSeal.digest, recomputed: recomputed.digest)]
     }
 
@@ -186,19 +171,19 @@ struct ManifestCheck {
 
     /// Tar header fields extriage writes the same way every time: anything else was rewritten.
     func headers() -> [Problem] {
-        members.compactMap { member in
-            let differences = headerDifferences(member)
-            return differences.isEmpty ? nil : .headerMismatch(member.path, differences: differences)
+        members.rows.indices.compactMap { index in
+            let differences = headerDifferences(index)
+            return differences.isEmpty ? nil : .headerMismatch(members.path(index), differences: differences)
         }
     }
 
-    func headerDifferences(_ member: BundleScan.Member) -> [String] {
-        let header = member.header
+    func headerDifferences(_ index: Int) -> [String] {
+        let header = members.rows[index].header
         var differences: [String] = []
         if header.permissions != 0o444 { differences.append("mode \(String(header.permissions, radix: 8))") }
         if header.uid != 0 || header.gid != 0 { differences.append("owner \(header.uid):\(header.gid)") }
-        if header.userName != "extriage" || header.groupName != "extriage" { differences.append("owner names") }
-        if let entry = entry(member.path), (header.modified?.seconds ?? 0) != entry.modifiedSeconds {
+        if !header.standardNames { differences.append("owner names") }
+        if let entry = entryIndex(members.rows[index].key), header.modifiedSeconds != listed.rows[entry].modifiedSeconds {
             differences.append("modification time")
         }
         return differences

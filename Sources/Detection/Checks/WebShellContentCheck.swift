@@ -67,12 +67,20 @@ struct WebShellContentCheck: Check {
         let facts = context.facts
         let scoring = WebShellScoring(list: options.locations, context: context)
         let files = scans.values.filter { !$0.outcome.matches.isEmpty }.sorted { $0.member.member < $1.member.member }
-        let findings = files.map { scoring.finding(checkId: id, member: $0.member, scan: $0) }
+        // Grouped as made (`FindingSink`): thousands of matching files hold about a thousand findings.
+        var findings = FindingSink()
+        var requested = scoring.supersession(of: []), stomped = scoring.stompSupersession(of: [])
+        for file in files {
+            let finding = scoring.finding(checkId: id, member: file.member, scan: file)
+            requested.values.formUnion(scoring.supersession(of: [finding]).values)
+            stomped.values.formUnion(scoring.stompSupersession(of: [finding]).values)
+            findings.append(finding)
+        }
         let collectedInPart = scans.values.compactMap { scan in
             facts.filesByFoldedPath[scan.member.sourcePath.lowercased()]?.status == .partial ? scan.member.sourcePath : nil
         }.sorted()
-        return CheckOutput(findings: findings, coverage: coverage(Array(scans.values), rules: rules, collectedInPart: collectedInPart),
-                           exhibits: [WebFileScans(byMember: scans)], supersedes: [scoring.supersession(of: findings), scoring.stompSupersession(of: findings)])
+        return CheckOutput(findings: findings.findings, coverage: coverage(Array(scans.values), rules: rules, collectedInPart: collectedInPart),
+                           exhibits: [WebFileScans(byMember: scans)], supersedes: [requested, stomped])
     }
 
     func coverage(_ scans: [ScannedWebFile], rules: YaraRules, collectedInPart: [String]) -> CoverageNote {

@@ -17,7 +17,9 @@ struct WebShellLocationCheck: Check {
     func finish(_ state: inout Void, in context: FinishContext) -> CheckOutput {
         let scans = context.exhibit(WebFileScans.self)?.byMember ?? [:]
         let scoring = WebShellScoring(list: locations, context: context)
-        var findings: [Finding] = []
+        // Grouped as made: one finding per file, but a drop zone of 100,000 files holds about a thousand.
+        var findings = FindingSink()
+        var requested = scoring.supersession(of: []), stomped = scoring.stompSupersession(of: [])
         var examined = 0
         for entry in context.facts.filesByFoldedPath.valuesByPath() {
             guard let member = MemberInfo(member: entry.path) else { continue }
@@ -25,7 +27,10 @@ struct WebShellLocationCheck: Check {
             if let scan = scans[entry.path], !scan.outcome.matches.isEmpty { continue }
             let notes = scoring.locations.notes(for: entry)
             guard !notes.isEmpty else { continue }
-            findings.append(scoring.finding(checkId: id, member: member, scan: scans[entry.path], notes: notes))
+            let finding = scoring.finding(checkId: id, member: member, scan: scans[entry.path], notes: notes)
+            requested.values.formUnion(scoring.supersession(of: [finding]).values)
+            stomped.values.formUnion(scoring.stompSupersession(of: [finding]).values)
+            findings.append(finding)
         }
         let zones = locations.zones.count
         let coverage = zones > 0
@@ -33,6 +38,6 @@ struct WebShellLocationCheck: Check {
             : CoverageNote(status: .failed,
                            reason: "the location list (Profiles/rules/webshell-locations.yaml) was not found; only names and times were judged",
                            members: examined, records: 0)
-        return CheckOutput(findings: findings, coverage: coverage, supersedes: [scoring.supersession(of: findings), scoring.stompSupersession(of: findings)])
+        return CheckOutput(findings: findings.findings, coverage: coverage, supersedes: [requested, stomped])
     }
 }

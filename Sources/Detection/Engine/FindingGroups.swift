@@ -19,6 +19,11 @@ enum FindingGroups {
     }
 
     static func kind(of finding: Finding) -> Kind {
+        if let grouped = finding.grouped, finding.title.hasSuffix(" (\(grouped) alike)") {
+            // Already a summary (a `FindingSink`'s): its kind is that of the findings it counts.
+            let stem = String(finding.title.dropLast(" (\(grouped) alike)".count))
+            return Kind(checkId: finding.checkId, stem: stem, verdict: finding.verdict, severity: finding.severity)
+        }
         let stem = finding.title.range(of: ": ").map { String(finding.title[..<$0.lowerBound]) } ?? finding.title
         return Kind(checkId: finding.checkId, stem: stem, verdict: finding.verdict, severity: finding.severity)
     }
@@ -26,7 +31,7 @@ enum FindingGroups {
     static func summarise(_ findings: [Finding], threshold: Int = FindingGroups.threshold,
                           evidenceCap: Int = EvidenceList.defaultCap) -> [Finding] {
         var counts: [Kind: Int] = [:]
-        for finding in findings { counts[kind(of: finding), default: 0] += 1 }
+        for finding in findings { counts[kind(of: finding), default: 0] += finding.grouped ?? 1 }
         guard counts.values.contains(where: { $0 > threshold }) else { return findings }
         var out: [Finding] = []
         var merged: [Kind: Int] = [:]
@@ -48,11 +53,13 @@ enum FindingGroups {
 }
 
 extension Finding {
-    /// The first finding of a kind, made the summary of all `total`.
+    /// The first finding of a kind, made the summary of all `total`; a summary already stays one
+    /// (counting `total`), so summarising twice changes nothing.
     func startingGroup(stem: String, of total: Int) -> Finding {
         var group = self
+        let first = grouped.flatMap { _ in explanation.range(of: "; the first: ") }.map { String(explanation[$0.upperBound...]) } ?? explanation
         group.title = "\(stem) (\(total) alike)"
-        group.explanation = "\(total) findings of this kind; the first: \(explanation)"
+        group.explanation = "\(total) findings of this kind; the first: \(first)"
         group.grouped = total
         group.usage = nil
         group.pivots = pivots.mapValues { Array($0.prefix(FindingGroups.pivotValuesShown)) }
