@@ -6,7 +6,7 @@ import PackageDescription
 /// Modules depend one way (see DESIGN.md): ExTriageCore ← EvidenceSource ← ArtifactCollection,
 /// ExTriageCore ← EvidenceBundle ← ArtifactCollection, ExTriageCore ← DataDocuments ← ArtifactCollection
 /// and Detection (the one YAML data-file loader); ExTriageCore ← Evtx (the native EVTX reader) ← Detection;
-/// ExTriageCore ← WindowsRegistry and Prefetch (libregf, libscca through CForensics) ← Detection;
+/// ExTriageCore ← WindowsRegistry, Prefetch and ExtensibleStorage (libregf, libscca, libesedb through CForensics) ← Detection;
 /// ExTriageCore ← Sigma (the Sigma rule engine, on Yams) ← Detection ← CaseStore (fleet cases, on GRDB and postgres-nio), which
 /// also renders through Reporting (ExTriageCore ← Reporting).
 /// The executable stays thin.
@@ -34,7 +34,7 @@ let package = Package(
         .systemLibrary(
             name: "CForensics",
             pkgConfig: "libevtx",
-            providers: [.apt(["libevtx-dev", "libregf-dev", "libscca-dev", "libewf-dev", "libtsk-dev"])]
+            providers: [.apt(["libevtx-dev", "libregf-dev", "libscca-dev", "libesedb-dev", "libewf-dev", "libtsk-dev"])]
         ),
         .systemLibrary(name: "CYara", pkgConfig: "yara", providers: [.apt(["libyara-dev"])]),
         // libfuzzy ships no pkg-config file: the module map links it by name.
@@ -44,6 +44,7 @@ let package = Package(
         .target(name: "Evtx", dependencies: ["ExTriageCore"]),
         .target(name: "WindowsRegistry", dependencies: ["ExTriageCore", "CForensics"]),
         .target(name: "Prefetch", dependencies: ["ExTriageCore", "CForensics"]),
+        .target(name: "ExtensibleStorage", dependencies: ["ExTriageCore", "CForensics"]),
         .target(name: "EvidenceSource", dependencies: ["ExTriageCore", "CPosix", "CForensics"]),
         .target(
             name: "EvidenceBundle",
@@ -66,7 +67,7 @@ let package = Package(
         .target(
             name: "Detection",
             dependencies: [
-                "ExTriageCore", "EvidenceBundle", "DataDocuments", "Evtx", "Sigma", "CYara", "CForensics", "CFuzzy", "WindowsRegistry", "Prefetch",
+                "ExTriageCore", "EvidenceBundle", "DataDocuments", "Evtx", "Sigma", "CYara", "CForensics", "CFuzzy", "WindowsRegistry", "Prefetch", "ExtensibleStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"]
@@ -103,6 +104,7 @@ let package = Package(
         .testTarget(name: "ExTriageCoreTests", dependencies: ["ExTriageCore"]),
         .testTarget(name: "WindowsRegistryTests", dependencies: ["WindowsRegistry", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "PrefetchTests", dependencies: ["Prefetch", "ExTriageCore", "TestSupport"]),
+        .testTarget(name: "ExtensibleStorageTests", dependencies: ["ExtensibleStorage", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "EvtxTests", dependencies: ["Evtx", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "DataDocumentsTests", dependencies: ["DataDocuments", "ExTriageCore", "TestSupport"]),
         .testTarget(name: "EvidenceSourceTests", dependencies: ["EvidenceSource", "ExTriageCore", "TestSupport"]),

@@ -12,7 +12,7 @@ packages=(
   openssl         # tests check that OpenSSL reads the signing keys
   libyara-dev     # web-shell rules (CYara)
   libfuzzy-dev    # ssdeep hashes of web shells, compared across a case (CFuzzy)
-  libevtx-dev libregf-dev libscca-dev libewf-dev libtsk-dev  # event logs, hives, prefetch, E01, disk images (CForensics)
+  libevtx-dev libregf-dev libscca-dev libesedb-dev libewf-dev libtsk-dev  # event logs, hives, prefetch, SRUM (ESE), E01, disk images (CForensics)
   yara            # the benchmark compares with the yara command
   libevtx-utils   # the benchmark compares with evtxexport
   ewf-tools sleuthkit e2fsprogs mtools dosfstools ntfs-3g ntfs-3g-dev fdisk  # test images made at test time

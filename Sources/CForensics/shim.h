@@ -3,6 +3,7 @@
 #include <libevtx.h>
 #include <libregf.h>
 #include <libscca.h>
+#include <libesedb.h>
 #include <libewf.h>
 #include <tsk/libtsk.h>
 #endif

@@ -45,6 +45,8 @@ public enum CheckRegistry {
             RegistryLocalAccountCheck(rules: data.registry),
             ShimCacheToolCheck(rules: data.execution),
             AmcacheToolCheck(rules: data.execution),
+            ScheduledTaskFileCheck(rules: data.tasks),
+            SrumExfilCheck(rules: data.srum),
         ]
         // Exchange and IIS extension points: configuration read from the bundle.
         let persistenceChecks: [any Check] = [

@@ -45,14 +45,21 @@ import TestSupport
         let amcacheDetails = amcache.first?["details"] as? [String: String]
         #expect(amcache.count == 1 && amcacheDetails?["Path"] == "c:\\programdata\\procdump64.exe" && amcacheDetails?["SHA1"]?.count == 40)
 
-        let quiet = ["HOST-REG-RUN-KEYS", "HOST-REG-IFEO", "HOST-REG-LSA-PACKAGES", "HOST-REG-RUNASPPL", "HOST-REG-SAM-ACCOUNTS"]
+        let sam = Self.evidence(findings, check: "HOST-REG-SAM-ACCOUNTS", verdict: "attempt")
+        #expect(sam.compactMap { ($0["details"] as? [String: String])?["Account"] } == ["exsvc"], "the local account made during the attack")
+        let task = Self.evidence(findings, check: "HOST-SCHEDULED-TASKS", verdict: "likely")
+        #expect(task.compactMap { ($0["details"] as? [String: String])?["Task"] } == ["\\Microsoft\\Windows\\Maintenance\\WinSvcHealth"],
+                "the planted task; Defender's scan and ScheduledDefrag are quiet")
+        #expect(findings.filter { $0["checkId"] as? String == "HOST-SCHEDULED-TASKS" }.count == 1)
+
+        let quiet = ["HOST-REG-RUN-KEYS", "HOST-REG-IFEO", "HOST-REG-LSA-PACKAGES", "HOST-REG-RUNASPPL"]
         #expect(findings.filter { quiet.contains($0["checkId"] as? String ?? "") }.isEmpty)
         #expect(Self.evidence(findings, check: "HOST-REG-SERVICES", verdict: "attempt").isEmpty, "Defender's service under ProgramData is quiet")
     }
 
     @Test func theCleanSampleHasNoHostFindings() throws {
         let findings = try Self.findings("exchange2019-clean")
-        let host = findings.compactMap { $0["checkId"] as? String }.filter { $0.hasPrefix("HOST-REG") || $0 == "HOST-PREFETCH-TOOLS" }
+        let host = findings.compactMap { $0["checkId"] as? String }.filter { $0.hasPrefix("HOST-REG") || ["HOST-PREFETCH-TOOLS", "HOST-SCHEDULED-TASKS", "HOST-SRUM-EXFIL"].contains($0) }
         #expect(host.isEmpty)
     }
 }

@@ -128,8 +128,28 @@ public struct MemberContent {
     /// The member's full size.
     public var size: Int
 
+    /// What the checks offered this member share: a value parsed once for all of them (a
+    /// registry hive opened once, however many registry checks read it).
+    public var shared = MemberShared()
+
     /// Whether bytes past the head were not kept.
     public var isPartial: Bool { size > head.count }
+}
+
+/// Values made from one member's bytes once and handed to every check that reads the member
+/// after the first. Lives while the member's checks observe it, on the analyzing thread.
+public final class MemberShared {
+    private var values: [String: Any] = [:]
+
+    public init() {}
+
+    /// The value kept under `key`, made by `make` the first time it is asked for.
+    public func value<Value>(_ key: String, make: () -> Value) -> Value {
+        if let value = values[key] as? Value { return value }
+        let value = make()
+        values[key] = value
+        return value
+    }
 }
 
 /// What a check can assess, so verdict rules read declarations rather than lists of ids.

@@ -49,10 +49,12 @@ final class ContentFeed {
         guard let info = member else { return }
         member = nil
         dropMismatchedLeadingBytes()
+        // One shared store per member: what the first check parses, the others reuse.
+        let shared = MemberShared()
         for position in active {
             let selector = checks[position].selector
             let head = buffer.count <= selector.limit ? buffer : Array(buffer.prefix(selector.limit))
-            checks[position].check.observe(.content(MemberContent(member: info, head: head, size: size)))
+            checks[position].check.observe(.content(MemberContent(member: info, head: head, size: size, shared: shared)))
         }
         active.removeAll(keepingCapacity: true)
         buffer = []

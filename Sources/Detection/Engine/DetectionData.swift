@@ -17,6 +17,10 @@ public struct DetectionData: Sendable {
     public var registry: RegistryRules
     /// Which executed programs the prefetch check reports (`rules/host-execution.yaml`).
     public var execution: ExecutionRules
+    /// What the scheduled-task check counts as suspicious in a task's actions (`rules/host-tasks.yaml`).
+    public var tasks: TaskRules
+    /// Which programs' network usage the SRUM check reports, and from how many bytes (`rules/host-srum.yaml`).
+    public var srum: SrumRules
     /// What Microsoft ships at the Exchange and IIS extension points (agents, modules, handlers).
     public var extensionPoints: ExtensionPoints
     /// Things the user should know that did not stop the load (a rule pack that did not compile
@@ -64,6 +68,8 @@ public struct DetectionData: Sendable {
             timeStomping: try TimeStompRules.load(file: folder + "/rules/timestomp.yaml"),
             registry: try RegistryRules.load(file: folder + "/rules/host-registry.yaml"),
             execution: try ExecutionRules.load(file: folder + "/rules/host-execution.yaml"),
+            tasks: try TaskRules.load(file: folder + "/rules/host-tasks.yaml"),
+            srum: try SrumRules.load(file: folder + "/rules/host-srum.yaml"),
             extensionPoints: try ExtensionPoints.load(file: folder + "/rules/extension-points.yaml"),
             warnings: warnings)
     }

@@ -45,8 +45,9 @@ struct HiveReading {
     private(set) var hives = 0
     private(set) var problems: [String] = []
 
-    /// The hive in `content`, or nil with the reason recorded; `read` then runs over it and its
-    /// problems are recorded after.
+    /// The hive in `content`, or nil with the reason recorded; `read` then runs over it and the
+    /// problems it met while reading are recorded after. The hive is opened once per member and
+    /// shared with every other registry check reading it (`MemberContent.shared`).
     mutating func read(_ content: MemberContent, _ read: (RegistryHive, HiveKind) -> Void) {
         guard let kind = HiveKind(content.member) else { return }
         offered += 1
@@ -55,14 +56,29 @@ struct HiveReading {
             note(content.member, "dirty hive (sequence numbers differ): changes still in its .LOG1/.LOG2 were not replayed")
         }
         let hive: RegistryHive
-        do { hive = try RegistryHive(bytes: content.head, name: content.member.sourcePath) } catch {
-            note(content.member, "unreadable: \((error as? ExTriageError)?.message ?? String(describing: error))")
+        switch Self.open(content) {
+        case .success(let opened): hive = opened
+        case .failure(let error):
+            note(content.member, "unreadable: \(error.message)")
             return
         }
         hives += 1
+        let known = hive.problems.count
         read(hive, kind)
-        for problem in hive.problems.prefix(10) { note(content.member, problem) }
-        if hive.problems.count > 10 { note(content.member, "\(hive.problems.count - 10) more unreadable keys or values") }
+        let met = hive.problems.dropFirst(known)
+        for problem in met.prefix(10) { note(content.member, problem) }
+        if met.count > 10 { note(content.member, "\(met.count - 10) more unreadable keys or values") }
+    }
+
+    /// The member's hive, opened by the first registry check that reads it and kept for the others.
+    static func open(_ content: MemberContent) -> Result<RegistryHive, ExTriageError> {
+        content.shared.value("regf:\(content.head.count)") { () -> Result<RegistryHive, ExTriageError> in
+            do { return .success(try RegistryHive(bytes: content.head, name: content.member.sourcePath)) } catch let error as ExTriageError {
+                return .failure(error)
+            } catch {
+                return .failure(ExTriageError(.sourceUnreadable, String(describing: error), path: content.member.sourcePath))
+            }
+        }
     }
 
     private mutating func note(_ member: MemberInfo, _ text: String) {

@@ -10,11 +10,12 @@ import TestSupport
     static let volume = "\\VOLUME{01d70fe1a2b3c4d5-5e6f7a8b}"
 
     static func pf(_ executable: String, hash: String, from folder: String, runs: [String], extra: [String] = [],
-                   version: Int = 30, truncate: Int? = nil) throws -> (sourcePath: String, bytes: [UInt8]) {
+                   version: Int = 30, truncate: Int? = nil, compress: Bool = false) throws -> (sourcePath: String, bytes: [UInt8]) {
         var spec: [String: Any] = ["version": version, "executable": executable, "hash": hash, "run_count": runs.count, "last_runs": runs,
                                    "files": ["\(volume)\\WINDOWS\\SYSTEM32\\NTDLL.DLL", "\(volume)\\\(folder)\\\(executable)"]
                                        + extra.map { "\(volume)\\\($0)" }]
         if let truncate { spec["truncate"] = truncate }
+        if compress { spec["compress"] = true }
         return ("Windows/Prefetch/\(executable)-\(hash).pf", try SampleFormatWriters.prefetch(spec))
     }
 
@@ -56,6 +57,19 @@ import TestSupport
         #expect(quiet.coverage.first { $0.checkId == "HOST-PREFETCH-TOOLS" }?.records == 3)
         let staging = try Self.run([try Self.pf("RAR.EXE", hash: "0A0B0C0D", from: "INETPUB\\WWWROOT\\ASPNET_CLIENT", runs: ["2021-03-03T08:40:00Z"])])
         #expect(staging.findings.first?.category == FindingCategory.staging && staging.findings.first?.verdict == .likely)
+    }
+
+    @Test func aWindows10CompressedPrefetchFileIsReadAndJudged() throws {
+        let result = try Self.run([
+            try Self.pf("PROCDUMP64.EXE", hash: "73DCD079", from: "PROGRAMDATA", runs: ["2021-03-03T07:46:31Z", "2021-03-03T07:46:20Z"],
+                        compress: true),
+            try Self.pf("CONHOST.EXE", hash: "1F3E9D7E", from: "WINDOWS\\SYSTEM32", runs: ["2021-03-03T08:40:02Z"], compress: true),
+        ])
+        let likely = try #require(result.findings.first { $0.checkId == "HOST-PREFETCH-TOOLS" && $0.verdict == .likely })
+        let procdump = try #require(likely.evidence.first)
+        #expect(procdump.details?["Executable"] == "PROCDUMP64.EXE" && procdump.details?["Path"] == "\\PROGRAMDATA\\PROCDUMP64.EXE")
+        #expect(procdump.details?["LastRuns"] == "2021-03-03T07:46:31Z, 2021-03-03T07:46:20Z")
+        #expect(result.coverage.first { $0.checkId == "HOST-PREFETCH-TOOLS" }?.records == 2)
     }
 
     @Test func aCutPrefetchFileIsRecorded() throws {
