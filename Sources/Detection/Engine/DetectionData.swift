@@ -17,6 +17,8 @@ public struct DetectionData: Sendable {
     public var registry: RegistryRules
     /// Which executed programs the prefetch check reports (`rules/host-execution.yaml`).
     public var execution: ExecutionRules
+    /// Which short-lived files the USN journal check reports (`rules/deleted-traces.yaml`).
+    public var deletedTraces: DeletedTraceRules
     /// What Microsoft ships at the Exchange and IIS extension points (agents, modules, handlers).
     public var extensionPoints: ExtensionPoints
     /// Things the user should know that did not stop the load (a rule pack that did not compile
@@ -64,6 +66,7 @@ public struct DetectionData: Sendable {
             timeStomping: try TimeStompRules.load(file: folder + "/rules/timestomp.yaml"),
             registry: try RegistryRules.load(file: folder + "/rules/host-registry.yaml"),
             execution: try ExecutionRules.load(file: folder + "/rules/host-execution.yaml"),
+            deletedTraces: try DeletedTraceRules.load(file: folder + "/rules/deleted-traces.yaml", locations: locations),
             extensionPoints: try ExtensionPoints.load(file: folder + "/rules/extension-points.yaml"),
             warnings: warnings)
     }
