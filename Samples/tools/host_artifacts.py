@@ -227,3 +227,54 @@ def sam_hive() -> bytes:
     users = key("Users", time="2021-03-03T07:51:30Z", keys=[names] + records)
     return write_hive({"name": "SAM", "time": "2021-03-03T08:05:12Z", "root": key("ROOT", keys=[
         key("SAM", keys=[key("Domains", keys=[key("Account", keys=[users])])])])})
+def usn_journal() -> bytes:
+    """The volume's change journal ($Extend/$UsnJrnl:$J, V2 records): the folders of the web roots laid down at
+    install time (so parents resolve to paths), benign churn on 2021-03-03 (WER triage dump, Windows Update
+    cab, ASP.NET compile temp files) and healthcheck.aspx created in aspnet_client and deleted 14 minutes later."""
+    import datetime as dt
+    import usn_writer as u
+
+    utc = dt.timezone.utc
+
+    def t(text: str) -> dt.datetime:
+        return dt.datetime.fromisoformat(text).replace(tzinfo=utc)
+
+    root = (5, 5)
+    records: list[dict] = []
+
+    def folder(ref, parent, name, when):
+        for reason in (u.FILE_CREATE, u.FILE_CREATE | u.CLOSE):
+            records.append({"file": ref, "parent": parent, "time": t(when), "reason": reason, "attributes": u.ATTR_DIRECTORY, "name": name})
+
+    def short_lived(ref, parent, name, created, deleted):
+        for reason in (u.FILE_CREATE, u.FILE_CREATE | u.DATA_EXTEND, u.FILE_CREATE | u.DATA_EXTEND | u.CLOSE):
+            records.append({"file": ref, "parent": parent, "time": t(created), "reason": reason, "name": name})
+        records.append({"file": ref, "parent": parent, "time": t(deleted), "reason": u.FILE_DELETE | u.CLOSE, "name": name})
+
+    # IIS and ASP.NET registration (2020-12-14), Exchange setup (2020-12-15): the web roots' folders.
+    folder((40, 1), root, "inetpub", "2020-12-14T10:02:11.5210000")
+    folder((41, 1), (40, 1), "wwwroot", "2020-12-14T10:02:11.5230000")
+    folder((1250, 1), (41, 1), "aspnet_client", "2020-12-14T10:04:37.1180000")
+    folder((1251, 1), (1250, 1), "system_web", "2020-12-14T10:04:37.1190000")
+    folder((1252, 1), (1251, 1), "4_0_30319", "2020-12-14T10:04:37.1200000")
+    # Program Files\Microsoft (entry 3120) predates the journal: these paths resolve from "Exchange Server" down.
+    folder((88110, 1), (3120, 1), "Exchange Server", "2020-12-15T09:30:02.0040000")
+    folder((88111, 1), (88110, 1), "V15", "2020-12-15T09:30:02.0050000")
+    folder((88500, 1), (88111, 1), "FrontEnd", "2020-12-15T09:41:17.3000000")
+    folder((88501, 1), (88500, 1), "HttpProxy", "2020-12-15T09:41:17.3010000")
+    folder((88502, 1), (88501, 1), "owa", "2020-12-15T09:41:17.3020000")
+    folder((88503, 1), (88502, 1), "auth", "2020-12-15T09:41:17.3030000")
+    # Benign churn: a WER report folder with its triage dump (sent, then deleted by WER) ...
+    folder((70020, 2), (2210, 1), "AppCrash_MSExchangeHMWo_3c1a9c5d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3_0f1e2d3c_1a2b3c4d",
+           "2021-03-03T05:12:40.2000000")
+    short_lived((70021, 2), (70020, 2), "triagedump.dmp", "2021-03-03T05:12:40.4100000", "2021-03-03T05:13:02.7700000")
+    # ... Windows Update's download cache (a cab unpacked and removed) ...
+    folder((70030, 5), (2301, 1), "1f9c0c3a6b4e2d8f7a5c3b1e9d7f5a3c", "2021-03-03T05:40:11.0000000")
+    short_lived((70031, 5), (70030, 5), "Windows10.0-KB5000803-x64.cab", "2021-03-03T05:40:11.2000000", "2021-03-03T05:44:58.9000000")
+    # ... and w3wp compiling a page in Temporary ASP.NET Files (its temporary sources, deleted when done).
+    for offset, name in enumerate(("App_Web_k4p2x9qz.0.cs", "App_Web_k4p2x9qz.cmdline", "App_Web_k4p2x9qz.out")):
+        short_lived((70040 + offset, 1), (2450, 1), name, f"2021-03-03T06:58:30.{offset}000000", "2021-03-03T06:58:31.5000000")
+    # The attack: healthcheck.aspx planted in aspnet_client\system_web\4_0_30319, used, deleted 14 minutes later.
+    short_lived((70211, 3), (1252, 1), "healthcheck.aspx", "2021-03-03T06:58:10.1234567", "2021-03-03T07:12:44.0561234")
+    records.sort(key=lambda r: r["time"])
+    return u.write({"version": 2, "leading_zeros": 65536, "records": records})

@@ -46,6 +46,7 @@ event logs come from the Swift EVTX writer). Times are UTC.
     ex16_benign_temp_files             disk: benign Temp files
     ex16_console_history               disk: PSReadLine history (admin, then dump and 7-Zip)
     ex16_registry_and_prefetch         disk: SYSTEM/SOFTWARE/SAM hives (PSEXESVC, WDigest, exsvc), prefetch (ProcDump), tasks
+    ex16_usn_journal                   disk: USN journal ($J): healthcheck.aspx created and deleted in aspnet_client, benign churn
     ex16_event_log_traces              notes: the evtx records that must fire
     ex16_build_and_coverage_notes      notes: build, coverage, ECP #Version, .gitkeep
 
@@ -1621,6 +1622,14 @@ def ex16_registry_and_prefetch(h: Host) -> None:
         tree.write_bytes("Windows/System32/Tasks/" + path, data, trace)
 
 
+def ex16_usn_journal(h: Host) -> None:
+    """The change journal, as KAPE and Velociraptor name a copied $J: a web shell created and deleted (host_artifacts.py)."""
+    h.tree.write_bytes("$Extend/$UsnJrnl%3A$J", host_artifacts.usn_journal(),
+                       Trace("C09", "USN journal: inetpub\\wwwroot\\aspnet_client\\system_web\\4_0_30319\\healthcheck.aspx FILE_CREATE "
+                                    "06:58:10, FILE_DELETE 07:12:44 (14 min); benign WER dump, Windows Update cab and ASP.NET "
+                                    "compile temp files created and deleted too (must not fire)", "T1505.003, T1070.004", T_LIKELY))
+
+
 def ex16_event_log_traces(h: Host) -> None:
     """Trace rows for the event logs (written by the Swift EVTX writer, kept by this script)."""
     tree = h.tree
@@ -1668,7 +1677,7 @@ EX16_ACTIVITY = (
 )
 EX16_DISK = (
     ex16_stock_server_files, ex16_planted_web_shells, ex16_compiled_shell_residue,
-    ex16_dumps_staging_lateral_files, ex16_benign_temp_files, ex16_console_history, ex16_registry_and_prefetch,
+    ex16_dumps_staging_lateral_files, ex16_benign_temp_files, ex16_console_history, ex16_registry_and_prefetch, ex16_usn_journal,
 )
 EX16_NOTES = (ex16_event_log_traces, ex16_build_and_coverage_notes)
 

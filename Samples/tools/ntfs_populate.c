@@ -3,7 +3,7 @@
  * with no mount and no root. Used by the tests and `make sample-images` to build NTFS images.
  *
  *   ntfs_populate IMAGE SRCDIR [-s RELPATH STREAM CONTENTFILE]... [-z RELPATH SIZE]... [-t RELPATH SECONDS]...
- *                 [-d RELPATH]...
+ *                 [-d RELPATH]... [-j RELPATH STREAM OFFSET CONTENTFILE]...
  *
  * IMAGE must already hold an empty NTFS file system (mkntfs -F -Q -q IMAGE). Every directory
  * and regular file under SRCDIR is created with the same relative path and content; links and
@@ -12,7 +12,11 @@
  * whose only written bytes are "sparse-tail\n" at its very end. `-t` time-stomps RELPATH: its four
  * $STANDARD_INFORMATION times become SECONDS (Unix time) while its $FILE_NAME attribute keeps the
  * creation times, as a user-mode timestomp tool leaves them. `-d` deletes RELPATH (a file copied
- * from SRCDIR): its MFT entry is freed but stays on disk, as after a deletion on Windows.
+ * from SRCDIR): its MFT entry is freed but stays on disk, as after a deletion on Windows. `-j`
+ * writes a journal-like stream: it creates RELPATH if needed (its folder must exist, e.g. the
+ * `$Extend` mkntfs makes) and writes CONTENTFILE into its stream STREAM at OFFSET, the bytes
+ * before left as a sparse hole, as NTFS leaves the freed head of `$Extend/$UsnJrnl:$J`. A folder
+ * of SRCDIR that already exists in the image (`$Extend`) is filled, not created again.
  *
  * Build: gcc -O1 -o ntfs_populate ntfs_populate.c -lntfs-3g   (Debian package ntfs-3g-dev)
  */
@@ -50,13 +54,13 @@ static ntfs_inode *create_child(ntfs_inode *dir, const char *name, mode_t type) 
 }
 
 /* Writes the whole host file at HOSTPATH into attribute (TYPE, NAME) of NI. */
-static int write_attribute(ntfs_inode *ni, ntfschar *name, u32 name_len, const char *hostpath) {
+static int write_attribute_at(ntfs_inode *ni, ntfschar *name, u32 name_len, const char *hostpath, s64 start) {
     int fd = open(hostpath, O_RDONLY);
     if (fd < 0) return fail("open", hostpath);
     ntfs_attr *na = ntfs_attr_open(ni, AT_DATA, name, name_len);
     if (!na) { close(fd); return fail("ntfs_attr_open", hostpath); }
     char buffer[65536];
-    s64 offset = 0;
+    s64 offset = start;
     for (;;) {
         ssize_t count = read(fd, buffer, sizeof buffer);
         if (count < 0) { ntfs_attr_close(na); close(fd); return fail("read", hostpath); }
@@ -74,6 +78,10 @@ static int write_attribute(ntfs_inode *ni, ntfschar *name, u32 name_len, const c
     return 0;
 }
 
+static int write_attribute(ntfs_inode *ni, ntfschar *name, u32 name_len, const char *hostpath) {
+    return write_attribute_at(ni, name, name_len, hostpath, 0);
+}
+
 /* Copies the host directory HOST into the NTFS directory DIR, recursively, in name order. */
 static int copy_tree(ntfs_inode *dir, const char *host) {
     struct dirent **names = NULL;
@@ -89,7 +97,8 @@ static int copy_tree(ntfs_inode *dir, const char *host) {
         if (lstat(path, &info) != 0) {
             status = fail("lstat", path);
         } else if (S_ISDIR(info.st_mode) || S_ISREG(info.st_mode)) {
-            ntfs_inode *child = create_child(dir, name, S_ISDIR(info.st_mode) ? S_IFDIR : S_IFREG);
+            ntfs_inode *child = S_ISDIR(info.st_mode) ? ntfs_pathname_to_inode(dir->vol, dir, name) : NULL;
+            if (!child) child = create_child(dir, name, S_ISDIR(info.st_mode) ? S_IFDIR : S_IFREG);
             if (!child) {
                 status = fail("ntfs_create", path);
             } else {
@@ -150,6 +159,44 @@ static int add_sparse(ntfs_volume *vol, const char *relpath, long long size) {
     return status;
 }
 
+static int add_journal(ntfs_volume *vol, const char *relpath, const char *stream, long long offset, const char *content) {
+    char *absolute = NULL;
+    if (asprintf(&absolute, "/%s", relpath) < 0) return 1;
+    ntfs_inode *ni = ntfs_pathname_to_inode(vol, NULL, absolute);
+    free(absolute);
+    if (!ni) {
+        char *parent_path = strdup(relpath);
+        char *slash = strrchr(parent_path, '/');
+        const char *name = slash ? slash + 1 : parent_path;
+        if (slash) *slash = 0;
+        char *folder = NULL;
+        if (asprintf(&folder, "/%s", slash ? parent_path : "") < 0) { free(parent_path); return 1; }
+        ntfs_inode *dir = ntfs_pathname_to_inode(vol, NULL, folder);
+        free(folder);
+        if (!dir) { free(parent_path); return fail("no such folder in the image", relpath); }
+        ni = create_child(dir, name, S_IFREG);
+        free(parent_path);
+        if (!ni) { ntfs_inode_close(dir); return fail("ntfs_create", relpath); }
+        ntfs_inode_close_in_dir(ni, dir);
+        ntfs_inode_close(dir);
+        if (asprintf(&absolute, "/%s", relpath) < 0) return 1;
+        ni = ntfs_pathname_to_inode(vol, NULL, absolute);
+        free(absolute);
+        if (!ni) return fail("created file not found", relpath);
+    }
+    ntfschar *uname = NULL;
+    int length = ntfs_mbstoucs(stream, &uname);
+    int status = 0;
+    if (length < 0 || ntfs_attr_add(ni, AT_DATA, uname, (u8)length, NULL, 0) != 0) {
+        status = fail("ntfs_attr_add", stream);
+    } else {
+        status = write_attribute_at(ni, uname, (u32)length, content, (s64)offset);
+    }
+    free(uname);
+    ntfs_inode_close(ni);
+    return status;
+}
+
 static int stomp(ntfs_volume *vol, const char *relpath, long long seconds) {
     char *absolute = NULL;
     if (asprintf(&absolute, "/%s", relpath) < 0) return 1;
@@ -190,7 +237,7 @@ static int delete_file(ntfs_volume *vol, const char *relpath) {
 
 int main(int argc, char **argv) {
     if (argc < 3) {
-        fprintf(stderr, "usage: ntfs_populate IMAGE SRCDIR [-s RELPATH STREAM CONTENTFILE]... [-z RELPATH SIZE]... [-t RELPATH SECONDS]... [-d RELPATH]...\n");
+        fprintf(stderr, "usage: ntfs_populate IMAGE SRCDIR [-s RELPATH STREAM CONTENTFILE]... [-z RELPATH SIZE]... [-t RELPATH SECONDS]... [-d RELPATH]... [-j RELPATH STREAM OFFSET CONTENTFILE]...\n");
         return 2;
     }
     ntfs_volume *vol = ntfs_mount(argv[1], NTFS_MNT_NONE);
@@ -208,6 +255,9 @@ int main(int argc, char **argv) {
         } else if (strcmp(argv[i], "-t") == 0 && i + 2 < argc) {
             status = stomp(vol, argv[i + 1], atoll(argv[i + 2]));
             i += 2;
+        } else if (strcmp(argv[i], "-j") == 0 && i + 4 < argc) {
+            status = add_journal(vol, argv[i + 1], argv[i + 2], atoll(argv[i + 3]), argv[i + 4]);
+            i += 4;
         } else if (strcmp(argv[i], "-z") == 0 && i + 2 < argc) {
             status = add_sparse(vol, argv[i + 1], atoll(argv[i + 2]));
             i += 2;

@@ -27,6 +27,9 @@ struct SelectedFile {
     var stream: String?
     /// Why the member name is not the plain escaped path (it collided with another), if it is not.
     var memberNote: String?
+    /// Set when only a pattern naming one of its streams (`$Extend/$UsnJrnl:$J`) chose the file:
+    /// those streams are collected, not the file and its other streams.
+    var onlyStreams: Set<String>?
 }
 
 extension String {
@@ -109,9 +112,14 @@ final class ArtifactSelector {
         }
         files = [:]
         for (_, var file) in ordered {
-            (file.memberPath, file.memberNote) = names.claim("evidence/\(file.volume)/\(file.path.escaped.escapingUnsafeNameCharacters)")
-            named.append(file)
-            for stream in file.entry.streams {
+            let plain = "evidence/\(file.volume)/\(file.path.escaped.escapingUnsafeNameCharacters)"
+            if file.onlyStreams == nil {
+                (file.memberPath, file.memberNote) = names.claim(plain)
+                named.append(file)
+            } else {
+                file.memberPath = plain
+            }
+            for stream in file.entry.streams where file.onlyStreams?.contains(stream.name) ?? true {
                 var member = file
                 member.stream = stream.name
                 member.entry.size = stream.size
@@ -152,12 +160,39 @@ final class ArtifactSelector {
             for state in states.sorted() { advance(state, shape, &next, &matched) }
             matched.sort()
             if !matched.isEmpty, entry.listedKind != .directory { record(volume: volume, path: path, entry: entry, patterns: matched) }
+            if entry.kind == .file { selectStreams(of: entry, volume: volume, path: path, states: states) }
             if mayBeFolder {
                 for pattern in Set(next.map(\.pattern)).subtracting(matched).sorted() {
                     notes.append(.unreadableFolder(pattern: pattern, volume: volume, path: path, entry: entry))
                 }
             } else if entry.kind == .directory, !next.isEmpty {
                 walk(volume: volume, directory: path, states: next, depth: depth + 1)
+            }
+        }
+    }
+
+    /// Patterns whose last segment names a stream (`$UsnJrnl:$J`, matched against `<file name>:<stream>`)
+    /// choose that stream alone: a file chosen whole keeps all its streams.
+    private func selectStreams(of entry: SourceEntry, volume: String, path: EvidencePath, states: Set<State>) {
+        for stream in entry.streams {
+            var shape = entry
+            shape.name = PathComponent(entry.name.escaped + ":" + stream.name)
+            var next = Set<State>()
+            var matched: [Int] = []
+            for state in states.sorted() { advance(state, shape, &next, &matched) }
+            guard !matched.isEmpty else { continue }
+            let key = FileKey(volume: volume, raw: path.rawBytes)
+            for pattern in matched { matchCounts[pattern] += 1 }
+            let artifact = matched.map { patterns[$0].artifactIndex }.min() ?? 0
+            if var existing = files[key] {
+                existing.patternIndexes = Array(Set(existing.patternIndexes + matched)).sorted()
+                existing.artifactIndex = min(existing.artifactIndex, artifact)
+                existing.onlyStreams?.insert(stream.name)
+                files[key] = existing
+            } else {
+                var selected = SelectedFile(volume: volume, path: path, entry: entry, artifactIndex: artifact, patternIndexes: matched)
+                selected.onlyStreams = [stream.name]
+                files[key] = selected
             }
         }
     }
@@ -200,6 +235,7 @@ final class ArtifactSelector {
             if var existing = files[key] {
                 existing.patternIndexes = (existing.patternIndexes + matched).sorted()
                 existing.artifactIndex = min(existing.artifactIndex, artifact)
+                existing.onlyStreams = nil  // chosen whole
                 files[key] = existing
             } else {
                 files[key] = SelectedFile(volume: volume, path: path, entry: entry, artifactIndex: artifact, patternIndexes: matched)

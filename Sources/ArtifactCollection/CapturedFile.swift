@@ -17,11 +17,17 @@ struct CapturedFile {
     var times: FileTimes
     var record: FileRecordInfo?
     var unreadable: [UnreadableRange]
+    /// Sparse bytes at the start of the stream that were not read (`EvidenceFile.skippedLeadingBytes`).
+    var skippedLeading: UInt64 = 0
 
     /// Why the member is not simply the whole file, in the order a reader needs them.
     var reasons: [String] {
         var reasons = plan.reasons
         if let note = selected.memberNote { reasons.append(note) }
+        if skippedLeading > 0 {
+            reasons.append("the stream's first \(skippedLeading) bytes are sparse (zeros, freed journal space) and were not read: "
+                           + "the member holds stream bytes \(skippedLeading)-\(skippedLeading + declaredSize)")
+        }
         if copy.total > copy.stored {
             if plan.trace {
                 reasons.append("trace mode: whole file hashed, only the first \(copy.stored) bytes stored")

@@ -159,6 +159,11 @@ public final class Collector {
                 default:
                     break
                 }
+                if parts.last?.contains(":") == true, request.source.kind == "directory" {
+                    pattern.unresolvedReason = "not applicable: a directory source has no NTFS streams (a copied tree carries them as files)"
+                    out.append(pattern)
+                    continue
+                }
                 do {
                     pattern.glob = try GlobPattern(literalPrefix: prefix, glob: parts.joined(separator: "/"))
                 } catch {

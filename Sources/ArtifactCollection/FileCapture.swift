@@ -41,7 +41,8 @@ struct FileCapture {
                                declaredSize: declaredSize, collectDumps: collectDumps, traceHeadBytes: traceHeadBytes)
         let copy = try copy(file, firstChunk: first, plan: plan, member: selected.memberPath)
         let captured = CapturedFile(selected: selected, definition: definition, plan: plan, copy: copy, declaredSize: declaredSize,
-                                    times: file.times, record: file.record, unreadable: file.unreadableRanges)
+                                    times: file.times, record: file.record, unreadable: file.unreadableRanges,
+                                    skippedLeading: file.skippedLeadingBytes)
         return .member(captured.entry, bytesRead: copy.total, readError: copy.readError)
     }
 

@@ -74,16 +74,22 @@ public enum ProfileParser {
     }
 
     /// A path glob must be volume-relative, with known placeholders only in front, and compile.
+    /// Its last segment may name an NTFS stream, `<file>:<stream>` (`$Extend/$UsnJrnl:$J`).
     static func checkPattern(_ pattern: String, _ value: DataValue) {
-        if pattern.hasPrefix("/") || pattern.contains("\\") || pattern.contains(":") {
+        let segments = pattern.split(separator: "/")
+        let streamSegment = segments.count > 1 && segments.last.map { last in
+            last.filter { $0 == ":" }.count == 1 && !last.hasPrefix(":") && !last.hasSuffix(":")
+        } ?? false
+        let colons = pattern.filter { $0 == ":" }.count
+        if pattern.hasPrefix("/") || pattern.contains("\\") || (colons > 0 && !(colons == 1 && streamSegment)) {
             value.problem("'\(pattern)' must be relative to the volume root with '/' separators")
             return
         }
-        let segments = pattern.split(separator: "/")
         if segments.contains(where: { $0 == ".." || $0 == "." }) {
             value.problem("'\(pattern)' must not contain '.' or '..' segments")
         }
-        for (index, segment) in segments.enumerated() where segment.contains("%") {
+        // `%` inside a name is a literal (`$UsnJrnl%3A$J`, as collectors escape a stream's colon).
+        for (index, segment) in segments.enumerated() where segment.hasPrefix("%") {
             let isPlaceholder = placeholders.contains(String(segment))
             if !isPlaceholder || index != 0 {
                 value.problem("'\(pattern)': '\(segment)' is not a known placeholder in leading position (known: \(placeholders.joined(separator: ", ")))")

@@ -47,6 +47,7 @@ public enum CheckRegistry {
             AmcacheToolCheck(rules: data.execution),
             ScheduledTaskFileCheck(rules: data.tasks),
             SrumExfilCheck(rules: data.srum),
+            UsnDeletedFileCheck(rules: data.deletedTraces),
         ]
         // Exchange and IIS extension points: configuration read from the bundle.
         let persistenceChecks: [any Check] = [

@@ -153,6 +153,10 @@ public protocol EvidenceFile: AnyObject {
     /// The inode / MFT entry the bytes came from, for image sources.
     var record: FileRecordInfo? { get }
 
+    /// Bytes at the start of the stream that were not read: the sparse (freed) head of the USN
+    /// journal's `$J` (`UsnJournalStream`). `size` and the bytes read begin after them.
+    var skippedLeadingBytes: UInt64 { get }
+
     func close()
 }
 
@@ -168,4 +172,5 @@ extension EvidenceFile {
     public func timesNow() -> FileTimes? { nil }
     public var unreadableRanges: [UnreadableRange] { [] }
     public var record: FileRecordInfo? { nil }
+    public var skippedLeadingBytes: UInt64 { 0 }
 }

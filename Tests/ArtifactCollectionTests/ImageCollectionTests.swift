@@ -51,7 +51,9 @@ struct ImageHarness {
         #expect(fromImage.entries.map(\.sha256) == fromDirectory.entries.map(\.sha256))
         #expect(fromImage.entries.map(\.status) == fromDirectory.entries.map(\.status))
         #expect(fromImage.exchangeInstallPath == fromDirectory.exchangeInstallPath)
-        #expect(fromImage.outcomes.map(\.status) == fromDirectory.outcomes.map(\.status))
+        // The stream pattern of the USN journal is not applicable to a directory; the image has the stream's `$Extend`.
+        let filesystemIndependent = { (outcome: Manifest.Outcome) in !outcome.pattern.hasSuffix(":$J") }
+        #expect(fromImage.outcomes.filter(filesystemIndependent).map(\.status) == fromDirectory.outcomes.filter(filesystemIndependent).map(\.status))
 
         let source = fromImage.source
         #expect(source.kind == "e01" && source.partitionTable == "gpt")

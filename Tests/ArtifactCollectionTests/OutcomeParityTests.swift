@@ -48,9 +48,11 @@ struct ParityHarness {
     }
 }
 
-/// One comparable line per outcome row.
+/// One comparable line per outcome row. The USN journal's rows are left out: NTFS metadata
+/// (`$Extend`, made by mkntfs) exists only in the image, and a stream pattern is not applicable to
+/// a directory (`UsnJournalCollectionTests`).
 private func rows(_ manifest: Manifest) -> [String] {
-    manifest.outcomes.map { "\($0.artifact) | \($0.pattern) | \($0.status) | \($0.count) | \($0.reason ?? "-") | \($0.path ?? "-")" }
+    manifest.outcomes.filter { $0.artifact != "windows.filesystem.usn-journal" }.map { "\($0.artifact) | \($0.pattern) | \($0.status) | \($0.count) | \($0.reason ?? "-") | \($0.path ?? "-")" }
 }
 
 private func outcome(_ manifest: Manifest, _ pattern: String) -> Manifest.Outcome? {

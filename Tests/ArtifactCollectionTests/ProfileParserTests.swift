@@ -48,11 +48,24 @@ import TestSupport
         ("  - \"%ExchangeInstallPath%/Logging/**/*.LOG\"", "  - \"a/../b\"", "paths"),
         ("  - \"%ExchangeInstallPath%/Logging/**/*.LOG\"", "  - \"a/b**/c\"", "paths"),
         ("  - \"%ExchangeInstallPath%/Logging/**/*.LOG\"", "  - \"a/{b,c\"", "paths"),
+        ("  - \"%ExchangeInstallPath%/Logging/**/*.LOG\"", "  - \"C:/Windows/x.log\"", "paths"),
+        ("  - \"%ExchangeInstallPath%/Logging/**/*.LOG\"", "  - \"a:b/c\"", "paths"),
+        ("  - \"%ExchangeInstallPath%/Logging/**/*.LOG\"", "  - \"a/b:c:d\"", "paths"),
+        ("  - \"%ExchangeInstallPath%/Logging/**/*.LOG\"", "  - \"a/b:\"", "paths"),
         ("description: Sample logs.", "description: \"\"", "description"),
     ])
     func badValuesAreRejected(original: String, replacement: String, key: String) {
         let found = problems(valid.replacingOccurrences(of: original, with: replacement))
         #expect(found.contains { $0.key == key }, "expected a problem with \(key): \(found)")
+    }
+
+    /// A stream in the last segment (`$Extend/$UsnJrnl:$J`) and a `%` inside a name (a collector's
+    /// escaped colon) are patterns, not errors.
+    @Test func aStreamInTheLastSegmentAndAPercentInsideANameAreAccepted() {
+        for pattern in ["$Extend/$UsnJrnl:$J", "$Extend/$UsnJrnl%3A$J"] {
+            let found = problems(valid.replacingOccurrences(of: "%ExchangeInstallPath%/Logging/**/*.LOG", with: pattern))
+            #expect(found.isEmpty, "\(pattern): \(found)")
+        }
     }
 
     @Test func missingRequiredKeysAndNonMappingsAreRejected() {

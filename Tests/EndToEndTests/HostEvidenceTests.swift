@@ -4,8 +4,9 @@ import TestSupport
 
 /// The compromised sample's host witnesses (issue 17): ProcDump from prefetch, the PsExec service
 /// and the WDigest change from the SYSTEM hive, PSEXESVC and ProcDump in the ShimCache and Amcache
-/// (with SHA-1), each with the record that proves it; the look-alikes (ordinary services, Run
-/// entries, conhost and 7-Zip) stay quiet.
+/// (with SHA-1), the web shell created and deleted from the USN journal, each with the record that
+/// proves it; the look-alikes (ordinary services, Run entries, conhost and 7-Zip, Windows' own
+/// short-lived files) stay quiet.
 @Suite(.serialized) struct HostEvidenceTests {
     static func findings(_ sample: String) throws -> [[String: Any]] {
         let temp = try TemporaryDirectory()
@@ -55,6 +56,21 @@ import TestSupport
         let quiet = ["HOST-REG-RUN-KEYS", "HOST-REG-IFEO", "HOST-REG-LSA-PACKAGES", "HOST-REG-RUNASPPL"]
         #expect(findings.filter { quiet.contains($0["checkId"] as? String ?? "") }.isEmpty)
         #expect(Self.evidence(findings, check: "HOST-REG-SERVICES", verdict: "attempt").isEmpty, "Defender's service under ProgramData is quiet")
+    }
+
+    @Test func theShellCreatedAndDeletedInAspnetClientIsFoundInTheUsnJournal() throws {
+        let findings = try Self.findings("exchange2016-compromised")
+        let usn = findings.filter { $0["checkId"] as? String == "HOST-USN-DELETED" }
+        #expect(usn.count == 1, "the WER dump, Windows Update cab and ASP.NET compile files created and deleted too stay quiet")
+        let evidence = Self.evidence(findings, check: "HOST-USN-DELETED", verdict: "likely")
+        let path = "inetpub/wwwroot/aspnet_client/system_web/4_0_30319/healthcheck.aspx"
+        #expect(evidence.count == 4 && evidence.allSatisfy { ($0["details"] as? [String: String])?["Path"] == path })
+        #expect(evidence.allSatisfy { $0["member"] as? String == "evidence/C/$Extend/$UsnJrnl%3A$J" })
+        let created = evidence.first?["details"] as? [String: String], deleted = evidence.last?["details"] as? [String: String]
+        #expect(created?["Reason"] == "FILE_CREATE" && evidence.first?["timestamp"] as? String == "2021-03-03T06:58:10.123456Z")
+        #expect(deleted?["Reason"] == "FILE_DELETE|CLOSE" && evidence.last?["timestamp"] as? String == "2021-03-03T07:12:44.056123Z")
+        #expect(deleted?["FileReference"] == "entry 70211 seq 3" && deleted?["ParentReference"] == "entry 1252 seq 1" && deleted?["USN"] != nil)
+        #expect((evidence.first?["sha256"] as? String)?.count == 64, "evidence is bound to the manifest")
     }
 
     @Test func theCleanSampleHasNoHostFindings() throws {

@@ -50,7 +50,8 @@ public enum DiskImageBuilder {
 
     public static func ntfs(from tree: String, to image: String, megabytes: Int = 24, label: String = "NTFSVOL",
                             streams: [Stream] = [], sparse: [(path: String, size: Int)] = [],
-                            stomp: [(path: String, seconds: Int)] = [], delete: [String] = []) throws {
+                            stomp: [(path: String, seconds: Int)] = [], delete: [String] = [],
+                            journals: [(file: String, stream: String, offset: Int, content: [UInt8])] = []) throws {
         try run("truncate", ["-s", "\(megabytes)M", image])
         try run("mkntfs", ["-F", "-Q", "-q", "-L", label, image])
         var arguments = [image, tree]
@@ -65,6 +66,13 @@ public enum DiskImageBuilder {
         for item in sparse { arguments += ["-z", item.path, "\(item.size)"] }
         for item in stomp { arguments += ["-t", item.path, "\(item.seconds)"] }
         for path in delete { arguments += ["-d", path] }
+        for (index, journal) in journals.enumerated() {
+            let content = scratch + "/.journal-\(index)"
+            guard FileManager.default.createFile(atPath: content, contents: Data(journal.content)) else {
+                throw ToolError(description: "cannot write \(content)")
+            }
+            arguments += ["-j", journal.file, journal.stream, "\(journal.offset)", content]
+        }
         try run(try ntfsPopulate(), arguments)
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Registry hives and prefetch files made at test time by the repository's Python writers
-/// (`Samples/tools/regf_writer.py`, `prefetch_writer.py`), from a JSON-shaped spec.
+/// Registry hives, prefetch files and USN journals made at test time by the repository's Python
+/// writers (`Samples/tools/regf_writer.py`, `prefetch_writer.py`, `usn_writer.py`), from a JSON-shaped spec.
 public enum SampleFormatWriters {
     /// A regf hive from `spec` (see regf_writer.py: name, time, root key tree, broken keys).
     public static func hive(_ spec: [String: Any]) throws -> [UInt8] {
@@ -11,6 +11,20 @@ public enum SampleFormatWriters {
     /// A prefetch file from `spec` (see prefetch_writer.py: version, executable, hash, run count, runs, files).
     public static func prefetch(_ spec: [String: Any]) throws -> [UInt8] {
         try write(tool: "prefetch_writer.py", spec: spec)
+    }
+
+    /// A USN journal (`$J` bytes) from `spec` (see usn_writer.py: version, leading zeros, records, truncate).
+    public static func usnJournal(_ spec: [String: Any]) throws -> [UInt8] {
+        try write(tool: "usn_writer.py", spec: spec)
+    }
+
+    /// A record for a USN journal spec: `reason` and `attributes` as USN_REASON_* / FILE_ATTRIBUTE_* masks.
+    public static func usnRecord(_ name: String, file: (UInt64, Int), parent: (UInt64, Int), time: String, reason: UInt32,
+                                 attributes: UInt32 = 0x20, version: Int? = nil) -> [String: Any] {
+        var record: [String: Any] = ["name": name, "file": [file.0, file.1], "parent": [parent.0, parent.1], "time": time,
+                                     "reason": reason, "attributes": attributes]
+        if let version { record["version"] = version }
+        return record
     }
 
     /// A key for a hive spec.

@@ -21,6 +21,8 @@ public struct DetectionData: Sendable {
     public var tasks: TaskRules
     /// Which programs' network usage the SRUM check reports, and from how many bytes (`rules/host-srum.yaml`).
     public var srum: SrumRules
+    /// Which short-lived files the USN journal check reports (`rules/deleted-traces.yaml`).
+    public var deletedTraces: DeletedTraceRules
     /// What Microsoft ships at the Exchange and IIS extension points (agents, modules, handlers).
     public var extensionPoints: ExtensionPoints
     /// Things the user should know that did not stop the load (a rule pack that did not compile
@@ -70,6 +72,7 @@ public struct DetectionData: Sendable {
             execution: try ExecutionRules.load(file: folder + "/rules/host-execution.yaml"),
             tasks: try TaskRules.load(file: folder + "/rules/host-tasks.yaml"),
             srum: try SrumRules.load(file: folder + "/rules/host-srum.yaml"),
+            deletedTraces: try DeletedTraceRules.load(file: folder + "/rules/deleted-traces.yaml", locations: locations),
             extensionPoints: try ExtensionPoints.load(file: folder + "/rules/extension-points.yaml"),
             warnings: warnings)
     }

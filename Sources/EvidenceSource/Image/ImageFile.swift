@@ -28,7 +28,11 @@ final class ImageFile: EvidenceFile {
 
     static let maximumRecordedRanges = 256
 
+    /// Bytes this file reads: the stream's size less `skippedLeadingBytes`.
     let size: UInt64
+    let skippedLeadingBytes: UInt64
+    /// The stream's size; reading ends here.
+    private let end: UInt64
     let times: FileTimes
     let record: FileRecordInfo?
     private(set) var unreadableRanges: [UnreadableRange] = []
@@ -44,8 +48,9 @@ final class ImageFile: EvidenceFile {
     private var runIndex = 0
     private var rangesDropped = false
 
-    /// Opens the file at `path` (its named `stream` when given). The caller holds the source's lock.
-    init(fileSystem: TSKFileSystem, path: EvidencePath, stream: String?, source: ImageSource) throws {
+    /// Opens the file at `path` (its named `stream` when given); with `skipLeadingSparse`, reading
+    /// starts at the first run that is not sparse. The caller holds the source's lock.
+    init(fileSystem: TSKFileSystem, path: EvidencePath, stream: String?, source: ImageSource, skipLeadingSparse: Bool = false) throws {
         let display = "/" + path.escaped + (stream.map { ":" + $0 } ?? "")
         let inode = try fileSystem.inode(of: path)
         guard let file = tsk_fs_file_open_meta(fileSystem.handle, nil, inode), let meta = file.pointee.meta else {
@@ -79,17 +84,33 @@ final class ImageFile: EvidenceFile {
         self.attribute = attribute
         self.source = source
         self.fileSystem = fileSystem
-        size = UInt64(max(0, attribute?.pointee.size ?? 0))
+        let end = UInt64(max(0, attribute?.pointee.size ?? 0))
+        self.end = end
         times = TSKFileSystem.times(meta, ntfs: fileSystem.isNTFS)
         record = FileRecordInfo(entry: meta.pointee.addr, sequence: fileSystem.isNTFS ? UInt16(truncatingIfNeeded: meta.pointee.seq) : 0)
-        if let attribute, let runs = ImageFile.runs(of: attribute, in: fileSystem.handle) {
+        let fileRuns = attribute.flatMap { ImageFile.runs(of: $0, in: fileSystem.handle) }
+        if let attribute, let runs = fileRuns {
             self.runs = runs
             let declared = UInt64(max(0, attribute.pointee.nrd.initsize))
-            initializedSize = fileSystem.isNTFS ? min(declared, size) : size
+            initializedSize = fileSystem.isNTFS ? min(declared, end) : end
         } else {
             runs = nil
-            initializedSize = size
+            initializedSize = end
         }
+        let skipped = skipLeadingSparse ? min(end, ImageFile.leadingSparseBytes(fileRuns ?? [])) : 0
+        skippedLeadingBytes = skipped
+        size = end - skipped
+        position = skipped
+    }
+
+    /// Bytes at the start covered only by sparse runs (none when the data is resident or the first run holds data).
+    static func leadingSparseBytes(_ runs: [Run]) -> UInt64 {
+        var covered: UInt64 = 0
+        for run in runs {
+            guard run.fileOffset == covered, run.imageOffset == nil, run.defect == nil else { break }
+            covered = run.end
+        }
+        return covered
     }
 
     /// The run list of a plain non-resident attribute; nil for resident, compressed or encrypted data.
@@ -121,8 +142,8 @@ final class ImageFile: EvidenceFile {
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        guard position < size, buffer.count > 0 else { return 0 }
-        let wanted = Int(min(UInt64(buffer.count), size - position))
+        guard position < end, buffer.count > 0 else { return 0 }
+        let wanted = Int(min(UInt64(buffer.count), end - position))
         let target = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted])
         try source.lock.locked {
             if let runs { readRuns(runs, into: target) } else { try readThroughTSK(into: target) }

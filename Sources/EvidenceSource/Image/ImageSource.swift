@@ -133,7 +133,8 @@ public final class ImageSource: EvidenceSource, @unchecked Sendable {
 
     public func open(volume: String, path: EvidencePath, stream: String) throws -> any EvidenceFile {
         let fileSystem = try fileSystem(volume)
-        return try lock.locked { try ImageFile(fileSystem: fileSystem, path: path, stream: stream, source: self) }
+        let skip = UsnJournalStream.skipsLeadingSparse(path: path, stream: stream)
+        return try lock.locked { try ImageFile(fileSystem: fileSystem, path: path, stream: stream, source: self, skipLeadingSparse: skip) }
     }
 
     public func contains(hostPath: String) -> Bool { false }
