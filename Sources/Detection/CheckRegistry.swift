@@ -45,6 +45,7 @@ public enum CheckRegistry {
             RegistryLocalAccountCheck(rules: data.registry),
             ShimCacheToolCheck(rules: data.execution),
             AmcacheToolCheck(rules: data.execution),
+            ShadowCopyCheck(locations: data.webShells.locations),
         ]
         // Exchange and IIS extension points: configuration read from the bundle.
         let persistenceChecks: [any Check] = [
