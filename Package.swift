@@ -34,7 +34,7 @@ let package = Package(
         .systemLibrary(
             name: "CForensics",
             pkgConfig: "libevtx",
-            providers: [.apt(["libevtx-dev", "libregf-dev", "libscca-dev", "libesedb-dev", "libewf-dev", "libtsk-dev"])]
+            providers: [.apt(["libevtx-dev", "libregf-dev", "libscca-dev", "libesedb-dev", "libewf-dev", "libtsk-dev", "libvshadow-dev", "libbfio-dev"])]
         ),
         .systemLibrary(name: "CYara", pkgConfig: "yara", providers: [.apt(["libyara-dev"])]),
         // libfuzzy ships no pkg-config file: the module map links it by name.

@@ -13,9 +13,12 @@ packages=(
   libyara-dev     # web-shell rules (CYara)
   libfuzzy-dev    # ssdeep hashes of web shells, compared across a case (CFuzzy)
   libevtx-dev libregf-dev libscca-dev libesedb-dev libewf-dev libtsk-dev  # event logs, hives, prefetch, SRUM (ESE), E01, disk images (CForensics)
+  libvshadow-dev libbfio-dev  # Volume Shadow Copy stores of image volumes, read through libbfio (CForensics)
   yara            # the benchmark compares with the yara command
   libevtx-utils   # the benchmark compares with evtxexport
   ewf-tools sleuthkit e2fsprogs mtools dosfstools ntfs-3g ntfs-3g-dev fdisk  # test images made at test time
+  python3         # Samples/tools/vss_snapshot.py writes the shadow-copy store of the test images
+  libvshadow-utils  # vshadowinfo: cross-checks the shadow-copy stores the tests write
   gcc libc6-dev   # the test helper that writes files into NTFS images over libntfs-3g
 )
 packages+=("$@")

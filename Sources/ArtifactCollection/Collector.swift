@@ -148,7 +148,9 @@ public final class Collector {
                         continue
                     }
                     prefix = installPath.path.components
-                    pattern.volumes = [installPath.volume]
+                    // The install's volume and its shadow copies (`C`, `C@vss1`, ...).
+                    pattern.volumes = request.source.volumes.filter { $0.name == installPath.volume || $0.shadowCopy?.of == installPath.volume }
+                        .map(\.name)
                     parts.removeFirst()
                 case "%SystemRoot%":
                     prefix = [PathComponent("Windows")]

@@ -25,7 +25,10 @@ public struct InstallPathDiscovery {
     public init(source: any EvidenceSource) { self.source = source }
 
     public func discover() -> Found? {
-        for volume in source.volumes.map(\.name) {
+        // Shadow copies (`C@vss1`) are earlier states of a live volume: the install is found on
+        // the live one, and its patterns reach the snapshots from there (Collector.resolvePatterns).
+        let liveVolumes = source.volumes.filter { $0.shadowCopy == nil }.map(\.name)
+        for volume in liveVolumes {
             let navigator = SourceNavigator(source: source, volume: volume)
             for version in ["V15", "V14"] {
                 if let path = navigator.directory(["Program Files", "Microsoft", "Exchange Server", version]) {
@@ -33,7 +36,7 @@ public struct InstallPathDiscovery {
                 }
             }
         }
-        for volume in source.volumes.map(\.name) {
+        for volume in liveVolumes {
             let navigator = SourceNavigator(source: source, volume: volume)
             if let path = search(volume: volume, where: { directory, entry in
                 (entry.name.folded == "v15" || entry.name.folded == "v14")
@@ -42,7 +45,7 @@ public struct InstallPathDiscovery {
                 return Found(volume: volume, path: path, method: "logging-search")
             }
         }
-        for volume in source.volumes.map(\.name) {
+        for volume in liveVolumes {
             let navigator = SourceNavigator(source: source, volume: volume)
             if let bin = search(volume: volume, where: { directory, entry in
                 entry.name.folded == "bin" && navigator.contains(directory.appending(entry.name), "ExSetup.exe", kind: .file)

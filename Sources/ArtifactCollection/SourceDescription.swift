@@ -17,9 +17,16 @@ enum SourceDescription {
             row.offset = volume.offset
             row.size = volume.size
             row.partition = volume.partitionDescription
+            row.shadowCopy = volume.shadowCopy.map { .init(of: $0.of, store: $0.store, identifier: $0.identifier, created: $0.created) }
             return row
         })
-        guard let image = source as? ImageSource else { return record }
+        guard let image = source as? ImageSource else {
+            record.shadowCopies = .init(status: ShadowCopyReport.Status.notApplicable.rawValue)
+            return record
+        }
+        let shadows = image.shadowCopies
+        record.shadowCopies = .init(status: shadows.status.rawValue, stores: shadows.status == .read ? shadows.stores : nil,
+                                    failures: shadows.failures.isEmpty ? nil : shadows.failures)
         record.partitionTable = image.partitionTable
         var files: [Manifest.ImageFileRecord] = []
         for path in image.imageFiles {
@@ -37,7 +44,7 @@ enum SourceDescription {
             imageRecord.acquisitionHashesAgree = digest.agreesWithAcquisition(md5: image.storedMD5, sha1: image.storedSHA1)
         }
         record.image = imageRecord
-        var warnings = image.warnings
+        var warnings = image.warnings + shadows.failures.map { "shadow copy not readable: " + $0 }
         if let digest, imageRecord.acquisitionHashesAgree == false {
             warnings.append("the image's computed digests differ from the acquisition digests stored in it (MD5 \(image.storedMD5 ?? "-") stored, \(digest.digests.md5) computed)")
         }

@@ -48,6 +48,7 @@ public enum CheckRegistry {
             ScheduledTaskFileCheck(rules: data.tasks),
             SrumExfilCheck(rules: data.srum),
             UsnDeletedFileCheck(rules: data.deletedTraces),
+            ShadowCopyCheck(locations: data.webShells.locations),
         ]
         // Exchange and IIS extension points: configuration read from the bundle.
         let persistenceChecks: [any Check] = [

@@ -87,6 +87,9 @@ public struct Manifest: Codable, Sendable, Equatable {
         /// Things about the source the analyst must know (a missing E01 segment, a partition
         /// whose file system could not be read).
         public var warnings: [String]?
+        /// Whether Volume Shadow Copies were read (`--shadow-copies`), how many stores, and
+        /// which could not be; absent in bundles made before the option existed.
+        public var shadowCopies: ShadowCopiesRecord?
         public init(kind: String, path: String, volumes: [VolumeRecord]) {
             self.kind = kind
             self.path = path
@@ -104,10 +107,45 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var offset: UInt64?
         public var size: UInt64?
         public var partition: String?
+        /// A Volume Shadow Copy volume (`C@vss1`): the live volume, store and creation time.
+        public var shadowCopy: ShadowCopyRecord?
         public init(name: String, fileSystem: String?, label: String?) {
             self.name = name
             self.fileSystem = fileSystem
             self.label = label
+        }
+    }
+
+    /// One Volume Shadow Copy store collected as a volume.
+    public struct ShadowCopyRecord: Codable, Sendable, Equatable {
+        /// The live volume it is a snapshot of (`C`).
+        public var of: String
+        /// The store's number on that volume, from 1, oldest first.
+        public var store: Int
+        /// The store identifier (GUID).
+        public var identifier: String
+        /// When the shadow copy was taken.
+        public var created: Timestamp?
+        public init(of: String, store: Int, identifier: String, created: Timestamp?) {
+            self.of = of
+            self.store = store
+            self.identifier = identifier
+            self.created = created
+        }
+    }
+
+    /// `--shadow-copies` for the whole source.
+    public struct ShadowCopiesRecord: Codable, Sendable, Equatable {
+        /// `read`, `not requested` (an image without `--shadow-copies`) or `not applicable` (a directory source).
+        public var status: String
+        /// Stores opened and collected as volumes (with `read`).
+        public var stores: Int?
+        /// Volumes or stores whose shadow copies could not be read, each with the reason.
+        public var failures: [String]?
+        public init(status: String, stores: Int? = nil, failures: [String]? = nil) {
+            self.status = status
+            self.stores = stores
+            self.failures = failures
         }
     }
 

@@ -100,6 +100,8 @@ public struct VolumeInfo: Sendable, Hashable {
     public var offset: UInt64?
     public var size: UInt64?
     public var partitionDescription: String?
+    /// Set when this volume is a Volume Shadow Copy (`C@vss1`) of another volume of the image.
+    public var shadowCopy: ShadowCopyInfo?
 
     public init(name: String, fileSystem: String? = nil, label: String? = nil) {
         self.name = name

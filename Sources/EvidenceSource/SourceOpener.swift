@@ -6,7 +6,10 @@ public enum SourceOpener {
     /// - Parameters:
     ///   - volumeName: the volume name of a directory source.
     ///   - volumeMap: image volume renames, keyed by partition number or default name (`2` or `vol2`).
-    public static func open(path: String, volumeName: String = "C", volumeMap: [String: String] = [:]) throws -> any EvidenceSource {
+    ///   - shadowCopies: images: also open the Volume Shadow Copy stores of the NTFS volumes, as
+    ///     volumes `<name>@vss<N>` (a directory source has none to open; the manifest says so).
+    public static func open(path: String, volumeName: String = "C", volumeMap: [String: String] = [:],
+                            shadowCopies: Bool = false) throws -> any EvidenceSource {
         let format = try SourceFormat.detect(path: path)
         if format == .directory {
             if !volumeMap.isEmpty {
@@ -14,6 +17,8 @@ public enum SourceOpener {
             }
             return try DirectorySource(path: path, volumeName: volumeName)
         }
-        return try ImageSource(path: path, format: format, volumeMap: volumeMap)
+        let image = try ImageSource(path: path, format: format, volumeMap: volumeMap)
+        if shadowCopies { image.openShadowCopies() }
+        return image
     }
 }

@@ -17,7 +17,9 @@ struct Collect: ParsableCommand {
             Windows/System32 is C, the others vol<N> by partition number unless --volume-map renames \
             them. NTFS alternate data streams of collected files are stored as file:stream members. \
             The source is opened read-only and never modified; links are recorded, never followed. \
-            Deleted files are not collected (an --include-deleted option may come later). \
+            Deleted files are not collected (an --include-deleted option may come later), but with \
+            --shadow-copies each Volume Shadow Copy of an NTFS volume is read (libvshadow) and its \
+            files collected as volume C@vss<N>, so a log cleared or a file deleted since is still there. \
             Exit codes: 0 complete; 2 written, but an artifact failed or image bytes were lost (the \
             manifest says which); 1 fatal error (bad arguments, unreadable source, output exists, output \
             unwritable or disk full): no bundle is written; a B.tar.partial may be left, and the error \
@@ -60,6 +62,9 @@ struct Collect: ParsableCommand {
     @Flag(name: .long, help: "Disk images: hash the whole image (every E01 segment) and compare with the E01's stored acquisition hashes.")
     var hashImage = false
 
+    @Flag(name: .long, help: "Disk images: also collect the profile's files from each Volume Shadow Copy of the NTFS volumes, as evidence/C@vss<N>/... (read through libvshadow).")
+    var shadowCopies = false
+
     @Option(name: .long, help: ArgumentHelp("Sign the manifest and the custody record with this Ed25519 key (from `extriage keygen`).", valueName: "name.key"))
     var signKey: String?
 
@@ -100,7 +105,8 @@ struct Collect: ParsableCommand {
     func run() throws {
         let library = try profileOptions.library()
         var request = CollectionRequest(
-            source: try SourceOpener.open(path: source, volumeName: volumeName, volumeMap: try parsedVolumeMap()),
+            source: try SourceOpener.open(path: source, volumeName: volumeName, volumeMap: try parsedVolumeMap(),
+                                      shadowCopies: shadowCopies),
             output: output,
             caseRecord: .init(caseId: caseId, evidenceId: evidenceId, examiner: examiner, notes: notes),
             profile: try library.resolve(profile: profile),

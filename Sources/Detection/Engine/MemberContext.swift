@@ -37,8 +37,28 @@ public struct BundleFacts: Sendable {
     /// The Exchange install path on its volume (`Program Files/Microsoft/Exchange Server/V15`), if found.
     public var exchangeInstallPath: String?
 
+    /// Volume Shadow Copy volumes (`C@vss1`) by name, from the manifest's source.
+    public var shadowCopies: [String: Manifest.ShadowCopyRecord]
+    /// What `--shadow-copies` recorded (`read`, `not requested`, `not applicable`); nil in older bundles.
+    public var shadowCopyStatus: String?
+    /// The files collected from shadow-copy volumes, kept out of `filesByFoldedPath` so that a
+    /// path always finds its live version there.
+    public var shadowCopyEntries: [Manifest.Entry]
+
     public init(manifest: Manifest) {
-        filesByFoldedPath = FoldedPathIndex(manifest.entries)
+        var shadows: [String: Manifest.ShadowCopyRecord] = [:]
+        for volume in manifest.source.volumes {
+            if let record = volume.shadowCopy { shadows[volume.name] = record }
+        }
+        shadowCopies = shadows
+        shadowCopyStatus = manifest.source.shadowCopies?.status
+        if shadows.isEmpty {
+            filesByFoldedPath = FoldedPathIndex(manifest.entries)
+            shadowCopyEntries = []
+        } else {
+            filesByFoldedPath = FoldedPathIndex(manifest.entries.filter { shadows[$0.volume] == nil })
+            shadowCopyEntries = manifest.entries.filter { shadows[$0.volume] != nil }
+        }
         exchangeInstallPath = manifest.exchangeInstallPath?.path
     }
 

@@ -16,7 +16,7 @@ import ExTriageCore
 public final class ImageSource: EvidenceSource, @unchecked Sendable {
     public let kind: String
     public let location: String
-    public private(set) var volumes: [VolumeInfo]
+    public internal(set) var volumes: [VolumeInfo]
     /// `gpt`, `mbr` (TSK's `dos`), another TSK volume system name, or `none` (unpartitioned).
     public let partitionTable: String
     /// Segment names of an E01 set that are missing between ones present.
@@ -35,6 +35,10 @@ public final class ImageSource: EvidenceSource, @unchecked Sendable {
     private let ownImage: UnsafeMutablePointer<TSK_IMG_INFO>?
     private var volumeSystem: UnsafeMutablePointer<TSK_VS_INFO>?
     var fileSystems: [String: TSKFileSystem] = [:]
+    /// `--shadow-copies`: what was asked and found (see ShadowCopies.swift), and the
+    /// TSK images over each store, closed after the file systems on them.
+    public internal(set) var shadowCopies = ShadowCopyReport(status: .notRequested)
+    var shadowImages: [TSKImageBridge] = []
 
     /// Opens `path` as an image of the given format (see `SourceFormat.detect`).
     /// - Parameter volumeMap: renames volumes, keyed by number (`"2"`) or default name (`"vol2"`).
@@ -86,6 +90,7 @@ public final class ImageSource: EvidenceSource, @unchecked Sendable {
 
     deinit {
         fileSystems.removeAll()
+        shadowImages.removeAll()
         if let volumeSystem { tsk_vs_close(volumeSystem) }
         if let ownImage { tsk_img_close(ownImage) }
     }
