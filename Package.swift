@@ -40,6 +40,8 @@ let package = Package(
         // libfuzzy ships no pkg-config file: the module map links it by name.
         .systemLibrary(name: "CFuzzy", providers: [.apt(["libfuzzy-dev"])]),
         .target(name: "CPosix"),
+        // The SIMD byte scans of the log pre-filter (NeedleSet, ByteSearch).
+        .target(name: "CScan"),
         .target(name: "ExTriageCore", dependencies: ["CPosix"]),
         .target(name: "Evtx", dependencies: ["ExTriageCore"]),
         .target(name: "WindowsRegistry", dependencies: ["ExTriageCore", "CForensics"]),
@@ -67,7 +69,7 @@ let package = Package(
         .target(
             name: "Detection",
             dependencies: [
-                "ExTriageCore", "EvidenceBundle", "DataDocuments", "Evtx", "Sigma", "CYara", "CForensics", "CFuzzy", "WindowsRegistry", "Prefetch", "ExtensibleStorage",
+                "ExTriageCore", "EvidenceBundle", "DataDocuments", "Evtx", "Sigma", "CYara", "CForensics", "CFuzzy", "CScan", "WindowsRegistry", "Prefetch", "ExtensibleStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"]

@@ -123,21 +123,15 @@ struct BundleScan {
     }
 
     /// Streams the current member through the hashers; when `observer` wants it, each chunk goes
-    /// to the observer while the hashes run on other cores.
+    /// to the observer while the hashes run on other cores. Chunks are filled to the buffer's size
+    /// (libarchive hands out blocks of at most 64 KiB), so a chunk is large enough to be worth
+    /// hashing on another core.
     static func hashMember(from reader: TarReader, buffer: inout [UInt8], sha256Only: Bool,
                            observer: (any MemberObserver)?, path: String) throws -> Digests {
         let hasher = ContentHasher(sha256Only: sha256Only)
         let observed = observer?.begin(member: path) ?? false
-        while true {
-            let count: Int
-            do {
-                count = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
-            } catch let sparse as SparseMemberError {
-                // The scan goes on to the next member, so the observer must see this one end.
-                if observed { observer?.end() }
-                throw sparse
-            }
-            if count == 0 { break }
+        /// Hashes (and shows the observer) the first `count` bytes of the buffer.
+        func take(_ count: Int) {
             buffer.withUnsafeBytes { raw in
                 let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<count])
                 if observed, let observer {
@@ -146,6 +140,27 @@ struct BundleScan {
                     hasher.update(chunk)
                 }
             }
+        }
+        while true {
+            var filled = 0
+            do {
+                while filled < buffer.count {
+                    let count = try buffer.withUnsafeMutableBytes {
+                        try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
+                    }
+                    if count == 0 { break }
+                    filled += count
+                }
+            } catch {
+                // What was read before the damage or the hole is seen as before. After a hole the
+                // scan goes on to the next member, so the observer must see this one end.
+                if filled > 0 { take(filled) }
+                if error is SparseMemberError, observed { observer?.end() }
+                throw error
+            }
+            if filled == 0 { break }
+            take(filled)
+            if filled < buffer.count { break }
         }
         if observed { observer?.end() }
         return hasher.finalize()

@@ -17,10 +17,12 @@ public struct Digests: Hashable, Sendable, Codable {
 
 /// Feeds every chunk of a file to SHA-256, SHA-1 and MD5 at once.
 ///
-/// A large chunk is hashed on other cores, SHA-256 on one and MD5 with SHA-1 on another (the two
-/// halves cost about the same), while the caller's own work for that chunk (writing it to the
-/// bundle) runs meanwhile on the calling thread. The caller's buffer must stay untouched until
-/// `update` returns; it waits for both halves.
+/// A large chunk is hashed on two cores: MD5, the slowest of the three, on another thread, while
+/// the calling thread does its own work for that chunk (writing it to the bundle, or the checks
+/// of `analyze`) and then SHA-256 and SHA-1 (together about as costly as MD5 with the SHA
+/// extensions). With `sha256Only` the SHA-256 runs on the other thread instead, so the caller's
+/// work overlaps it. The caller's buffer must stay untouched until `update` returns; it waits for
+/// both halves.
 ///
 /// `sha256Only` skips SHA-1 and MD5 (their digests come out empty): what `analyze` uses to check
 /// members, since equal SHA-256 means equal bytes and the manifest's other digests are sealed.
@@ -56,17 +58,21 @@ public final class ContentHasher: @unchecked Sendable {
         let group = DispatchGroup()
         let chunk = SendableBuffer(buffer)
         let queue = DispatchQueue.global(qos: .userInitiated)
-        if !sha256Only {
+        if sha256Only {
             queue.async(group: group) { [self] in
-                md5.update(bufferPointer: chunk.buffer)
-                sha1.update(bufferPointer: chunk.buffer)
+                sha256.update(bufferPointer: chunk.buffer)
             }
+            defer { group.wait() }
+            try work()
+            return
         }
         queue.async(group: group) { [self] in
-            sha256.update(bufferPointer: chunk.buffer)
+            md5.update(bufferPointer: chunk.buffer)
         }
         defer { group.wait() }
         try work()
+        sha256.update(bufferPointer: buffer)
+        sha1.update(bufferPointer: buffer)
     }
 
     /// An independent hasher with the same state: its digests cover the bytes so far.

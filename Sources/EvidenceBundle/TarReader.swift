@@ -195,10 +195,12 @@ public final class TarReader {
 ///
 /// The hash runs on a queue of its own, off the thread that reads the members: reads rotate
 /// through `bufferCount` buffers, and one is read into again only after its bytes are hashed (and
-/// libarchive, which may use a buffer until the next read, is two reads past it).
+/// libarchive, which may use a buffer until the next read, is two reads past it). The buffers
+/// hold more than one of the member reader's chunks (`BundleScan.chunkSize`), so this hash runs
+/// on while the reader's thread works through a chunk, instead of waiting for it at each read.
 final class InputSource: @unchecked Sendable {
     let descriptor: Int32
-    static let bufferCount = 3
+    static let bufferCount = 24
     private let buffers = (0..<InputSource.bufferCount).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16) }
     /// Signalled when a buffer's bytes are hashed: it may be read into again.
     private let hashed = (0..<InputSource.bufferCount).map { _ in DispatchSemaphore(value: 1) }

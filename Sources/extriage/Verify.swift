@@ -28,6 +28,9 @@ struct Verify: ParsableCommand {
     @Flag(name: .long, help: "List every problem; without it, more than \(Verify.groupLimit) problems of one kind are summarised in one line.")
     var verbose = false
 
+    @Flag(name: .customLong("sha256-only"), help: "Recompute only each member's SHA-256, as `analyze` does (equal SHA-256 means equal bytes; SHA-1 and MD5 are sealed in the manifest): about half the hashing. The report lists the digests checked.")
+    var sha256Only = false
+
     /// Problems of one kind listed one by one before they are summarised.
     static let groupLimit = 3
 
@@ -44,7 +47,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let keys = try trustedKeys.map { try SigningKeys.loadPublicKey(path: $0) }
-        var verifier = BundleVerifier(trustedKeys: keys)
+        var verifier = BundleVerifier(trustedKeys: keys, sha256Only: sha256Only)
         verifier.custodyExpectation = expected.expectation
         // Only the case fields and times are printed, never the entries: they need not be kept.
         verifier.keepsManifestEntries = false
@@ -72,7 +75,7 @@ struct Verify: ParsableCommand {
             for warning in report.warnings { print("warning: \(EscapedText.display(warning))") }
             print("bundle:   \(EscapedText.display(bundle))")
             if let sha = report.bundleSha256 { print("sha256:   \(sha) (sidecar: \(report.sidecar))") }
-            print("members:  \(report.members) evidence members")
+            print("members:  \(report.members) evidence members" + (sha256Only ? " (SHA-256 only checked)" : ""))
             if let events = report.custodyEvents {
                 print("custody:  \(events) events, head \(report.custodyHeadSha256 ?? "none")")
             }
