@@ -37,6 +37,7 @@ public enum CheckRegistry {
             PowerShellHistoryCheck(),
             ExtendedProtectionCheck(),
             ProtectionPostureCheck(),
+            ExSetupVersionCheck(builds: data.builds),
             AmsiBlockCheck(),
             PrefetchToolCheck(rules: data.execution),
             RegistryServiceCheck(rules: data.registry),
