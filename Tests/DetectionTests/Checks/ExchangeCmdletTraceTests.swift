@@ -98,13 +98,19 @@ import TestSupport
     typealias R = RegistryCheckTests
 
     static func software(providers: [String]?) throws -> [UInt8] {
-        let amsi: [[String: Any]] = providers.map { [W.key("AMSI", keys: [W.key("Providers", time: "2022-09-30T01:02:03Z", keys: $0.map { W.key($0) })])] } ?? []
-        return try R.hive("SOFTWARE", [W.key("Microsoft", keys: amsi + [W.key("Windows NT")])])
+        var microsoft: [[String: Any]] = [W.key("Windows NT")]
+        if let providers {
+            let keys: [[String: Any]] = providers.map { name in W.key(name) }
+            microsoft.append(W.key("AMSI", keys: [W.key("Providers", time: "2022-09-30T01:02:03Z", keys: keys)]))
+        }
+        return try R.hive("SOFTWARE", [W.key("Microsoft", keys: microsoft)])
     }
 
     static func system(mitigationStart: Int?) throws -> [UInt8] {
-        let services = [R.service("W3SVC", "%windir%\\system32\\svchost.exe -k iissvcs")]
-            + (mitigationStart.map { [W.key("MSExchangeMitigation", time: "2022-09-30T01:05:00Z", values: [W.value("Start", "dword", $0)])] } ?? [])
+        var services: [[String: Any]] = [R.service("W3SVC", "%windir%\\system32\\svchost.exe -k iissvcs")]
+        if let mitigationStart {
+            services.append(W.key("MSExchangeMitigation", time: "2022-09-30T01:05:00Z", values: [W.value("Start", "dword", mitigationStart)]))
+        }
         return try R.system(services: services)
     }
 
