@@ -4,7 +4,7 @@ import PackageDescription
 /// libFuzzer targets for extriage's parsers of untrusted input (ADVERSARIAL-CASES C12): one
 /// executable per `FuzzTarget`, built with `-sanitize=fuzzer,address` by `make fuzz`. A separate
 /// package so that the main build and `make test` take no fuzz flags.
-let targets = ["tar", "manifest", "w3c", "exchange-csv", "evtx", "minidump", "profile", "rules", "hive", "prefetch"]
+let targets = ["tar", "manifest", "w3c", "exchange-csv", "evtx", "minidump", "profile", "rules", "hive", "prefetch", "pe-version"]
 
 let package = Package(
     name: "extriage-fuzz",

@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${FUZZ_SECONDS:-60}
 bins=${FUZZ_BIN_DIR:-$root/Fuzz/.build/debug}
 extriage=${EXTRIAGE:-$root/.build/debug/extriage}
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(tar manifest w3c exchange-csv evtx minidump profile rules hive prefetch)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(tar manifest w3c exchange-csv evtx minidump profile rules hive prefetch pe-version)
 summary=()
 # Known leaks outside extriage (each explained in the file) do not stop a run.
 export LSAN_OPTIONS="suppressions=$root/Fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"

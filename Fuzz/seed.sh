@@ -49,5 +49,7 @@ hive)
     n=0; while IFS= read -r file; do n=$((n + 1)); cp "$file" "$dir/seed-$n.hive"; done < <(find "$samples" -path '*config/S*' -o -name 'Amcache.hve' | sort) ;;
 prefetch)
     n=0; while IFS= read -r file; do n=$((n + 1)); cp "$file" "$dir/seed-$n.pf"; done < <(find "$samples" -name '*.pf' | sort) ;;
+pe-version)
+    n=0; while IFS= read -r file; do n=$((n + 1)); head -c 1048576 "$file" > "$dir/seed-$n.exe"; done < <(find "$root/Tests/FuzzRegressions/pe-version" -type f | sort) ;;
 *) echo "unknown fuzz target: $target" >&2; exit 1 ;;
 esac

@@ -1982,6 +1982,9 @@ def agents_config(exch_win: str) -> str:
         ("Text Messaging Routing Agent", "Microsoft.Exchange.Data.Transport.Routing.RoutingAgentFactory",
          "Microsoft.Exchange.MessagingPolicies.Transport.Agents.TextMessagingRoutingAgentFactory",
          "TransportRoles\\agents\\SMS\\Microsoft.Exchange.MessagingPolicies.TextMessagingRoutingAgent.dll"),
+        ("Content Filter Agent", "Microsoft.Exchange.Data.Transport.Smtp.SmtpReceiveAgentFactory",
+         "Microsoft.Exchange.Transport.Agent.ContentFilter.ContentFilterAgentFactory",
+         "TransportRoles\\agents\\Hygiene\\Microsoft.Exchange.Transport.Agent.Hygiene.dll"),
         ("System Probe Drop Smtp Agent", "Microsoft.Exchange.Data.Transport.Smtp.SmtpReceiveAgentFactory",
          "Microsoft.Exchange.Transport.Agent.SystemProbeDrop.SystemProbeDropSmtpAgentFactory",
          "TransportRoles\\agents\\SystemProbeDrop\\Microsoft.Exchange.Transport.Agent.SystemProbeDrop.dll"),
@@ -2085,8 +2088,9 @@ def mbx_everyday_traffic(h: Host) -> None:
 
 
 def mbx_admin_work(h: Host) -> None:
-    """CORP\\exadmin, 2021-08-13 10:58-11:08: a leaver's mailbox exported to the PST share after the
-    Mailbox Import Export role grant, a certificate request to C:\\certs: ordinary administration."""
+    """CORP\\exadmin, 2021-08-13 10:58-11:10: a leaver's mailbox exported to the PST share after the
+    Mailbox Import Export role grant, a certificate request to C:\\certs, Microsoft's Content Filter Agent
+    installed (Install-AntiSpamAgents.ps1): ordinary administration."""
     srv = h.srv
     adm = srv.users["exadmin"]
     ex = f"{srv.netbios}\\exadmin"
@@ -2098,12 +2102,18 @@ def mbx_admin_work(h: Host) -> None:
          f'-Mailbox "leaver@{srv.dom}" -FilePath "\\\\fs01\\pst$\\leaver.pst"'),
         (d(2021, 8, 13, 11, 8, 10, 990), ex, srv.sid(1105), True, "ManagementShell", "New-ExchangeCertificate",
          f'-GenerateRequest "True" -RequestFile "C:\\certs\\mail-2021.req" -SubjectName "CN=mail.corp.example" -DomainName "mail.corp.example"'),
+        # Install-AntiSpamAgents.ps1: Microsoft's own agent from TransportRoles\agents (a look-alike that must stay quiet).
+        (d(2021, 8, 13, 11, 10, 2, 204), ex, srv.sid(1105), True, "ManagementShell", "Install-TransportAgent",
+         f'-Name "Content Filter Agent" -TransportAgentFactory "Microsoft.Exchange.Transport.Agent.ContentFilter.ContentFilterAgentFactory" '
+         f'-AssemblyPath "{srv.exch_win}\\TransportRoles\\agents\\Hygiene\\Microsoft.Exchange.Transport.Agent.Hygiene.dll"'),
+        (d(2021, 8, 13, 11, 10, 3, 611), ex, srv.sid(1105), True, "ManagementShell", "Enable-TransportAgent", '-Identity "Content Filter Agent"'),
     ]
 
 
 def mbx_proxyshell_chain(h: Host) -> None:
     """203.0.113.77, 2021-08-13 11:21-11:23: ProxyShell (CVE-2021-34473/-34523/-31207) through
-    autodiscover.json, Remote PowerShell as Administrator via X-Rps-CAT, mailbox export to bzxrq.aspx."""
+    autodiscover.json, Remote PowerShell as Administrator via X-Rps-CAT, mailbox export to bzxrq.aspx,
+    then a transport agent installed from a profile folder and enabled (Install-/Enable-TransportAgent)."""
     srv = h.srv
     email = "&Email=autodiscover/autodiscover.json%3F@evil.corp"
     admin = f"{srv.netbios}\\Administrator"
@@ -2135,6 +2145,14 @@ def mbx_proxyshell_chain(h: Host) -> None:
                           proxy_trace=Trace("§4.1", f"ProxyShell Remote PowerShell with X-Rps-CAT ({cmdlet}) (HttpProxy)",
                                             "CVE-2021-34473, CVE-2021-34523 / T1190", T_LIKELY)))
         h.rps.append((t, admin, srv.sid(500), True, "", cmdlet, params))
+    # Persistence in mail flow over the same session: the agent agents.config names, installed from a
+    # profile folder and enabled (Rps_Cmdlet rows only, so the sample's other logs stay as they were).
+    h.rps += [
+        (d(2021, 8, 13, 11, 23, 40, 518), admin, srv.sid(500), True, "", "Install-TransportAgent",
+         '-Name "Transport Compliance Agent" -TransportAgentFactory "Microsoft.Exchange.Transport.Agent.Compliance.ComplianceAgentFactory" '
+         '-AssemblyPath "C:\\Windows\\ServiceProfiles\\NetworkService\\AppData\\Local\\Microsoft.Exchange.Transport.Agent.Compliance.dll"'),
+        (d(2021, 8, 13, 11, 23, 52, 301), admin, srv.sid(500), True, "", "Enable-TransportAgent", '-Identity "Transport Compliance Agent"'),
+    ]
 
 
 def mbx_proxyshell_shell_use(h: Host) -> None:
@@ -2270,6 +2288,15 @@ def mbx_event_log_traces(h: Host) -> None:
         ("MSExchange Management.evtx", 2201, Trace("C15", "New-ManagementRoleAssignment -Role \"Mailbox Import Export\" (ProxyShell)", "T1098", T_LIKELY)),
         ("MSExchange Management.evtx", 2202, Trace("C15", f"New-MailboxExportRequest -FilePath {PS_SHELL_UNC}", "CVE-2021-31207 / T1505.003", T_CONFIRMED)),
         ("MSExchange Management.evtx", 2203, Trace("C15", "Remove-MailboxExportRequest (clean-up)", "T1070", T_INFO)),
+        ("MSExchange Management.evtx", 2204, Trace("§1.3", "Install-TransportAgent \"Transport Compliance Agent\" from Windows\\ServiceProfiles "
+                                                           "(EVT-EXCH-TRANSPORT-AGENT)", "T1505.002", T_LIKELY)),
+        ("Microsoft-IIS-Configuration%4Operational.evtx", 412, Trace("§1.3", "benign: event 29, RewriteModule added to globalModules (URL Rewrite, 2021)",
+                                                                     "-", T_NONE)),
+        ("Microsoft-IIS-Configuration%4Operational.evtx", 413, Trace("§1.3", "benign: event 29, RewriteModule's image in system32\\inetsrv",
+                                                                     "-", T_NONE)),
+        ("Microsoft-IIS-Configuration%4Operational.evtx", 414, Trace("§1.3", "event 29: IsapiCacheModule added to globalModules after the OWASSRF "
+                                                                     "shell (EVT-IIS-CONFIG-MODULE)", "T1505.004", T_LIKELY)),
+        ("Microsoft-IIS-Configuration%4Operational.evtx", 415, Trace("§1.3", "event 29: IsapiCacheModule's image in ProgramData", "T1505.004", T_LIKELY)),
         ("Application.evtx", 90114, Trace("§4.2", "MSExchange Mitigation Service 1005: mitigation M1 (CVE-2022-41040 URL rewrite) applied 2022-10-01",
                                            "-", T_INFO)),
         ("Security.evtx", 310415, Trace("C15", "4688 w3wp.exe (MSExchangePowerShellAppPool) -> cmd.exe after the OWASSRF session",
@@ -2292,6 +2319,16 @@ def mbx_build_and_coverage_notes(h: Host) -> None:
                    Trace("C01", "HttpProxy 2021-08-13 11:00-12:59 and 2022-12-13 09:00-10:59 only; IIS both days", "-", T_INFO))
     tree.add_trace("inetpub/wwwroot/aspnet_client/system_web/4_0_30319/.gitkeep", None,
                    Trace("C09", "zero-byte git placeholder that keeps the empty stock folder (see README)", "-", T_NONE))
+    rps = f"{srv.exch_rel}/Logging/CmdletInfra/Powershell-Proxy/Cmdlet/Rps_Cmdlet_2021081311-1.LOG"
+    for line, trace in [
+        (9, Trace("§1.3", "benign: Install-TransportAgent of Microsoft's Content Filter Agent from TransportRoles\\agents (Install-AntiSpamAgents.ps1)",
+                  "-", T_NONE)),
+        (10, Trace("§1.3", "benign: Enable-TransportAgent \"Content Filter Agent\"", "-", T_NONE)),
+        (14, Trace("§1.3", "Install-TransportAgent \"Transport Compliance Agent\" from Windows\\ServiceProfiles\\NetworkService (ProxyShell session)",
+                   "T1505.002", T_LIKELY)),
+        (15, Trace("§1.3", "Enable-TransportAgent \"Transport Compliance Agent\" (evidence of the install's finding)", "T1505.002", T_LIKELY)),
+    ]:
+        tree.add_trace(rps, line, trace)
 
 
 MBX_ACTIVITY = (mbx_everyday_traffic, mbx_admin_work, mbx_proxyshell_chain, mbx_proxyshell_shell_use, mbx_proxyshell_scanner,

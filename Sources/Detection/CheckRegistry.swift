@@ -13,6 +13,8 @@ public enum CheckRegistry {
             WebShellRequestCheck(locations: data.webShells.locations),
             BuildStatusCheck(builds: data.builds),
             MailboxExportCheck(),
+            TransportAgentCmdletCheck(points: data.extensionPoints),
+            ProtectionOffCmdletCheck(),
         ]
         let webShellChecks: [any Check] = [
             TimeStompCheck(locations: data.webShells.locations, rules: data.timeStomping),
@@ -34,6 +36,8 @@ public enum CheckRegistry {
             StagingArchiveCheck(),
             PowerShellHistoryCheck(),
             ExtendedProtectionCheck(),
+            ProtectionPostureCheck(),
+            ExSetupVersionCheck(builds: data.builds),
             AmsiBlockCheck(),
             PrefetchToolCheck(rules: data.execution),
             RegistryServiceCheck(rules: data.registry),

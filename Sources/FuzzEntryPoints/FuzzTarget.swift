@@ -31,6 +31,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case hive
     /// A prefetch file through libscca.
     case prefetch
+    /// A PE file's version resource (extriage's own reader).
+    case peVersion = "pe-version"
 
     /// Runs the parser over `bytes`. `scratch` is a file path the tar target may write (it reads
     /// bundles from files only); nothing else is written.
@@ -65,6 +67,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = hive.controlSets()
         case .prefetch:
             _ = try? PrefetchFile(bytes: bytes, name: "fuzz.pf")
+        case .peVersion:
+            _ = PEVersionInfo(bytes)
         }
     }
 

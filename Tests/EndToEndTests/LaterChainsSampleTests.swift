@@ -40,12 +40,18 @@ import TestSupport
             #expect(artifact("TransportRoles/Shared/agents.config") == "exchange.transport.agents-config")
             #expect(artifact("inetsrv/config/applicationHost.config") == "iis.config.server-config")
             #expect(artifact("Http/Rps_Http_2022121309-1.LOG") == "exchange.logging.cmdlet-infra")
+            #expect(artifact("winevt/Logs/Microsoft-IIS-Configuration%4Operational.evtx") == "windows.eventlogs.evtx")
         }
         #expect(report.verdict == "compromised")
 
         // ProxyShell, 2021-08-13: IIS and HttpProxy, the URL-decoded scanner probe an attempt.
         #expect(report.verdicts("EXT-PROXYSHELL") == ["likely", "attempt"])
         #expect(report.verdicts("EXT-PROXYSHELL-HTTPPROXY") == ["likely", "attempt"])
+        // CVE-2021-34523 has its own rules: only the requests routed to /powershell (three X-Rps-CAT sessions).
+        #expect(report.verdicts("EXT-PROXYSHELL-RPS") == ["likely"])
+        #expect(report.verdicts("EXT-PROXYSHELL-RPS-HTTPPROXY") == ["likely"])
+        let rps = try #require(report.findings("EXT-PROXYSHELL-RPS").first)
+        #expect(Report.excerpts(rps).count == 3 && Report.excerpts(rps).allSatisfy { $0.contains("/powershell") })
         let proxyShell = try #require(report.findings("EXT-PROXYSHELL").first { $0["verdict"] as? String == "likely" })
         let clients = (proxyShell["evidence"] as? [[String: Any]] ?? []).map { $0["clientIp"] as? String }
         #expect(clients.count == 5 && clients.allSatisfy { $0 == "203.0.113.77" }, "\(clients)")
@@ -75,12 +81,22 @@ import TestSupport
         #expect(amsi["verdict"] as? String == "attempt" && Report.excerpts(amsi).count == 1 && Report.excerpts(amsi)[0].contains("192.0.2.91"))
         #expect(report.verdicts("EVT-EXCH-MITIGATION-SERVICE") == ["informational"])
 
-        for (cve, state) in ["CVE-2021-34473": "exploited", "CVE-2021-31207": "exploited", "CVE-2022-41080": "exploited",
-                             "CVE-2022-41040": "attempted"] {
+        // The rogue transport agent's installation over the ProxyShell session (cmdlet log and MSExchange Management),
+        // and the rogue IIS module's addition (IIS-Configuration event 29); Microsoft's agent and URL Rewrite stay quiet.
+        let agent = try #require(report.findings("EXT-TRANSPORT-AGENT-CMDLET").first)
+        #expect(report.findings("EXT-TRANSPORT-AGENT-CMDLET").count == 1)
+        #expect(agent["verdict"] as? String == "likely" && (agent["title"] as? String)?.hasSuffix("Transport Compliance Agent") == true)
+        #expect(Report.excerpts(agent).count == 2)
+        #expect(report.verdicts("EVT-EXCH-TRANSPORT-AGENT") == ["likely"])
+        let module = try #require(report.findings("EVT-IIS-CONFIG-MODULE").first)
+        #expect(report.verdicts("EVT-IIS-CONFIG-MODULE") == ["likely"] && Report.excerpts(module).count == 2)
+        #expect(report.findings("EXT-PROTECTION-OFF").isEmpty && report.findings("EVT-EXCH-PROTECTION-OFF").isEmpty)
+
+        for (cve, state) in ["CVE-2021-34473": "exploited", "CVE-2021-34523": "exploited", "CVE-2021-31207": "exploited",
+                             "CVE-2022-41080": "exploited", "CVE-2022-41040": "attempted", "CVE-2021-28480": "not-assessable"] {
             #expect(report.cveStates[cve] == state, "\(cve): \(report.cveStates[cve] ?? "none")")
         }
-        // The verdict note names as exploited only CVEs whose state says so (CVE-2021-34523 is in the
-        // ProxyShell finding's CVE list but no check assesses it).
+        // The verdict note names as exploited only CVEs whose state says so.
         let note = try #require(report.verdictNote)
         #expect(note.contains("CVE-2021-34473") && note.contains("before the patch"))
         for cve in note.matches(of: /CVE-\d{4}-\d+/).map({ String($0.output) }) {
@@ -90,7 +106,7 @@ import TestSupport
         // Look-alikes: nothing above informational cites them.
         let graded = report.findings.filter { $0["verdict"] as? String != "informational" }
         for benign in ["Outlook-iOS", "leaver.pst", "mail-2021.req", "Microsoft WinRM Client", "Exchange BackEnd Probes",
-                       "AMProbe", "HealthMailbox", "exadmin"] {
+                       "AMProbe", "HealthMailbox", "exadmin", "Content Filter Agent", "RewriteModule", "rewrite.dll"] {
             let hits = graded.filter { Report.excerpts($0).contains { $0.contains(benign) } }
             #expect(hits.isEmpty, "\(benign) flagged by \(hits.compactMap { $0["checkId"] as? String })")
         }

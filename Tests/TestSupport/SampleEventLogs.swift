@@ -188,13 +188,32 @@ public enum SampleEventLogs {
                    "corp.local/Users/Administrator"),
             cmdlet("2021-08-13T11:23:12.060Z", "Remove-MailboxExportRequest", "-Identity \"administrator@corp.local\\MailboxExport\" -Confirm \"False\"",
                    "corp.local/Users/Administrator"),
+            // The rogue transport agent of agents.config, installed over the same session.
+            cmdlet("2021-08-13T11:23:40.518Z", "Install-TransportAgent",
+                   "-Name \"Transport Compliance Agent\" -TransportAgentFactory \"Microsoft.Exchange.Transport.Agent.Compliance.ComplianceAgentFactory\" -AssemblyPath \"C:\\Windows\\ServiceProfiles\\NetworkService\\AppData\\Local\\Microsoft.Exchange.Transport.Agent.Compliance.dll\"",
+                   "corp.local/Users/Administrator"),
             cmdlet("2022-12-13T10:05:52.000Z", "Get-Mailbox", "-Identity \"jdoe\"", "corp.local/Users/exadmin"),
+        ]
+        // IIS-Configuration/Operational 29: the rogue native module of applicationHost.config added on 2022-12-13
+        // after the OWASSRF shell, and the URL Rewrite module an administrator added in 2021 (a look-alike).
+        func change(_ time: String, _ path: String, _ old: String, _ new: String) -> EvtxEvent {
+            EvtxEvent(eventID: 29, provider: "Microsoft-Windows-IIS-Configuration", channel: "Microsoft-IIS-Configuration/Operational", computer: host,
+                      time: at(time), data: [("EffectiveLocation", "MACHINE/WEBROOT/APPHOST"), ("Configuration", path), ("OldValue", old), ("NewValue", new)])
+        }
+        let iisConfiguration: [EvtxEvent] = [
+            change("2021-09-20T14:02:11.000Z", "/system.webServer/globalModules/add", "", "RewriteModule"),
+            change("2021-09-20T14:02:11.000Z", "/system.webServer/globalModules/add[@name=\"RewriteModule\"]/@image", "",
+                   "%SystemRoot%\\system32\\inetsrv\\rewrite.dll"),
+            change("2022-12-13T09:16:30.000Z", "/system.webServer/globalModules/add", "", "IsapiCacheModule"),
+            change("2022-12-13T09:16:30.000Z", "/system.webServer/globalModules/add[@name=\"IsapiCacheModule\"]/@image", "",
+                   "C:\\ProgramData\\Microsoft\\Windows\\Caches\\iiscache.dll"),
         ]
         return [
             ("Security.evtx", EvtxWriter.write(securityEvents, firstRecord: 310_414, dirty: true)),
             ("System.evtx", EvtxWriter.write(system, firstRecord: 61_002, dirty: true)),
             ("Application.evtx", EvtxWriter.write(application, firstRecord: 90_113, dirty: true)),
             ("MSExchange Management.evtx", EvtxWriter.write(managementEvents, firstRecord: 2_201, dirty: true)),
+            ("Microsoft-IIS-Configuration%4Operational.evtx", EvtxWriter.write(iisConfiguration, firstRecord: 412, dirty: true)),
         ]
     }
 

@@ -14,6 +14,8 @@ struct BuildStatusCheck: Check {
     /// Headers only: no record is parsed for this check.
     let input = CheckInput.logRecords(LogSelector(needles: [], families: BuildStatusCheck.reads))
     let builds: BuildTable
+    /// The CVEs the build table marks as without a technique-based indicator.
+    var assesses: Assessment { Assessment(unassessable: builds.notAssessable) }
 
     init(builds: BuildTable) { self.builds = builds }
 

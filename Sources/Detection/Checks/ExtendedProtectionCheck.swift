@@ -8,9 +8,9 @@ import Foundation
 /// Exchange virtual directories, NTLM credentials relayed to the server are accepted
 /// (CVE-2024-21410; Exchange 2019 CU14 and Microsoft's `ExchangeExtendedProtectionManagement.ps1`
 /// turn it on). Always `informational`: posture, never proof. The text is scanned, not parsed as
-/// XML, so a damaged file still gives an answer for what can be read. Whether AMSI integration or
-/// the Emergency Mitigation service is on lives in Active Directory and the service's registry,
-/// not in files this collects: the coverage row says they are not assessable.
+/// XML, so a damaged file still gives an answer for what can be read. Whether AMSI has a provider
+/// and the Emergency Mitigation service may run is EXT-POSTURE-PROTECTIONS' (registry), the
+/// cmdlets that switch them off EXT-PROTECTION-OFF's: the coverage row points there.
 /// References: MSRC CVE-2024-21410; Microsoft, "Configure Windows Extended Protection in Exchange
 /// Server"; CSS-Exchange `ExchangeExtendedProtectionManagement`.
 struct ExtendedProtectionCheck: Check {
@@ -23,8 +23,8 @@ struct ExtendedProtectionCheck: Check {
     })
     /// The front-end virtual directories Microsoft's script configures (lower case).
     static let virtualDirectories = ["owa", "ecp", "ews", "autodiscover", "microsoft-server-activesync", "oab", "powershell", "mapi", "rpc"]
-    static let notAssessable = "whether AMSI integration and the Emergency Mitigation service are on is set in Active Directory and the "
-        + "registry, not in collected files: not assessable here (EXT-AMSI-BLOCKS and EVT-EXCH-MITIGATION-SERVICE show them at work when their logs exist)"
+    static let notAssessable = "whether AMSI has a provider and the Emergency Mitigation service may run is EXT-POSTURE-PROTECTIONS' (registry); "
+        + "AMSI integration and mitigations switched off by cmdlet are EXT-PROTECTION-OFF's (EXT-AMSI-BLOCKS and EVT-EXCH-MITIGATION-SERVICE show them at work)"
 
     /// Per file: its member and, per Exchange virtual directory, the `tokenChecking` value seen.
     func makeState() -> [(MemberInfo, [String: String], Bool)] { [] }

@@ -87,7 +87,7 @@ struct MailboxExportCheck: Check {
             findings.append(Finding(
                 checkId: id, title: wrote ? "Mailbox export or certificate request written as a web page" : "Mailbox export or certificate request to a web page failed",
                 severity: wrote ? .critical : .medium, verdict: wrote ? .likely : .attempt,
-                cves: ["CVE-2021-31207", "CVE-2021-34523"], attack: ["T1505.003", "T1114.002"], evidence: [],
+                cves: ["CVE-2021-31207"], attack: ["T1505.003", "T1114.002"], evidence: [],
                 explanation: "Exchange was told to write a mailbox export (PST) or certificate request to a server page or web folder, the "
                     + "ProxyShell way of planting a web shell with Exchange's own file writer; " + fileNote
                     + ". Check who ran it (AuthenticatedUser), the Mailbox Import Export role grant before it and the clean-up after it.",

@@ -156,8 +156,13 @@ public final class MemberShared {
 public struct Assessment: Sendable {
     /// CVE ids whose state this check's coverage decides.
     public var cves: Set<String>
+    /// CVEs no technique-based indicator exists for, with the reason: `not-assessable` unless a finding carries them.
+    public var unassessable: [String: String]
 
-    public init(cves: Set<String> = []) { self.cves = cves }
+    public init(cves: Set<String> = [], unassessable: [String: String] = [:]) {
+        self.cves = cves
+        self.unassessable = unassessable
+    }
 }
 
 /// What a check hands back: findings, coverage detail, and what later checks may build on.

@@ -7,7 +7,8 @@ enum VerdictRules {
     /// `attempted` from the findings that carry it; `no-evidence` when a check that assesses it ran
     /// over logs that cover the time the server was exposed; else `not-assessable`, with the reason:
     /// no such check could run, the logs end before exploitation began, or every build the logs
-    /// show already had the fix (the exposed time is not in the logs).
+    /// show already had the fix (the exposed time is not in the logs). A CVE a check lists as
+    /// `unassessable` is `not-assessable` with that check's reason unless a finding carries it.
     static func cveStates(findings: [Finding], assessments: [CheckAssessment], builds: BuildHistory? = nil)
         -> [String: (state: CVEState, reason: String?)] {
         var assessedBy: [String: [CheckAssessment]] = [:]
@@ -15,14 +16,19 @@ enum VerdictRules {
             for cve in entry.assessment.cves { assessedBy[cve, default: []].append(entry) }
         }
         var states: [String: (state: CVEState, reason: String?)] = [:]
-        for (cve, entries) in assessedBy {
+        func findingState(_ cve: String) -> CVEState? {
             let related = findings.filter { $0.cves.contains(cve) && $0.verdict != .informational }
-            if related.contains(where: { $0.verdict >= .likely }) {
-                states[cve] = (.exploited, nil)
-            } else if !related.isEmpty {
-                states[cve] = (.attempted, nil)
-            } else {
-                states[cve] = noFindingState(cve, entries: entries, builds: builds)
+            if related.contains(where: { $0.verdict >= .likely }) { return .exploited }
+            return related.isEmpty ? nil : .attempted
+        }
+        for (cve, entries) in assessedBy {
+            if let found = findingState(cve) { states[cve] = (found, nil) } else { states[cve] = noFindingState(cve, entries: entries, builds: builds) }
+        }
+        // CVEs without a technique-based indicator: not assessable for that reason, unless a finding
+        // (a --sigma or --rules pack, say) carries them.
+        for entry in assessments {
+            for (cve, why) in entry.assessment.unassessable where states[cve] == nil {
+                if let found = findingState(cve) { states[cve] = (found, nil) } else { states[cve] = (.notAssessable, why) }
             }
         }
         return states

@@ -17,6 +17,9 @@ public struct BuildTable: Sendable {
     }
 
     public var fixes: [Fix]
+    /// CVEs no technique-based indicator exists for (`notAssessable:`), with the reason: their
+    /// state is `not-assessable` with it unless a finding carries them.
+    public var notAssessable: [String: String] = [:]
 
     public struct Status {
         public var name: String
@@ -47,12 +50,18 @@ public struct BuildTable: Sendable {
 }
 
 extension BuildTable {
-    static let allowedKeys: Set<String> = ["version", "fixes"]
+    static let allowedKeys: Set<String> = ["version", "fixes", "notAssessable"]
     static let fixKeys: Set<String> = ["name", "cves", "fixed", "includedFrom", "exploitedFrom", "source"]
 
     /// Loads `exchange-builds.yaml`; throws one error listing every problem (file, line, key).
     public static func load(file: String) throws -> BuildTable {
         try DataDocument.load(file: file, allowedKeys: allowedKeys, versions: [1], build: build)
+            .value(or: "invalid Exchange build table")
+    }
+
+    /// The same for a table's text.
+    public static func parse(_ text: String, file: String) throws -> BuildTable {
+        try DataDocument.parse(text: text, file: file, allowedKeys: allowedKeys, versions: [1], build: build)
             .value(or: "invalid Exchange build table")
     }
 
@@ -88,6 +97,12 @@ extension BuildTable {
             fixes.append(Fix(name: name, cves: cves, fixed: fixed, includedFrom: includedFrom, exploitedFrom: exploitedFrom,
                              source: item.optionalString("source")))
         }
-        return complete ? BuildTable(fixes: fixes) : nil
+        var notAssessable: [String: String] = [:]
+        for item in document.mappings("notAssessable", allowed: ["cve", "reason"], required: false) {
+            guard let cve = item.string("cve"), let reason = item.string("reason") else { continue }
+            if !RuleFiles.isCVE(cve) { item.problem("cve", "'\(cve)' is not a CVE id (CVE-2021-26855)") }
+            notAssessable[cve] = reason
+        }
+        return complete ? BuildTable(fixes: fixes, notAssessable: notAssessable) : nil
     }
 }

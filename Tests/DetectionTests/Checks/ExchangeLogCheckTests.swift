@@ -215,6 +215,6 @@ import TestSupport
     @Test func theStatedCVEsComeFromDeclarations() throws {
         let declared = Set(try TestData.detection().checks.flatMap(\.assesses.cves))
         #expect(declared == ["CVE-2021-26855", "CVE-2021-27065", "CVE-2021-26858", "CVE-2021-26857", "CVE-2021-34473",
-                             "CVE-2021-31207", "CVE-2022-41040", "CVE-2022-41080", "CVE-2021-33766", "CVE-2021-42321", "CVE-2020-0688"])
+                             "CVE-2021-31207", "CVE-2022-41040", "CVE-2022-41080", "CVE-2021-33766", "CVE-2021-42321", "CVE-2020-0688", "CVE-2021-34523"])
     }
 }

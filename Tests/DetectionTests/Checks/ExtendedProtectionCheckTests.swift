@@ -44,7 +44,7 @@ import TestSupport
         let result = try finding(Self.config(settings))
         #expect(result.verdict == .informational && result.cves == ["CVE-2024-21410"])
         #expect(result.evidence.first?.excerpt == "not required on: /ews (Allow), /powershell")
-        #expect(result.explanation.contains("not assessable"))
+        #expect(result.explanation.contains("EXT-POSTURE-PROTECTIONS") && result.explanation.contains("EXT-PROTECTION-OFF"))
     }
 
     @Test func aConfigWithoutLocationsOrBrokenXMLStillAnswers() throws {

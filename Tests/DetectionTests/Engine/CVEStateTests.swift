@@ -46,6 +46,28 @@ import TestSupport
         #expect(result?.state == .notAssessable && result?.reason?.contains("no dated record") == true)
     }
 
+    /// A CVE without a technique-based indicator (the build table's `notAssessable:`) is
+    /// not assessable with the table's reason, whatever the logs cover, unless a finding carries it.
+    @Test func aCVEWithoutAnIndicatorIsNotAssessableWithItsReasonUnlessAFindingCarriesIt() throws {
+        let table = try TestData.detection().builds
+        let reason = try #require(table.notAssessable["CVE-2021-28480"])
+        #expect(reason.contains("no public description"))
+        let entry = CheckAssessment(assessment: BuildStatusCheck(builds: table).assesses,
+                                    row: CoverageRow(checkId: "EXT-C02", title: "t", status: .ran), first: Self.day("2021-03-01"), last: Self.day("2021-09-01"))
+        let quiet = VerdictRules.cveStates(findings: [], assessments: [entry])["CVE-2021-28480"]
+        #expect(quiet?.state == .notAssessable && quiet?.reason == reason)
+        let finding = Finding(checkId: "SIGMA-WEB", title: "t", severity: .high, verdict: .likely, cves: ["CVE-2021-28480"], evidence: [],
+                              explanation: "e")
+        #expect(VerdictRules.cveStates(findings: [finding], assessments: [entry])["CVE-2021-28480"]?.state == .exploited)
+        do {
+            _ = try BuildTable.parse("version: 1\nfixes: [{name: x, cves: [CVE-2021-12345], fixed: [15.2.1.1]}]\nnotAssessable: [{cve: nope, reason: r}]",
+                                     file: "b.yaml")
+            Issue.record("a bad CVE id was accepted")
+        } catch {
+            #expect(String(describing: error).contains("'nope' is not a CVE id"))
+        }
+    }
+
     @Test func aFindingDecidesBeforeCoverage() throws {
         let finding = Finding(checkId: "EXT-C03", title: "t", severity: .high, verdict: .attempt, cves: ["CVE-2021-26855"], evidence: [],
                               explanation: "")

@@ -85,7 +85,7 @@ import TestSupport
                 "\(file):5: key 'fixes.fixed': '15.1.x' is not a build number (major.minor.build.revision, e.g. 15.1.2176.9)",
                 "\(file):6: key 'fixes.colour': is not allowed here (allowed: cves, exploitedFrom, fixed, includedFrom, name, source)",
                 "\(file):7: key 'fixes.name': is required",
-                "\(file):9: key 'notes': is not allowed here (allowed: fixes, version)",
+                "\(file):9: key 'notes': is not allowed here (allowed: fixes, notAssessable, version)",
             ], "\(lines)")
         }
     }
