@@ -4,7 +4,7 @@ import ExTriageCore
 import Testing
 
 /// `ContentHasher` splits large chunks over threads: its digests must be those of one plain pass.
-@Suite struct ContentHasherTests {
+@Suite struct ContentHasherThreadingTests {
     static func bytes(_ count: Int) -> [UInt8] {
         var state: UInt32 = 2166136261
         return (0..<count).map { _ in
