@@ -31,7 +31,7 @@ public final class ImageSource: EvidenceSource, @unchecked Sendable {
     let lock = ImageLock()
     /// The flat medium, when we read it ourselves (raw, E01); nil when TSK opened the file (VMDK, VHD).
     let media: (any ImageMedia)?
-    private let bridge: TSKImageBridge?
+    let bridge: TSKImageBridge?
     private let ownImage: UnsafeMutablePointer<TSK_IMG_INFO>?
     private var volumeSystem: UnsafeMutablePointer<TSK_VS_INFO>?
     var fileSystems: [String: TSKFileSystem] = [:]
