@@ -269,9 +269,10 @@ final class ImageFile: EvidenceFile {
 }
 
 extension ImageSource {
-    /// Reads image bytes with the lock already held.
+    /// Reads image bytes with the lock already held. A shadow-copy file system reads through its
+    /// own TSK image (the store's view), never the live medium under it.
     func readImageUnlocked(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer, fileSystem: TSKFileSystem) throws -> Int {
-        if let media { return try media.read(at: offset, into: buffer) }
+        if let media, fileSystem.handle.pointee.img_info == bridge?.image { return try media.read(at: offset, into: buffer) }
         guard let base = buffer.baseAddress, let image = fileSystem.handle.pointee.img_info else { return 0 }
         let count = tsk_img_read(image, TSK_OFF_T(offset), base.assumingMemoryBound(to: CChar.self), buffer.count)
         if count < 0 { throw MediaReadError(offset: offset, length: UInt64(buffer.count), cause: TSKError.last()) }
