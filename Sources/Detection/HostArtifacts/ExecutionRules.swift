@@ -35,8 +35,8 @@ public struct ExecutionRules: Sendable {
                 group.problem("category", "must be one of \(FindingCategory.all.sorted().joined(separator: ", "))")
             }
             let names = group.strings("names", nonEmpty: true).map { $0.lowercased() }
-            guard let verdict = tier(group, "verdict", required: true) else { return nil }
-            let writable = tier(group, "fromWritableFolder", required: false) ?? nil
+            guard let verdict = group.hostRuleTier("verdict", required: true) else { return nil }
+            let writable = group.hostRuleTier("fromWritableFolder", required: false) ?? nil
             return ToolGroup(kind: kind, names: Set(names), verdict: verdict, fromWritableFolder: writable, attack: attack, category: category)
         }
         let dlls = document.strings("rundll32DumpDlls").map { $0.lowercased() }
@@ -44,16 +44,6 @@ public struct ExecutionRules: Sendable {
         return ExecutionRules(groups: groups, rundll32DumpDlls: Set(dlls), writableFolders: folders)
     }
 
-    /// A tier: `none` is nil inside the outer optional; a bad word is a problem.
-    private static func tier(_ document: DataDocument, _ key: String, required: Bool) -> Verdict?? {
-        guard let text = required ? document.string(key) : document.optionalString(key) else { return nil }
-        if text == "none" { return .some(nil) }
-        guard let verdict = Verdict(rawValue: text), verdict != .confirmed else {
-            document.problem(key, "must be one of likely, attempt, informational, none")
-            return nil
-        }
-        return .some(verdict)
-    }
 
     /// The group a program name belongs to.
     public func group(of executable: String) -> ToolGroup? {

@@ -38,8 +38,8 @@ public struct SrumRules: Sendable {
                 group.problem("category", "must be one of \(FindingCategory.all.sorted().joined(separator: ", "))")
             }
             let names = group.strings("names", nonEmpty: true).map { $0.lowercased() }
-            guard let verdict = tier(group, "verdict", required: true) else { return nil }
-            let inWindow = tier(group, "inWindow", required: false) ?? nil
+            guard let verdict = group.hostRuleTier("verdict", required: true) else { return nil }
+            let inWindow = group.hostRuleTier("inWindow", required: false) ?? nil
             let spike = group.int("spikeFactor", required: false, in: 2...1000)
             return Group(kind: kind, names: Set(names), sentAtLeast: UInt64(mebibytes) << 20, spikeFactor: spike, verdict: verdict,
                          inWindow: inWindow, attack: attack, category: category)
@@ -48,16 +48,6 @@ public struct SrumRules: Sendable {
         return SrumRules(groups: groups, windowSlackHours: slack)
     }
 
-    /// A tier: `none` is nil inside the outer optional; a bad word is a problem.
-    private static func tier(_ document: DataDocument, _ key: String, required: Bool) -> Verdict?? {
-        guard let text = required ? document.string(key) : document.optionalString(key) else { return nil }
-        if text == "none" { return .some(nil) }
-        guard let verdict = Verdict(rawValue: text), verdict != .confirmed else {
-            document.problem(key, "must be one of likely, attempt, informational, none")
-            return nil
-        }
-        return .some(verdict)
-    }
 
     /// The group a program (a SRUM application path or name) belongs to.
     func group(of application: String) -> Group? {
